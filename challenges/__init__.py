@@ -1,0 +1,1 @@
+"""Team challenges, check-ins, progress, streaks and cohort boards."""

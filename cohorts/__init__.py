@@ -1,0 +1,1 @@
+"""Programs, cohorts, memberships, the cohort builder and the cohort space."""

@@ -1,0 +1,1 @@
+"""Threads, replies, structured feedback, reactions, feedback requests and moderation."""

@@ -1,0 +1,1 @@
+"""The platform: configuration, database, people, sign-in, jobs, mail, ledger and audit log."""

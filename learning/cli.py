@@ -1,0 +1,95 @@
+"""Command-line operations: migrate, create the first admin, demo data, run everything."""
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from learning import demo
+from learning.db import connection, db
+from learning.migrate import migrate
+from learning.people import services as people
+from learning.people.models import Person, Role
+
+PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
+
+
+@click.command("migrate")
+@with_appcontext
+def migrate_command():
+    """Apply pending schema migrations."""
+    applied = migrate()
+    click.echo(
+        f"Applied {len(applied)} migration(s): {', '.join(applied)}"
+        if applied
+        else "Schema is up to date."
+    )
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt="Display name")
+@click.password_option()
+@with_appcontext
+def create_admin_command(email, name, password):
+    """Create an admin who can sign in at once."""
+    try:
+        email = people.check_email(email)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from None
+    problem = people.password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    with connection():
+        if Person.get_or_none(Person.email == email):
+            raise click.ClickException(f"{email} already has an account.")
+        person = people.create_person(email, name, roles=(Role.MEMBER, Role.ADMIN))
+        people.set_password(person, password)
+        people.accept_guidelines(person)
+        people.save_preferences(person)
+    click.echo(f"Admin {email} created.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Fill an empty database with a believable company."""
+    with connection():
+        if not demo.load():
+            click.echo("The database already has people; demo data not loaded.")
+            return
+    click.echo("Demo data loaded.")
+
+
+@click.command("dev")
+@with_appcontext
+def dev_command():
+    """Migrate, load the demo if the database is empty, then run web, worker and cron."""
+    from honcho.environ import parse_procfile
+    from honcho.manager import Manager
+
+    migrate()
+    with connection():
+        demo.load()
+    db.close()
+    port = os.environ.get("PORT", "5000")
+    click.echo(
+        f"\n  Open http://127.0.0.1:{port}/ and sign in with the password “{demo.PASSWORD}” as:"
+    )
+    for email, role in demo.SIGN_INS:
+        click.echo(f"    {email:<26} {role}")
+    click.echo("")
+    env = {**os.environ, "REDIS_URL": current_app.config["REDIS_URL"], "PORT": port}
+    manager = Manager()
+    for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
+        manager.add_process(name, command, env=env, cwd=str(PROCFILE.parent))
+    manager.loop()
+    sys.exit(manager.returncode)
+
+
+def init_app(app):
+    for command in (migrate_command, create_admin_command, demo_command, dev_command):
+        app.cli.add_command(command)

@@ -1,0 +1,81 @@
+"""Configuration: defaults, then environment variables, then test overrides."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+# Each variable: (default, meaning). The README's configuration table mirrors this.
+ENVIRONMENT = {
+    "SECRET_KEY": (
+        None,
+        "Signs sessions and links. Unset: a random key kept in instance/secret_key.",
+    ),
+    "DATABASE_URL": (None, "peewee URL, e.g. postgresql+pool://…. Unset: SQLite in instance/."),
+    "REDIS_URL": (None, "Redis/Valkey for jobs and rate limits. Unset: an embedded Valkey."),
+    "SMTP_URL": (None, "smtp://user:pass@host:port (smtps:// for TLS). Unset: .eml files."),
+    "MAIL_FROM": ("Learning Community <noreply@localhost>", "Sender of every email."),
+    "BASE_URL": ("http://127.0.0.1:5000", "Public address, used in links inside emails."),
+    "SECURE_COOKIES": ("0", "1 behind HTTPS: cookies get the Secure flag."),
+    "PROXY_FIX": ("0", "1 behind a reverse proxy that sets X-Forwarded-* headers."),
+    "DEV_OUTBOX": ("1", "1 shows the mail outbox page (development)."),
+    "INVITATION_DAYS": ("7", "Days an invitation link stays valid."),
+    "RESET_MINUTES": ("60", "Minutes a password-reset link stays valid."),
+    "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
+    "RESET_LIMIT": ("5 per hour", "Password-reset requests per address and per account."),
+}
+
+
+def _flag(value):
+    return str(value).lower() in {"1", "true", "yes", "on"}
+
+
+def load(overrides=None):
+    """Return the configuration: defaults, then the environment, then `overrides`."""
+    env = {name: os.environ.get(name, default) for name, (default, _) in ENVIRONMENT.items()}
+    config = {
+        "SECRET_KEY": env["SECRET_KEY"],
+        "DATABASE_URL": env["DATABASE_URL"] or f"sqlite:///{INSTANCE / 'learning.sqlite3'}",
+        "REDIS_URL": env["REDIS_URL"],
+        "SMTP_URL": env["SMTP_URL"],
+        "MAIL_FROM": env["MAIL_FROM"],
+        "OUTBOX_DIR": str(INSTANCE / "outbox"),
+        "BASE_URL": env["BASE_URL"],
+        "DEV_OUTBOX": _flag(env["DEV_OUTBOX"]),
+        "PROXY_FIX": _flag(env["PROXY_FIX"]),
+        "INVITATION_MAX_AGE": int(env["INVITATION_DAYS"]) * 86400,
+        "RESET_MAX_AGE": int(env["RESET_MINUTES"]) * 60,
+        "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
+        "RESET_LIMIT": env["RESET_LIMIT"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(env["SECURE_COOKIES"]),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag(env["SECURE_COOKIES"]),
+        # Tokens live as long as the session, so a page left open for hours still posts.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # A Redis outage must not turn sign-in into an error page.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_KEY_PREFIX": "learning",
+        "QUEUES": ("notices", "mail", "digests", "exports", "default"),
+    }
+    config.update(overrides or {})
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret()
+    return config
+
+
+def _instance_secret():
+    """A random key created once per instance folder, so restarts keep sessions valid."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

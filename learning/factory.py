@@ -1,0 +1,43 @@
+"""The composition root: the only module that knows every part of the app."""
+
+from flask import Flask
+from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from learning import cli, config, db, security
+from learning.audit.views import bp as audit_bp
+from learning.jobs import services as jobs
+from learning.jobs import worker
+from learning.mail.views import bp as outbox_bp
+from learning.people import views as people
+from learning.people.models import ROLE_LABELS
+from learning.views import home
+
+HTMX_VERSION = "4.0.1"
+
+
+def create_app(test_config=None):
+    """Build the app: defaults, then the environment, then `test_config`."""
+    app = Flask(
+        __name__,
+        instance_path=str(config.INSTANCE),
+        template_folder=str(config.ROOT / "templates"),
+        static_folder=str(config.ROOT / "static"),
+    )
+    app.config.update(config.load(test_config))
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    jobs.ensure_redis_url(app)
+    db.init_app(app)
+    security.init_app(app)
+    Htmx(app)
+    people.init_app(app)
+    for blueprint in (home, audit_bp, outbox_bp):
+        app.register_blueprint(blueprint)
+    worker.init_app(app)
+    cli.init_app(app)
+    app.jinja_env.globals.update(
+        htmx_src=f"vendor/htmx-{HTMX_VERSION}/htmx.min.js", role_labels=ROLE_LABELS
+    )
+    return app

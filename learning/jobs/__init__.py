@@ -1,0 +1,1 @@
+"""Background jobs: the outbox, queues, the worker and the one cron schedule."""

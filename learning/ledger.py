@@ -1,0 +1,49 @@
+"""The activity ledger: every contribution in any domain, recorded by one function.
+
+Domains call `record` inside the transaction of their own write. The ledger feeds feeds,
+milestones, digests and reports without knowing the domains."""
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from learning.db import BaseModel, utcnow
+from learning.people.models import Person
+
+
+class Activity(BaseModel):
+    actor = ForeignKeyField(Person, backref="activities", on_delete="CASCADE")
+    # An id in the cohorts domain; learning does not know the Cohort model.
+    cohort_id = IntegerField(null=True)
+    kind = CharField()  # thread_started, replied, feedback_given, checked_in, kudos_given, joined…
+    object_type = CharField(default="")
+    object_id = IntegerField(null=True)
+    # When the contribution answers a person: to whom. Conversations are measured by this.
+    target = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("cohort_id", "created_at"), False),
+            (("actor", "created_at"), False),
+        )
+
+
+def record(actor, kind, *, cohort_id=None, obj=None, target=None):
+    """Record one contribution; `obj` is the model instance it created, if any."""
+    return Activity.create(
+        actor=actor,
+        kind=kind,
+        cohort_id=cohort_id,
+        object_type=type(obj).__name__.lower() if obj is not None else "",
+        object_id=obj.id if obj is not None else None,
+        target=target,
+    )
+
+
+def cohort_activity(cohort_id):
+    """The cohort's contributions, newest first, with their actors."""
+    return (
+        Activity.select(Activity, Person)
+        .join(Person, on=Activity.actor)
+        .where(Activity.cohort_id == cohort_id)
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+    )

@@ -1,0 +1,1 @@
+"""Email: rendered from templates, recorded once per key, delivered by a job."""

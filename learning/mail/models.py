@@ -1,0 +1,19 @@
+"""The delivery ledger: one row per message, its unique key guarantees one send."""
+
+from peewee import CharField, DateTimeField, IntegerField, TextField
+
+from learning.db import BaseModel, utcnow
+
+
+class Delivery(BaseModel):
+    # For example "invitation-12": whatever asks for the same key again gets no second email.
+    key = CharField(unique=True)
+    to_address = CharField()
+    subject = CharField()
+    text_body = TextField()
+    html_body = TextField()
+    status = CharField(default="pending", index=True)  # pending, sending, sent
+    attempts = IntegerField(default=0)
+    error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)

@@ -1,0 +1,1 @@
+"""People and roles, sign-in, invitations and onboarding."""

@@ -1,0 +1,18 @@
+"""Who may do what on the platform: the one place for role checks."""
+
+from flask import abort
+
+from learning.people.models import Role
+
+INVITERS = (Role.ADMIN, Role.LD_MANAGER)
+
+
+def require_role(person, *roles):
+    """Return the person if they hold one of `roles`; otherwise 403."""
+    if not person.is_authenticated or not person.has_role(*roles):
+        abort(403)
+    return person
+
+
+def can_invite(person):
+    return person.is_authenticated and person.has_role(*INVITERS)

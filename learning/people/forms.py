@@ -1,0 +1,127 @@
+"""Forms for sign-in, invitations, onboarding and account settings."""
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from learning.people.models import ROLE_LABELS
+from learning.people.services import password_problem
+
+TIME_ZONES = sorted(available_timezones() - {"localtime", "Factory"})
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def new_password(form, field):
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Keep me signed in on this device for 14 days")
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter an email address like name@company.com."),
+        ],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a password."), new_password],
+        description="At least 12 characters. A short sentence works well.",
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+
+
+class InviteForm(FlaskForm):
+    people = TextAreaField(
+        "People to invite",
+        validators=[DataRequired("Enter at least one email address.")],
+        description="One person a line: an email, “Name <email>” or “email, Name”.",
+    )
+
+
+class ProfileForm(NewPasswordForm):
+    """Onboarding step one: a password and the profile others will see."""
+
+    display_name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter the name colleagues know you by."), Length(max=100)],
+    )
+    department = StringField("Department", validators=[Length(max=100)])
+    time_zone = SelectField(
+        "Time zone",
+        choices=TIME_ZONES,
+        validators=[DataRequired("Choose your time zone.")],
+        description="We use it to send your digest at a good local time.",
+    )
+
+
+class GuidelinesForm(FlaskForm):
+    accept = BooleanField(
+        "I have read the community guidelines and will follow them",
+        validators=[DataRequired("Tick the box to accept the guidelines.")],
+    )
+
+
+class PreferencesForm(FlaskForm):
+    email_recognition = BooleanField("Email me when someone recognises my work")
+    email_conversations = BooleanField("Email me about replies, mentions and feedback requests")
+    digest_frequency = RadioField(
+        "Digest",
+        choices=[
+            ("weekly", "Weekly: one short email"),
+            ("daily", "Daily, on working days"),
+            ("never", "Never"),
+        ],
+    )
+    digest_weekday = SelectField(
+        "Day for the weekly digest", choices=list(enumerate(WEEKDAYS)), coerce=int
+    )
+    digest_hour = SelectField(
+        "Hour", choices=[(h, f"{h:02d}:00") for h in range(6, 21)], coerce=int
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(
+        "Roles", choices=[(r.value, label) for r, label in ROLE_LABELS.items()]
+    )

@@ -1,0 +1,127 @@
+"""What is true of one person, their roles, preferences, invitations and reset links."""
+
+import secrets
+from enum import StrEnum
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    SmallIntegerField,
+)
+
+from learning.db import BaseModel, utcnow
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    LD_MANAGER = "ld_manager"
+    HR = "hr"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.MEMBER: "Member",
+    Role.LD_MANAGER: "L&D manager",
+    Role.HR: "HR",
+    Role.ADMIN: "Admin",
+}
+
+
+def new_nonce():
+    return secrets.token_urlsafe(16)
+
+
+class Person(BaseModel):
+    # Stored lower-cased, so the unique index makes addresses case-insensitive.
+    email = CharField(unique=True)
+    display_name = CharField()
+    department = CharField(default="")
+    location = CharField(default="")
+    time_zone = CharField(default="UTC")
+    locale = CharField(default="en")
+    manager = ForeignKeyField("self", null=True, backref="reports", on_delete="SET NULL")
+    is_active = BooleanField(default=True)
+    password_hash = CharField(null=True)
+    # Part of the session id: raising it signs the person out everywhere.
+    session_version = IntegerField(default=1)
+    guidelines_accepted_at = DateTimeField(null=True)
+    onboarded_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    # flask-login's protocol
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def first_name(self):
+        return self.display_name.split(" ")[0]
+
+    def onboarding_step(self):
+        """The onboarding step this person has yet to finish, or None when done."""
+        if self.password_hash is None:
+            return 1
+        if self.guidelines_accepted_at is None:
+            return 2
+        if self.onboarded_at is None:
+            return 3
+        return None
+
+    @property
+    def role_names(self):
+        """The person's roles; loaded once per request by the user loader."""
+        if not hasattr(self, "_roles"):
+            self._roles = {Role(r.role) for r in self.roles}
+        return self._roles
+
+    def has_role(self, *roles):
+        return bool(self.role_names & set(roles))
+
+
+class PersonRole(BaseModel):
+    person = ForeignKeyField(Person, backref="roles", on_delete="CASCADE")
+    role = CharField(choices=[(r.value, r.label) for r in Role])
+
+    class Meta:
+        indexes = ((("person", "role"), True),)
+
+
+class Preferences(BaseModel):
+    """How a person wants to hear from the platform."""
+
+    person = ForeignKeyField(Person, unique=True, backref="preferences_rows", on_delete="CASCADE")
+    email_recognition = BooleanField(default=True)
+    email_conversations = BooleanField(default=True)
+    digest_frequency = CharField(default="weekly")  # daily, weekly or never
+    digest_weekday = SmallIntegerField(default=0)  # Monday
+    digest_hour = SmallIntegerField(default=9)
+
+
+class Invitation(BaseModel):
+    person = ForeignKeyField(Person, backref="invitations", on_delete="CASCADE")
+    invited_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    # Signed into the link; a new invitation for the same person gets a new one.
+    nonce = CharField(default=new_nonce, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    used_at = DateTimeField(null=True)
+
+
+class PasswordReset(BaseModel):
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    nonce = CharField(default=new_nonce, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    used_at = DateTimeField(null=True)

@@ -1,0 +1,365 @@
+"""People, roles, passwords, invitations, onboarding and password resets."""
+
+import re
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from learning.audit.services import log
+from learning.db import atomic, utcnow
+from learning.mail.services import absolute_url, send_mail
+from learning.people.access import INVITERS, require_role
+from learning.people.models import (
+    Invitation,
+    PasswordReset,
+    Person,
+    PersonRole,
+    Preferences,
+    Role,
+)
+
+hasher = PasswordHasher()
+# Verified when the email is unknown, so both answers take the same time.
+_DUMMY_HASH = hasher.hash("not a real password, only here to spend time")
+PASSWORD_MIN = 12
+PASSWORD_MAX = 256
+
+
+def normalize_email(email):
+    return (email or "").strip().lower()
+
+
+def check_email(email):
+    """The normalised address, or ValueError with a message for the person who typed it."""
+    try:
+        return normalize_email(validate_email(email.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from None
+
+
+def password_problem(password):
+    """Why a new password is not acceptable, or None."""
+    if len(password) < PASSWORD_MIN:
+        return f"Use at least {PASSWORD_MIN} characters. A short sentence is easy to remember."
+    if len(password) > PASSWORD_MAX:
+        return f"Use at most {PASSWORD_MAX} characters."
+    return None
+
+
+def create_person(email, display_name, roles=(Role.MEMBER,), **fields):
+    """Create a person with their roles and default preferences."""
+    with atomic():
+        person = Person.create(email=normalize_email(email), display_name=display_name, **fields)
+        PersonRole.insert_many([{"person": person, "role": role} for role in roles]).execute()
+        Preferences.create(person=person)
+    return person
+
+
+def preferences(person):
+    return Preferences.get(Preferences.person == person)
+
+
+def people(viewer):
+    """Everyone, by name, with their roles loaded in one more query; admins only."""
+    require_role(viewer, Role.ADMIN)
+    everyone = list(Person.select().order_by(Person.display_name, Person.id))
+    roles = {}
+    for row in PersonRole.select():
+        roles.setdefault(row.person_id, set()).add(Role(row.role))
+    for person in everyone:
+        person._roles = roles.get(person.id, set())
+    return everyone
+
+
+def set_roles(actor, person, roles):
+    """Give `person` exactly `roles`. An admin cannot remove their own admin role."""
+    require_role(actor, Role.ADMIN)
+    roles = {Role(r) for r in roles}
+    if actor.id == person.id and Role.ADMIN not in roles:
+        raise ValueError("You cannot remove your own admin role. Ask another admin.")
+    with atomic():
+        current = {Role(r.role) for r in person.roles}
+        for role in sorted(roles - current):
+            PersonRole.create(person=person, role=role)
+            log(actor, "role_granted", person.email, role=role.value)
+        for role in sorted(current - roles):
+            PersonRole.delete().where(
+                PersonRole.person == person, PersonRole.role == role
+            ).execute()
+            log(actor, "role_revoked", person.email, role=role.value)
+    person._roles = roles
+    return person
+
+
+# Passwords and sessions
+
+
+def authenticate(email, password):
+    """The active person with this email and password, or None. Unknown addresses and wrong
+    passwords take the same path and the same time."""
+    person = Person.get_or_none(
+        Person.email == normalize_email(email),
+        Person.is_active == True,  # noqa: E712
+    )
+    stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if stored is _DUMMY_HASH:
+        return None
+    if hasher.check_needs_rehash(stored):
+        person.password_hash = hasher.hash(password)
+        person.save(only=[Person.password_hash])
+    return person
+
+
+def record_sign_in(person):
+    with atomic():
+        log(person, "signed_in", person.email)
+
+
+def set_password(person, password):
+    """Set a new password and end every other session of this person."""
+    person.password_hash = hasher.hash(password)
+    person.session_version += 1
+    person.save(only=[Person.password_hash, Person.session_version])
+
+
+def change_password(person, current, new):
+    if authenticate(person.email, current) is None:
+        raise ValueError("That is not your current password.")
+    problem = password_problem(new)
+    if problem:
+        raise ValueError(problem)
+    with atomic():
+        set_password(person, new)
+        log(person, "password_changed", person.email)
+
+
+def sign_out_everywhere(person):
+    """End every session and remember-me cookie of this person, this one included."""
+    with atomic():
+        Person.update(session_version=Person.session_version + 1).where(
+            Person.id == person.id
+        ).execute()
+        log(person, "signed_out_everywhere", person.email)
+
+
+# Signed links
+
+
+def _serializer(purpose):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+
+
+def _token(purpose, nonce):
+    return _serializer(purpose).dumps({"n": nonce})
+
+
+def _read_token(purpose, token, max_age):
+    """(nonce, expired) from a link's token, or (None, False) if it was tampered with."""
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)["n"], False
+    except SignatureExpired as error:
+        return _serializer(purpose).load_payload(error.payload)["n"], True
+    except (BadSignature, KeyError, TypeError):
+        return None, False
+
+
+@dataclass
+class LinkState:
+    """What a signed link points at and whether it can still be used."""
+
+    row: object = None
+    status: str = "invalid"  # ok, expired, used, invalid
+
+    @property
+    def ok(self):
+        return self.status == "ok"
+
+
+def _link(model, purpose, token, max_age):
+    nonce, expired = _read_token(purpose, token, max_age)
+    row = model.get_or_none(model.nonce == nonce) if nonce else None
+    if row is None:
+        return LinkState()
+    if row.used_at is not None:
+        return LinkState(row, "used")
+    if expired:
+        return LinkState(row, "expired")
+    return LinkState(row, "ok")
+
+
+# Invitations and onboarding
+
+INVITE_LINE = re.compile(r"^\s*(?:(?P<name>[^<>,;]*?)\s*<(?P<angle>[^<>]+)>|(?P<plain>.+?))\s*$")
+
+
+@dataclass
+class InviteList:
+    entries: list = field(default_factory=list)  # (email, name)
+    errors: list = field(default_factory=list)  # "Line 3: …"
+
+
+def parse_invite_list(text):
+    """Read one person a line: `email`, `Name <email>`, or `email, Name`. Every bad line is
+    reported; duplicates in the list are reported too."""
+    result = InviteList()
+    seen = set()
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = INVITE_LINE.match(line)
+        name, address = "", ""
+        if match.group("angle"):
+            name, address = match.group("name"), match.group("angle")
+        else:
+            parts = [p.strip() for p in re.split(r"[,;\t]", match.group("plain"), maxsplit=1)]
+            address = parts[0]
+            name = parts[1] if len(parts) > 1 else ""
+        try:
+            email = check_email(address)
+        except ValueError as error:
+            result.errors.append(f"Line {number} ({line.strip()}): {error}")
+            continue
+        if email in seen:
+            result.errors.append(f"Line {number}: {email} is already in the list.")
+            continue
+        seen.add(email)
+        result.entries.append(
+            (email, name.strip() or email.split("@")[0].replace(".", " ").title())
+        )
+    if not result.entries and not result.errors:
+        result.errors.append("Enter at least one email address.")
+    return result
+
+
+@dataclass
+class InviteResult:
+    invited: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (email, reason)
+
+
+def invite(actor, entries):
+    """Invite each (email, name): create the person if new and email them a link. People who
+    already have an account are skipped and reported; inviting twice just sends a new link."""
+    require_role(actor, *INVITERS)
+    result = InviteResult()
+    with atomic():
+        for email, name in entries:
+            person = Person.get_or_none(Person.email == email)
+            if person is not None and person.password_hash:
+                result.skipped.append((email, "already has an account"))
+                continue
+            if person is None:
+                person = create_person(email, name)
+            _send_invitation(person, invited_by=actor)
+            log(actor, "invited", email)
+            result.invited.append(email)
+    return result
+
+
+def _send_invitation(person, invited_by=None):
+    invitation = Invitation.create(person=person, invited_by=invited_by)
+    inviter = invited_by.display_name if invited_by else "The learning team"
+    send_mail(
+        f"invitation-{invitation.id}",
+        person.email,
+        f"{inviter} invited you to learn together",
+        "invitation",
+        person=person,
+        inviter=inviter,
+        link=absolute_url("onboarding.start", token=_token("invitation", invitation.nonce)),
+        days=current_app.config["INVITATION_MAX_AGE"] // 86400,
+    )
+    return invitation
+
+
+def invitation_link(token):
+    return _link(Invitation, "invitation", token, current_app.config["INVITATION_MAX_AGE"])
+
+
+def resend_invitation(email):
+    """Send a fresh link to someone invited who has not finished step one. Answers nothing,
+    so the page cannot reveal who was invited."""
+    person = Person.get_or_none(Person.email == normalize_email(email))
+    if person is None or person.password_hash or not person.is_active:
+        return
+    if not Invitation.select().where(Invitation.person == person).exists():
+        return
+    with atomic():
+        _send_invitation(person, invited_by=None)
+
+
+def accept_invitation(invitation, password, display_name, department, time_zone):
+    """Onboarding step one: the link is used up, the person has a password and a profile."""
+    person = invitation.person
+    with atomic():
+        person.display_name = display_name
+        person.department = department
+        person.time_zone = time_zone
+        set_password(person, password)
+        person.save()
+        Invitation.update(used_at=utcnow()).where(Invitation.person == person).execute()
+        log(person, "invitation_accepted", person.email)
+    return person
+
+
+def accept_guidelines(person):
+    person.guidelines_accepted_at = utcnow()
+    person.save(only=[Person.guidelines_accepted_at])
+
+
+def save_preferences(person, **choices):
+    """Save notification preferences; the first time, onboarding is done."""
+    with atomic():
+        if choices:
+            Preferences.update(**choices).where(Preferences.person == person).execute()
+        if person.onboarded_at is None:
+            person.onboarded_at = utcnow()
+            person.save(only=[Person.onboarded_at])
+
+
+# Password reset
+
+
+def request_password_reset(email):
+    """Email a reset link if an active account has this address. Answers nothing, so the
+    page cannot reveal who has an account."""
+    person = Person.get_or_none(
+        Person.email == normalize_email(email),
+        Person.is_active == True,  # noqa: E712
+    )
+    if person is None or not person.password_hash:
+        return
+    with atomic():
+        reset = PasswordReset.create(person=person)
+        send_mail(
+            f"reset-{reset.id}",
+            person.email,
+            "Reset your password",
+            "password_reset",
+            person=person,
+            link=absolute_url("auth.reset_password", token=_token("reset", reset.nonce)),
+            minutes=current_app.config["RESET_MAX_AGE"] // 60,
+        )
+
+
+def reset_link(token):
+    return _link(PasswordReset, "reset", token, current_app.config["RESET_MAX_AGE"])
+
+
+def reset_password(reset, password):
+    """Set the new password, use up the link and end every session."""
+    with atomic():
+        set_password(reset.person, password)
+        PasswordReset.update(used_at=utcnow()).where(
+            PasswordReset.person == reset.person, PasswordReset.used_at.is_null()
+        ).execute()
+        log(reset.person, "password_reset", reset.person.email)
+    return reset.person

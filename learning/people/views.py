@@ -1,0 +1,394 @@
+"""Sign-in, password reset, account settings, invitations, onboarding and people admin."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_login import (
+    LoginManager,
+    current_user,
+    fresh_login_required,
+    login_required,
+    login_user,
+    logout_user,
+)
+
+from learning import htmx
+from learning.people import services
+from learning.people.access import INVITERS, require_role
+from learning.people.forms import (
+    ChangePasswordForm,
+    EmailForm,
+    GuidelinesForm,
+    InviteForm,
+    NewPasswordForm,
+    PreferencesForm,
+    ProfileForm,
+    RolesForm,
+    SignInForm,
+)
+from learning.people.models import Person, Role
+from learning.security import limiter
+
+auth = Blueprint("auth", __name__)
+onboarding = Blueprint("onboarding", __name__, url_prefix="/welcome")
+admin = Blueprint("people", __name__, url_prefix="/people")
+login_manager = LoginManager()
+
+
+def _account_key():
+    return "account:" + services.normalize_email(request.form.get("email"))
+
+
+def _limit(setting):
+    return lambda: current_app.config[setting]
+
+
+def safe_next(target):
+    """Only paths on this site: never another host, so `next` cannot redirect away."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("home.index")
+
+
+@auth.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_limit("SIGNIN_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("SIGNIN_LIMIT"), key_func=_account_key, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        person = services.authenticate(form.email.data, form.password.data)
+        if person is not None:
+            login_user(person, remember=form.remember.data)
+            services.record_sign_in(person)
+            return htmx.redirect(safe_next(request.args.get("next")))
+        form.form_errors.append(
+            "That email and password do not match an account. Check both and try again."
+        )
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return htmx.render(
+        "learning/people/sign_in.html", "learning/people/_sign_in_form.html", status, form=form
+    )
+
+
+@auth.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash("You are signed out. See you soon.", "success")
+    return htmx.redirect(url_for("auth.sign_in"))
+
+
+@auth.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("RESET_LIMIT"), key_func=_account_key, methods=["POST"])
+def forgot_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return htmx.render(
+            "learning/people/reset_sent.html",
+            "learning/people/_reset_sent.html",
+            email=form.email.data,
+        )
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "learning/people/forgot.html", "learning/people/_forgot_form.html", status, form=form
+    )
+
+
+@auth.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    link = services.reset_link(token)
+    if not link.ok:
+        return _link_problem(link, "reset")
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(link.row, form.password.data)
+        flash(
+            "Your password is changed and every other session is signed out. "
+            "Sign in with the new password.",
+            "success",
+        )
+        return htmx.redirect(url_for("auth.sign_in"))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "learning/people/reset.html",
+        "learning/people/_reset_form.html",
+        status,
+        form=form,
+        token=token,
+    )
+
+
+def _account_page(fragment, status=200, password_form=None, preferences_form=None):
+    return htmx.render(
+        "learning/people/account.html",
+        fragment,
+        status,
+        password_form=password_form or ChangePasswordForm(),
+        form=preferences_form or PreferencesForm(obj=services.preferences(current_user)),
+        action=url_for("auth.save_preferences"),
+        submit="Save preferences",
+    )
+
+
+@auth.get("/account")
+@login_required
+def account():
+    return _account_page("learning/people/account.html")
+
+
+@auth.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except ValueError as error:
+            form.current.errors.append(str(error))
+        else:
+            # The change ended every session; this one starts again with the new version.
+            login_user(Person.get_by_id(current_user.id), fresh=True)
+            flash("Your password is changed. Other devices are signed out.", "success")
+            return htmx.redirect(url_for("auth.account"))
+    return _account_page("learning/people/_password_form.html", 422, password_form=form)
+
+
+@auth.post("/account/preferences")
+@login_required
+def save_preferences():
+    form = PreferencesForm()
+    if form.validate_on_submit():
+        services.save_preferences(current_user, **_preference_choices(form))
+        flash("Your notification preferences are saved.", "success")
+        return htmx.redirect(url_for("auth.account"))
+    return _account_page("learning/people/_preferences_form.html", 422, preferences_form=form)
+
+
+@auth.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    services.sign_out_everywhere(current_user)
+    logout_user()
+    flash("You are signed out on every device.", "success")
+    return htmx.redirect(url_for("auth.sign_in"))
+
+
+PREFERENCES = (
+    "email_recognition",
+    "email_conversations",
+    "digest_frequency",
+    "digest_weekday",
+    "digest_hour",
+)
+
+
+def _preference_choices(form):
+    return {name: getattr(form, name).data for name in PREFERENCES}
+
+
+# Onboarding: three steps from the invitation link.
+
+
+def _link_problem(link, kind, form=None, status=None):
+    """An unusable link: 410 when expired or used, 404 when it never existed."""
+    return htmx.render(
+        "learning/people/link_problem.html",
+        "learning/people/_link_problem.html",
+        status or (404 if link.status == "invalid" else 410),
+        link=link,
+        kind=kind,
+        form=form or EmailForm(formdata=None),
+    )
+
+
+@onboarding.route("/<token>", methods=["GET", "POST"])
+def start(token):
+    link = services.invitation_link(token)
+    if not link.ok:
+        return _link_problem(link, "invitation")
+    person = link.row.person
+    form = ProfileForm(obj=person if request.method == "GET" else None)
+    if form.validate_on_submit():
+        logout_user()
+        person = services.accept_invitation(
+            link.row,
+            form.password.data,
+            form.display_name.data,
+            form.department.data,
+            form.time_zone.data,
+        )
+        login_user(person)
+        services.record_sign_in(person)
+        return htmx.redirect(url_for("onboarding.guidelines"))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "learning/people/onboarding_profile.html",
+        "learning/people/_profile_form.html",
+        status,
+        form=form,
+        person=person,
+        token=token,
+        step=1,
+    )
+
+
+@onboarding.route("/guidelines", methods=["GET", "POST"])
+@login_required
+def guidelines():
+    form = GuidelinesForm()
+    if form.validate_on_submit():
+        services.accept_guidelines(current_user)
+        return htmx.redirect(url_for("onboarding.preferences"))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "learning/people/onboarding_guidelines.html",
+        "learning/people/_guidelines_form.html",
+        status,
+        form=form,
+        step=2,
+    )
+
+
+@onboarding.route("/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    saved = services.preferences(current_user) if request.method == "GET" else None
+    form = PreferencesForm(obj=saved)
+    if form.validate_on_submit():
+        services.save_preferences(current_user, **_preference_choices(form))
+        flash(f"Welcome, {current_user.first_name}! You are all set.", "success")
+        return htmx.redirect(url_for("home.index"))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "learning/people/onboarding_preferences.html",
+        "learning/people/_preferences_form.html",
+        status,
+        form=form,
+        action=url_for("onboarding.preferences"),
+        submit="Finish",
+    )
+
+
+@onboarding.post("/new-link")
+@limiter.limit(_limit("RESET_LIMIT"))
+def new_link():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.resend_invitation(form.email.data)
+        flash("If that address has an invitation waiting, a new link is on its way.", "success")
+        return htmx.redirect(url_for("auth.sign_in"))
+    return _link_problem(services.LinkState(status="expired"), "invitation", form, 422)
+
+
+# People admin and invitations
+
+
+@admin.get("/")
+@login_required
+def index():
+    return htmx.render(
+        "learning/people/index.html",
+        "learning/people/index.html",
+        people=services.people(current_user),
+        roles=list(Role),
+    )
+
+
+@admin.post("/<int:person_id>/roles")
+@fresh_login_required
+def set_roles(person_id):
+    require_role(current_user, Role.ADMIN)
+    person = Person.get_or_none(Person.id == person_id) or abort(404)
+    form = RolesForm()
+    if form.validate_on_submit():
+        try:
+            services.set_roles(current_user, person, form.roles.data)
+        except ValueError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Roles of {person.display_name} saved.", "success")
+    else:
+        flash("Those roles could not be saved; choose from the list.", "error")
+    return htmx.redirect(url_for("people.index"))
+
+
+@admin.route("/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    require_role(current_user, *INVITERS)
+    form = InviteForm()
+    result = None
+    status = 200
+    if form.validate_on_submit():
+        parsed = services.parse_invite_list(form.people.data)
+        if parsed.errors:
+            form.people.errors.extend(parsed.errors)
+            status = 422
+        else:
+            result = services.invite(current_user, parsed.entries)
+            form = InviteForm(formdata=None)
+    elif form.is_submitted():
+        status = 422
+    return htmx.render(
+        "learning/people/invite.html",
+        "learning/people/_invite.html",
+        status,
+        form=form,
+        result=result,
+    )
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.refresh_view = "auth.sign_in"
+    login_manager.needs_refresh_message = "Please sign in again to confirm it is you."
+    login_manager.needs_refresh_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(session_id):
+        person_id, _, version = session_id.partition(":")
+        if not (person_id.isdigit() and version.isdigit()):
+            return None
+        return Person.get_or_none(
+            Person.id == int(person_id),
+            Person.session_version == int(version),
+            Person.is_active == True,  # noqa: E712
+        )
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        flash(login_manager.login_message, "info")
+        target = url_for("auth.sign_in", next=request.full_path.rstrip("?"))
+        if htmx.is_htmx():
+            return htmx.redirect(target)
+        return redirect(target)
+
+    @app.before_request
+    def _finish_onboarding():
+        if not current_user.is_authenticated or request.endpoint in ONBOARDING_FREE:
+            return None
+        step = current_user.onboarding_step()
+        if step in (2, 3):
+            return htmx.redirect(url_for(ONBOARDING_STEPS[step]))
+        return None
+
+    for blueprint in (auth, onboarding, admin):
+        app.register_blueprint(blueprint)
+
+
+ONBOARDING_STEPS = {2: "onboarding.guidelines", 3: "onboarding.preferences"}
+ONBOARDING_FREE = {
+    "static",
+    "auth.sign_out",
+    "onboarding.start",
+    "onboarding.guidelines",
+    "onboarding.preferences",
+}

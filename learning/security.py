@@ -1,0 +1,77 @@
+"""CSRF, security headers, rate limits and error pages that are right as pages and as swaps."""
+
+from flask import render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from learning import htmx
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Go back, check what you sent and try again."),
+    403: ("You do not have access to this", "If you think you should, ask an admin."),
+    404: ("We could not find that page", "It may have moved, or you may not have access to it."),
+    405: ("That action is not available here", "Go back and use the buttons on the page."),
+    429: (
+        "Too many attempts",
+        "For your security we have paused this for a little while. Wait a minute, then try again.",
+    ),
+    500: ("Something went wrong on our side", "It has been logged. Please try again in a moment."),
+}
+CSRF_MESSAGE = (
+    "This form has expired",
+    "The page was open too long or was sent from somewhere else. Reload the page and try again; "
+    "nothing was changed.",
+)
+
+
+def error_response(status, title, detail):
+    """An error as a full page, or as an alert swapped into the page's message area."""
+    if htmx.is_htmx():
+        response = htmx.render(
+            "learning/error.html", "learning/_error.html", status, title=title, detail=detail
+        )
+        # The partial answer goes where messages go, whatever element asked.
+        if htmx.wants_fragment():
+            htmx.retarget(response, "#messages", "innerHTML")
+        return response
+    return render_template("learning/error.html", title=title, detail=detail), status
+
+
+def init_app(app):
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    limiter.init_app(app)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return error_response(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        title, detail = MESSAGES.get(error.code, (error.name, error.description))
+        return error_response(error.code, title, detail)
+
+    @app.errorhandler(InternalServerError)
+    def _500(error):
+        # Flask has logged the exception already.
+        return error_response(500, *MESSAGES[500])
