@@ -20,7 +20,7 @@ def wants_fragment():
     )
 
 
-def render(page, fragment, status=200, **context):
+def render(page, fragment, status=200, /, **context):
     """Render the fragment for a partial htmx request, the page otherwise."""
     response = make_response(
         render_template(fragment if wants_fragment() else page, **context), status

@@ -15,6 +15,8 @@ from rq import SimpleWorker
 
 from learning.db import connection, db
 from learning.factory import create_app
+from learning.jobs.models import PendingJob
+from learning.jobs.services import redis_connection
 from learning.migrate import migrate
 from learning.people import services as people
 from learning.people.models import Person, Role
@@ -141,15 +143,15 @@ def client(app):
 
 @pytest.fixture
 def run_jobs(app):
-    """Run every queued job with a real RQ worker in burst mode; returns how many ran."""
+    """Run every queued job with a real RQ worker in burst mode; returns how many outbox
+    jobs it completed."""
 
     def run():
         with app.app_context():
-            from learning.jobs.services import redis_connection
-
-            worker = SimpleWorker(app.config["QUEUES"], connection=redis_connection())
-            worker.work(burst=True)
-            return worker.successful_job_count
+            done = PendingJob.select().where(PendingJob.done_at.is_null(False)).count
+            before = done()
+            SimpleWorker(app.config["QUEUES"], connection=redis_connection()).work(burst=True)
+            return done() - before
 
     return run
 

@@ -24,6 +24,10 @@ TIME_ZONES = sorted(available_timezones() - {"localtime", "Factory"})
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
+def stripped(value):
+    return (value or "").strip()
+
+
 def new_password(form, field):
     problem = password_problem(field.data or "")
     if problem:
@@ -80,9 +84,10 @@ class ProfileForm(NewPasswordForm):
 
     display_name = StringField(
         "Your name",
+        filters=[stripped],
         validators=[DataRequired("Enter the name colleagues know you by."), Length(max=100)],
     )
-    department = StringField("Department", validators=[Length(max=100)])
+    department = StringField("Department", filters=[stripped], validators=[Length(max=100)])
     time_zone = SelectField(
         "Time zone",
         choices=TIME_ZONES,
