@@ -115,7 +115,9 @@ class PreferencesForm(FlaskForm):
         ],
     )
     digest_weekday = SelectField(
-        "Day for the weekly digest", choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)], coerce=int
+        "Day for the weekly digest",
+        choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)],
+        coerce=int,
     )
     digest_hour = SelectField(
         "Hour", choices=[SelectChoice(h, f"{h:02d}:00") for h in range(6, 21)], coerce=int

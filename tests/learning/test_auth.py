@@ -75,7 +75,10 @@ def test_pages_need_sign_in_and_htmx_gets_a_redirect_header(client):
 def test_rate_limit_answers_429_with_a_readable_page(app, client, member):
     app.config["SIGNIN_LIMIT"] = "3 per minute"
     for _ in range(3):
-        assert client.post("/sign-in", data={"email": member.email, "password": "wrong"}).status_code == 422
+        assert (
+            client.post("/sign-in", data={"email": member.email, "password": "wrong"}).status_code
+            == 422
+        )
     limited = client.post("/sign-in", data={"email": member.email, "password": PASSWORD})
     assert limited.status_code == 429
     assert "<h1>Too many attempts</h1>" in limited.text
@@ -94,7 +97,10 @@ def test_the_account_limit_holds_across_addresses(app, member):
         client.post("/sign-in", data={"email": member.email, "password": "wrong"})
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.3"
-    assert other.post("/sign-in", data={"email": member.email, "password": PASSWORD}).status_code == 429
+    assert (
+        other.post("/sign-in", data={"email": member.email, "password": PASSWORD}).status_code
+        == 429
+    )
 
 
 def test_sign_out_ends_the_session(member_client):
@@ -119,7 +125,11 @@ def test_changing_the_password_signs_out_other_devices_but_not_this_one(member, 
     here, elsewhere = sign_in(member), sign_in(member)
     response = here.post(
         "/account/password",
-        data={"current": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+        data={
+            "current": PASSWORD,
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
     )
     assert response.status_code == 303
     assert here.get("/").status_code == 200
@@ -129,7 +139,11 @@ def test_changing_the_password_signs_out_other_devices_but_not_this_one(member, 
 def test_changing_the_password_with_a_wrong_current_one_says_so(member_client):
     response = member_client.post(
         "/account/password",
-        data={"current": "not my password", "password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+        data={
+            "current": "not my password",
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
     )
     assert response.status_code == 422
     assert "That is not your current password." in response.text
@@ -145,17 +159,23 @@ def test_password_reset_by_email_works_once(client, member, inbox, run_jobs):
     assert client.get(link).status_code == 200
     short = client.post(link, data={"password": "short", "confirm": "short"})
     assert short.status_code == 422 and "at least 12 characters" in short.text
-    done = client.post(link, data={"password": "my new long passphrase", "confirm": "my new long passphrase"})
+    done = client.post(
+        link, data={"password": "my new long passphrase", "confirm": "my new long passphrase"}
+    )
     assert done.status_code == 303
     again = client.get(link)
     assert again.status_code == 410 and "already been used" in again.text
     old = client.post("/sign-in", data={"email": member.email, "password": PASSWORD})
     assert old.status_code == 422
-    new = client.post("/sign-in", data={"email": member.email, "password": "my new long passphrase"})
+    new = client.post(
+        "/sign-in", data={"email": member.email, "password": "my new long passphrase"}
+    )
     assert new.status_code == 303
 
 
-def test_reset_answers_the_same_for_unknown_addresses_and_sends_nothing(client, member, inbox, run_jobs):
+def test_reset_answers_the_same_for_unknown_addresses_and_sends_nothing(
+    client, member, inbox, run_jobs
+):
     known = client.post("/forgot-password", data={"email": member.email})
     unknown = client.post("/forgot-password", data={"email": "ghost@example.com"})
     assert without_tokens(known.text.replace(member.email, "E")) == without_tokens(

@@ -58,19 +58,27 @@ def test_an_admin_invites_and_the_person_onboards_in_three_steps(
     assert person.time_zone == "Asia/Kolkata" and person.department == "Finance"
     assert person.onboarding_step() is None
     prefs = Preferences.get(Preferences.person == person)
-    assert (prefs.digest_frequency, prefs.digest_hour, prefs.email_recognition) == ("daily", 8, False)
+    assert (prefs.digest_frequency, prefs.digest_hour, prefs.email_recognition) == (
+        "daily",
+        8,
+        False,
+    )
     actions = {e.action for e in AuditEntry.select()}
     assert {"invited", "invitation_accepted"} <= actions
 
 
-def test_a_pasted_list_with_bad_lines_reports_each_and_invites_nobody(admin_client, inbox, run_jobs):
+def test_a_pasted_list_with_bad_lines_reports_each_and_invites_nobody(
+    admin_client, inbox, run_jobs
+):
     text = "good@example.com\nnot an address\nDup <good@example.com>\nRu Ok <ru@example.com>"
     response = invite(admin_client, text)
     assert response.status_code == 422
     assert "Line 2 (not an address)" in response.text
     assert "Line 3: good@example.com is already in the list." in response.text
     assert "Ru Ok &lt;ru@example.com&gt;" in response.text  # what they typed is kept
-    assert Person.select().where(Person.email.in_(["good@example.com", "ru@example.com"])).count() == 0
+    assert (
+        Person.select().where(Person.email.in_(["good@example.com", "ru@example.com"])).count() == 0
+    )
     run_jobs()
     assert inbox.messages == []
 
@@ -84,7 +92,11 @@ def test_a_list_of_several_people_invites_each_once(admin_client, inbox, run_job
     response = invite(admin_client, "a@example.com\nb@example.com, Bea Bee\nC Sea <c@example.com>")
     assert "Invitation sent to 3 people" in response.text
     run_jobs()
-    assert sorted(m["To"] for m in inbox.messages) == ["a@example.com", "b@example.com", "c@example.com"]
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "a@example.com",
+        "b@example.com",
+        "c@example.com",
+    ]
     assert Person.get(Person.email == "b@example.com").display_name == "Bea Bee"
 
 
@@ -149,7 +161,12 @@ def test_a_used_invitation_link_says_so(app, admin_client, inbox, run_jobs):
     client = app.test_client()
     client.post(
         link,
-        data={"display_name": "U", "time_zone": "UTC", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        data={
+            "display_name": "U",
+            "time_zone": "UTC",
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
     )
     response = app.test_client().get(link)
     assert response.status_code == 410

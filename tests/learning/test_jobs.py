@@ -30,7 +30,15 @@ def test_asking_for_the_same_mail_key_twice_records_one_delivery(app, inbox, run
 
     with app.app_context(), connection():
         for _ in range(2):
-            send_mail("hello-1", "x@example.com", "Hello", "password_reset", person=_P, link="l", minutes=1)
+            send_mail(
+                "hello-1",
+                "x@example.com",
+                "Hello",
+                "password_reset",
+                person=_P,
+                link="l",
+                minutes=1,
+            )
     run_jobs()
     assert Delivery.select().count() == 1 and len(inbox.messages) == 1
 
@@ -44,7 +52,9 @@ def test_a_failed_send_goes_back_to_pending_for_the_retry(app, smtp_server, inbo
 
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     with app.app_context(), connection():
-        send_mail("retry-1", "r@example.com", "Hi", "password_reset", person=_P, link="l", minutes=1)
+        send_mail(
+            "retry-1", "r@example.com", "Hi", "password_reset", person=_P, link="l", minutes=1
+        )
     run_jobs()
     delivery = Delivery.get(Delivery.key == "retry-1")
     assert delivery.status == "pending" and delivery.attempts == 1 and delivery.error
@@ -105,7 +115,9 @@ def test_with_redis_down_inviting_succeeds_and_the_mail_goes_out_once_it_is_back
             assert jobs.sweep() == 0  # handed over once, not again
             from rq import SimpleWorker
 
-            SimpleWorker(app.config["QUEUES"], connection=redis.Redis.from_url(url)).work(burst=True)
+            SimpleWorker(app.config["QUEUES"], connection=redis.Redis.from_url(url)).work(
+                burst=True
+            )
         assert len(inbox.to("outage@example.com")) == 1
         assert PendingJob.get_by_id(pending.id).done_at is not None
     finally:
@@ -130,7 +142,9 @@ def test_the_sweep_hands_over_again_what_redis_lost(app, admin_client, inbox, ru
     admin_client.post("/people/invite", data={"people": "lost@example.com"})
     with app.app_context():
         jobs.redis_connection().flushdb()  # Redis restarted without persistence
-    an_hour_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(hours=1)
+    an_hour_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(
+        hours=1
+    )
     PendingJob.update(handed_at=an_hour_ago).execute()
     with app.app_context():
         assert jobs.sweep() == 1

@@ -33,7 +33,9 @@ def test_an_htmx_post_without_a_token_gets_a_message_swapped_into_the_page(admin
 
 def test_a_wrong_csrf_token_is_refused_too(client, member):
     response = client.post(
-        "/sign-in", data={"email": member.email, "password": "x", "csrf_token": "forged"}, csrf=False
+        "/sign-in",
+        data={"email": member.email, "password": "x", "csrf_token": "forged"},
+        csrf=False,
     )
     assert response.status_code == 400
 
@@ -41,7 +43,7 @@ def test_a_wrong_csrf_token_is_refused_too(client, member):
 def test_htmx_requests_carry_the_token_from_the_body(member_client):
     page = member_client.get("/account").text
     token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
-    assert f"hx-headers:inherited='{{\"X-CSRFToken\": \"{token}\"}}'" in page
+    assert f'hx-headers:inherited=\'{{"X-CSRFToken": "{token}"}}\'' in page
     response = member_client.post(
         "/account/preferences",
         data={"digest_frequency": "never", "digest_weekday": "0", "digest_hour": "9"},
@@ -53,7 +55,10 @@ def test_htmx_requests_carry_the_token_from_the_body(member_client):
 
 @pytest.mark.parametrize(
     ("path", "status", "title"),
-    [("/no-such-page", 404, "We could not find that page"), ("/audit/", 403, "You do not have access")],
+    [
+        ("/no-such-page", 404, "We could not find that page"),
+        ("/audit/", 403, "You do not have access"),
+    ],
 )
 def test_error_pages_are_right_as_pages_and_as_swaps(member_client, path, status, title):
     page = member_client.get(path)
@@ -78,9 +83,7 @@ def test_a_server_error_shows_a_calm_page_and_no_traceback(app, member, sign_in)
 
 
 def test_history_restores_get_the_full_page(member_client):
-    response = member_client.get(
-        "/account", headers={**HTMX, "HX-History-Restore-Request": "true"}
-    )
+    response = member_client.get("/account", headers={**HTMX, "HX-History-Restore-Request": "true"})
     assert "<html" in response.text
 
 
@@ -175,7 +178,9 @@ def count_queries():
     logger.setLevel(level)
 
 
-def test_the_people_page_does_a_constant_number_of_queries(admin_client, make_person, count_queries):
+def test_the_people_page_does_a_constant_number_of_queries(
+    admin_client, make_person, count_queries
+):
     few = count_queries(lambda: admin_client.get("/people/"))
     for _ in range(15):
         make_person(password=None)

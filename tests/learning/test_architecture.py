@@ -1,0 +1,75 @@
+"""The shape of the code: import direction, lint, and migrations that match the models."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from learning.audit.models import AuditEntry
+from learning.db import BaseModel, db
+from learning.jobs.models import PendingJob
+from learning.ledger import Activity
+from learning.mail.models import Delivery
+from learning.people.models import Invitation, PasswordReset, Person, PersonRole, Preferences
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+MODELS = [
+    Person,
+    PersonRole,
+    Preferences,
+    Invitation,
+    PasswordReset,
+    PendingJob,
+    Delivery,
+    Activity,
+    AuditEntry,
+]
+
+
+def run(*command):
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_the_import_contract_holds():
+    result = run(str(BIN / "lint-imports"), "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_ruff_finds_nothing():
+    result = run(str(BIN / "ruff"), "check", ".")
+    assert result.returncode == 0, result.stdout
+    formatted = run(str(BIN / "ruff"), "format", "--check", ".")
+    assert formatted.returncode == 0, formatted.stdout
+
+
+def test_every_model_is_registered_for_this_test():
+    found = {m for m in _subclasses(BaseModel)}
+    assert found <= set(MODELS), f"add new models to MODELS: {found - set(MODELS)}"
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_migrations_build_the_schema_the_models_describe(app):
+    """Each model's columns, and its indexes, match what the migrations created."""
+    reference = SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
+    with reference.bind_ctx(MODELS):
+        reference.create_tables(MODELS)
+        expected = {m._meta.table_name: _shape(reference, m._meta.table_name) for m in MODELS}
+    actual = {name: _shape(db, name) for name in expected}
+    for name in expected:
+        assert actual[name]["columns"] == expected[name]["columns"], name
+        assert actual[name]["unique"] == expected[name]["unique"], name
+
+
+def _shape(database, table):
+    return {
+        "columns": {(c.name, c.null, c.primary_key) for c in database.get_columns(table)},
+        "unique": {tuple(i.columns) for i in database.get_indexes(table) if i.unique},
+    }
