@@ -1,0 +1,63 @@
+"""Browser fixtures: Debian's Chromium when present, the app served from a thread."""
+
+import shutil
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.serving import make_server
+
+# Without these, Chromium reaches for Google's services, which this network refuses.
+QUIET = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    args = {**browser_type_launch_args, "args": QUIET}
+    system = shutil.which("chromium")
+    if system:
+        args["executable_path"] = system
+    return args
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free loopback port; its emails link back to it."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    return Axe()
+
+
+@pytest.fixture
+def check_accessibility(axe):
+    """Assert axe finds no serious or critical violation on the current page."""
+
+    def check(page):
+        results = axe.run(page)
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{page.url}: {serious}"
+
+    return check
