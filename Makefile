@@ -1,0 +1,49 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fmt migrate demo browser clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+browser: $(VENV)/.installed-test ## Make sure a browser exists: Debian's chromium, else Playwright's own
+	@command -v chromium >/dev/null 2>&1 || $(BIN)/playwright install chromium
+
+run: $(VENV)/.installed ## Install, migrate, load the demo if empty, run web + worker + cron
+	$(BIN)/flask --app app dev
+
+test: $(VENV)/.installed-test browser ## Install with test extras and run the whole suite, browser tests included
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test ## ruff and the import contract
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+fmt: $(VENV)/.installed-test ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(VENV)/.installed ## Apply pending migrations
+	$(BIN)/flask --app app migrate
+
+demo: $(VENV)/.installed ## Load demo data into an empty database
+	$(BIN)/flask --app app demo
+
+clean: ## Remove the virtual environment and caches (keeps instance/)
+	rm -rf $(VENV) .ruff_cache build *.egg-info
