@@ -82,7 +82,9 @@ def dev_command():
     for email, role in demo.SIGN_INS:
         click.echo(f"    {email:<26} {role}")
     click.echo("")
-    env = {**os.environ, "REDIS_URL": current_app.config["REDIS_URL"], "PORT": port}
+    # The processes run this interpreter's `flask`, and share the (possibly embedded) Redis.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PATH": path, "REDIS_URL": current_app.config["REDIS_URL"], "PORT": port}
     manager = Manager()
     for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
         manager.add_process(name, command, env=env, cwd=str(PROCFILE.parent))
