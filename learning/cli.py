@@ -85,6 +85,7 @@ def dev_command():
     # The processes run this interpreter's `flask`, and share the (possibly embedded) Redis.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     env = {**os.environ, "PATH": path, "REDIS_URL": current_app.config["REDIS_URL"], "PORT": port}
+    env.setdefault("BASE_URL", f"http://127.0.0.1:{port}")
     manager = Manager()
     for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
         manager.add_process(name, command, env=env, cwd=str(PROCFILE.parent))
