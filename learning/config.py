@@ -15,7 +15,10 @@ ENVIRONMENT = {
     ),
     "DATABASE_URL": (None, "peewee URL, e.g. postgresql+pool://…. Unset: SQLite in instance/."),
     "REDIS_URL": (None, "Redis/Valkey for jobs and rate limits. Unset: an embedded Valkey."),
-    "SMTP_URL": (None, "smtp://user:pass@host:port; smtps:// for TLS, smtp+starttls:// for STARTTLS. Unset: .eml files in instance/outbox/."),
+    "SMTP_URL": (
+        None,
+        "smtp://user:pass@host:port, smtps:// or smtp+starttls://. Unset: .eml files.",
+    ),
     "MAIL_FROM": ("Learning Community <noreply@localhost>", "Sender of every email."),
     "BASE_URL": ("http://127.0.0.1:5000", "Public address, used in links inside emails."),
     "SECURE_COOKIES": ("0", "1 behind HTTPS: cookies get the Secure flag."),

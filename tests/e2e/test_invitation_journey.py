@@ -24,7 +24,9 @@ def test_invite_onboard_sign_out_and_back_in(
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Hello, Ada")
     check_accessibility(admin_page)
 
-    admin_page.get_by_role("navigation", name="Main").get_by_role("link", name="Invite people").click()
+    admin_page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Invite people"
+    ).click()
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Invite people")
     check_accessibility(admin_page)
     admin_page.get_by_label("People to invite").fill("not an email")
@@ -81,7 +83,9 @@ def test_invite_onboard_sign_out_and_back_in(
     expect(newcomer).to_have_url(re.compile(r"/$"))
 
 
-def test_signing_in_and_inviting_work_without_javascript(live_server, admin, browser, inbox, run_jobs):
+def test_signing_in_and_inviting_work_without_javascript(
+    live_server, admin, browser, inbox, run_jobs
+):
     page = browser.new_context(java_script_enabled=False).new_page()
     sign_in(page, live_server, admin.email, "wrong password!")
     expect(page.get_by_role("alert")).to_contain_text("do not match an account")
