@@ -20,6 +20,8 @@ def test_invite_onboard_sign_out_and_back_in(
     live_server, admin, browser, inbox, run_jobs, check_accessibility
 ):
     admin_page = browser.new_page()
+    admin_page.goto(f"{live_server}/sign-in")
+    check_accessibility(admin_page)
     sign_in(admin_page, live_server, admin.email, PASSWORD)
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Hello, Ada")
     check_accessibility(admin_page)

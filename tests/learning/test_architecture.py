@@ -73,3 +73,12 @@ def _shape(database, table):
         "columns": {(c.name, c.null, c.primary_key) for c in database.get_columns(table)},
         "unique": {tuple(i.columns) for i in database.get_indexes(table) if i.unique},
     }
+
+
+def test_the_readme_documents_every_environment_variable():
+    from learning.config import ENVIRONMENT
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in ENVIRONMENT if f"| `{name}` |" not in readme]
+    assert missing == []
+    assert "make run" in readme and "make test" in readme

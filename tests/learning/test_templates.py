@@ -1,0 +1,76 @@
+"""Every template renders, as a page or a fragment, in a real request."""
+
+from pathlib import Path
+
+from flask import template_rendered
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+INCLUDED_ONLY = {"base.html", "_messages.html", "macros/forms.html", "learning/mail/_layout.html"}
+
+
+def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
+    rendered = set()
+
+    def remember(sender, template, context, **extra):
+        rendered.add(template.name)
+
+    template_rendered.connect(remember, app)
+    try:
+        anonymous = app.test_client()
+        anonymous.get("/sign-in")
+        anonymous.get("/sign-in", headers=HTMX)
+        anonymous.get("/forgot-password")
+        anonymous.post("/forgot-password", data={"email": "bad"}, headers=HTMX)
+        anonymous.post("/forgot-password", data={"email": "admin@example.com"})
+        anonymous.post("/forgot-password", data={"email": "admin@example.com"}, headers=HTMX)
+        run_jobs()
+        reset = inbox.link(inbox.to("admin@example.com")[0]).removeprefix("http://localhost")
+        anonymous.get(reset)
+        anonymous.post(reset, data={"password": "x"}, headers=HTMX)
+        anonymous.get("/reset-password/broken")
+        anonymous.get("/reset-password/broken", headers=HTMX)
+        anonymous.get("/nowhere")
+        anonymous.get("/nowhere", headers=HTMX)
+
+        app.config["SMTP_URL"] = None
+        admin_client.get("/people/invite")
+        admin_client.post("/people/invite", data={"people": "new@example.com"}, headers=HTMX)
+        run_jobs()
+        admin_client.get("/")
+        admin_client.get("/people/")
+        admin_client.get("/audit/")
+        admin_client.get("/audit/", headers=HTMX)
+        admin_client.get("/account")
+        admin_client.post("/account/password", data={}, headers=HTMX)
+        admin_client.post("/account/preferences", data={"digest_hour": "99"}, headers=HTMX)
+        admin_client.get("/dev/outbox/")
+        name = next((tmp_path / "outbox").glob("*.eml")).stem
+        admin_client.get(f"/dev/outbox/{name}")
+        link = (
+            admin_client.get(f"/dev/outbox/{name}").text.split("http://localhost")[1].split('"')[0]
+        )
+
+        newcomer = app.test_client()
+        newcomer.get(link)
+        newcomer.post(link, data={}, headers=HTMX)
+        password = "a long enough password"
+        newcomer.post(
+            link,
+            data={
+                "display_name": "N",
+                "time_zone": "UTC",
+                "password": password,
+                "confirm": password,
+            },
+        )
+        newcomer.get("/welcome/guidelines")
+        newcomer.post("/welcome/guidelines", data={}, headers=HTMX)
+        newcomer.post("/welcome/guidelines", data={"accept": "y"})
+        newcomer.get("/welcome/preferences")
+        app.test_client().get(link)  # used
+    finally:
+        template_rendered.disconnect(remember, app)
+
+    every = {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.*")}
+    assert every - INCLUDED_ONLY - rendered == set()
