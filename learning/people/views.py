@@ -41,6 +41,11 @@ def _limit(setting):
     return lambda: current_app.config[setting]
 
 
+def submitted_status(form):
+    """422 when a submitted form is shown again with its errors, 200 otherwise."""
+    return 422 if form.is_submitted() and form.errors else 200
+
+
 def safe_next(target):
     """Only paths on this site: never another host, so `next` cannot redirect away."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
@@ -55,7 +60,6 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
-    status = 200
     if form.validate_on_submit():
         person = services.authenticate(form.email.data, form.password.data)
         if person is not None:
@@ -65,11 +69,11 @@ def sign_in():
         form.form_errors.append(
             "That email and password do not match an account. Check both and try again."
         )
-        status = 422
-    elif form.is_submitted():
-        status = 422
     return htmx.render(
-        "learning/people/sign_in.html", "learning/people/_sign_in_form.html", status, form=form
+        "learning/people/sign_in.html",
+        "learning/people/_sign_in_form.html",
+        submitted_status(form),
+        form=form,
     )
 
 
@@ -92,9 +96,11 @@ def forgot_password():
             "learning/people/_reset_sent.html",
             email=form.email.data,
         )
-    status = 422 if form.is_submitted() else 200
     return htmx.render(
-        "learning/people/forgot.html", "learning/people/_forgot_form.html", status, form=form
+        "learning/people/forgot.html",
+        "learning/people/_forgot_form.html",
+        submitted_status(form),
+        form=form,
     )
 
 
@@ -112,11 +118,10 @@ def reset_password(token):
             "success",
         )
         return htmx.redirect(url_for("auth.sign_in"))
-    status = 422 if form.is_submitted() else 200
     return htmx.render(
         "learning/people/reset.html",
         "learning/people/_reset_form.html",
-        status,
+        submitted_status(form),
         form=form,
         token=token,
     )
@@ -224,15 +229,13 @@ def start(token):
         login_user(person)
         services.record_sign_in(person)
         return htmx.redirect(url_for("onboarding.guidelines"))
-    status = 422 if form.is_submitted() else 200
     return htmx.render(
         "learning/people/onboarding_profile.html",
         "learning/people/_profile_form.html",
-        status,
+        submitted_status(form),
         form=form,
         person=person,
         token=token,
-        step=1,
     )
 
 
@@ -243,13 +246,11 @@ def guidelines():
     if form.validate_on_submit():
         services.accept_guidelines(current_user)
         return htmx.redirect(url_for("onboarding.preferences"))
-    status = 422 if form.is_submitted() else 200
     return htmx.render(
         "learning/people/onboarding_guidelines.html",
         "learning/people/_guidelines_form.html",
-        status,
+        submitted_status(form),
         form=form,
-        step=2,
     )
 
 
@@ -262,11 +263,10 @@ def preferences():
         services.save_preferences(current_user, **_preference_choices(form))
         flash(f"Welcome, {current_user.first_name}! You are all set.", "success")
         return htmx.redirect(url_for("home.index"))
-    status = 422 if form.is_submitted() else 200
     return htmx.render(
         "learning/people/onboarding_preferences.html",
         "learning/people/_preferences_form.html",
-        status,
+        submitted_status(form),
         form=form,
         action=url_for("onboarding.preferences"),
         submit="Finish",
@@ -322,21 +322,17 @@ def invite():
     require_role(current_user, *INVITERS)
     form = InviteForm()
     result = None
-    status = 200
     if form.validate_on_submit():
         parsed = services.parse_invite_list(form.people.data)
         if parsed.errors:
             form.people.errors.extend(parsed.errors)
-            status = 422
         else:
             result = services.invite(current_user, parsed.entries)
             form = InviteForm(formdata=None)
-    elif form.is_submitted():
-        status = 422
     return htmx.render(
         "learning/people/invite.html",
         "learning/people/_invite.html",
-        status,
+        submitted_status(form),
         form=form,
         result=result,
     )
