@@ -102,7 +102,7 @@ def hand_over(pending):
                 )
             handed.append(job.id)
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-        log.warning("Redis unavailable, %s left in the outbox for the sweep: %s", "jobs", error)
+        log.warning("Redis unavailable; jobs stay in the outbox for the sweep: %s", error)
     if handed:
         PendingJob.update(handed_at=utcnow()).where(PendingJob.id.in_(handed)).execute()
     return len(handed)
