@@ -6,6 +6,15 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
+from cohorts.models import (
+    Cohort,
+    CohortVisit,
+    Membership,
+    MembershipRequest,
+    Participant,
+    PeopleImport,
+    Program,
+)
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.jobs.models import PendingJob
@@ -25,6 +34,13 @@ MODELS = [
     Delivery,
     Activity,
     AuditEntry,
+    Program,
+    Participant,
+    Cohort,
+    Membership,
+    MembershipRequest,
+    CohortVisit,
+    PeopleImport,
 ]
 
 

@@ -1,0 +1,111 @@
+"""Programs, their participants, cohorts, memberships, requests, visits and people imports."""
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    SmallIntegerField,
+    TextField,
+)
+
+from learning.db import BaseModel, utcnow
+from learning.people.models import Person
+
+MIN_SIZE, MAX_SIZE = 5, 12
+DEFAULT_GUIDELINES = """Be generous: share work in progress; it is how everyone learns.
+Be kind and specific: say what worked, and one thing to try next.
+Answer people: a reply within a day or two keeps a conversation alive.
+Keep it here: what colleagues share in the cohort stays in the cohort.
+Speak up: if something is wrong, tell your facilitator."""
+
+
+class Program(BaseModel):
+    name = CharField()
+    description = TextField(default="")
+    starts_on = DateField()
+    ends_on = DateField()
+    cohort_size = SmallIntegerField(default=8)
+    guidelines = TextField(default=DEFAULT_GUIDELINES)
+    # Whether members may see the names of the program's other cohorts on boards.
+    show_other_cohorts = BooleanField(default=True)
+    created_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Participant(BaseModel):
+    """Someone taking part in a program: imported or added for it, in a cohort or not yet."""
+
+    program = ForeignKeyField(Program, backref="participants", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="participations", on_delete="CASCADE")
+    added_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("program", "person"), True),)
+
+
+class Cohort(BaseModel):
+    program = ForeignKeyField(Program, backref="cohorts", on_delete="CASCADE")
+    name = CharField()
+    # draft: part of the builder's proposal, seen only by L&D; published: live.
+    status = CharField(default="draft", index=True)
+    # A locked draft keeps its members when the builder runs again.
+    locked = BooleanField(default=False)
+    position = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    published_at = DateTimeField(null=True)
+
+
+class Membership(BaseModel):
+    cohort = ForeignKeyField(Cohort, backref="memberships", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="memberships", on_delete="CASCADE")
+    role = CharField(default="member")  # member or facilitator
+    joined_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("cohort", "person"), True),)
+
+
+class MembershipRequest(BaseModel):
+    """A member asking to move to another cohort; the facilitator or L&D decides."""
+
+    cohort = ForeignKeyField(Cohort, backref="requests", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    reason = TextField(default="")
+    status = CharField(default="open", index=True)  # open, moved, declined, withdrawn
+    created_at = DateTimeField(default=utcnow)
+    resolved_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    resolved_at = DateTimeField(null=True)
+
+
+class CohortVisit(BaseModel):
+    """When a person last opened a cohort's space, for "new since your last visit"."""
+
+    cohort = ForeignKeyField(Cohort, backref="+", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    seen_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("cohort", "person"), True),)
+
+
+class PeopleImport(BaseModel):
+    """An uploaded CSV: its checked rows for the preview, then the job's progress and result."""
+
+    program = ForeignKeyField(Program, backref="imports", on_delete="CASCADE")
+    uploaded_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    filename = CharField(default="")
+    rows = TextField(default="[]")  # JSON: each row's values and problems
+    status = CharField(default="previewed")  # previewed, queued, running, done, failed
+    valid_only = BooleanField(default=False)
+    total_rows = IntegerField(default=0)
+    valid_rows = IntegerField(default=0)
+    processed = IntegerField(default=0)
+    created = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    skipped = IntegerField(default=0)
+    error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
