@@ -131,7 +131,7 @@ def build(candidates, target, seed=0, span_hours=DEFAULT_SPAN_HOURS):
     return proposal
 
 
-def _conflicts(person, group):
+def conflicts(person, group):
     """True if `person` would share `group` with their manager or one of their reports."""
     return any(
         other.id != person.id and (other.id == person.manager_id or other.manager_id == person.id)
@@ -161,8 +161,8 @@ def _swap_partner(proposal, index, person, span_hours, acceptable):
             here_after = [m for m in here if m is not person]
             there_after = [m for m in there if m is not partner]
             if (
-                not _conflicts(person, there_after)
-                and not _conflicts(partner, here_after)
+                not conflicts(person, there_after)
+                and not conflicts(partner, here_after)
                 and _fits_span(person, there, span_hours, partner)
                 and _fits_span(partner, here, span_hours, person)
                 and acceptable(here_after + [partner], there_after + [person])
@@ -181,7 +181,7 @@ def _separate_managers(proposal, span_hours):
     """Never a person with their manager: if no swap keeps the time-zone span, the span gives."""
     for index, group in enumerate(proposal.cohorts):
         for person in list(group):
-            if person in group and _conflicts(person, group):
+            if person in group and conflicts(person, group):
                 found = _swap_partner(
                     proposal, index, person, span_hours, lambda a, b: True
                 ) or _swap_partner(proposal, index, person, None, lambda a, b: True)
@@ -189,7 +189,7 @@ def _separate_managers(proposal, span_hours):
                     _swap(proposal, index, person, *found)
 
 
-def _over_half(group):
+def over_half(group):
     counts = Counter(m.department for m in group)
     department, count = counts.most_common(1)[0] if counts else ("", 0)
     return department if count > len(group) // 2 else None
@@ -199,13 +199,13 @@ def _balance_departments(proposal, span_hours):
     """Swap members of an over-represented department out, one at a time, while it helps."""
     for index, group in enumerate(proposal.cohorts):
         # Each swap lowers the department's count and puts no other above half: it ends.
-        while (department := _over_half(group)) is not None:
+        while (department := over_half(group)) is not None:
             before = Counter(m.department for m in group)[department]
 
             def helps(here, there, d=department, before=before):
                 return (
-                    _over_half(there) is None
-                    and _over_half(here) in (None, d)
+                    over_half(there) is None
+                    and over_half(here) in (None, d)
                     and Counter(m.department for m in here)[d] < before
                 )
 
@@ -219,33 +219,40 @@ def _balance_departments(proposal, span_hours):
 
 
 def _flag(proposal, people, span_hours):
-    total = len(people)
     shares = Counter(c.department for c in people)
     for index, group in enumerate(proposal.cohorts):
-        reasons = []
-        if len(group) < MIN_SIZE:
-            reasons.append(
-                f"Only {total} participant{'s' if total != 1 else ''}: "
-                f"this cohort is smaller than {MIN_SIZE}."
-            )
-        if span(group) > span_hours:
-            reasons.append(
-                f"Time zones span {span(group):g} hours, more than {span_hours:g}: too few "
-                "participants live close enough in time to form a cohort of their own."
-            )
-        department = _over_half(group)
-        if department is not None:
-            share = round(100 * shares[department] / total)
-            reasons.append(
-                f"{department or 'No department'} is more than half of this cohort: it is "
-                f"{share}% of the participants in these time zones."
-            )
-        for person in group:
-            manager = next((m for m in group if m.id == person.manager_id), None)
-            if manager is not None:
-                reasons.append(
-                    f"{person.name} shares this cohort with their manager {manager.name}: "
-                    "no swap kept the other rules. Move one of them."
-                )
+        reasons = problems(group, shares, span_hours)
         if reasons:
             proposal.flags[index] = reasons
+
+
+def problems(group, shares, span_hours=DEFAULT_SPAN_HOURS):
+    """The rules this cohort breaks, each with why; `shares` counts departments among all
+    the participants it was formed from."""
+    total = sum(shares.values()) or 1
+    reasons = []
+    if len(group) < MIN_SIZE:
+        reasons.append(
+            f"Only {len(group)} participant{'s' if len(group) != 1 else ''}: "
+            f"this cohort is smaller than {MIN_SIZE}."
+        )
+    if span(group) > span_hours:
+        reasons.append(
+            f"Time zones span {span(group):g} hours, more than {span_hours:g}: too few "
+            "participants live close enough in time to form a cohort of their own."
+        )
+    department = over_half(group)
+    if department is not None:
+        share = round(100 * shares[department] / total)
+        reasons.append(
+            f"{department or 'No department'} is more than half of this cohort: it is "
+            f"{share}% of the participants."
+        )
+    for person in group:
+        manager = next((m for m in group if m.id == person.manager_id), None)
+        if manager is not None:
+            reasons.append(
+                f"{person.name} shares this cohort with their manager {manager.name}: "
+                "no swap kept the other rules. Move one of them."
+            )
+    return reasons

@@ -4,14 +4,15 @@ from flask import Flask
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from cohorts import views as cohorts
 from learning import cli, config, db, security
+from learning import views as home
 from learning.audit.views import bp as audit_bp
 from learning.jobs import services as jobs
 from learning.jobs import worker
 from learning.mail.views import bp as outbox_bp
 from learning.people import views as people
 from learning.people.models import ROLE_LABELS
-from learning.views import home
 
 HTMX_VERSION = "4.0.1"
 
@@ -32,8 +33,11 @@ def create_app(test_config=None):
     db.init_app(app)
     security.init_app(app)
     Htmx(app)
+    home.init_app(app)
     people.init_app(app)
-    for blueprint in (home, audit_bp, outbox_bp):
+    cohorts.init_app(app)
+    people.init_nav(app)
+    for blueprint in (audit_bp, outbox_bp):
         app.register_blueprint(blueprint)
     worker.init_app(app)
     cli.init_app(app)

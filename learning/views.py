@@ -1,6 +1,7 @@
-"""The home page and a health check."""
+"""The home page, the navigation and a health check. Domains add home sections and
+navigation links through the functions here, so learning never imports them."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user, login_required
 
 from learning import htmx
@@ -11,11 +12,40 @@ from learning.people.models import Role
 home = Blueprint("home", __name__)
 
 
+def add_nav(app, label, endpoint, roles=None):
+    """A link in the main navigation, for everyone signed in or for `roles`."""
+    app.extensions.setdefault("nav", []).append((label, endpoint, roles))
+
+
+def add_home_section(app, template, context):
+    """A section of the home page: `context(person)` returns the template's variables."""
+    app.extensions.setdefault("home_sections", []).append((template, context))
+
+
+def nav_items():
+    """The navigation links the signed-in person may see: (label, url, current)."""
+    if not current_user.is_authenticated:
+        return []
+    return [
+        (label, url_for(endpoint), request.endpoint == endpoint)
+        for label, endpoint, roles in current_app.extensions.get("nav", [])
+        if roles is None or current_user.has_role(*roles)
+    ]
+
+
 @home.get("/")
 @login_required
 def index():
+    sections = [
+        (template, context(current_user))
+        for template, context in current_app.extensions.get("home_sections", [])
+    ]
     return htmx.render(
-        "learning/home.html", "learning/home.html", can_invite=can_invite(current_user), Role=Role
+        "learning/home.html",
+        "learning/home.html",
+        can_invite=can_invite(current_user),
+        sections=sections,
+        Role=Role,
     )
 
 
@@ -23,3 +53,9 @@ def index():
 def health():
     db.execute_sql("SELECT 1")
     return {"status": "ok"}
+
+
+def init_app(app):
+    app.register_blueprint(home)
+    app.context_processor(lambda: {"nav_items": nav_items})
+    add_nav(app, "Home", "home.index")

@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import logging
 import os
 import re
 import socket
@@ -105,8 +106,7 @@ class Client(FlaskClient):
 
     def post(self, *args, csrf=True, **kwargs):
         if csrf:
-            data = kwargs.setdefault("data", {})
-            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = {"csrf_token": self.csrf_token(), **(kwargs.get("data") or {})}
         return super().post(*args, **kwargs)
 
 
@@ -224,3 +224,30 @@ def member(make_person):
 @pytest.fixture
 def member_client(member, sign_in):
     return sign_in(member)
+
+
+class QueryCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries():
+    logger = logging.getLogger("peewee")
+    handler = QueryCounter()
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+
+    def count(call):
+        handler.count = 0
+        call()
+        return handler.count
+
+    yield count
+    logger.removeHandler(handler)
+    logger.setLevel(level)

@@ -19,7 +19,7 @@ def absolute_url(endpoint, **values):
 
 
 def send_mail(key, to_address, subject, template, **context):
-    """Compose a message from templates/learning/mail/<template>.{txt,html} and queue it.
+    """Compose a message from the templates <template>.txt and <template>.html, and queue it.
 
     Call inside the write's transaction. Asking twice with the same key sends one email."""
     context = {"subject": subject, **context}
@@ -28,8 +28,8 @@ def send_mail(key, to_address, subject, template, **context):
             key=key,
             to_address=to_address,
             subject=subject,
-            text_body=render_template(f"learning/mail/{template}.txt", **context),
-            html_body=render_template(f"learning/mail/{template}.html", **context),
+            text_body=render_template(f"{template}.txt", **context),
+            html_body=render_template(f"{template}.html", **context),
         )
         .on_conflict_ignore()
         .execute()

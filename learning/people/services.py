@@ -258,20 +258,21 @@ def invite(actor, entries):
                 continue
             if person is None:
                 person = create_person(email, name)
-            _send_invitation(person, invited_by=actor)
+            send_invitation(person, invited_by=actor)
             log(actor, "invited", email)
             result.invited.append(email)
     return result
 
 
-def _send_invitation(person, invited_by=None):
+def send_invitation(person, invited_by=None):
+    """Email `person` a new onboarding link; call inside the write's transaction."""
     invitation = Invitation.create(person=person, invited_by=invited_by)
     inviter = invited_by.display_name if invited_by else "The learning team"
     send_mail(
         f"invitation-{invitation.id}",
         person.email,
         f"{inviter} invited you to learn together",
-        "invitation",
+        "learning/mail/invitation",
         person=person,
         inviter=inviter,
         link=absolute_url("onboarding.start", token=_token("invitation", invitation.nonce)),
@@ -293,7 +294,7 @@ def resend_invitation(email):
     if not Invitation.select().where(Invitation.person == person).exists():
         return
     with atomic():
-        _send_invitation(person, invited_by=None)
+        send_invitation(person, invited_by=None)
 
 
 def accept_invitation(invitation, password, display_name, department, time_zone):
@@ -343,7 +344,7 @@ def request_password_reset(email):
             f"reset-{reset.id}",
             person.email,
             "Reset your password",
-            "password_reset",
+            "learning/mail/password_reset",
             person=person,
             link=absolute_url("auth.reset_password", token=_token("reset", reset.nonce)),
             minutes=current_app.config["RESET_MAX_AGE"] // 60,

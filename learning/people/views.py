@@ -26,6 +26,7 @@ from learning.people.forms import (
 )
 from learning.people.models import Person, Role
 from learning.security import limiter
+from learning.views import add_nav
 
 auth = Blueprint("auth", __name__)
 onboarding = Blueprint("onboarding", __name__, url_prefix="/welcome")
@@ -336,6 +337,13 @@ def invite():
         form=form,
         result=result,
     )
+
+
+def init_nav(app):
+    add_nav(app, "Invite people", "people.invite", INVITERS)
+    add_nav(app, "People", "people.index", (Role.ADMIN,))
+    add_nav(app, "Audit log", "audit.index", (Role.ADMIN,))
+    add_nav(app, "Your account", "auth.account")
 
 
 def init_app(app):

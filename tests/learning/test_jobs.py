@@ -34,7 +34,7 @@ def test_asking_for_the_same_mail_key_twice_records_one_delivery(app, inbox, run
                 "hello-1",
                 "x@example.com",
                 "Hello",
-                "password_reset",
+                "learning/mail/password_reset",
                 person=_P,
                 link="l",
                 minutes=1,
@@ -53,7 +53,13 @@ def test_a_failed_send_goes_back_to_pending_for_the_retry(app, smtp_server, inbo
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     with app.app_context(), connection():
         send_mail(
-            "retry-1", "r@example.com", "Hi", "password_reset", person=_P, link="l", minutes=1
+            "retry-1",
+            "r@example.com",
+            "Hi",
+            "learning/mail/password_reset",
+            person=_P,
+            link="l",
+            minutes=1,
         )
     run_jobs()
     delivery = Delivery.get(Delivery.key == "retry-1")

@@ -1,6 +1,5 @@
 """CSRF, error pages as pages and as swaps, access by role, headers and query counts."""
 
-import logging
 import re
 from pathlib import Path
 
@@ -149,33 +148,6 @@ def test_htmx_is_self_hosted_with_its_license_and_version(client):
     assert "this.version = '4.0.1'" in (vendor / "htmx.js").read_text()
     with client.get("/static/vendor/htmx-4.0.1/htmx.min.js") as response:
         assert response.status_code == 200
-
-
-class QueryCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
-
-
-@pytest.fixture
-def count_queries():
-    logger = logging.getLogger("peewee")
-    handler = QueryCounter()
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-
-    def count(call):
-        handler.count = 0
-        call()
-        return handler.count
-
-    yield count
-    logger.removeHandler(handler)
-    logger.setLevel(level)
 
 
 def test_the_people_page_does_a_constant_number_of_queries(

@@ -72,5 +72,12 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
     finally:
         template_rendered.disconnect(remember, app)
 
-    every = {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.*")}
+    # Domain templates are rendered by each domain's own template test.
+    every = {
+        p.relative_to(TEMPLATES).as_posix()
+        for p in TEMPLATES.rglob("*.*")
+        if p.relative_to(TEMPLATES).parts[0] in ("learning", "macros")
+        or len(p.parts) == 1
+        or p.parent == TEMPLATES
+    }
     assert every - INCLUDED_ONLY - rendered == set()

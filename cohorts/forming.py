@@ -1,0 +1,264 @@
+"""Forming cohorts for a program: the builder's proposal as drafts, edits, publishing,
+and the best cohort for a late joiner."""
+
+from collections import Counter
+
+from flask import abort
+from peewee import fn
+
+from cohorts import builder
+from cohorts.models import MAX_SIZE, Cohort, Membership, Participant
+from cohorts.services import add_member, require_manager, tell_joined
+from learning import ledger
+from learning.audit.services import log
+from learning.db import atomic, utcnow
+from learning.people.models import Person
+
+
+def candidate(person):
+    return builder.Candidate(
+        id=person.id,
+        name=person.display_name,
+        department=person.department,
+        location=person.location,
+        time_zone=person.time_zone,
+        manager_id=person.manager_id,
+    )
+
+
+def _placed(program):
+    """Ids of the program's participants already in a cohort (draft or published)."""
+    return Membership.select(Membership.person).join(Cohort).where(Cohort.program == program)
+
+
+def unplaced(program, department="", location=""):
+    """Participants in no cohort yet, optionally of one department or location."""
+    query = (
+        Person.select()
+        .join(Participant)
+        .where(Participant.program == program, Person.id.not_in(_placed(program)))
+    )
+    if department:
+        query = query.where(Person.department == department)
+    if location:
+        query = query.where(Person.location == location)
+    return list(query.order_by(Person.id))
+
+
+def filters(program):
+    """The departments and locations among the program's participants."""
+    people = Person.select(Person.department, Person.location).join(Participant)
+    rows = list(people.where(Participant.program == program).tuples())
+    return sorted({d for d, _ in rows if d}), sorted({loc for _, loc in rows if loc})
+
+
+def drafts(program):
+    """The draft cohorts with their members (two queries)."""
+    cohorts = list(
+        Cohort.select()
+        .where(Cohort.program == program, Cohort.status == "draft")
+        .order_by(Cohort.position, Cohort.id)
+    )
+    rows = (
+        Membership.select(Membership, Person)
+        .join(Person)
+        .where(Membership.cohort.in_(cohorts))
+        .order_by(Person.display_name)
+    )
+    by_cohort = {}
+    for membership in rows:
+        by_cohort.setdefault(membership.cohort_id, []).append(membership)
+    for cohort in cohorts:
+        cohort.member_rows = by_cohort.get(cohort.id, [])
+    return cohorts
+
+
+def explain(cohorts):
+    """For each draft: its balance (departments, locations, span) and the rules it breaks."""
+    everyone = [candidate(m.person) for c in cohorts for m in c.member_rows]
+    shares = Counter(c.department for c in everyone)
+    for cohort in cohorts:
+        group = [candidate(m.person) for m in cohort.member_rows]
+        cohort.balance = builder.describe(group)
+        cohort.problems = builder.problems(group, shares)
+    return cohorts
+
+
+def propose(actor, program, target, department="", location="", seed=0):
+    """Run the builder for the program's unplaced participants (within the filter), replacing
+    unlocked drafts; locked drafts keep their members."""
+    require_manager(actor)
+    with atomic():
+        unlocked = Cohort.select(Cohort.id).where(
+            Cohort.program == program,
+            Cohort.status == "draft",
+            Cohort.locked == False,  # noqa: E712
+        )
+        Cohort.delete().where(Cohort.id.in_(unlocked)).execute()
+        people = unplaced(program, department, location)
+        proposal = builder.build([candidate(p) for p in people], target, seed)
+        taken = Cohort.select(fn.COUNT(Cohort.id)).where(Cohort.program == program).scalar()
+        for number, group in enumerate(proposal.cohorts, start=taken + 1):
+            cohort = Cohort.create(program=program, name=f"Cohort {number}", position=number)
+            Membership.insert_many(
+                [{"cohort": cohort, "person": member.id} for member in group]
+            ).execute()
+        log(actor, "cohorts_proposed", program.name, people=len(people), seed=seed)
+    return proposal
+
+
+def _draft(program, cohort_id):
+    return Cohort.get_or_none(
+        Cohort.id == cohort_id, Cohort.program == program, Cohort.status == "draft"
+    ) or abort(404)
+
+
+def move(actor, program, person_id, cohort_id):
+    """Move a person between draft cohorts."""
+    require_manager(actor)
+    target = _draft(program, cohort_id)
+    with atomic():
+        membership = (
+            Membership.select()
+            .join(Cohort)
+            .where(
+                Membership.person == person_id,
+                Cohort.program == program,
+                Cohort.status == "draft",
+            )
+            .first()
+        ) or abort(404)
+        membership.cohort = target
+        membership.role = "member"
+        membership.save()
+
+
+def rename(actor, program, cohort_id, name):
+    require_manager(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("Give the cohort a name.")
+    if len(name) > 80:
+        raise ValueError("Use at most 80 characters.")
+    cohort = _draft(program, cohort_id)
+    cohort.name = name
+    cohort.save()
+
+
+def lock(actor, program, cohort_id, locked):
+    require_manager(actor)
+    cohort = _draft(program, cohort_id)
+    cohort.locked = locked
+    cohort.save()
+
+
+def choose_facilitator(actor, program, cohort_id, person_id):
+    require_manager(actor)
+    cohort = _draft(program, cohort_id)
+    with atomic():
+        Membership.update(role="member").where(Membership.cohort == cohort).execute()
+        updated = (
+            Membership.update(role="facilitator")
+            .where(Membership.cohort == cohort, Membership.person == person_id)
+            .execute()
+        )
+    if not updated:
+        abort(404)
+
+
+def suggested_facilitator(member_rows, report_counts):
+    """Someone who already leads people, else the first by name."""
+    return min(
+        member_rows,
+        key=lambda m: (-report_counts.get(m.person_id, 0), m.person.display_name, m.person_id),
+    )
+
+
+def report_counts(person_ids):
+    return dict(
+        Person.select(Person.manager, fn.COUNT(Person.id))
+        .where(Person.manager.in_(person_ids))
+        .group_by(Person.manager)
+        .tuples()
+    )
+
+
+def publish(actor, program):
+    """Make every draft cohort live: facilitators (chosen, or suggested), ledger entries,
+    and an invitation or a "you have joined" email for each member, through jobs."""
+    require_manager(actor)
+    cohorts = drafts(program)
+    if not cohorts:
+        raise ValueError("There are no proposed cohorts to publish. Build cohorts first.")
+    empty = [c.name for c in cohorts if not c.member_rows]
+    if empty:
+        raise ValueError(f"{', '.join(empty)} has no members: move people in or build again.")
+    reports = report_counts([m.person_id for c in cohorts for m in c.member_rows])
+    with atomic():
+        now = utcnow()
+        for cohort in cohorts:
+            if not any(m.role == "facilitator" for m in cohort.member_rows):
+                chosen = suggested_facilitator(cohort.member_rows, reports)
+                chosen.role = "facilitator"
+                chosen.save()
+            cohort.status = "published"
+            cohort.locked = False
+            cohort.published_at = now
+            cohort.save()
+            for membership in cohort.member_rows:
+                ledger.record(membership.person, "joined", cohort_id=cohort.id, obj=membership)
+                tell_joined(membership, cohort, membership.person, actor)
+        log(actor, "cohorts_published", program.name, cohorts=len(cohorts))
+    return cohorts
+
+
+def suggest_cohort(program, person, cohorts):
+    """The best live cohort for a late joiner under the builder's rules, with the reason;
+    None when every cohort is full or holds their manager or a report."""
+    person_c = candidate(person)
+    member_rows = (
+        Membership.select(Membership, Person)
+        .join(Person)
+        .where(Membership.cohort.in_([c.id for c in cohorts]))
+    )
+    groups = {}
+    for membership in member_rows:
+        groups.setdefault(membership.cohort_id, []).append(candidate(membership.person))
+    best = None
+    for cohort in cohorts:
+        group = groups.get(cohort.id, [])
+        if len(group) >= MAX_SIZE or any(m.id == person.id for m in group):
+            continue
+        if builder.conflicts(person_c, group):
+            continue
+        after = group + [person_c]
+        same_department = sum(1 for m in group if m.department == person.department)
+        score = (
+            builder.span(after) > builder.DEFAULT_SPAN_HOURS,
+            builder.over_half(after) is not None,
+            same_department,
+            builder.span(after),
+            len(group),
+            cohort.id,
+        )
+        if best is None or score < best[0]:
+            best = (score, cohort, group, same_department)
+    if best is None:
+        return None, "Every cohort is full, or holds their manager or someone they manage."
+    _, cohort, group, same_department = best
+    reason = (
+        f"{cohort.name} has {len(group)} members, "
+        + (
+            f"none from {person.department or 'their department'} yet"
+            if same_department == 0
+            else f"{same_department} from {person.department or 'their department'}"
+        )
+        + f", time zones within {builder.span(group + [person_c]):g} hours"
+        + ", and neither their manager nor anyone they manage."
+    )
+    return cohort, reason
+
+
+def add_late_joiner(actor, cohort, person):
+    require_manager(actor)
+    return add_member(actor, cohort, person)

@@ -1,0 +1,104 @@
+"""Forms for programs, imports, the builder and membership changes."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from cohorts.models import DEFAULT_GUIDELINES, MAX_SIZE, MIN_SIZE
+from learning.people.forms import stripped
+
+SIZE_MESSAGE = f"Choose a size from {MIN_SIZE} to {MAX_SIZE}: small groups talk more."
+
+
+class ProgramForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[stripped],
+        validators=[DataRequired("Give the program a name."), Length(max=120)],
+    )
+    description = TextAreaField("Description", filters=[stripped], validators=[Length(max=4000)])
+    starts_on = DateField("Starts on", validators=[DataRequired("Enter a start date.")])
+    ends_on = DateField("Ends on", validators=[DataRequired("Enter an end date.")])
+    cohort_size = IntegerField(
+        "Target cohort size",
+        default=8,
+        validators=[
+            DataRequired(SIZE_MESSAGE),
+            NumberRange(MIN_SIZE, MAX_SIZE, SIZE_MESSAGE),
+        ],
+    )
+    guidelines = TextAreaField(
+        "Community guidelines",
+        default=DEFAULT_GUIDELINES,
+        filters=[stripped],
+        validators=[DataRequired("Cohorts need guidelines; start from the suggested ones.")],
+        description="Shown in every cohort space of this program. One guideline a line.",
+    )
+    show_other_cohorts = BooleanField("Members may see the names of other cohorts on boards")
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("The end date must be on or after the start date.")
+
+    def program_fields(self):
+        return {name: getattr(self, name).data for name in (
+            "name", "description", "starts_on", "ends_on", "cohort_size", "guidelines",
+            "show_other_cohorts",
+        )}  # fmt: skip
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file to upload.")],
+        description=(
+            "Columns, in any order: email, name, department, location, time zone, manager email. "
+            "UTF-8, separated by commas or semicolons."
+        ),
+    )
+
+
+class BuilderForm(FlaskForm):
+    target = IntegerField(
+        "Target cohort size",
+        validators=[DataRequired(SIZE_MESSAGE), NumberRange(MIN_SIZE, MAX_SIZE, SIZE_MESSAGE)],
+    )
+    department = SelectField("Department", choices=[], validate_choice=True)
+    location = SelectField("Location", choices=[], validate_choice=True)
+    seed = IntegerField(
+        "Variation",
+        default=0,
+        validators=[Optional(), NumberRange(0, 9999, "Use a number from 0 to 9999.")],
+        description="Another number gives another, equally balanced, proposal.",
+    )
+
+
+class NameForm(FlaskForm):
+    name = StringField("Cohort name", filters=[stripped], validators=[Length(max=80)])
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        "Email of the person to add", validators=[DataRequired("Enter an email address.")]
+    )
+
+
+class MoveRequestForm(FlaskForm):
+    reason = TextAreaField(
+        "Why would you like to move?",
+        filters=[stripped],
+        validators=[
+            DataRequired("Tell the facilitator why, so they can find a better cohort for you."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+        description="Only your facilitator and the learning team see this.",
+    )

@@ -1,0 +1,323 @@
+"""Programs, access to cohorts, the cohort space, and membership changes."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort
+from peewee import JOIN, fn
+
+from cohorts.models import (
+    Cohort,
+    CohortVisit,
+    Membership,
+    MembershipRequest,
+    Participant,
+    Program,
+)
+from learning import ledger
+from learning.audit.services import log
+from learning.db import atomic, utcnow
+from learning.ledger import Activity
+from learning.mail.services import absolute_url, send_mail
+from learning.people.access import require_role
+from learning.people.models import Person, Role
+from learning.people.services import send_invitation
+
+MANAGERS = (Role.LD_MANAGER, Role.ADMIN)
+FEED_PAGE = 20
+
+
+# Access
+
+
+def require_manager(person):
+    """L&D managers and admins run programs."""
+    return require_role(person, *MANAGERS)
+
+
+def access_program(person, program_id):
+    """The program, for L&D managers and admins; 404 when it does not exist."""
+    require_manager(person)
+    return Program.get_or_none(Program.id == program_id) or abort(404)
+
+
+def access_cohort(person, cohort_id):
+    """The published cohort if `person` belongs to it or runs programs; otherwise 404, so
+    nobody learns that it exists."""
+    cohort = (
+        Cohort.select(Cohort, Program)
+        .join(Program)
+        .where(Cohort.id == cohort_id, Cohort.status == "published")
+        .first()
+    )
+    if cohort is None:
+        abort(404)
+    if person.has_role(*MANAGERS):
+        return cohort
+    if membership_of(person, cohort) is None:
+        abort(404)
+    return cohort
+
+
+def membership_of(person, cohort):
+    return Membership.get_or_none(Membership.cohort == cohort, Membership.person == person)
+
+
+def is_facilitator(person, cohort):
+    membership = membership_of(person, cohort)
+    return membership is not None and membership.role == "facilitator"
+
+
+def can_manage_members(person, cohort):
+    return person.has_role(*MANAGERS) or is_facilitator(person, cohort)
+
+
+# Programs
+
+
+def programs(viewer):
+    """Every program, newest first, with its participant and cohort counts (three queries)."""
+    require_manager(viewer)
+    rows = list(Program.select().order_by(Program.starts_on.desc(), Program.id.desc()))
+    ids = [p.id for p in rows]
+    people = dict(
+        Participant.select(Participant.program, fn.COUNT(Participant.id))
+        .where(Participant.program.in_(ids))
+        .group_by(Participant.program)
+        .tuples()
+    )
+    cohorts = dict(
+        Cohort.select(Cohort.program, fn.COUNT(Cohort.id))
+        .where(Cohort.program.in_(ids), Cohort.status == "published")
+        .group_by(Cohort.program)
+        .tuples()
+    )
+    for program in rows:
+        program.participant_count = people.get(program.id, 0)
+        program.cohort_count = cohorts.get(program.id, 0)
+    return rows
+
+
+def save_program(actor, program=None, **fields):
+    """Create a program, or change one; both are audited."""
+    require_manager(actor)
+    with atomic():
+        if program is None:
+            program = Program.create(created_by=actor, **fields)
+            log(actor, "program_created", program.name)
+        else:
+            for name, value in fields.items():
+                setattr(program, name, value)
+            program.save()
+            log(actor, "program_changed", program.name)
+    return program
+
+
+def add_participants(actor, program, people):
+    """Make `people` participants of the program; adding someone twice changes nothing."""
+    require_manager(actor)
+    with atomic():
+        Participant.insert_many(
+            [{"program": program, "person": person} for person in people]
+        ).on_conflict_ignore().execute()
+
+
+def published_cohorts(program):
+    """The program's live cohorts with their member counts."""
+    return list(
+        Cohort.select(Cohort, fn.COUNT(Membership.id).alias("size"))
+        .join(Membership, JOIN.LEFT_OUTER)
+        .where(Cohort.program == program, Cohort.status == "published")
+        .group_by(Cohort.id)
+        .order_by(Cohort.position, Cohort.id)
+    )
+
+
+# The cohort space
+
+
+def members(cohort):
+    """Members with their people, facilitators first, then by name; one query."""
+    return list(
+        Membership.select(Membership, Person)
+        .join(Person)
+        .where(Membership.cohort == cohort)
+        .order_by(Membership.role.desc(), Person.display_name)
+    )
+
+
+def local_time(person, now=None):
+    """The person's wall-clock time now, e.g. "14:05"."""
+    now = now or datetime.now(ZoneInfo("UTC"))
+    try:
+        return now.astimezone(ZoneInfo(person.time_zone)).strftime("%H:%M")
+    except (KeyError, ValueError):
+        return now.strftime("%H:%M")
+
+
+def feed(cohort, before=None, after=None, limit=FEED_PAGE):
+    """Newest first. `before` pages back ("show more"); `after` returns only what is new.
+    Returns (entries, has_more)."""
+    query = ledger.cohort_activity(cohort.id)
+    if before:
+        query = query.where(Activity.id < before)
+    if after:
+        return list(query.where(Activity.id > after).limit(limit)), False
+    entries = list(query.limit(limit + 1))
+    return entries[:limit], len(entries) > limit
+
+
+def record_visit(person, cohort):
+    """Remember that `person` has seen the space now."""
+    CohortVisit.insert(cohort=cohort, person=person, seen_at=utcnow()).on_conflict(
+        conflict_target=[CohortVisit.cohort, CohortVisit.person],
+        update={CohortVisit.seen_at: utcnow()},
+    ).execute()
+
+
+def my_cohorts(person):
+    """The person's published cohorts with their program and how many things happened since
+    their last visit; two queries whatever the number of cohorts or entries."""
+    rows = list(
+        Cohort.select(Cohort, Program, CohortVisit.seen_at.alias("seen_at"))
+        .join(Program)
+        .switch(Cohort)
+        .join(Membership)
+        .switch(Cohort)
+        .join(
+            CohortVisit,
+            JOIN.LEFT_OUTER,
+            on=(CohortVisit.cohort == Cohort.id) & (CohortVisit.person == person),
+        )
+        .where(Membership.person == person, Cohort.status == "published")
+        .order_by(Program.starts_on.desc(), Cohort.name)
+        .objects()
+    )
+    if not rows:
+        return []
+    new = Activity.select(Activity.cohort_id, fn.COUNT(Activity.id)).where(Activity.actor != person)
+    conditions = None
+    for cohort in rows:
+        clause = Activity.cohort_id == cohort.id
+        if cohort.seen_at:
+            clause &= Activity.created_at > cohort.seen_at
+        conditions = clause if conditions is None else conditions | clause
+    counts = dict(new.where(conditions).group_by(Activity.cohort_id).tuples())
+    for cohort in rows:
+        cohort.new_count = counts.get(cohort.id, 0)
+    return rows
+
+
+# Membership changes
+
+
+def add_member(actor, cohort, person, role="member", notify=True):
+    """Put `person` in `cohort`: a membership, a ledger entry, a notice or an invitation.
+    Adding someone who is already a member changes nothing."""
+    with atomic():
+        Participant.insert(program=cohort.program_id, person=person).on_conflict_ignore().execute()
+        created = (
+            Membership.insert(cohort=cohort, person=person, role=role)
+            .on_conflict_ignore()
+            .execute()
+        )
+        if not created:
+            return membership_of(person, cohort)
+        membership = membership_of(person, cohort)
+        ledger.record(person, "joined", cohort_id=cohort.id, obj=membership)
+        log(actor, "member_added", person.email, cohort=cohort.name)
+        if notify:
+            tell_joined(membership, cohort, person, actor)
+    return membership
+
+
+def tell_joined(membership, cohort, person, actor):
+    """An invitation for someone without an account, a "you have joined" email otherwise."""
+    if person.password_hash is None:
+        send_invitation(person, invited_by=actor)
+        return
+    send_mail(
+        f"joined-{membership.id}",
+        person.email,
+        f"You have joined {cohort.name}",
+        "joined",
+        person=person,
+        cohort=cohort,
+        program=cohort.program,
+        link=absolute_url("cohorts.show", cohort_id=cohort.id),
+    )
+
+
+def remove_member(actor, cohort, person):
+    """Take `person` out of `cohort` (leaving, or removed by L&D); recorded and audited."""
+    if actor.id != person.id and not can_manage_members(actor, cohort):
+        abort(404)
+    with atomic():
+        deleted = (
+            Membership.delete()
+            .where(Membership.cohort == cohort, Membership.person == person)
+            .execute()
+        )
+        if deleted:
+            ledger.record(person, "left", cohort_id=cohort.id)
+            action = "left_cohort" if actor.id == person.id else "member_removed"
+            log(actor, action, person.email, cohort=cohort.name)
+    return bool(deleted)
+
+
+def ask_to_move(person, cohort, reason):
+    """A member asks to move; one open request per person and cohort."""
+    with atomic():
+        existing = MembershipRequest.get_or_none(
+            MembershipRequest.cohort == cohort,
+            MembershipRequest.person == person,
+            MembershipRequest.status == "open",
+        )
+        if existing:
+            existing.reason = reason
+            existing.save()
+            return existing
+        request = MembershipRequest.create(cohort=cohort, person=person, reason=reason)
+        log(person, "move_requested", person.email, cohort=cohort.name)
+    return request
+
+
+def open_requests(cohorts):
+    """Open move requests for these cohorts, with the people who asked."""
+    return list(
+        MembershipRequest.select(MembershipRequest, Person)
+        .join(Person, on=MembershipRequest.person)
+        .where(MembershipRequest.cohort.in_(cohorts), MembershipRequest.status == "open")
+        .order_by(MembershipRequest.created_at)
+    )
+
+
+def move_member(actor, cohort, person, target):
+    """Move `person` from `cohort` to `target` in the same program; recorded and audited."""
+    if not can_manage_members(actor, cohort) or target.program_id != cohort.program_id:
+        abort(404)
+    if target.id == cohort.id:
+        raise ValueError("Choose a different cohort.")
+    with atomic():
+        membership = membership_of(person, cohort) or abort(404)
+        membership.delete_instance()
+        ledger.record(person, "left", cohort_id=cohort.id)
+        Membership.create(cohort=target, person=person)
+        ledger.record(person, "joined", cohort_id=target.id)
+        MembershipRequest.update(status="moved", resolved_by=actor, resolved_at=utcnow()).where(
+            MembershipRequest.cohort == cohort,
+            MembershipRequest.person == person,
+            MembershipRequest.status == "open",
+        ).execute()
+        log(actor, "member_moved", person.email, source=cohort.name, target=target.name)
+
+
+def decline_request(actor, request):
+    if not can_manage_members(actor, request.cohort):
+        abort(404)
+    with atomic():
+        request.status = "declined"
+        request.resolved_by = actor
+        request.resolved_at = utcnow()
+        request.save()
+        log(actor, "move_declined", request.person.email, cohort=request.cohort.name)

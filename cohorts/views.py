@@ -1,0 +1,435 @@
+"""Programs, imports and the cohort builder for L&D; the cohort space for members."""
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+from cohorts import forming, imports
+from cohorts import services as cohorts
+from cohorts.forms import (
+    BuilderForm,
+    EmailForm,
+    MoveRequestForm,
+    NameForm,
+    ProgramForm,
+    UploadForm,
+)
+from cohorts.models import Cohort, MembershipRequest, PeopleImport
+from learning import htmx
+from learning.people.models import Person
+from learning.people.services import normalize_email
+from learning.people.views import submitted_status
+from learning.views import add_home_section, add_nav
+
+programs = Blueprint("programs", __name__, url_prefix="/programs")
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+
+
+# Programs
+
+
+@programs.get("/")
+@login_required
+def index():
+    return htmx.render(
+        "cohorts/programs.html", "cohorts/programs.html", programs=cohorts.programs(current_user)
+    )
+
+
+@programs.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    cohorts.require_manager(current_user)
+    form = ProgramForm()
+    if form.validate_on_submit():
+        program = cohorts.save_program(current_user, **form.program_fields())
+        flash(f"{program.name} is created. Next, import its participants.", "success")
+        return htmx.redirect(url_for("programs.show", program_id=program.id))
+    return htmx.render(
+        "cohorts/program_form.html",
+        "cohorts/_program_form.html",
+        submitted_status(form),
+        form=form,
+        program=None,
+    )
+
+
+@programs.route("/<int:program_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    form = ProgramForm(obj=program)
+    if form.validate_on_submit():
+        cohorts.save_program(current_user, program, **form.program_fields())
+        flash("The program is saved.", "success")
+        return htmx.redirect(url_for("programs.show", program_id=program.id))
+    return htmx.render(
+        "cohorts/program_form.html",
+        "cohorts/_program_form.html",
+        submitted_status(form),
+        form=form,
+        program=program,
+    )
+
+
+@programs.get("/<int:program_id>", endpoint="show")
+@login_required
+def program_page(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    live = cohorts.published_cohorts(program)
+    return htmx.render(
+        "cohorts/program.html",
+        "cohorts/program.html",
+        program=program,
+        cohorts=live,
+        requests=cohorts.open_requests(live),
+        unplaced=len(forming.unplaced(program)),
+        imports=list(program.imports.order_by(PeopleImport.id.desc()).limit(5)),
+    )
+
+
+# Importing people
+
+
+@programs.route("/<int:program_id>/import", methods=["GET", "POST"])
+@login_required
+def upload(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            checked = imports.preview(current_user, program, file.filename or "", file.read())
+        except imports.FileProblem as problem:
+            form.file.errors.append(str(problem))
+        else:
+            return htmx.redirect(
+                url_for("programs.import_status", program_id=program.id, import_id=checked.id)
+            )
+    return htmx.render(
+        "cohorts/upload.html",
+        "cohorts/_upload_form.html",
+        submitted_status(form),
+        form=form,
+        program=program,
+    )
+
+
+def _import(program, import_id):
+    return PeopleImport.get_or_none(
+        PeopleImport.id == import_id, PeopleImport.program == program
+    ) or abort(404)
+
+
+@programs.get("/<int:program_id>/imports/<int:import_id>")
+@login_required
+def import_status(program_id, import_id):
+    program = cohorts.access_program(current_user, program_id)
+    checked = _import(program, import_id)
+    return htmx.render(
+        "cohorts/import.html",
+        "cohorts/_import_status.html",
+        program=program,
+        upload=checked,
+        rows=imports.rows_of(checked),
+    )
+
+
+@programs.post("/<int:program_id>/imports/<int:import_id>/start")
+@login_required
+def start_import(program_id, import_id):
+    program = cohorts.access_program(current_user, program_id)
+    checked = _import(program, import_id)
+    try:
+        imports.start(current_user, checked, valid_only=request.form.get("valid_only") == "1")
+    except ValueError as error:
+        flash(str(error), "error")
+    return htmx.redirect(
+        url_for("programs.import_status", program_id=program.id, import_id=checked.id)
+    )
+
+
+# The cohort builder
+
+
+def _builder_form(program, formdata=None):
+    form = BuilderForm(formdata=formdata, target=program.cohort_size)
+    departments, locations = forming.filters(program)
+    form.department.choices = [("", "Every department")] + [(d, d) for d in departments]
+    form.location.choices = [("", "Every location")] + [(loc, loc) for loc in locations]
+    return form
+
+
+def _builder_page(program, form, status=200):
+    return htmx.render(
+        "cohorts/builder.html",
+        "cohorts/_drafts.html",
+        status,
+        program=program,
+        form=form,
+        drafts=forming.explain(forming.drafts(program)),
+        unplaced=len(forming.unplaced(program)),
+    )
+
+
+@programs.route("/<int:program_id>/builder", methods=["GET", "POST"])
+@login_required
+def builder(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    form = _builder_form(program, request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            proposal = forming.propose(
+                current_user,
+                program,
+                form.target.data,
+                form.department.data,
+                form.location.data,
+                form.seed.data or 0,
+            )
+            flash(f"Proposed {len(proposal.cohorts)} cohorts. Check them, then publish.", "success")
+            return htmx.redirect(url_for("programs.builder", program_id=program.id))
+        return htmx.render(
+            "cohorts/builder.html",
+            "cohorts/_builder_form.html",
+            422,
+            program=program,
+            form=form,
+            drafts=forming.explain(forming.drafts(program)),
+            unplaced=len(forming.unplaced(program)),
+        )
+    return _builder_page(program, form)
+
+
+def _back_to_builder(program):
+    return htmx.redirect(url_for("programs.builder", program_id=program.id))
+
+
+@programs.post("/<int:program_id>/builder/move")
+@login_required
+def move_draft_member(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    forming.move(
+        current_user,
+        program,
+        request.form.get("person_id", type=int),
+        request.form.get("cohort_id", type=int),
+    )
+    return _back_to_builder(program)
+
+
+@programs.post("/<int:program_id>/builder/<int:cohort_id>/rename")
+@login_required
+def rename(program_id, cohort_id):
+    program = cohorts.access_program(current_user, program_id)
+    form = NameForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValueError("Use at most 80 characters.")
+        forming.rename(current_user, program, cohort_id, form.name.data)
+    except ValueError as error:
+        flash(str(error), "error")
+    return _back_to_builder(program)
+
+
+@programs.post("/<int:program_id>/builder/<int:cohort_id>/lock")
+@login_required
+def lock(program_id, cohort_id):
+    program = cohorts.access_program(current_user, program_id)
+    forming.lock(current_user, program, cohort_id, request.form.get("locked") == "1")
+    return _back_to_builder(program)
+
+
+@programs.post("/<int:program_id>/builder/<int:cohort_id>/facilitator")
+@login_required
+def facilitator(program_id, cohort_id):
+    program = cohorts.access_program(current_user, program_id)
+    forming.choose_facilitator(
+        current_user, program, cohort_id, request.form.get("person_id", type=int)
+    )
+    return _back_to_builder(program)
+
+
+@programs.post("/<int:program_id>/publish")
+@login_required
+def publish(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    try:
+        published = forming.publish(current_user, program)
+    except ValueError as error:
+        flash(str(error), "error")
+        return _back_to_builder(program)
+    flash(f"{len(published)} cohorts are live. Members are being told by email.", "success")
+    return htmx.redirect(url_for("programs.show", program_id=program.id))
+
+
+@programs.route("/<int:program_id>/late-joiner", methods=["GET", "POST"])
+@login_required
+def late_joiner(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    form = EmailForm()
+    suggestion = reason = person = None
+    live = cohorts.published_cohorts(program)
+    if form.validate_on_submit():
+        person = Person.get_or_none(Person.email == normalize_email(form.email.data))
+        if person is None:
+            form.email.errors.append(
+                "Nobody with that email is on the platform. Import them first."
+            )
+        elif request.form.get("cohort_id"):
+            cohort = next(
+                (c for c in live if c.id == request.form.get("cohort_id", type=int)), None
+            )
+            if cohort is None:
+                abort(404)
+            forming.add_late_joiner(current_user, cohort, person)
+            flash(f"{person.display_name} joined {cohort.name}.", "success")
+            return htmx.redirect(url_for("programs.show", program_id=program.id))
+        else:
+            suggestion, reason = forming.suggest_cohort(program, person, live)
+    return htmx.render(
+        "cohorts/late_joiner.html",
+        "cohorts/_late_joiner.html",
+        submitted_status(form),
+        program=program,
+        form=form,
+        person=person,
+        suggestion=suggestion,
+        reason=reason,
+        cohorts=live,
+    )
+
+
+# The cohort space
+
+
+@bp.get("/<int:cohort_id>")
+@login_required
+def show(cohort_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    entries, has_more = cohorts.feed(cohort)
+    members = cohorts.members(cohort)
+    manages = cohorts.can_manage_members(current_user, cohort)
+    cohorts.record_visit(current_user, cohort)
+    return htmx.render(
+        "cohorts/show.html",
+        "cohorts/show.html",
+        cohort=cohort,
+        members=members,
+        entries=entries,
+        has_more=has_more,
+        local_time=cohorts.local_time,
+        manages=manages,
+        requests=cohorts.open_requests([cohort]) if manages else [],
+        siblings=cohorts.published_cohorts(cohort.program) if manages else [],
+        is_member=any(m.person_id == current_user.id for m in members),
+    )
+
+
+@bp.get("/<int:cohort_id>/feed")
+@login_required
+def feed(cohort_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    after = request.args.get("after", type=int)
+    before = request.args.get("before", type=int)
+    entries, has_more = cohorts.feed(cohort, before=before, after=after)
+    if after is not None:
+        if not entries:
+            return "", 204
+        cohorts.record_visit(current_user, cohort)
+        return htmx.render(
+            "cohorts/_feed_new.html", "cohorts/_feed_new.html", cohort=cohort, entries=entries
+        )
+    return htmx.render(
+        "cohorts/feed.html",
+        "cohorts/_feed_page.html",
+        cohort=cohort,
+        entries=entries,
+        has_more=has_more,
+    )
+
+
+@bp.route("/<int:cohort_id>/leave", methods=["GET", "POST"])
+@login_required
+def leave(cohort_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    if cohorts.membership_of(current_user, cohort) is None:
+        abort(404)
+    if request.method == "POST":
+        cohorts.remove_member(current_user, cohort, current_user)
+        flash(f"You have left {cohort.name}.", "success")
+        return htmx.redirect(url_for("home.index"))
+    return htmx.render("cohorts/leave.html", "cohorts/leave.html", cohort=cohort)
+
+
+@bp.route("/<int:cohort_id>/move-request", methods=["GET", "POST"])
+@login_required
+def move_request(cohort_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    if cohorts.membership_of(current_user, cohort) is None:
+        abort(404)
+    form = MoveRequestForm()
+    if form.validate_on_submit():
+        cohorts.ask_to_move(current_user, cohort, form.reason.data)
+        flash("Your request is sent. Your facilitator or the learning team will reply.", "success")
+        return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return htmx.render(
+        "cohorts/move_request.html",
+        "cohorts/_move_request_form.html",
+        submitted_status(form),
+        cohort=cohort,
+        form=form,
+    )
+
+
+def _request(cohort, request_id):
+    return MembershipRequest.get_or_none(
+        MembershipRequest.id == request_id,
+        MembershipRequest.cohort == cohort,
+        MembershipRequest.status == "open",
+    ) or abort(404)
+
+
+@bp.post("/<int:cohort_id>/requests/<int:request_id>/move")
+@login_required
+def move_member(cohort_id, request_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    ask = _request(cohort, request_id)
+    target = Cohort.get_or_none(
+        Cohort.id == request.form.get("target_id", type=int), Cohort.status == "published"
+    ) or abort(404)
+    try:
+        cohorts.move_member(current_user, cohort, ask.person, target)
+    except ValueError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{ask.person.display_name} moved to {target.name}.", "success")
+    return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/requests/<int:request_id>/decline")
+@login_required
+def decline(cohort_id, request_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    cohorts.decline_request(current_user, _request(cohort, request_id))
+    flash("The request is declined.", "success")
+    return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/members/<int:person_id>/remove")
+@login_required
+def remove(cohort_id, person_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    cohorts.require_manager(current_user)
+    person = Person.get_or_none(Person.id == person_id) or abort(404)
+    if cohorts.remove_member(current_user, cohort, person):
+        flash(f"{person.display_name} is no longer in {cohort.name}.", "success")
+    return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+def init_app(app):
+    app.register_blueprint(programs)
+    app.register_blueprint(bp)
+    add_nav(app, "Programs", "programs.index", cohorts.MANAGERS)
+    add_home_section(
+        app, "cohorts/_home.html", lambda person: {"my_cohorts": cohorts.my_cohorts(person)}
+    )
