@@ -240,7 +240,7 @@ def tell_joined(membership, cohort, person, actor):
         f"joined-{membership.id}",
         person.email,
         f"You have joined {cohort.name}",
-        "joined",
+        "cohorts/mail/joined",
         person=person,
         cohort=cohort,
         program=cohort.program,

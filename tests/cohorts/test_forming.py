@@ -1,0 +1,168 @@
+"""Forming cohorts: propose, adjust, publish; late joiners get the best cohort."""
+
+from cohorts import forming
+from cohorts import services as cohorts
+from cohorts.models import Cohort, Membership
+from learning.audit.models import AuditEntry
+from learning.db import connection
+from learning.ledger import Activity
+
+
+def add(app, manager, program, people):
+    with app.app_context(), connection():
+        cohorts.add_participants(manager, program, people)
+
+
+def test_the_builder_proposes_drafts_and_explains_their_balance(
+    app, manager, manager_client, program, team, make_person
+):
+    extra = [make_person(department="Sales", time_zone="Europe/Berlin") for _ in range(6)]
+    add(app, manager, program, team + extra)
+    response = manager_client.post(
+        f"/programs/{program.id}/builder",
+        data={"target": "6", "department": "", "location": "", "seed": "0"},
+    )
+    assert response.status_code == 303
+    drafts = list(Cohort.select().where(Cohort.status == "draft"))
+    assert len(drafts) == 2
+    page = manager_client.get(f"/programs/{program.id}/builder").text
+    assert "time zones within" in page and "Sales" in page and "Publish 2 cohorts" in page
+    # Members see nothing of drafts.
+    assert cohorts.my_cohorts(team[0]) == []
+
+
+def test_the_builder_form_refuses_a_bad_size_and_keeps_the_filters(manager_client, program):
+    response = manager_client.post(
+        f"/programs/{program.id}/builder",
+        data={"target": "40", "department": "", "location": "", "seed": "0"},
+    )
+    assert response.status_code == 422 and "Choose a size from 5 to 12" in response.text
+    assert 'value="40"' in response.text
+
+
+def test_move_rename_lock_and_rerun_keep_what_the_manager_decided(
+    app, manager, manager_client, program, team, make_person
+):
+    others = [make_person(department="Ops", time_zone="Europe/Berlin") for _ in range(6)]
+    add(app, manager, program, team + others)
+    with app.app_context(), connection():
+        forming.propose(manager, program, 6)
+    first, second = Cohort.select().where(Cohort.status == "draft").order_by(Cohort.id)
+    mover = Membership.get(Membership.cohort == first).person
+    manager_client.post(
+        f"/programs/{program.id}/builder/move", data={"person_id": mover.id, "cohort_id": second.id}
+    )
+    assert Membership.get(Membership.person == mover).cohort_id == second.id
+    manager_client.post(
+        f"/programs/{program.id}/builder/{second.id}/rename", data={"name": "Night owls"}
+    )
+    bad = manager_client.post(
+        f"/programs/{program.id}/builder/{second.id}/rename", data={"name": " "}
+    )
+    assert "Give the cohort a name." in manager_client.get(bad.headers["Location"]).text
+    manager_client.post(f"/programs/{program.id}/builder/{second.id}/lock", data={"locked": "1"})
+    locked_members = {m.person_id for m in Membership.select().where(Membership.cohort == second)}
+    manager_client.post(
+        f"/programs/{program.id}/builder",
+        data={"target": "5", "department": "", "location": "", "seed": "3"},
+    )
+    kept = Cohort.get_by_id(second.id)
+    assert kept.name == "Night owls" and kept.locked
+    assert {
+        m.person_id for m in Membership.select().where(Membership.cohort == kept)
+    } == locked_members
+    assert not Cohort.select().where(Cohort.id == first.id).exists()
+
+
+def test_publishing_appoints_facilitators_records_joins_and_tells_everyone(
+    app, manager, manager_client, program, team, make_person, inbox, run_jobs
+):
+    newcomer = make_person("new@example.com", "New Person", password=None)
+    people = team + [newcomer]
+    add(app, manager, program, people)
+    with app.app_context(), connection():
+        forming.propose(manager, program, 7)
+    [draft] = Cohort.select().where(Cohort.status == "draft")
+    chosen = team[2]
+    manager_client.post(
+        f"/programs/{program.id}/builder/{draft.id}/facilitator", data={"person_id": chosen.id}
+    )
+    response = manager_client.post(f"/programs/{program.id}/publish")
+    assert response.status_code == 303
+    live = Cohort.get_by_id(draft.id)
+    assert live.status == "published"
+    assert (
+        Membership.get(Membership.cohort == live, Membership.person == chosen).role == "facilitator"
+    )
+    assert (
+        Activity.select().where(Activity.cohort_id == live.id, Activity.kind == "joined").count()
+        == 7
+    )
+    assert AuditEntry.get(AuditEntry.action == "cohorts_published").subject == program.name
+    run_jobs()
+    assert inbox.to("new@example.com")[0]["Subject"].endswith("invited you to learn together")
+    joined = inbox.to(team[0].email)[0]
+    assert joined["Subject"] == f"You have joined {live.name}"
+    assert f"/cohorts/{live.id}" in inbox.text(joined)
+    assert len(inbox.messages) == 7
+
+
+def test_publishing_nothing_says_what_to_do(manager_client, program):
+    response = manager_client.post(f"/programs/{program.id}/publish")
+    assert "Build cohorts first" in manager_client.get(response.headers["Location"]).text
+
+
+def test_a_facilitator_is_suggested_when_none_is_chosen(app, manager, program, make_person):
+    lead = make_person(name="Zed Lead")
+    reports = [make_person(manager=lead) for _ in range(2)]
+    others = [make_person() for _ in range(3)]
+    add(app, manager, program, [lead] + others)
+    with app.app_context(), connection():
+        forming.propose(manager, program, 5)
+        [cohort] = forming.publish(manager, program)
+    assert (
+        Membership.get(Membership.cohort == cohort, Membership.role == "facilitator").person_id
+        == lead.id
+    )
+    assert reports  # they exist, outside the program, and make Zed a people leader
+
+
+def test_a_late_joiner_gets_the_best_cohort_with_the_reason(
+    app, manager, manager_client, program, cohort, team, make_person, inbox, run_jobs
+):
+    late = make_person(
+        "late@example.com", "Late Joiner", department="Marketing", time_zone="Europe/Berlin"
+    )
+    suggestion = manager_client.post(
+        f"/programs/{program.id}/late-joiner", data={"email": late.email}
+    )
+    assert f"Suggested for Late Joiner: {cohort.name}." in suggestion.text
+    assert "none from Marketing yet" in suggestion.text
+    added = manager_client.post(
+        f"/programs/{program.id}/late-joiner", data={"email": late.email, "cohort_id": cohort.id}
+    )
+    assert added.status_code == 303
+    assert Membership.select().where(Membership.cohort == cohort).count() == 7
+    run_jobs()
+    assert inbox.to(late.email)[0]["Subject"] == f"You have joined {cohort.name}"
+
+
+def test_a_late_joiner_is_never_suggested_their_managers_cohort(
+    app, manager, program, team, make_person, form_cohorts
+):
+    [only] = form_cohorts(team)
+    report = make_person(manager=team[0])
+    with app.app_context(), connection():
+        suggestion, reason = forming.suggest_cohort(
+            program, report, cohorts.published_cohorts(program)
+        )
+    assert suggestion is None and "manager" in reason
+
+
+def test_an_unknown_late_joiner_is_explained(manager_client, program):
+    response = manager_client.post(
+        f"/programs/{program.id}/late-joiner", data={"email": "ghost@example.com"}
+    )
+    assert response.status_code == 422
+    assert "Nobody with that email is on the platform" in response.text
+    assert 'value="ghost@example.com"' in response.text
