@@ -183,7 +183,7 @@ def report_counts(person_ids):
     )
 
 
-def publish(actor, program):
+def publish(actor, program, notify=True):
     """Make every draft cohort live: facilitators (chosen, or suggested), ledger entries,
     and an invitation or a "you have joined" email for each member, through jobs."""
     require_manager(actor)
@@ -207,7 +207,8 @@ def publish(actor, program):
             cohort.save()
             for membership in cohort.member_rows:
                 ledger.record(membership.person, "joined", cohort_id=cohort.id, obj=membership)
-                tell_joined(membership, cohort, membership.person, actor)
+                if notify:
+                    tell_joined(membership, cohort, membership.person, actor)
         log(actor, "cohorts_published", program.name, cohorts=len(cohorts))
     return cohorts
 

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from cohorts import demo as cohorts_demo
 from learning import demo
 from learning.db import connection, db
 from learning.migrate import migrate
@@ -15,6 +16,18 @@ from learning.people import services as people
 from learning.people.models import Person, Role
 
 PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
+# Each domain adds its part of the demo, in dependency order.
+DOMAIN_DEMOS = [cohorts_demo.load]
+
+
+def load_demo():
+    """The demo company, then each domain's demo data; False if the database had people."""
+    with connection():
+        if not demo.load():
+            return False
+        for load in DOMAIN_DEMOS:
+            load()
+    return True
 
 
 @click.command("migrate")
@@ -57,10 +70,9 @@ def create_admin_command(email, name, password):
 @with_appcontext
 def demo_command():
     """Fill an empty database with a believable company."""
-    with connection():
-        if not demo.load():
-            click.echo("The database already has people; demo data not loaded.")
-            return
+    if not load_demo():
+        click.echo("The database already has people; demo data not loaded.")
+        return
     click.echo("Demo data loaded.")
 
 
@@ -72,8 +84,7 @@ def dev_command():
     from honcho.manager import Manager
 
     migrate()
-    with connection():
-        demo.load()
+    load_demo()
     db.close()
     port = os.environ.get("PORT", "5000")
     click.echo(

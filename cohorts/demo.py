@@ -1,0 +1,57 @@
+"""Demo programs: two programs with live cohorts; the demo member and facilitator share one."""
+
+import datetime
+
+from cohorts import forming
+from cohorts import services as cohorts
+from cohorts.models import Cohort, Membership
+from learning.people.models import Person
+
+PROGRAMS = [
+    ("Leading with curiosity", "Six weeks of coaching practice for new people leaders.", 8, 0, 48),
+    ("Data literacy for everyone", "Read, question and tell stories with data.", 6, 48, 84),
+]
+
+
+def load(today=None):
+    """Create the demo programs if there are none; the demo company must exist already."""
+    if Cohort.select().exists():
+        return False
+    today = today or datetime.date.today()
+    manager = Person.get(Person.email == "manager@demo.test")
+    member = Person.get(Person.email == "member@demo.test")
+    facilitator = Person.get(Person.email == "facilitator@demo.test")
+    staff = list(
+        Person.select()
+        .where(Person.email.not_in([manager.email, "admin@demo.test", "hr@demo.test"]))
+        .order_by(Person.id)
+    )
+    others = [p for p in staff if p.id not in (member.id, facilitator.id)]
+    for number, (name, description, size, start, stop) in enumerate(PROGRAMS):
+        program = cohorts.save_program(
+            manager,
+            name=name,
+            description=description,
+            starts_on=today - datetime.timedelta(days=14 * (1 - number)),
+            ends_on=today + datetime.timedelta(days=42 + 14 * number),
+            cohort_size=size,
+        )
+        people = others[start:stop] + ([member, facilitator] if number == 0 else [])
+        cohorts.add_participants(manager, program, people)
+        forming.propose(manager, program, size, seed=number)
+        if number == 0:
+            _together(manager, program, member, facilitator)
+        forming.publish(manager, program, notify=False)
+    return True
+
+
+def _together(manager, program, member, facilitator):
+    """Put the demo member in the demo facilitator's cohort, and make them facilitate it."""
+    home = (
+        Membership.select()
+        .join(Cohort)
+        .where(Cohort.program == program, Membership.person == facilitator)
+        .get()
+    )
+    forming.move(manager, program, member.id, home.cohort_id)
+    forming.choose_facilitator(manager, program, home.cohort_id, facilitator.id)

@@ -1,0 +1,20 @@
+"""The demo programs: live cohorts, with the demo member and facilitator together."""
+
+from cohorts.models import Cohort, Membership, Program
+from learning.demo import PASSWORD
+from learning.people.models import Person
+
+
+def test_the_demo_has_two_programs_and_the_member_meets_the_facilitator(app, client):
+    assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
+    assert Program.select().count() == 2
+    assert Cohort.select().where(Cohort.status == "published").count() >= 10
+    facilitator = Person.get(Person.email == "facilitator@demo.test")
+    led = Membership.get(Membership.person == facilitator, Membership.role == "facilitator")
+    member = Person.get(Person.email == "member@demo.test")
+    assert Membership.get(Membership.person == member).cohort_id == led.cohort_id
+
+    client.post("/sign-in", data={"email": member.email, "password": PASSWORD})
+    assert led.cohort.name in client.get("/").text
+    space = client.get(f"/cohorts/{led.cohort_id}").text
+    assert "Frankie Osei" in space and "Sam Rivera" in space and "Facilitator" in space
