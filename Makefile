@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt migrate demo browser clean
+.PHONY: help run test lint fmt migrate demo bench browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ migrate: $(VENV)/.installed ## Apply pending migrations
 
 demo: $(VENV)/.installed ## Load demo data into an empty database
 	$(BIN)/flask --app app demo
+
+bench: $(VENV)/.installed ## Run the benchmarks under bench/ (speed targets live there, not in tests)
+	$(BIN)/python bench/builder.py
 
 clean: ## Remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) .ruff_cache build *.egg-info

@@ -16,7 +16,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, utcnow
+from learning.db import atomic, insert_new, utcnow
 from learning.ledger import Activity
 from learning.mail.services import absolute_url, send_mail
 from learning.people.access import require_role
@@ -216,11 +216,7 @@ def add_member(actor, cohort, person, role="member", notify=True):
     Adding someone who is already a member changes nothing."""
     with atomic():
         Participant.insert(program=cohort.program_id, person=person).on_conflict_ignore().execute()
-        created = (
-            Membership.insert(cohort=cohort, person=person, role=role)
-            .on_conflict_ignore()
-            .execute()
-        )
+        created = insert_new(Membership.insert(cohort=cohort, person=person, role=role))
         if not created:
             return membership_of(person, cohort)
         membership = membership_of(person, cohort)

@@ -44,6 +44,15 @@ def atomic():
     return db.atomic("IMMEDIATE") if is_sqlite() else db.atomic()
 
 
+def insert_new(query):
+    """Run an INSERT as ON CONFLICT DO NOTHING: the new row's id, or None if it existed.
+
+    Not `execute()`'s result: on SQLite that reports the connection's last insert, which
+    may be another row of another table when this one was ignored."""
+    rows = list(query.on_conflict_ignore().returning(query.model._meta.primary_key).execute())
+    return rows[0].id if rows else None
+
+
 @contextmanager
 def connection():
     """A connection for a job or command; closed afterwards only if this opened it."""

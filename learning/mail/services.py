@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 
+from learning.db import insert_new
 from learning.jobs.services import defer
 from learning.mail.models import Delivery
 from learning.mail.tasks import deliver
@@ -23,7 +24,7 @@ def send_mail(key, to_address, subject, template, **context):
 
     Call inside the write's transaction. Asking twice with the same key sends one email."""
     context = {"subject": subject, **context}
-    delivery_id = (
+    delivery_id = insert_new(
         Delivery.insert(
             key=key,
             to_address=to_address,
@@ -31,8 +32,6 @@ def send_mail(key, to_address, subject, template, **context):
             text_body=render_template(f"{template}.txt", **context),
             html_body=render_template(f"{template}.html", **context),
         )
-        .on_conflict_ignore()
-        .execute()
     )
     if delivery_id:
         defer(deliver, delivery_id, key=f"mail-{delivery_id}", queue="mail")

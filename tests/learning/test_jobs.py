@@ -185,3 +185,33 @@ def test_without_smtp_url_mail_is_written_to_the_outbox_for_admins(
     assert member_client.get("/dev/outbox/").status_code == 403
     app.config["DEV_OUTBOX"] = False
     assert admin_client.get("/dev/outbox/").status_code == 404
+
+
+def test_a_repeated_mail_key_queues_no_job_even_after_other_inserts(app, run_jobs, inbox):
+    """SQLite reports the last insert of any table for an ignored one; we must not use it."""
+    from learning.audit.services import log
+    from learning.mail.services import send_mail
+
+    with app.app_context(), connection():
+        send_mail(
+            "once",
+            "o@example.com",
+            "Hi",
+            "learning/mail/password_reset",
+            person=_P,
+            link="l",
+            minutes=1,
+        )
+        log(None, "something_else")
+        send_mail(
+            "once",
+            "o@example.com",
+            "Hi",
+            "learning/mail/password_reset",
+            person=_P,
+            link="l",
+            minutes=1,
+        )
+    assert PendingJob.select().count() == 1
+    run_jobs()
+    assert len(inbox.messages) == 1
