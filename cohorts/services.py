@@ -59,6 +59,14 @@ def access_cohort(person, cohort_id):
     return cohort
 
 
+def access_own_cohort(person, cohort_id):
+    """The published cohort if `person` is a member of it (to leave or ask to move); else 404."""
+    cohort = access_cohort(person, cohort_id)
+    if membership_of(person, cohort) is None:
+        abort(404)
+    return cohort
+
+
 def membership_of(person, cohort):
     return Membership.get_or_none(Membership.cohort == cohort, Membership.person == person)
 

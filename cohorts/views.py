@@ -159,10 +159,10 @@ def _builder_form(program, formdata=None):
     return form
 
 
-def _builder_page(program, form, status=200):
+def _builder_page(program, form, fragment="cohorts/_drafts.html", status=200):
     return htmx.render(
         "cohorts/builder.html",
-        "cohorts/_drafts.html",
+        fragment,
         status,
         program=program,
         form=form,
@@ -188,15 +188,7 @@ def builder(program_id):
             )
             flash(f"Proposed {len(proposal.cohorts)} cohorts. Check them, then publish.", "success")
             return htmx.redirect(url_for("programs.builder", program_id=program.id))
-        return htmx.render(
-            "cohorts/builder.html",
-            "cohorts/_builder_form.html",
-            422,
-            program=program,
-            form=form,
-            drafts=forming.explain(forming.drafts(program)),
-            unplaced=len(forming.unplaced(program)),
-        )
+        return _builder_page(program, form, "cohorts/_builder_form.html", 422)
     return _builder_page(program, form)
 
 
@@ -351,9 +343,7 @@ def feed(cohort_id):
 @bp.route("/<int:cohort_id>/leave", methods=["GET", "POST"])
 @login_required
 def leave(cohort_id):
-    cohort = cohorts.access_cohort(current_user, cohort_id)
-    if cohorts.membership_of(current_user, cohort) is None:
-        abort(404)
+    cohort = cohorts.access_own_cohort(current_user, cohort_id)
     if request.method == "POST":
         cohorts.remove_member(current_user, cohort, current_user)
         flash(f"You have left {cohort.name}.", "success")
@@ -364,9 +354,7 @@ def leave(cohort_id):
 @bp.route("/<int:cohort_id>/move-request", methods=["GET", "POST"])
 @login_required
 def move_request(cohort_id):
-    cohort = cohorts.access_cohort(current_user, cohort_id)
-    if cohorts.membership_of(current_user, cohort) is None:
-        abort(404)
+    cohort = cohorts.access_own_cohort(current_user, cohort_id)
     form = MoveRequestForm()
     if form.validate_on_submit():
         cohorts.ask_to_move(current_user, cohort, form.reason.data)
