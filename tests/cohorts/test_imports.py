@@ -128,3 +128,22 @@ def test_files_that_cannot_be_read_say_why_next_to_the_field(manager_client, pro
 def test_members_cannot_import(member_client, program):
     assert member_client.get(f"/programs/{program.id}/import").status_code == 403
     assert upload(member_client, program, BAD).status_code == 403
+
+
+def test_a_file_of_a_thousand_people_imports_in_chunks_with_managers(
+    manager_client, program, run_jobs
+):
+    rows = ["boss@example.com,The Boss,Leadership,HQ,Europe/Berlin,"]
+    rows += [
+        f"p{n}@example.com,Person {n},Team {n % 7},Site {n % 5},Europe/Berlin,boss@example.com"
+        for n in range(999)
+    ]
+    upload(manager_client, program, HEADER + "\n".join(rows) + "\n")
+    assert latest().valid_rows == 1000
+    manager_client.post(f"/programs/{program.id}/imports/{latest().id}/start")
+    run_jobs()
+    done = latest()
+    assert (done.status, done.processed, done.created) == ("done", 1000, 1000)
+    boss = Person.get(Person.email == "boss@example.com")
+    assert Person.select().where(Person.manager == boss).count() == 999
+    assert Participant.select().where(Participant.program == program).count() == 1000
