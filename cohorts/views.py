@@ -1,6 +1,6 @@
 """Programs, imports and the cohort builder for L&D; the cohort space for members."""
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from cohorts import forming, imports
@@ -294,6 +294,21 @@ def late_joiner(program_id):
 # The cohort space
 
 
+def add_space_section(app, template, context):
+    """A section of the cohort space from another domain: `context(cohort, person)` returns
+    the template's variables, or None to leave the section out."""
+    app.extensions.setdefault("space_sections", []).append((template, context))
+
+
+def _space_sections(cohort, person):
+    sections = []
+    for template, context in current_app.extensions.get("space_sections", []):
+        values = context(cohort, person)
+        if values is not None:
+            sections.append((template, values))
+    return sections
+
+
 @bp.get("/<int:cohort_id>")
 @login_required
 def show(cohort_id):
@@ -314,6 +329,7 @@ def show(cohort_id):
         requests=cohorts.open_requests([cohort]) if manages else [],
         siblings=cohorts.published_cohorts(cohort.program) if manages else [],
         is_member=any(m.person_id == current_user.id for m in members),
+        sections=_space_sections(cohort, current_user),
     )
 
 

@@ -5,7 +5,8 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cohorts import views as cohorts
-from learning import cli, config, db, security
+from feedback import views as feedback
+from learning import cli, config, db, security, text
 from learning import views as home
 from learning.audit.views import bp as audit_bp
 from learning.jobs import services as jobs
@@ -32,10 +33,12 @@ def create_app(test_config=None):
     jobs.ensure_redis_url(app)
     db.init_app(app)
     security.init_app(app)
+    text.init_app(app)
     Htmx(app)
     home.init_app(app)
     people.init_app(app)
     cohorts.init_app(app)
+    feedback.init_app(app)
     people.init_nav(app)
     for blueprint in (audit_bp, outbox_bp):
         app.register_blueprint(blueprint)

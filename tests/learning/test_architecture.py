@@ -15,6 +15,7 @@ from cohorts.models import (
     PeopleImport,
     Program,
 )
+from feedback.models import Reaction, Reply, Thread
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.jobs.models import PendingJob
@@ -41,6 +42,9 @@ MODELS = [
     MembershipRequest,
     CohortVisit,
     PeopleImport,
+    Thread,
+    Reply,
+    Reaction,
 ]
 
 

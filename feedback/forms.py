@@ -1,0 +1,59 @@
+"""Forms for threads and replies."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+
+from feedback.models import KINDS
+from learning.people.forms import stripped
+
+BODY_MAX = 20_000
+
+
+class ThreadForm(FlaskForm):
+    kind = RadioField(
+        "What kind of thread?",
+        choices=[SelectChoice(value, label) for value, label in KINDS.items()],
+        default="question",
+        validators=[DataRequired("Choose what kind of thread this is.")],
+    )
+    title = StringField(
+        "Title",
+        filters=[stripped],
+        validators=[
+            DataRequired("Give the thread a title."),
+            Length(max=150, message="Keep the title under 150 characters."),
+        ],
+    )
+    body = TextAreaField(
+        "What would you like to say?",
+        filters=[stripped],
+        validators=[
+            DataRequired("Write a few words, so people know how to help."),
+            Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters."),
+        ],
+        description="Markdown works: **bold**, *italic*, lists, [links](https://…).",
+    )
+    link = StringField(
+        "Link to your work (optional)",
+        filters=[stripped],
+        validators=[Optional(), URL(message="Enter a full link, starting with https://.")],
+    )
+
+
+class ReplyForm(FlaskForm):
+    parent_id = SelectField("Reply to", coerce=int, choices=[], validate_choice=True)
+    body = TextAreaField(
+        "Your reply",
+        filters=[stripped],
+        validators=[Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters.")],
+    )
+    worked = TextAreaField("What worked", filters=[stripped], validators=[Length(max=4000)])
+    try_next = TextAreaField("What to try next", filters=[stripped], validators=[Length(max=4000)])
+    question = TextAreaField("A question", filters=[stripped], validators=[Length(max=4000)])
+    newest = HiddenField()
+
+    def validate_body(self, field):
+        if not (field.data or self.worked.data or self.try_next.data or self.question.data):
+            raise ValidationError("Write a reply, or fill in the feedback template.")

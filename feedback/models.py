@@ -1,0 +1,82 @@
+"""Threads, replies (nested one level, some of them structured feedback) and reactions."""
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from cohorts.models import Cohort
+from learning.db import BaseModel, utcnow
+from learning.people.models import Person
+
+KINDS = {
+    "share_work": "Share work",
+    "question": "Question",
+    "reflection": "Reflection",
+}
+REACTIONS = {
+    "celebrate": "Celebrate",
+    "insightful": "Insightful",
+    "thanks": "Thanks",
+    "helpful": "Helpful",
+}
+
+
+class Thread(BaseModel):
+    cohort = ForeignKeyField(Cohort, backref="threads", on_delete="CASCADE")
+    author = ForeignKeyField(Person, backref="threads", on_delete="CASCADE")
+    kind = CharField()
+    title = CharField()
+    body = TextField()
+    link = CharField(default="")  # the work a "share work" thread asks feedback on
+    # The reply the author of a question accepted (no FK: replies point at threads).
+    answer_id = IntegerField(null=True)
+    pinned = BooleanField(default=False)
+    reply_count = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    last_activity_at = DateTimeField(default=utcnow)
+    edited_at = DateTimeField(null=True)
+    removed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("cohort", "last_activity_at"), False),)
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
+
+
+class Reply(BaseModel):
+    thread = ForeignKeyField(Thread, backref="replies", on_delete="CASCADE")
+    author = ForeignKeyField(Person, backref="replies", on_delete="CASCADE")
+    # A reply to a reply; shown nested one level under the top-level reply.
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
+    body = TextField(default="")
+    # Structured feedback on shared work: the three parts of the template.
+    worked = TextField(default="")
+    try_next = TextField(default="")
+    question = TextField(default="")
+    is_feedback = BooleanField(default=False)
+    helpful_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    edited_at = DateTimeField(null=True)
+    removed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("thread", "created_at"), False),)
+
+
+class Reaction(BaseModel):
+    # "thread:12" or "reply:34": one reaction of a kind per person and post.
+    target = CharField()
+    thread = ForeignKeyField(Thread, backref="reactions", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    kind = CharField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("target", "person", "kind"), True),)

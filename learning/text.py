@@ -1,0 +1,36 @@
+"""User-written text: Markdown with raw HTML off, then an allow-list, for pages and emails."""
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+# No img (tracking pixels), no class/style/id, no data-* (which would let data-hx-* through).
+TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
+    "h3", "h4", "h5", "h6",
+}  # fmt: skip
+ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text):
+    """Safe HTML for `text`; the template still wraps it in an hx-ignore container."""
+    html = _markdown.render(text or "")
+    # Headings in a post sit below the page's own h1 and h2.
+    for level in (1, 2):
+        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    return Markup(  # noqa: S704 (nh3 has cleaned it with an allow-list)
+        nh3.clean(
+            html,
+            tags=TAGS,
+            attributes=ATTRIBUTES,
+            url_schemes=SCHEMES,
+            link_rel="noopener noreferrer nofollow ugc",
+            strip_comments=True,
+        )
+    )
+
+
+def init_app(app):
+    app.jinja_env.filters["markdown"] = render_markdown
