@@ -6,7 +6,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from feedback.models import KINDS
-from learning.people.forms import stripped
+from learning.people.forms import MultiCheckboxField, stripped
 
 BODY_MAX = 20_000
 
@@ -40,6 +40,16 @@ class ThreadForm(FlaskForm):
         filters=[stripped],
         validators=[Optional(), URL(message="Enter a full link, starting with https://.")],
     )
+    ask = MultiCheckboxField(
+        "Ask for feedback from (up to three)",
+        coerce=int,
+        choices=[],
+        description="They will see your request at the top of their cohort space.",
+    )
+
+    def validate_ask(self, field):
+        if len(field.data or []) > 3:
+            raise ValidationError("Ask at most three people, so each request means something.")
 
 
 class ReplyForm(FlaskForm):

@@ -80,3 +80,29 @@ class Reaction(BaseModel):
 
     class Meta:
         indexes = ((("target", "person", "kind"), True),)
+
+
+class FeedbackRequest(BaseModel):
+    """The author of a thread asks a cohort member for feedback; answered by their reply."""
+
+    thread = ForeignKeyField(Thread, backref="feedback_requests", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    answered_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("thread", "person"), True), (("person", "answered_at"), False))
+
+
+class Mention(BaseModel):
+    """Someone @mentioned in a thread or reply; answered once they reply in the thread."""
+
+    thread = ForeignKeyField(Thread, backref="mentions", on_delete="CASCADE")
+    reply = ForeignKeyField(Reply, null=True, backref="mentions", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    by = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    answered_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("person", "answered_at"), False),)

@@ -2,19 +2,21 @@
 
 Every exchange is a ledger entry, with the person answered, in the same transaction."""
 
+import re
 from collections import defaultdict
 
 from flask import abort
 from peewee import JOIN, fn
 
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Membership
 from cohorts.services import membership_of
-from feedback.models import REACTIONS, Reaction, Reply, Thread
+from feedback.models import REACTIONS, FeedbackRequest, Mention, Reaction, Reply, Thread
 from learning import ledger
 from learning.db import atomic, utcnow
 from learning.people.models import Person
 
 THREADS_SHOWN = 20
+MAX_ASKED = 3
 
 
 def access_thread(person, thread_id):
@@ -42,14 +44,57 @@ def can_post(person, cohort):
     return membership_of(person, cohort) is not None
 
 
-def start_thread(cohort, author, kind, title, body, link=""):
-    """A new thread in the cohort; the author must be a member."""
+def cohort_people(cohort):
+    """The cohort's members, by name."""
+    return list(
+        Person.select()
+        .join(Membership)
+        .where(Membership.cohort == cohort)
+        .order_by(Person.display_name)
+    )
+
+
+def mentioned(text, people):
+    """The people `text` mentions as @Full Name or, when it is unique, @FirstName."""
+    lowered = (text or "").lower()
+    firsts = {}
+    for person in people:
+        firsts.setdefault(person.first_name.lower(), []).append(person)
+    found = []
+    for person in people:
+        full = "@" + person.display_name.lower()
+        first = person.first_name.lower()
+        if full in lowered or (
+            len(firsts[first]) == 1 and re.search(rf"@{re.escape(first)}\b", lowered)
+        ):
+            found.append(person)
+    return found
+
+
+def _mention(thread, author, text, reply=None):
+    people = [p for p in mentioned(text, cohort_people(thread.cohort)) if p.id != author.id]
+    if people:
+        Mention.insert_many(
+            [{"thread": thread, "reply": reply, "person": p, "by": author} for p in people]
+        ).execute()
+    return people
+
+
+def start_thread(cohort, author, kind, title, body, link="", ask=()):
+    """A new thread in the cohort; the author must be a member. `ask`: up to three members
+    whose feedback the author asks for; they see the request in "needs your reply"."""
     if not can_post(author, cohort):
         abort(404)
+    members = {p.id: p for p in cohort_people(cohort)}
+    asked = [members[i] for i in dict.fromkeys(ask) if i in members and i != author.id]
+    if len(asked) > MAX_ASKED:
+        raise ValueError(f"Ask at most {MAX_ASKED} people, so each request means something.")
     with atomic():
         thread = Thread.create(
             cohort=cohort, author=author, kind=kind, title=title, body=body, link=link or ""
         )
+        FeedbackRequest.insert_many([{"thread": thread, "person": p} for p in asked]).execute()
+        _mention(thread, author, f"{title}\n{body}")
         ledger.record(author, "thread_started", cohort_id=cohort.id, obj=thread)
     return thread
 
@@ -78,6 +123,16 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
         Thread.update(reply_count=Thread.reply_count + 1, last_activity_at=utcnow()).where(
             Thread.id == thread.id
         ).execute()
+        # Replying answers what was asked of the author in this thread.
+        FeedbackRequest.update(answered_at=utcnow()).where(
+            FeedbackRequest.thread == thread,
+            FeedbackRequest.person == author,
+            FeedbackRequest.answered_at.is_null(),
+        ).execute()
+        Mention.update(answered_at=utcnow()).where(
+            Mention.thread == thread, Mention.person == author, Mention.answered_at.is_null()
+        ).execute()
+        _mention(thread, author, "\n".join((body, worked, try_next, question)), created)
         ledger.record(
             author,
             "feedback_given" if is_feedback else "replied",
@@ -199,3 +254,44 @@ def newest_reply_id(thread):
 
 def has_replies_after(thread, reply_id):
     return Reply.select().where(Reply.thread == thread, Reply.id > reply_id).exists()
+
+
+def needs_reply(cohort, person):
+    """What waits for `person` in this cohort: feedback requests to them, mentions they have
+    not answered, and other people's questions nobody has answered. Three queries."""
+    requests = list(
+        Thread.select(Thread, Person)
+        .join(Person)
+        .switch(Thread)
+        .join(FeedbackRequest)
+        .where(
+            Thread.cohort == cohort,
+            FeedbackRequest.person == person,
+            FeedbackRequest.answered_at.is_null(),
+            Thread.removed_at.is_null(),
+        )
+        .order_by(Thread.created_at.desc())
+    )
+    by = Person.alias()
+    mentions = list(
+        Thread.select(Thread, by.display_name.alias("by_name"))
+        .join(Mention)
+        .join(by, on=(Mention.by == by.id))
+        .where(Thread.cohort == cohort, Mention.person == person, Mention.answered_at.is_null())
+        .order_by(Thread.id.desc())
+        .distinct()
+        .objects()
+    )
+    questions = list(
+        Thread.select(Thread, Person)
+        .join(Person)
+        .where(
+            Thread.cohort == cohort,
+            Thread.kind == "question",
+            Thread.reply_count == 0,
+            Thread.author != person,
+            Thread.removed_at.is_null(),
+        )
+        .order_by(Thread.created_at)
+    )
+    return {"requests": requests, "mentions": mentions, "questions": questions}

@@ -19,10 +19,18 @@ bp = Blueprint("feedback", __name__)
 @login_required
 def start_thread(cohort_id):
     cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    people = services.cohort_people(cohort)
     form = ThreadForm()
+    form.ask.choices = [(p.id, p.display_name) for p in people if p.id != current_user.id]
     if form.validate_on_submit():
         thread = services.start_thread(
-            cohort, current_user, form.kind.data, form.title.data, form.body.data, form.link.data
+            cohort,
+            current_user,
+            form.kind.data,
+            form.title.data,
+            form.body.data,
+            form.link.data,
+            ask=form.ask.data or (),
         )
         return htmx.redirect(url_for("feedback.show", thread_id=thread.id))
     return htmx.render(
@@ -31,6 +39,7 @@ def start_thread(cohort_id):
         submitted_status(form),
         cohort=cohort,
         form=form,
+        people=people,
     )
 
 
@@ -163,7 +172,11 @@ def preview():
 def _threads_section(cohort, person):
     if not services.can_post(person, cohort):
         return None
-    return {"cohort": cohort, "threads": services.cohort_threads(cohort)}
+    return {
+        "cohort": cohort,
+        "threads": services.cohort_threads(cohort),
+        "waiting": services.needs_reply(cohort, person),
+    }
 
 
 def init_app(app):

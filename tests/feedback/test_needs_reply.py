@@ -1,0 +1,57 @@
+"""Feedback requests, mentions and unanswered questions: what needs a person's reply."""
+
+from feedback.models import FeedbackRequest, Mention, Thread
+
+
+def test_asked_people_see_the_request_until_they_answer(cohort, team, sign_in):
+    author, asked = sign_in(team[0]), sign_in(team[1])
+    author.post(
+        f"/cohorts/{cohort.id}/threads/new",
+        data={
+            "kind": "share_work",
+            "title": "Draft plan",
+            "body": "Have a look",
+            "ask": [team[1].id],
+        },
+    )
+    thread = Thread.get()
+    space = asked.get(f"/cohorts/{cohort.id}").text
+    assert "Needs your reply" in space and "asked for your feedback on" in space
+    assert "Draft plan" in space.split("Needs your reply")[1].split("</section>")[0]
+    asked.post(f"/threads/{thread.id}/replies", data={"parent_id": "0", "worked": "Clear goals"})
+    assert FeedbackRequest.get().answered_at is not None
+    assert "Needs your reply" not in asked.get(f"/cohorts/{cohort.id}").text
+
+
+def test_asking_more_than_three_is_refused_with_a_reason(cohort, team, sign_in):
+    author = sign_in(team[0])
+    response = author.post(
+        f"/cohorts/{cohort.id}/threads/new",
+        data={"kind": "share_work", "title": "T", "body": "B", "ask": [p.id for p in team[1:5]]},
+    )
+    assert response.status_code == 422 and "Ask at most three people" in response.text
+    assert Thread.select().count() == 0
+
+
+def test_mentions_by_full_or_first_name_wait_for_an_answer(cohort, team, sign_in):
+    author, mentioned = sign_in(team[0]), sign_in(team[2])
+    name = team[2].display_name
+    author.post(
+        f"/cohorts/{cohort.id}/threads/new",
+        data={"kind": "reflection", "title": "Week one", "body": f"Thanks @{name} for the tip!"},
+    )
+    thread = Thread.get()
+    assert [m.person_id for m in Mention.select()] == [team[2].id]
+    space = mentioned.get(f"/cohorts/{cohort.id}").text
+    assert f"{team[0].display_name}</strong> mentioned you in" in space
+    mentioned.post(f"/threads/{thread.id}/replies", data={"parent_id": "0", "body": "Any time"})
+    assert Mention.get().answered_at is not None
+
+
+def test_unanswered_questions_wait_for_everyone_but_their_author(cohort, team, sign_in):
+    author, other = sign_in(team[0]), sign_in(team[3])
+    author.post(
+        f"/cohorts/{cohort.id}/threads/new", data={"kind": "question", "title": "Q?", "body": "?"}
+    )
+    assert "Unanswered question from" in other.get(f"/cohorts/{cohort.id}").text
+    assert "Unanswered question from" not in author.get(f"/cohorts/{cohort.id}").text
