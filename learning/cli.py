@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from cohorts import demo as cohorts_demo
+from feedback import demo as feedback_demo
 from learning import demo
 from learning.db import connection, db
 from learning.migrate import migrate
@@ -17,7 +18,7 @@ from learning.people.models import Person, Role
 
 PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
 # Each domain adds its part of the demo, in dependency order.
-DOMAIN_DEMOS = [cohorts_demo.load]
+DOMAIN_DEMOS = [cohorts_demo.load, feedback_demo.load]
 
 
 def load_demo():

@@ -18,3 +18,18 @@ def test_the_demo_has_two_programs_and_the_member_meets_the_facilitator(app, cli
     assert led.cohort.name in client.get("/").text
     space = client.get(f"/cohorts/{led.cohort_id}").text
     assert "Frankie Osei" in space and "Sam Rivera" in space and "Facilitator" in space
+
+
+def test_the_demo_cohorts_have_conversations_with_an_unanswered_question(app, client):
+    from feedback.models import Reply, Thread
+
+    app.test_cli_runner().invoke(args=["demo"])
+    cohorts = Cohort.select().where(Cohort.status == "published").count()
+    assert Thread.select().count() == 4 * cohorts
+    assert Reply.select().where(Reply.is_feedback == True).count() == 2 * cohorts  # noqa: E712
+    unanswered = Thread.select().where(Thread.kind == "question", Thread.reply_count == 0)
+    assert unanswered.count() == cohorts
+    member = Person.get(Person.email == "member@demo.test")
+    client.post("/sign-in", data={"email": member.email, "password": PASSWORD})
+    space = client.get(f"/cohorts/{Membership.get(Membership.person == member).cohort_id}").text
+    assert "Draft: my first one-to-one agenda" in space and "Unanswered question from" in space

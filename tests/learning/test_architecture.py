@@ -15,7 +15,7 @@ from cohorts.models import (
     PeopleImport,
     Program,
 )
-from feedback.models import Reaction, Reply, Thread
+from feedback.models import FeedbackRequest, Mention, Reaction, Reply, Thread
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.jobs.models import PendingJob
@@ -45,6 +45,8 @@ MODELS = [
     Thread,
     Reply,
     Reaction,
+    FeedbackRequest,
+    Mention,
 ]
 
 

@@ -1,0 +1,50 @@
+"""A shares work and asks B for feedback; B answers; A sees it arrive live and marks it helpful."""
+
+from playwright.sync_api import expect
+
+from learning.ledger import Activity
+from tests.conftest import PASSWORD
+from tests.e2e.test_invitation_journey import sign_in
+
+
+def test_share_work_ask_for_feedback_and_mark_it_helpful(
+    live_server, cohort, team, browser, check_accessibility
+):
+    author, reviewer = team[0], team[1]
+    a = browser.new_context().new_page()
+    sign_in(a, live_server, author.email, PASSWORD)
+    a.get_by_role("link", name=cohort.name).click()
+    a.get_by_role("link", name="Start a thread").click()
+    check_accessibility(a)
+    a.get_by_label("Share work").check()
+    a.get_by_label("Title").fill("My onboarding checklist")
+    a.get_by_label("What would you like to say?").fill("Is it **too long**?")
+    a.get_by_role("button", name="Preview").click()
+    expect(a.locator("#preview strong")).to_have_text("too long")
+    a.get_by_label(reviewer.display_name).check()
+    a.get_by_role("button", name="Start the thread").click()
+    expect(a.get_by_role("heading", level=1)).to_have_text("My onboarding checklist")
+    check_accessibility(a)
+
+    b = browser.new_context().new_page()
+    sign_in(b, live_server, reviewer.email, PASSWORD)
+    b.get_by_role("link", name=cohort.name).click()
+    needs = b.get_by_role("region", name="Needs your reply")
+    expect(needs).to_contain_text(f"{author.display_name} asked for your feedback")
+    check_accessibility(b)
+    needs.get_by_role("link", name="My onboarding checklist").click()
+    b.get_by_label("What worked").fill("The first-day section is great")
+    b.get_by_label("What to try next").fill("Split week two")
+    b.get_by_role("button", name="Post the reply").click()
+    expect(b.locator("#replies")).to_contain_text("The first-day section is great")
+    expect(b.get_by_label("What worked")).to_have_value("")
+
+    # A still has the thread open: the poll brings the feedback within about ten seconds.
+    expect(a.locator("#replies")).to_contain_text("Split week two", timeout=15_000)
+    a.get_by_role("button", name=f"Mark the feedback of {reviewer.display_name} as helpful").click()
+    expect(a.locator("#replies")).to_contain_text("Marked helpful")
+    check_accessibility(a)
+
+    given = Activity.get(Activity.kind == "feedback_given")
+    assert (given.actor_id, given.target_id) == (reviewer.id, author.id)
+    assert Activity.get(Activity.kind == "marked_helpful").target_id == reviewer.id
