@@ -11,13 +11,9 @@ from learning.people.forms import MultiCheckboxField, stripped
 BODY_MAX = 20_000
 
 
-class ThreadForm(FlaskForm):
-    kind = RadioField(
-        "What kind of thread?",
-        choices=[SelectChoice(value, label) for value, label in KINDS.items()],
-        default="question",
-        validators=[DataRequired("Choose what kind of thread this is.")],
-    )
+class PostForm(FlaskForm):
+    """Title, body and link: what an author writes, and later edits."""
+
     title = StringField(
         "Title",
         filters=[stripped],
@@ -39,6 +35,15 @@ class ThreadForm(FlaskForm):
         "Link to your work (optional)",
         filters=[stripped],
         validators=[Optional(), URL(message="Enter a full link, starting with https://.")],
+    )
+
+
+class ThreadForm(PostForm):
+    kind = RadioField(
+        "What kind of thread?",
+        choices=[SelectChoice(value, label) for value, label in KINDS.items()],
+        default="question",
+        validators=[DataRequired("Choose what kind of thread this is.")],
     )
     ask = MultiCheckboxField(
         "Ask for feedback from (up to three)",
@@ -67,3 +72,26 @@ class ReplyForm(FlaskForm):
     def validate_body(self, field):
         if not (field.data or self.worked.data or self.try_next.data or self.question.data):
             raise ValidationError("Write a reply, or fill in the feedback template.")
+
+
+class EditReplyForm(FlaskForm):
+    body = TextAreaField(
+        "Your reply",
+        filters=[stripped],
+        validators=[
+            DataRequired("Write something, or remove the reply instead."),
+            Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters."),
+        ],
+    )
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField(
+        "What is wrong with this post?",
+        filters=[stripped],
+        validators=[
+            DataRequired("Tell the facilitator what is wrong, so they can act."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+        description="Only the cohort's facilitator sees your report.",
+    )

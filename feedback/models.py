@@ -41,9 +41,12 @@ class Thread(BaseModel):
     last_activity_at = DateTimeField(default=utcnow)
     edited_at = DateTimeField(null=True)
     removed_at = DateTimeField(null=True)
+    hidden_at = DateTimeField(null=True)  # by a facilitator, after a report
 
     class Meta:
         indexes = ((("cohort", "last_activity_at"), False),)
+
+    target = property(lambda self: f"thread:{self.id}")
 
     @property
     def kind_label(self):
@@ -65,9 +68,12 @@ class Reply(BaseModel):
     created_at = DateTimeField(default=utcnow)
     edited_at = DateTimeField(null=True)
     removed_at = DateTimeField(null=True)
+    hidden_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("thread", "created_at"), False),)
+
+    target = property(lambda self: f"reply:{self.id}")
 
 
 class Reaction(BaseModel):
@@ -106,3 +112,25 @@ class Mention(BaseModel):
 
     class Meta:
         indexes = ((("person", "answered_at"), False),)
+
+
+class Revision(BaseModel):
+    """An earlier version of an edited post, for facilitators."""
+
+    target = CharField(index=True)  # "thread:12" or "reply:34"
+    thread = ForeignKeyField(Thread, backref="+", on_delete="CASCADE")
+    title = CharField(default="")
+    body = TextField(default="")
+    created_at = DateTimeField(default=utcnow)  # when it was replaced
+
+
+class Report(BaseModel):
+    """Someone reports a post; the cohort's facilitator hides it or dismisses the report."""
+
+    target = CharField()
+    thread = ForeignKeyField(Thread, backref="reports", on_delete="CASCADE")
+    reporter = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    reason = TextField()
+    created_at = DateTimeField(default=utcnow)
+    resolved_at = DateTimeField(null=True)
+    resolution = CharField(default="")  # hidden, dismissed

@@ -10,9 +10,20 @@ from peewee import JOIN, fn
 
 from cohorts.models import Cohort, Membership
 from cohorts.services import membership_of
-from feedback.models import REACTIONS, FeedbackRequest, Mention, Reaction, Reply, Thread
+from feedback.models import (
+    REACTIONS,
+    FeedbackRequest,
+    Mention,
+    Reaction,
+    Reply,
+    Report,
+    Revision,
+    Thread,
+)
 from learning import ledger
+from learning.audit.services import log
 from learning.db import atomic, utcnow
+from learning.mail.services import absolute_url, send_mail
 from learning.people.models import Person
 
 THREADS_SHOWN = 20
@@ -201,7 +212,7 @@ def cohort_threads(cohort):
     return list(
         Thread.select(Thread, Person)
         .join(Person)
-        .where(Thread.cohort == cohort, Thread.removed_at.is_null())
+        .where(Thread.cohort == cohort, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc())
         .limit(THREADS_SHOWN)
     )
@@ -295,3 +306,137 @@ def needs_reply(cohort, person):
         .order_by(Thread.created_at)
     )
     return {"requests": requests, "mentions": mentions, "questions": questions}
+
+
+# Editing and removal
+
+
+def _own(person, post):
+    if post.author_id != person.id:
+        abort(403)
+    if post.removed_at or post.hidden_at:
+        abort(404)
+
+
+def edit_thread(person, thread, title, body, link=""):
+    """The author edits; the earlier version is kept for facilitators."""
+    _own(person, thread)
+    with atomic():
+        Revision.create(target=thread.target, thread=thread, title=thread.title, body=thread.body)
+        Thread.update(title=title, body=body, link=link or "", edited_at=utcnow()).where(
+            Thread.id == thread.id
+        ).execute()
+
+
+def edit_reply(person, item, body):
+    _own(person, item)
+    with atomic():
+        earlier = "\n\n".join(
+            part for part in (item.worked, item.try_next, item.question, item.body) if part
+        )
+        Revision.create(target=item.target, thread=item.thread_id, body=earlier)
+        Reply.update(body=body, edited_at=utcnow()).where(Reply.id == item.id).execute()
+
+
+def remove_post(person, post):
+    """The author removes a post; it shows as removed, and replies to it stay."""
+    _own(person, post)
+    type(post).update(removed_at=utcnow()).where(type(post).id == post.id).execute()
+
+
+def revisions(thread):
+    """Earlier versions of the thread's posts, by post; one query."""
+    grouped = defaultdict(list)
+    for revision in Revision.select().where(Revision.thread == thread).order_by(Revision.id):
+        grouped[revision.target].append(revision)
+    return grouped
+
+
+# Moderation
+
+
+def is_facilitator(person, cohort):
+    membership = membership_of(person, cohort)
+    return membership is not None and membership.role == "facilitator"
+
+
+def report(person, thread, reason, item=None):
+    """Anyone in the cohort reports a post with a reason; the facilitator sees it."""
+    post = item or thread
+    with atomic():
+        Report.create(target=post.target, thread=thread, reporter=person, reason=reason)
+        log(person, "post_reported", post.target, cohort=thread.cohort.name)
+
+
+def open_reports(cohort, person):
+    """The cohort's open reports with the reporter, for its facilitator only; else 404."""
+    if not is_facilitator(person, cohort):
+        abort(404)
+    return list(
+        Report.select(Report, Thread, Person)
+        .join(Thread)
+        .switch(Report)
+        .join(Person, on=Report.reporter)
+        .where(Thread.cohort == cohort, Report.resolved_at.is_null())
+        .order_by(Report.created_at)
+    )
+
+
+def _post_of(target):
+    kind, _, number = target.partition(":")
+    model = Thread if kind == "thread" else Reply
+    return model.get_by_id(int(number))
+
+
+def moderate(person, case, action):
+    """Hide the reported post (the author is told), or dismiss the report; audited."""
+    thread = case.thread
+    if not is_facilitator(person, thread.cohort):
+        abort(404)
+    post = _post_of(case.target)
+    with atomic():
+        entry = log(
+            person,
+            "post_hidden" if action == "hide" else "report_dismissed",
+            case.target,
+            cohort=thread.cohort.name,
+        )
+        if action == "hide":
+            type(post).update(hidden_at=utcnow()).where(type(post).id == post.id).execute()
+            _tell_author(post, thread, "hidden", entry.id)
+        Report.update(
+            resolved_at=utcnow(), resolution="hidden" if action == "hide" else "dismissed"
+        ).where(Report.target == case.target, Report.resolved_at.is_null()).execute()
+
+
+def restore(person, thread, post):
+    """Show a hidden post again; the author is told; audited."""
+    if not is_facilitator(person, thread.cohort):
+        abort(404)
+    with atomic():
+        type(post).update(hidden_at=None).where(type(post).id == post.id).execute()
+        entry = log(person, "post_restored", post.target, cohort=thread.cohort.name)
+        _tell_author(post, thread, "restored", entry.id)
+
+
+def pin(person, thread, pinned):
+    if not is_facilitator(person, thread.cohort):
+        abort(404)
+    with atomic():
+        Thread.update(pinned=pinned).where(Thread.id == thread.id).execute()
+        log(person, "thread_pinned" if pinned else "thread_unpinned", thread.target,
+            cohort=thread.cohort.name)  # fmt: skip
+
+
+def _tell_author(post, thread, what, audit_id):
+    author = Person.get_by_id(post.author_id)
+    send_mail(
+        f"moderation-{audit_id}",
+        author.email,
+        f"Your post in {thread.cohort.name} was {what}",
+        "feedback/mail/moderated",
+        person=author,
+        thread=thread,
+        what=what,
+        link=absolute_url("feedback.show", thread_id=thread.id),
+    )

@@ -1,13 +1,13 @@
 """Threads in the cohort space: start one, read it, reply, react, accept, mark helpful."""
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from cohorts import services as cohorts
 from cohorts.views import add_space_section
 from feedback import services
-from feedback.forms import ReplyForm, ThreadForm
-from feedback.models import REACTIONS
+from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, ThreadForm
+from feedback.models import REACTIONS, Reply, Report
 from learning import htmx
 from learning.people.views import submitted_status
 from learning.text import render_markdown
@@ -67,6 +67,10 @@ def _page(thread, fragment="feedback/show.html", status=200, form=None):
         reactions=reactions,
         newest=max((r.id for r in replies), default=0),
         form=form or _reply_form(thread, top),
+        facilitates=services.is_facilitator(current_user, thread.cohort),
+        revisions=services.revisions(thread)
+        if thread.edited_at or any(r.edited_at for r in replies)
+        else {},
     )
 
 
@@ -169,6 +173,135 @@ def preview():
     )
 
 
+def _back(thread, item=None):
+    anchor = f"reply-{item.id}" if item else None
+    return htmx.redirect(url_for("feedback.show", thread_id=thread.id, _anchor=anchor))
+
+
+@bp.route("/threads/<int:thread_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_thread(thread_id):
+    thread = services.access_thread(current_user, thread_id)
+    form = PostForm(obj=thread)
+    if form.validate_on_submit():
+        services.edit_thread(current_user, thread, form.title.data, form.body.data, form.link.data)
+        return _back(thread)
+    if thread.author_id != current_user.id:
+        abort(403)
+    return htmx.render(
+        "feedback/edit.html",
+        "feedback/edit.html",
+        submitted_status(form),
+        thread=thread,
+        form=form,
+        action=url_for("feedback.edit_thread", thread_id=thread.id),
+    )
+
+
+@bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_reply(reply_id):
+    item = services.access_reply(current_user, reply_id)
+    form = EditReplyForm(obj=item)
+    if form.validate_on_submit():
+        services.edit_reply(current_user, item, form.body.data)
+        return _back(item.thread, item)
+    if item.author_id != current_user.id:
+        abort(403)
+    return htmx.render(
+        "feedback/edit.html",
+        "feedback/edit.html",
+        submitted_status(form),
+        thread=item.thread,
+        form=form,
+        action=url_for("feedback.edit_reply", reply_id=item.id),
+    )
+
+
+@bp.post("/threads/<int:thread_id>/remove")
+@login_required
+def remove_thread(thread_id):
+    thread = services.access_thread(current_user, thread_id)
+    services.remove_post(current_user, thread)
+    flash("Your thread is removed. Replies to it stay.", "success")
+    return _back(thread)
+
+
+@bp.post("/replies/<int:reply_id>/remove")
+@login_required
+def remove_reply(reply_id):
+    item = services.access_reply(current_user, reply_id)
+    services.remove_post(current_user, item)
+    flash("Your reply is removed.", "success")
+    return _back(item.thread, item)
+
+
+@bp.route("/threads/<int:thread_id>/report", methods=["GET", "POST"])
+@login_required
+def report(thread_id):
+    thread = services.access_thread(current_user, thread_id)
+    reply_id = request.values.get("reply_id", type=int)
+    item = services.access_reply(current_user, reply_id) if reply_id else None
+    if item is not None and item.thread_id != thread.id:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        services.report(current_user, thread, form.reason.data, item)
+        flash("Thank you. The facilitator will look at it.", "success")
+        return _back(thread, item)
+    return htmx.render(
+        "feedback/report.html",
+        "feedback/report.html",
+        submitted_status(form),
+        thread=thread,
+        item=item,
+        form=form,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/moderation")
+@login_required
+def moderation(cohort_id):
+    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    return htmx.render(
+        "feedback/moderation.html",
+        "feedback/moderation.html",
+        cohort=cohort,
+        reports=services.open_reports(cohort, current_user),
+    )
+
+
+@bp.post("/reports/<int:report_id>/<any(hide, dismiss):action>")
+@login_required
+def moderate(report_id, action):
+    case = Report.get_or_none(Report.id == report_id) or abort(404)
+    case.thread = services.access_thread(current_user, case.thread_id)
+    services.moderate(current_user, case, action)
+    flash(
+        "The post is hidden and its author told." if action == "hide" else "Report dismissed.",
+        "success",
+    )
+    return htmx.redirect(url_for("feedback.moderation", cohort_id=case.thread.cohort_id))
+
+
+@bp.post("/threads/<int:thread_id>/restore")
+@login_required
+def restore(thread_id):
+    thread = services.access_thread(current_user, thread_id)
+    reply_id = request.form.get("reply_id", type=int)
+    post = Reply.get_or_none(Reply.id == reply_id, Reply.thread == thread) if reply_id else thread
+    services.restore(current_user, thread, post or abort(404))
+    return _back(thread)
+
+
+@bp.post("/threads/<int:thread_id>/pin")
+@login_required
+def pin(thread_id):
+    thread = services.access_thread(current_user, thread_id)
+    services.pin(current_user, thread, request.form.get("pinned") == "1")
+    return _back(thread)
+
+
 def _threads_section(cohort, person):
     if not services.can_post(person, cohort):
         return None
@@ -176,6 +309,7 @@ def _threads_section(cohort, person):
         "cohort": cohort,
         "threads": services.cohort_threads(cohort),
         "waiting": services.needs_reply(cohort, person),
+        "facilitates": services.is_facilitator(person, cohort),
     }
 
 

@@ -4,15 +4,20 @@ from pathlib import Path
 
 from flask import template_rendered
 
-from feedback.models import Reply, Thread
+from cohorts.models import Membership
+from feedback.models import Reply, Report, Thread
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "feedback"
 # Only ever included by the pages and fragments that render them.
-INCLUDED_ONLY = {"feedback/_reply.html", "feedback/_cohort_threads.html"}
+INCLUDED_ONLY = {
+    "feedback/_reply.html",
+    "feedback/_cohort_threads.html",
+    "feedback/_post_actions.html",
+}
 
 
-def test_every_feedback_template_renders(app, cohort, team, sign_in):
+def test_every_feedback_template_renders(app, cohort, team, sign_in, run_jobs):
     rendered = set()
 
     def remember(sender, template, context, **extra):
@@ -36,6 +41,15 @@ def test_every_feedback_template_renders(app, cohort, team, sign_in):
         other.get(f"/threads/{thread.id}/replies?after=0", headers=HTMX)
         other.post(f"/threads/{thread.id}/reactions", data={"kind": "thanks"}, headers=HTMX)
         author.get(f"/threads/{thread.id}")
+        author.get(f"/threads/{thread.id}/edit")
+        other.get(f"/threads/{thread.id}/report")
+        other.post(f"/threads/{thread.id}/report", data={"reason": "Off topic"})
+        facilitator = sign_in(
+            Membership.get(Membership.cohort == cohort, Membership.role == "facilitator").person
+        )
+        facilitator.get(f"/cohorts/{cohort.id}/moderation")
+        facilitator.post(f"/reports/{Report.get().id}/hide")
+        run_jobs()
         assert Reply.select().count() == 1
     finally:
         template_rendered.disconnect(remember, app)

@@ -15,7 +15,7 @@ from cohorts.models import (
     PeopleImport,
     Program,
 )
-from feedback.models import FeedbackRequest, Mention, Reaction, Reply, Thread
+from feedback.models import FeedbackRequest, Mention, Reaction, Reply, Report, Revision, Thread
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.jobs.models import PendingJob
@@ -47,6 +47,8 @@ MODELS = [
     Reaction,
     FeedbackRequest,
     Mention,
+    Revision,
+    Report,
 ]
 
 
