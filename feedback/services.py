@@ -10,6 +10,7 @@ from peewee import JOIN, fn
 
 from cohorts.models import Cohort, Membership
 from cohorts.services import membership_of
+from feedback import search
 from feedback.models import (
     REACTIONS,
     FeedbackRequest,
@@ -105,6 +106,7 @@ def start_thread(cohort, author, kind, title, body, link="", ask=()):
             cohort=cohort, author=author, kind=kind, title=title, body=body, link=link or ""
         )
         FeedbackRequest.insert_many([{"thread": thread, "person": p} for p in asked]).execute()
+        search.index_thread(thread)
         _mention(thread, author, f"{title}\n{body}")
         ledger.record(author, "thread_started", cohort_id=cohort.id, obj=thread)
     return thread
@@ -326,6 +328,7 @@ def edit_thread(person, thread, title, body, link=""):
         Thread.update(title=title, body=body, link=link or "", edited_at=utcnow()).where(
             Thread.id == thread.id
         ).execute()
+        search.index_thread(Thread.get_by_id(thread.id))
 
 
 def edit_reply(person, item, body):
@@ -341,7 +344,10 @@ def edit_reply(person, item, body):
 def remove_post(person, post):
     """The author removes a post; it shows as removed, and replies to it stay."""
     _own(person, post)
-    type(post).update(removed_at=utcnow()).where(type(post).id == post.id).execute()
+    with atomic():
+        type(post).update(removed_at=utcnow()).where(type(post).id == post.id).execute()
+        if isinstance(post, Thread):
+            search.index_thread(Thread.get_by_id(post.id))
 
 
 def revisions(thread):

@@ -5,12 +5,13 @@ from flask_login import current_user, login_required
 
 from cohorts import services as cohorts
 from cohorts.views import add_space_section
-from feedback import services
+from feedback import search, services
 from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, ThreadForm
 from feedback.models import REACTIONS, Reply, Report
 from learning import htmx
 from learning.people.views import submitted_status
 from learning.text import render_markdown
+from learning.views import add_nav
 
 bp = Blueprint("feedback", __name__)
 
@@ -302,6 +303,26 @@ def pin(thread_id):
     return _back(thread)
 
 
+@bp.get("/search")
+@login_required
+def find():
+    query = request.args.get("q", "").strip()
+    problem = None
+    if len(query) > search.MAX_QUERY:
+        problem = f"Use at most {search.MAX_QUERY} characters."
+    elif "q" in request.args and not search.words(query):
+        problem = "Type a word or two to search for."
+    results = search.search(current_user, query) if query and not problem else []
+    return htmx.render(
+        "feedback/search.html",
+        "feedback/_results.html",
+        422 if problem else 200,
+        query=query,
+        problem=problem,
+        results=results,
+    )
+
+
 def _threads_section(cohort, person):
     if not services.can_post(person, cohort):
         return None
@@ -316,4 +337,5 @@ def _threads_section(cohort, person):
 def init_app(app):
     app.register_blueprint(bp)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
+    add_nav(app, "Search", "feedback.find")
     add_space_section(app, "feedback/_cohort_threads.html", _threads_section)

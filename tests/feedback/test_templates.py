@@ -50,6 +50,8 @@ def test_every_feedback_template_renders(app, cohort, team, sign_in, run_jobs):
         facilitator.get(f"/cohorts/{cohort.id}/moderation")
         facilitator.post(f"/reports/{Report.get().id}/hide")
         run_jobs()
+        other.get("/search?q=T")
+        other.get("/search?q=T", headers=HTMX)
         assert Reply.select().count() == 1
     finally:
         template_rendered.disconnect(remember, app)
