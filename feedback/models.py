@@ -134,3 +134,14 @@ class Report(BaseModel):
     created_at = DateTimeField(default=utcnow)
     resolved_at = DateTimeField(null=True)
     resolution = CharField(default="")  # hidden, dismissed
+
+
+class ThreadRead(BaseModel):
+    """When a person last opened a thread, for unread markers."""
+
+    thread = ForeignKeyField(Thread, backref="+", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    seen_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("thread", "person"), True),)

@@ -20,6 +20,7 @@ from feedback.models import (
     Report,
     Revision,
     Thread,
+    ThreadRead,
 )
 from learning import ledger
 from learning.audit.services import log
@@ -209,15 +210,34 @@ def mark_helpful(person, reply):
             )
 
 
-def cohort_threads(cohort):
-    """The cohort's threads, pinned first, then most recently active, with their authors."""
-    return list(
+def cohort_threads(cohort, viewer):
+    """The cohort's threads, pinned first, then most recently active, with their authors and
+    whether something happened since `viewer` last read each; two queries."""
+    threads = list(
         Thread.select(Thread, Person)
         .join(Person)
         .where(Thread.cohort == cohort, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc())
         .limit(THREADS_SHOWN)
     )
+    seen = dict(
+        ThreadRead.select(ThreadRead.thread, ThreadRead.seen_at)
+        .where(ThreadRead.person == viewer, ThreadRead.thread.in_([t.id for t in threads]))
+        .tuples()
+    )
+    for thread in threads:
+        read = seen.get(thread.id)
+        thread.unread = thread.author_id != viewer.id and (
+            read is None or thread.last_activity_at > read
+        )
+    return threads
+
+
+def mark_read(thread, person):
+    ThreadRead.insert(thread=thread, person=person, seen_at=utcnow()).on_conflict(
+        conflict_target=[ThreadRead.thread, ThreadRead.person],
+        update={ThreadRead.seen_at: utcnow()},
+    ).execute()
 
 
 def conversation(thread, viewer):

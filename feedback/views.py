@@ -78,7 +78,9 @@ def _page(thread, fragment="feedback/show.html", status=200, form=None):
 @bp.get("/threads/<int:thread_id>")
 @login_required
 def show(thread_id):
-    return _page(services.access_thread(current_user, thread_id))
+    thread = services.access_thread(current_user, thread_id)
+    services.mark_read(thread, current_user)
+    return _page(thread)
 
 
 @bp.post("/threads/<int:thread_id>/replies")
@@ -328,7 +330,7 @@ def _threads_section(cohort, person):
         return None
     return {
         "cohort": cohort,
-        "threads": services.cohort_threads(cohort),
+        "threads": services.cohort_threads(cohort, person),
         "waiting": services.needs_reply(cohort, person),
         "facilitates": services.is_facilitator(person, cohort),
     }

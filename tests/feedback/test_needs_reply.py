@@ -55,3 +55,20 @@ def test_unanswered_questions_wait_for_everyone_but_their_author(cohort, team, s
     )
     assert "Unanswered question from" in other.get(f"/cohorts/{cohort.id}").text
     assert "Unanswered question from" not in author.get(f"/cohorts/{cohort.id}").text
+
+
+def test_threads_are_marked_new_until_read_and_again_after_a_reply(cohort, team, sign_in):
+    author, reader = sign_in(team[0]), sign_in(team[1])
+    author.post(
+        f"/cohorts/{cohort.id}/threads/new", data={"kind": "reflection", "title": "R", "body": "B"}
+    )
+    thread = Thread.get()
+
+    def listed(client):
+        return client.get(f"/cohorts/{cohort.id}").text.split('id="threads-heading"')[1]
+
+    assert "New</span>" in listed(reader) and "New</span>" not in listed(author)
+    reader.get(f"/threads/{thread.id}")
+    assert "New</span>" not in listed(reader)
+    author.post(f"/threads/{thread.id}/replies", data={"parent_id": "0", "body": "More"})
+    assert "New</span>" in listed(reader)

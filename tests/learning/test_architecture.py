@@ -15,7 +15,16 @@ from cohorts.models import (
     PeopleImport,
     Program,
 )
-from feedback.models import FeedbackRequest, Mention, Reaction, Reply, Report, Revision, Thread
+from feedback.models import (
+    FeedbackRequest,
+    Mention,
+    Reaction,
+    Reply,
+    Report,
+    Revision,
+    Thread,
+    ThreadRead,
+)
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.jobs.models import PendingJob
@@ -49,6 +58,7 @@ MODELS = [
     Mention,
     Revision,
     Report,
+    ThreadRead,
 ]
 
 
