@@ -69,6 +69,7 @@ def _page(thread, fragment="feedback/show.html", status=200, form=None):
         newest=max((r.id for r in replies), default=0),
         form=form or _reply_form(thread, top),
         facilitates=services.is_facilitator(current_user, thread.cohort),
+        people=services.cohort_people(thread.cohort),
         revisions=services.revisions(thread)
         if thread.edited_at or any(r.edited_at for r in replies)
         else {},
