@@ -17,3 +17,34 @@ def migrate():
     """Apply every pending migration; returns their names."""
     with db.connection_context():
         return runner().up()
+
+
+# Helpers for migration scripts. Keep them trivial: old migrations depend on them as they are.
+
+
+def utcnow_naive():
+    """The default for timestamp columns in migrations, as in the models."""
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+def frozen_base(database):
+    """A base model for the frozen model copies one migration declares."""
+    from peewee import Model
+
+    class Base(Model):
+        class Meta:
+            legacy_table_names = False
+
+    Base._meta.set_database(database)
+    return Base
+
+
+def existing(base, table_name):
+    """A stand-in for a table an earlier migration created, for foreign keys to point at."""
+    return type(
+        table_name.title().replace("_", ""),
+        (base,),
+        {"Meta": type("Meta", (), {"table_name": table_name})},
+    )

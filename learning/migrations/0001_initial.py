@@ -2,20 +2,13 @@
 
 Models here are frozen copies: later changes to the app's models need a new migration."""
 
-import datetime
-
 from peewee import *
 
-
-def _now():
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+from learning.migrate import frozen_base, utcnow_naive
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)  # noqa: N806
 
     class Person(Base):
         email = CharField(unique=True)
@@ -30,7 +23,7 @@ def up(migrator, db):
         session_version = IntegerField(default=1)
         guidelines_accepted_at = DateTimeField(null=True)
         onboarded_at = DateTimeField(null=True)
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
 
     class PersonRole(Base):
         person = ForeignKeyField(Person, on_delete="CASCADE")
@@ -51,13 +44,13 @@ def up(migrator, db):
         person = ForeignKeyField(Person, on_delete="CASCADE")
         invited_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
         nonce = CharField(unique=True)
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         used_at = DateTimeField(null=True)
 
     class PasswordReset(Base):
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         nonce = CharField(unique=True)
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         used_at = DateTimeField(null=True)
 
     class PendingJob(Base):
@@ -65,7 +58,7 @@ def up(migrator, db):
         func = CharField()
         args = TextField(default="[]")
         queue = CharField()
-        created_at = DateTimeField(default=_now, index=True)
+        created_at = DateTimeField(default=utcnow_naive, index=True)
         handed_at = DateTimeField(null=True)
         done_at = DateTimeField(null=True)
 
@@ -78,7 +71,7 @@ def up(migrator, db):
         status = CharField(default="pending", index=True)
         attempts = IntegerField(default=0)
         error = TextField(default="")
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         sent_at = DateTimeField(null=True)
 
     class Activity(Base):
@@ -88,7 +81,7 @@ def up(migrator, db):
         object_type = CharField(default="")
         object_id = IntegerField(null=True)
         target = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
 
         class Meta:
             indexes = ((("cohort_id", "created_at"), False), (("actor", "created_at"), False))
@@ -99,7 +92,7 @@ def up(migrator, db):
         subject = CharField(default="")
         detail = TextField(default="{}")
         ip = CharField(default="")
-        created_at = DateTimeField(default=_now, index=True)
+        created_at = DateTimeField(default=utcnow_naive, index=True)
 
     db.create_tables(
         [

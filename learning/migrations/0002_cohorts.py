@@ -2,24 +2,15 @@
 
 Models here are frozen copies: later changes to the app's models need a new migration."""
 
-import datetime
-
 from peewee import *
 
-
-def _now():
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+from learning.migrate import existing, frozen_base, utcnow_naive
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)  # noqa: N806
 
-    class Person(Base):
-        class Meta:
-            table_name = "person"
+    Person = existing(Base, "person")  # noqa: N806
 
     class Program(Base):
         name = CharField()
@@ -30,12 +21,12 @@ def up(migrator, db):
         guidelines = TextField(default="")
         show_other_cohorts = BooleanField(default=True)
         created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
 
     class Participant(Base):
         program = ForeignKeyField(Program, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
-        added_at = DateTimeField(default=_now)
+        added_at = DateTimeField(default=utcnow_naive)
 
         class Meta:
             indexes = ((("program", "person"), True),)
@@ -46,14 +37,14 @@ def up(migrator, db):
         status = CharField(default="draft", index=True)
         locked = BooleanField(default=False)
         position = IntegerField(default=0)
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         published_at = DateTimeField(null=True)
 
     class Membership(Base):
         cohort = ForeignKeyField(Cohort, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
         role = CharField(default="member")
-        joined_at = DateTimeField(default=_now)
+        joined_at = DateTimeField(default=utcnow_naive)
 
         class Meta:
             indexes = ((("cohort", "person"), True),)
@@ -63,14 +54,14 @@ def up(migrator, db):
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         reason = TextField(default="")
         status = CharField(default="open", index=True)
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         resolved_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
         resolved_at = DateTimeField(null=True)
 
     class CohortVisit(Base):
         cohort = ForeignKeyField(Cohort, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
-        seen_at = DateTimeField(default=_now)
+        seen_at = DateTimeField(default=utcnow_naive)
 
         class Meta:
             indexes = ((("cohort", "person"), True),)
@@ -89,7 +80,7 @@ def up(migrator, db):
         updated = IntegerField(default=0)
         skipped = IntegerField(default=0)
         error = TextField(default="")
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         finished_at = DateTimeField(null=True)
 
     db.create_tables(

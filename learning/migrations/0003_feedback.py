@@ -2,28 +2,17 @@
 
 Models here are frozen copies: later changes to the app's models need a new migration."""
 
-import datetime
-
 from peewee import *
 
-
-def _now():
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+from learning.migrate import existing, frozen_base, utcnow_naive
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)  # noqa: N806
 
-    class Person(Base):
-        class Meta:
-            table_name = "person"
+    Person = existing(Base, "person")  # noqa: N806
 
-    class Cohort(Base):
-        class Meta:
-            table_name = "cohort"
+    Cohort = existing(Base, "cohort")  # noqa: N806
 
     class Thread(Base):
         cohort = ForeignKeyField(Cohort, on_delete="CASCADE")
@@ -35,8 +24,8 @@ def up(migrator, db):
         answer_id = IntegerField(null=True)
         pinned = BooleanField(default=False)
         reply_count = IntegerField(default=0)
-        created_at = DateTimeField(default=_now)
-        last_activity_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
+        last_activity_at = DateTimeField(default=utcnow_naive)
         edited_at = DateTimeField(null=True)
         removed_at = DateTimeField(null=True)
 
@@ -53,7 +42,7 @@ def up(migrator, db):
         question = TextField(default="")
         is_feedback = BooleanField(default=False)
         helpful_at = DateTimeField(null=True)
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         edited_at = DateTimeField(null=True)
         removed_at = DateTimeField(null=True)
 
@@ -65,7 +54,7 @@ def up(migrator, db):
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         kind = CharField()
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
 
         class Meta:
             indexes = ((("target", "person", "kind"), True),)

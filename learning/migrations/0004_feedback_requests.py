@@ -2,37 +2,24 @@
 
 Models here are frozen copies: later changes to the app's models need a new migration."""
 
-import datetime
-
 from peewee import *
 
-
-def _now():
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+from learning.migrate import existing, frozen_base, utcnow_naive
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)  # noqa: N806
 
-    class Person(Base):
-        class Meta:
-            table_name = "person"
+    Person = existing(Base, "person")  # noqa: N806
 
-    class Thread(Base):
-        class Meta:
-            table_name = "thread"
+    Thread = existing(Base, "thread")  # noqa: N806
 
-    class Reply(Base):
-        class Meta:
-            table_name = "reply"
+    Reply = existing(Base, "reply")  # noqa: N806
 
     class FeedbackRequest(Base):
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         answered_at = DateTimeField(null=True)
 
         class Meta:
@@ -43,7 +30,7 @@ def up(migrator, db):
         reply = ForeignKeyField(Reply, null=True, on_delete="CASCADE")
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         by = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         answered_at = DateTimeField(null=True)
 
         class Meta:

@@ -2,42 +2,31 @@
 
 Models here are frozen copies: later changes to the app's models need a new migration."""
 
-import datetime
-
 from peewee import *
 
-
-def _now():
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+from learning.migrate import existing, frozen_base, utcnow_naive
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)  # noqa: N806
 
-    class Person(Base):
-        class Meta:
-            table_name = "person"
+    Person = existing(Base, "person")  # noqa: N806
 
-    class Thread(Base):
-        class Meta:
-            table_name = "thread"
+    Thread = existing(Base, "thread")  # noqa: N806
 
     class Revision(Base):
         target = CharField(index=True)
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         title = CharField(default="")
         body = TextField(default="")
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
 
     class Report(Base):
         target = CharField()
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         reporter = ForeignKeyField(Person, on_delete="CASCADE")
         reason = TextField()
-        created_at = DateTimeField(default=_now)
+        created_at = DateTimeField(default=utcnow_naive)
         resolved_at = DateTimeField(null=True)
         resolution = CharField(default="")
 

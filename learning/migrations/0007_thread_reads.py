@@ -2,33 +2,22 @@
 
 Models here are frozen copies: later changes to the app's models need a new migration."""
 
-import datetime
-
 from peewee import *
 
-
-def _now():
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+from learning.migrate import existing, frozen_base, utcnow_naive
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)  # noqa: N806
 
-    class Person(Base):
-        class Meta:
-            table_name = "person"
+    Person = existing(Base, "person")  # noqa: N806
 
-    class Thread(Base):
-        class Meta:
-            table_name = "thread"
+    Thread = existing(Base, "thread")  # noqa: N806
 
     class ThreadRead(Base):
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
-        seen_at = DateTimeField(default=_now)
+        seen_at = DateTimeField(default=utcnow_naive)
 
         class Meta:
             indexes = ((("thread", "person"), True),)
