@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from peewee import Model
 from playhouse.migrations import Runner
 
 from learning.db import db
@@ -22,16 +23,8 @@ def migrate():
 # Helpers for migration scripts. Keep them trivial: old migrations depend on them as they are.
 
 
-def utcnow_naive():
-    """The default for timestamp columns in migrations, as in the models."""
-    import datetime
-
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-
-
 def frozen_base(database):
     """A base model for the frozen model copies one migration declares."""
-    from peewee import Model
 
     class Base(Model):
         class Meta:

@@ -4,7 +4,8 @@ Models here are frozen copies: later changes to the app's models need a new migr
 
 from peewee import *
 
-from learning.migrate import frozen_base, utcnow_naive
+from learning.db import utcnow
+from learning.migrate import frozen_base
 
 
 def up(migrator, db):
@@ -23,7 +24,7 @@ def up(migrator, db):
         session_version = IntegerField(default=1)
         guidelines_accepted_at = DateTimeField(null=True)
         onboarded_at = DateTimeField(null=True)
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
 
     class PersonRole(Base):
         person = ForeignKeyField(Person, on_delete="CASCADE")
@@ -44,13 +45,13 @@ def up(migrator, db):
         person = ForeignKeyField(Person, on_delete="CASCADE")
         invited_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
         nonce = CharField(unique=True)
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         used_at = DateTimeField(null=True)
 
     class PasswordReset(Base):
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         nonce = CharField(unique=True)
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         used_at = DateTimeField(null=True)
 
     class PendingJob(Base):
@@ -58,7 +59,7 @@ def up(migrator, db):
         func = CharField()
         args = TextField(default="[]")
         queue = CharField()
-        created_at = DateTimeField(default=utcnow_naive, index=True)
+        created_at = DateTimeField(default=utcnow, index=True)
         handed_at = DateTimeField(null=True)
         done_at = DateTimeField(null=True)
 
@@ -71,7 +72,7 @@ def up(migrator, db):
         status = CharField(default="pending", index=True)
         attempts = IntegerField(default=0)
         error = TextField(default="")
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         sent_at = DateTimeField(null=True)
 
     class Activity(Base):
@@ -81,7 +82,7 @@ def up(migrator, db):
         object_type = CharField(default="")
         object_id = IntegerField(null=True)
         target = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
 
         class Meta:
             indexes = ((("cohort_id", "created_at"), False), (("actor", "created_at"), False))
@@ -92,7 +93,7 @@ def up(migrator, db):
         subject = CharField(default="")
         detail = TextField(default="{}")
         ip = CharField(default="")
-        created_at = DateTimeField(default=utcnow_naive, index=True)
+        created_at = DateTimeField(default=utcnow, index=True)
 
     db.create_tables(
         [

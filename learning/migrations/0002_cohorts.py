@@ -4,7 +4,8 @@ Models here are frozen copies: later changes to the app's models need a new migr
 
 from peewee import *
 
-from learning.migrate import existing, frozen_base, utcnow_naive
+from learning.db import utcnow
+from learning.migrate import existing, frozen_base
 
 
 def up(migrator, db):
@@ -21,12 +22,12 @@ def up(migrator, db):
         guidelines = TextField(default="")
         show_other_cohorts = BooleanField(default=True)
         created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
 
     class Participant(Base):
         program = ForeignKeyField(Program, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
-        added_at = DateTimeField(default=utcnow_naive)
+        added_at = DateTimeField(default=utcnow)
 
         class Meta:
             indexes = ((("program", "person"), True),)
@@ -37,14 +38,14 @@ def up(migrator, db):
         status = CharField(default="draft", index=True)
         locked = BooleanField(default=False)
         position = IntegerField(default=0)
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         published_at = DateTimeField(null=True)
 
     class Membership(Base):
         cohort = ForeignKeyField(Cohort, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
         role = CharField(default="member")
-        joined_at = DateTimeField(default=utcnow_naive)
+        joined_at = DateTimeField(default=utcnow)
 
         class Meta:
             indexes = ((("cohort", "person"), True),)
@@ -54,14 +55,14 @@ def up(migrator, db):
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         reason = TextField(default="")
         status = CharField(default="open", index=True)
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         resolved_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
         resolved_at = DateTimeField(null=True)
 
     class CohortVisit(Base):
         cohort = ForeignKeyField(Cohort, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
-        seen_at = DateTimeField(default=utcnow_naive)
+        seen_at = DateTimeField(default=utcnow)
 
         class Meta:
             indexes = ((("cohort", "person"), True),)
@@ -80,7 +81,7 @@ def up(migrator, db):
         updated = IntegerField(default=0)
         skipped = IntegerField(default=0)
         error = TextField(default="")
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         finished_at = DateTimeField(null=True)
 
     db.create_tables(

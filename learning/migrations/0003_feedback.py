@@ -4,7 +4,8 @@ Models here are frozen copies: later changes to the app's models need a new migr
 
 from peewee import *
 
-from learning.migrate import existing, frozen_base, utcnow_naive
+from learning.db import utcnow
+from learning.migrate import existing, frozen_base
 
 
 def up(migrator, db):
@@ -24,8 +25,8 @@ def up(migrator, db):
         answer_id = IntegerField(null=True)
         pinned = BooleanField(default=False)
         reply_count = IntegerField(default=0)
-        created_at = DateTimeField(default=utcnow_naive)
-        last_activity_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
+        last_activity_at = DateTimeField(default=utcnow)
         edited_at = DateTimeField(null=True)
         removed_at = DateTimeField(null=True)
 
@@ -42,7 +43,7 @@ def up(migrator, db):
         question = TextField(default="")
         is_feedback = BooleanField(default=False)
         helpful_at = DateTimeField(null=True)
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         edited_at = DateTimeField(null=True)
         removed_at = DateTimeField(null=True)
 
@@ -54,7 +55,7 @@ def up(migrator, db):
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         kind = CharField()
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
 
         class Meta:
             indexes = ((("target", "person", "kind"), True),)

@@ -4,7 +4,8 @@ Models here are frozen copies: later changes to the app's models need a new migr
 
 from peewee import *
 
-from learning.migrate import existing, frozen_base, utcnow_naive
+from learning.db import utcnow
+from learning.migrate import existing, frozen_base
 
 
 def up(migrator, db):
@@ -19,7 +20,7 @@ def up(migrator, db):
     class FeedbackRequest(Base):
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         answered_at = DateTimeField(null=True)
 
         class Meta:
@@ -30,7 +31,7 @@ def up(migrator, db):
         reply = ForeignKeyField(Reply, null=True, on_delete="CASCADE")
         person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
         by = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         answered_at = DateTimeField(null=True)
 
         class Meta:

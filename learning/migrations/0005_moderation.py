@@ -4,7 +4,8 @@ Models here are frozen copies: later changes to the app's models need a new migr
 
 from peewee import *
 
-from learning.migrate import existing, frozen_base, utcnow_naive
+from learning.db import utcnow
+from learning.migrate import existing, frozen_base
 
 
 def up(migrator, db):
@@ -19,14 +20,14 @@ def up(migrator, db):
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         title = CharField(default="")
         body = TextField(default="")
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
 
     class Report(Base):
         target = CharField()
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         reporter = ForeignKeyField(Person, on_delete="CASCADE")
         reason = TextField()
-        created_at = DateTimeField(default=utcnow_naive)
+        created_at = DateTimeField(default=utcnow)
         resolved_at = DateTimeField(null=True)
         resolution = CharField(default="")
 

@@ -4,7 +4,8 @@ Models here are frozen copies: later changes to the app's models need a new migr
 
 from peewee import *
 
-from learning.migrate import existing, frozen_base, utcnow_naive
+from learning.db import utcnow
+from learning.migrate import existing, frozen_base
 
 
 def up(migrator, db):
@@ -17,7 +18,7 @@ def up(migrator, db):
     class ThreadRead(Base):
         thread = ForeignKeyField(Thread, on_delete="CASCADE")
         person = ForeignKeyField(Person, on_delete="CASCADE")
-        seen_at = DateTimeField(default=utcnow_naive)
+        seen_at = DateTimeField(default=utcnow)
 
         class Meta:
             indexes = ((("thread", "person"), True),)
