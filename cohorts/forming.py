@@ -31,18 +31,27 @@ def _placed(program):
     return Membership.select(Membership.person).join(Cohort).where(Cohort.program == program)
 
 
+def unplaced_count(program):
+    """How many participants are in no cohort yet; one count query."""
+    return _unplaced(program).count()
+
+
 def unplaced(program, department="", location=""):
     """Participants in no cohort yet, optionally of one department or location."""
-    query = (
-        Person.select()
-        .join(Participant)
-        .where(Participant.program == program, Person.id.not_in(_placed(program)))
-    )
+    query = _unplaced(program)
     if department:
         query = query.where(Person.department == department)
     if location:
         query = query.where(Person.location == location)
     return list(query.order_by(Person.id))
+
+
+def _unplaced(program):
+    return (
+        Person.select()
+        .join(Participant)
+        .where(Participant.program == program, Person.id.not_in(_placed(program)))
+    )
 
 
 def filters(program):

@@ -82,7 +82,7 @@ def program_page(program_id):
         program=program,
         cohorts=live,
         requests=cohorts.open_requests(live),
-        unplaced=len(forming.unplaced(program)),
+        unplaced=forming.unplaced_count(program),
         imports=list(program.imports.order_by(PeopleImport.id.desc()).limit(5)),
     )
 
@@ -167,7 +167,7 @@ def _builder_page(program, form, fragment="cohorts/_drafts.html", status=200):
         program=program,
         form=form,
         drafts=forming.explain(forming.drafts(program)),
-        unplaced=len(forming.unplaced(program)),
+        unplaced=forming.unplaced_count(program),
     )
 
 

@@ -9,7 +9,7 @@ from flask import abort
 from peewee import JOIN, fn
 
 from cohorts.models import Cohort, Membership
-from cohorts.services import membership_of
+from cohorts.services import is_facilitator, membership_of
 from feedback import search
 from feedback.models import (
     REACTIONS,
@@ -45,6 +45,13 @@ def access_thread(person, thread_id):
     if thread is None or membership_of(person, thread.cohort) is None:
         abort(404)
     return thread
+
+
+def reply_in(thread, reply_id):
+    """The thread's reply with this id (404 if it is another thread's), or None without an id."""
+    if not reply_id:
+        return None
+    return Reply.get_or_none(Reply.id == reply_id, Reply.thread == thread) or abort(404)
 
 
 def access_reply(person, reply_id):
@@ -379,11 +386,6 @@ def revisions(thread):
 
 
 # Moderation
-
-
-def is_facilitator(person, cohort):
-    membership = membership_of(person, cohort)
-    return membership is not None and membership.role == "facilitator"
 
 
 def report(person, thread, reason, item=None):

@@ -7,7 +7,7 @@ from cohorts import services as cohorts
 from cohorts.views import add_space_section
 from feedback import search, services
 from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, ThreadForm
-from feedback.models import REACTIONS, Reply, Report
+from feedback.models import REACTIONS, Report
 from learning import htmx
 from learning.people.views import submitted_status
 from learning.text import render_markdown
@@ -57,8 +57,8 @@ def _snippet(item):
     return text[:60] + ("…" if len(text) > 60 else "")
 
 
-def _page(thread, fragment="feedback/show.html", status=200, form=None):
-    top, replies, reactions = services.conversation(thread, current_user)
+def _page(thread, fragment="feedback/show.html", status=200, form=None, conversation=None):
+    top, replies, reactions = conversation or services.conversation(thread, current_user)
     return htmx.render(
         "feedback/show.html",
         fragment,
@@ -68,7 +68,7 @@ def _page(thread, fragment="feedback/show.html", status=200, form=None):
         reactions=reactions,
         newest=max((r.id for r in replies), default=0),
         form=form or _reply_form(thread, top),
-        facilitates=services.is_facilitator(current_user, thread.cohort),
+        facilitates=cohorts.is_facilitator(current_user, thread.cohort),
         people=services.cohort_people(thread.cohort),
         revisions=services.revisions(thread)
         if thread.edited_at or any(r.edited_at for r in replies)
@@ -88,8 +88,8 @@ def show(thread_id):
 @login_required
 def reply(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    top, _, _ = services.conversation(thread, current_user)
-    form = _reply_form(thread, top, request.form)
+    conversation = services.conversation(thread, current_user)
+    form = _reply_form(thread, conversation[0], request.form)
     if form.validate_on_submit():
         created = services.reply(
             thread,
@@ -106,7 +106,9 @@ def reply(thread_id):
             )
         # Only the conversation changes; the form comes back empty.
         return _page(thread, "feedback/_after_reply.html")
-    response = _page(thread, "feedback/_reply_form.html", submitted_status(form), form)
+    response = _page(
+        thread, "feedback/_reply_form.html", submitted_status(form), form, conversation
+    )
     if htmx.is_htmx():
         htmx.retarget(response, "#reply-form", "outerHTML")
     return response
@@ -126,10 +128,7 @@ def new_replies(thread_id):
 @login_required
 def react(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    reply_id = request.form.get("reply_id", type=int)
-    target = services.access_reply(current_user, reply_id) if reply_id else None
-    if target is not None and target.thread_id != thread.id:
-        target = None
+    target = services.reply_in(thread, request.form.get("reply_id", type=int))
     services.react(current_user, thread, request.form.get("kind", ""), target)
     if htmx.is_htmx():
         post = target or thread
@@ -244,10 +243,7 @@ def remove_reply(reply_id):
 @login_required
 def report(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    reply_id = request.values.get("reply_id", type=int)
-    item = services.access_reply(current_user, reply_id) if reply_id else None
-    if item is not None and item.thread_id != thread.id:
-        abort(404)
+    item = services.reply_in(thread, request.values.get("reply_id", type=int))
     form = ReportForm()
     if form.validate_on_submit():
         services.report(current_user, thread, form.reason.data, item)
@@ -292,9 +288,8 @@ def moderate(report_id, action):
 @login_required
 def restore(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    reply_id = request.form.get("reply_id", type=int)
-    post = Reply.get_or_none(Reply.id == reply_id, Reply.thread == thread) if reply_id else thread
-    services.restore(current_user, thread, post or abort(404))
+    post = services.reply_in(thread, request.form.get("reply_id", type=int)) or thread
+    services.restore(current_user, thread, post)
     return _back(thread)
 
 
@@ -333,7 +328,7 @@ def _threads_section(cohort, person):
         "cohort": cohort,
         "threads": services.cohort_threads(cohort, person),
         "waiting": services.needs_reply(cohort, person),
-        "facilitates": services.is_facilitator(person, cohort),
+        "facilitates": cohorts.is_facilitator(person, cohort),
     }
 
 
