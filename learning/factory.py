@@ -4,6 +4,7 @@ from flask import Flask
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from challenges import views as challenges
 from cohorts import views as cohorts
 from feedback import views as feedback
 from learning import cli, config, db, security, text
@@ -39,6 +40,7 @@ def create_app(test_config=None):
     people.init_app(app)
     cohorts.init_app(app)
     feedback.init_app(app)
+    challenges.init_app(app)
     people.init_nav(app)
     for blueprint in (audit_bp, outbox_bp):
         app.register_blueprint(blueprint)

@@ -24,6 +24,7 @@ class Activity(BaseModel):
         indexes = (
             (("cohort_id", "created_at"), False),
             (("actor", "created_at"), False),
+            (("object_type", "object_id"), False),
         )
 
 
@@ -37,6 +38,13 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None):
         object_id=obj.id if obj is not None else None,
         target=target,
     )
+
+
+def withdraw(obj):
+    """Forget the entries about `obj`, a contribution its author took back."""
+    Activity.delete().where(
+        Activity.object_type == type(obj).__name__.lower(), Activity.object_id == obj.id
+    ).execute()
 
 
 def cohort_activity(cohort_id):

@@ -6,6 +6,15 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
+from challenges.models import (
+    AwayWeek,
+    Challenge,
+    CheckIn,
+    GoalReached,
+    HiddenBoard,
+    HiddenNumbers,
+    Step,
+)
 from cohorts.models import (
     Cohort,
     CohortVisit,
@@ -59,6 +68,13 @@ MODELS = [
     Revision,
     Report,
     ThreadRead,
+    Challenge,
+    Step,
+    CheckIn,
+    GoalReached,
+    AwayWeek,
+    HiddenNumbers,
+    HiddenBoard,
 ]
 
 

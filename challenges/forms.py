@@ -1,0 +1,164 @@
+"""Forms for challenges and check-ins."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from challenges.models import GOALS
+from challenges.services import (
+    MAX_AMOUNT,
+    MAX_STEPS,
+    MAX_TARGET,
+    amount_problem,
+    dates_problem,
+)
+from learning.people.forms import stripped
+
+NUMBER = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
+
+
+def number(text):
+    """A positive number as people type it ("1.5", "1,5", " 2 "), or None."""
+    text = (text or "").strip()
+    return float(text.replace(",", ".")) if NUMBER.match(text) else None
+
+
+def _number_problem(text, limit):
+    if not (text or "").strip():
+        return "Enter an amount."
+    value = number(text)
+    if value is None:
+        return "Enter a number, like 2 or 1.5."
+    return amount_problem(value, limit)
+
+
+class ChallengeForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[stripped],
+        validators=[
+            DataRequired("Give the challenge a title."),
+            Length(max=120, message="Keep the title under 120 characters."),
+        ],
+    )
+    description = TextAreaField(
+        "What is it about?",
+        filters=[stripped],
+        validators=[Length(max=2000, message="Keep it under 2,000 characters.")],
+    )
+    starts_on = DateField(
+        "Starts on", validators=[DataRequired("Enter a start date, like 2027-01-04.")]
+    )
+    ends_on = DateField("Ends on", validators=[DataRequired("Enter an end date, like 2027-02-01.")])
+    goal = RadioField(
+        "The goal",
+        choices=[SelectChoice(value, label) for value, label in GOALS.items()],
+        default="count",
+        validators=[DataRequired("Choose a kind of goal.")],
+    )
+    target = StringField(
+        "How many check-ins, or what total, together",
+        filters=[stripped],
+        description="For check-ins or a total amount. Checklists are done when everyone "
+        "has done every step.",
+    )
+    unit = StringField(
+        "Unit",
+        filters=[stripped],
+        validators=[Length(max=30, message="Keep the unit short, like hours.")],
+        description="For a total amount: hours, pages, kilometres…",
+    )
+    steps = TextAreaField(
+        "Steps",
+        filters=[stripped],
+        description=f"For a checklist: up to {MAX_STEPS} steps, one a line.",
+    )
+    weekly_board = BooleanField("Start the program board afresh every week")
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data:
+            problem = dates_problem(self.starts_on.data, field.data)
+            if problem:
+                raise ValidationError(problem)
+
+    def validate_target(self, field):
+        if self.goal.data in MAX_TARGET:
+            problem = _number_problem(field.data, MAX_TARGET[self.goal.data])
+            if problem:
+                raise ValidationError(problem)
+
+    def validate_unit(self, field):
+        if self.goal.data == "amount" and not field.data:
+            raise ValidationError("Name the unit, for example hours.")
+
+    def validate_steps(self, field):
+        if self.goal.data != "checklist":
+            return
+        lines = self.step_list()
+        if not lines:
+            raise ValidationError("List the steps, one a line.")
+        if len(lines) > MAX_STEPS:
+            raise ValidationError(f"Keep it to {MAX_STEPS} steps at most.")
+        if any(len(line) > 120 for line in lines):
+            raise ValidationError("Keep each step under 120 characters.")
+
+    def step_list(self):
+        return [line.strip() for line in (self.steps.data or "").splitlines() if line.strip()]
+
+    def challenge_fields(self):
+        return {
+            "title": self.title.data,
+            "description": self.description.data,
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "goal": self.goal.data,
+            "target": number(self.target.data) or 0,
+            "unit": self.unit.data,
+            "steps": self.step_list(),
+            "weekly_board": self.weekly_board.data,
+        }
+
+
+class CheckInForm(FlaskForm):
+    """Did it, blocked or skipped: the status comes from the button pressed."""
+
+    status = HiddenField(validators=[DataRequired("Choose did it, blocked or skipped.")])
+    amount = StringField("Amount", filters=[stripped])
+    step = SelectField("Step", coerce=int, choices=[], validate_choice=False)
+    note = StringField(
+        "Note (optional)",
+        filters=[stripped],
+        validators=[Length(max=140, message="Keep the note to one line of 140 characters.")],
+    )
+    # Sent back with the form: the same form submitted twice records one check-in.
+    token = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
+
+    def __init__(self, challenge, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.challenge = challenge
+        if challenge.goal == "amount":
+            self.amount.label.text = f"How many {challenge.unit}"
+
+    def validate_amount(self, field):
+        if self.challenge.goal == "amount" and self.status.data == "done":
+            problem = _number_problem(field.data, MAX_AMOUNT)
+            if problem:
+                raise ValidationError(problem)
+
+    def check_in_fields(self):
+        return {
+            "amount": number(self.amount.data),
+            "step_id": self.step.data or None,
+            "note": self.note.data,
+        }

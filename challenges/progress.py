@@ -1,0 +1,269 @@
+"""How far cohorts are towards their goals, what each member contributed, and the program
+board. Every read here is a fixed number of grouped queries, whatever the number of
+challenges, cohorts or check-ins."""
+
+import hashlib
+from dataclasses import dataclass
+
+from peewee import JOIN, Case, fn
+
+from challenges.models import Challenge, CheckIn, GoalReached, HiddenBoard, HiddenNumbers, Step
+from challenges.streaks import week_of
+from cohorts.models import Cohort, Membership
+from learning.db import utcnow
+from learning.people.models import Person
+
+
+@dataclass
+class Progress:
+    """One cohort's progress towards one challenge's goal."""
+
+    challenge: Challenge
+    done: float = 0  # check-ins (count), the total (amount) or steps completed (checklist)
+    goal: float = 0
+    blocked: int = 0
+    reached_at: object = None
+    fingerprint: str = ""
+
+    @property
+    def share(self):
+        return min(1.0, self.done / self.goal) if self.goal else 0.0
+
+    @property
+    def percent(self):
+        # Rounded down: 99.6% is not done yet.
+        return int(self.share * 100)
+
+    @property
+    def left(self):
+        return max(0, self.goal - self.done)
+
+
+def _done(goal):
+    done = CheckIn.status == "done"
+    return {
+        "count": fn.SUM(Case(None, [(done, 1)], 0)),
+        "amount": fn.SUM(Case(None, [(done, CheckIn.amount)], 0)),
+    }[goal]
+
+
+def tally(challenges, cohort_ids, week=None):
+    """{(challenge id, cohort id): Progress} for every pair; `week` counts only that week's
+    check-ins (for weekly boards)."""
+    ids = [c.id for c in challenges]
+    result = {(c.id, k): Progress(c) for c in challenges for k in cohort_ids}
+    if not ids or not cohort_ids:
+        return result
+    scope = CheckIn.challenge.in_(ids) & CheckIn.cohort.in_(cohort_ids)
+    if week is not None:
+        scope &= CheckIn.week == week
+    rows = (
+        CheckIn.select(
+            CheckIn.challenge,
+            CheckIn.cohort,
+            _done("count"),
+            _done("amount"),
+            fn.SUM(Case(None, [(CheckIn.status == "blocked", 1)], 0)),
+            fn.COUNT(CheckIn.id),
+            fn.MAX(CheckIn.id),
+            fn.MAX(CheckIn.edited_at),
+        )
+        .where(scope)
+        .group_by(CheckIn.challenge, CheckIn.cohort)
+        .tuples()
+    )
+    raw = {}
+    for challenge_id, cohort_id, done, amount, blocked, count, newest, edited in rows:
+        raw[challenge_id, cohort_id] = (done or 0, float(amount or 0), blocked or 0)
+        result[challenge_id, cohort_id].fingerprint = f"{count}.{newest}.{edited}.{amount}"
+    checklists = [c.id for c in challenges if c.goal == "checklist"]
+    steps = step_counts(checklists)
+    sizes = member_counts(cohort_ids) if checklists else {}
+    completed = _steps_completed(checklists, cohort_ids, week) if checklists else {}
+    reached = {
+        (c, k): at
+        for c, k, at in GoalReached.select(
+            GoalReached.challenge, GoalReached.cohort, GoalReached.reached_at
+        )
+        .where(GoalReached.challenge.in_(ids), GoalReached.cohort.in_(cohort_ids))
+        .tuples()
+    }
+    for (challenge_id, cohort_id), item in result.items():
+        done, amount, blocked = raw.get((challenge_id, cohort_id), (0, 0.0, 0))
+        goal = item.challenge.goal
+        item.blocked = blocked
+        item.reached_at = reached.get((challenge_id, cohort_id))
+        if goal == "checklist":
+            item.done = completed.get((challenge_id, cohort_id), 0)
+            item.goal = steps.get(challenge_id, 0) * sizes.get(cohort_id, 0)
+        else:
+            item.done = done if goal == "count" else amount
+            item.goal = item.challenge.target
+        item.fingerprint = hashlib.blake2b(
+            f"{item.fingerprint}|{item.done}|{item.goal}|{item.reached_at}".encode(),
+            digest_size=6,
+        ).hexdigest()
+    return result
+
+
+def step_counts(challenge_ids):
+    if not challenge_ids:
+        return {}
+    return dict(
+        Step.select(Step.challenge, fn.COUNT(Step.id))
+        .where(Step.challenge.in_(challenge_ids))
+        .group_by(Step.challenge)
+        .tuples()
+    )
+
+
+def member_counts(cohort_ids):
+    return dict(
+        Membership.select(Membership.cohort, fn.COUNT(Membership.id))
+        .where(Membership.cohort.in_(cohort_ids))
+        .group_by(Membership.cohort)
+        .tuples()
+    )
+
+
+def _steps_completed(challenge_ids, cohort_ids, week=None):
+    """Steps done by people who are still members: someone who left no longer counts
+    towards "every member", in either direction."""
+    query = (
+        CheckIn.select(CheckIn.challenge, CheckIn.cohort, fn.COUNT(fn.DISTINCT(CheckIn.step)))
+        .join(
+            Membership,
+            on=(Membership.cohort == CheckIn.cohort) & (Membership.person == CheckIn.person),
+        )
+        .where(
+            CheckIn.challenge.in_(challenge_ids),
+            CheckIn.cohort.in_(cohort_ids),
+            CheckIn.status == "done",
+            CheckIn.step.is_null(False),
+        )
+        .group_by(CheckIn.challenge, CheckIn.cohort, CheckIn.person)
+    )
+    if week is not None:
+        query = query.where(CheckIn.week == week)
+    completed = {}
+    for challenge_id, cohort_id, steps in query.tuples():
+        completed[challenge_id, cohort_id] = completed.get((challenge_id, cohort_id), 0) + steps
+    return completed
+
+
+def progress_of(challenge, cohort):
+    return tally([challenge], [cohort.id])[challenge.id, cohort.id]
+
+
+@dataclass
+class Contribution:
+    person: Person
+    role: str
+    done: int = 0
+    amount: float = 0
+    steps: int = 0
+    blocked: int = 0
+    hidden: bool = False  # the person keeps their numbers to themselves
+
+
+def contributions(challenge, cohort, viewer):
+    """Each member's part, by name (never ranked: there is no individual leaderboard). The
+    numbers of people who hide them are left out, except for themselves."""
+    memberships = list(
+        Membership.select(Membership, Person)
+        .join(Person)
+        .where(Membership.cohort == cohort)
+        .order_by(Person.display_name)
+    )
+    done = CheckIn.status == "done"
+    numbers = {
+        person_id: rest
+        for person_id, *rest in CheckIn.select(
+            CheckIn.person,
+            fn.SUM(Case(None, [(done, 1)], 0)),
+            fn.SUM(Case(None, [(done, CheckIn.amount)], 0)),
+            fn.COUNT(fn.DISTINCT(Case(None, [(done, CheckIn.step)], None))),
+            fn.SUM(Case(None, [(CheckIn.status == "blocked", 1)], 0)),
+        )
+        .where(CheckIn.challenge == challenge, CheckIn.cohort == cohort)
+        .group_by(CheckIn.person)
+        .tuples()
+    }
+    hiding = hidden_people([m.person_id for m in memberships])
+    result = []
+    for membership in memberships:
+        count, amount, steps, blocked = numbers.get(membership.person_id, (0, 0, 0, 0))
+        result.append(
+            Contribution(
+                membership.person,
+                membership.role,
+                count or 0,
+                float(amount or 0),
+                steps or 0,
+                blocked or 0,
+                membership.person_id in hiding and membership.person_id != viewer.id,
+            )
+        )
+    return result
+
+
+def hidden_people(person_ids):
+    return {
+        person_id
+        for (person_id,) in HiddenNumbers.select(HiddenNumbers.person)
+        .where(HiddenNumbers.person.in_(person_ids))
+        .tuples()
+    }
+
+
+def recent_check_ins(challenge, cohort, limit=20):
+    """The latest check-ins with their people; `hidden` marks people who hide their numbers."""
+    rows = list(
+        CheckIn.select(CheckIn, Person, Step)
+        .join(Person)
+        .switch(CheckIn)
+        .join(Step, JOIN.LEFT_OUTER)
+        .where(CheckIn.challenge == challenge, CheckIn.cohort == cohort)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(limit)
+    )
+    hiding = hidden_people({row.person_id for row in rows})
+    for row in rows:
+        row.hidden = row.person_id in hiding
+    return rows
+
+
+@dataclass
+class Place:
+    cohort: Cohort
+    progress: Progress
+    name: str
+    mine: bool = False
+
+
+def board(challenge, viewer_cohort=None):
+    """The program's cohorts ranked by share of the goal reached (this week's share on a
+    weekly board). Seen from a cohort: cohorts that hid the board are left out, and other
+    cohorts are unnamed when the program says so. None when the viewer's cohort hid it."""
+    hidden = {cohort_id for (cohort_id,) in HiddenBoard.select(HiddenBoard.cohort).tuples()}
+    if viewer_cohort is not None and viewer_cohort.id in hidden:
+        return None
+    program = challenge.program
+    cohorts = list(
+        Cohort.select()
+        .where(Cohort.program == program, Cohort.status == "published")
+        .order_by(Cohort.position, Cohort.id)
+    )
+    if viewer_cohort is not None:
+        cohorts = [c for c in cohorts if c.id not in hidden]
+    week = week_of(utcnow().date()) if challenge.weekly_board else None
+    progress = tally([challenge], [c.id for c in cohorts], week)
+    places = []
+    for cohort in cohorts:
+        mine = viewer_cohort is not None and cohort.id == viewer_cohort.id
+        named = viewer_cohort is None or mine or program.show_other_cohorts
+        places.append(
+            Place(cohort, progress[challenge.id, cohort.id], cohort.name if named else "", mine)
+        )
+    places.sort(key=lambda place: (-place.progress.share, place.cohort.position, place.cohort.id))
+    return places

@@ -1,0 +1,513 @@
+"""Challenges and check-ins: who may see and do what, and every write.
+
+A check-in is a ledger entry written in the same transaction; a cohort reaching its goal is
+recorded once, with a ledger entry of its own."""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from flask import abort
+from peewee import JOIN
+
+from challenges import progress, streaks
+from challenges.models import (
+    GOALS,
+    STATUSES,
+    Challenge,
+    CheckIn,
+    GoalReached,
+    HiddenBoard,
+    HiddenNumbers,
+    Step,
+)
+from cohorts.models import Cohort
+from cohorts.services import (
+    MANAGERS,
+    access_cohort,
+    is_facilitator,
+    membership_of,
+)
+from learning import ledger
+from learning.audit.services import log
+from learning.db import atomic, insert_new, utcnow
+from learning.people.models import Person
+
+MAX_AMOUNT = 1000  # in one check-in: more is a typo
+MAX_TARGET = {"count": 10_000, "amount": 1_000_000}
+MAX_STEPS, MAX_DAYS = 20, 366
+EDIT_WINDOW = datetime.timedelta(hours=24)
+RECENTLY_ENDED = datetime.timedelta(days=14)  # finished challenges stay in the space so long
+BLOCKED_SHOWN = datetime.timedelta(days=7)
+
+TEMPLATES = {
+    "practice": {
+        "title": "30 practice sessions",
+        "description": "Practise what we learn, together: a 1:1, a meeting you run, a "
+        "conversation you prepare. Check in after each one.",
+        "goal": "count",
+        "target": 30,
+        "weeks": 4,
+    },
+    "hours": {
+        "title": "40 hours of learning",
+        "description": "Reading, courses, talks, practice: log the time you spend learning "
+        "and watch the team total grow.",
+        "goal": "amount",
+        "target": 40,
+        "unit": "hours",
+        "weeks": 6,
+    },
+    "kickoff": {
+        "title": "Getting started",
+        "description": "Three small steps that make the first weeks count.",
+        "goal": "checklist",
+        "steps": [
+            "Introduce yourself in a thread",
+            "Write down one goal for the program",
+            "Give feedback on a colleague's work",
+        ],
+        "weeks": 2,
+    },
+    "feedback": {
+        "title": "Feedback fortnight",
+        "description": "Give useful feedback on each other's work: every piece of feedback "
+        "you give is a check-in.",
+        "goal": "count",
+        "target": 20,
+        "weeks": 2,
+    },
+}
+
+
+class Refused(ValueError):
+    """A write refused for a reason the person can fix; `field` names the form field."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+# Rules shared by forms and services
+
+
+def amount_problem(value, limit=MAX_AMOUNT):
+    if value is None:
+        return "Enter an amount."
+    if not 0 < value <= limit:
+        return f"Enter a number above 0 and at most {limit:,}."
+    return None
+
+
+def dates_problem(starts_on, ends_on):
+    if ends_on <= starts_on:
+        return "The end date must be after the start date."
+    if (ends_on - starts_on).days > MAX_DAYS:
+        return "Keep a challenge to a year at most; start another one after it."
+    return None
+
+
+def template_values(key, today):
+    """A template's fields for the form, with dates from today."""
+    values = dict(TEMPLATES.get(key) or {})
+    if not values:
+        return {}
+    weeks = values.pop("weeks")
+    values["steps"] = "\n".join(values.get("steps", ()))
+    return {**values, "starts_on": today, "ends_on": today + datetime.timedelta(weeks=weeks)}
+
+
+# Access
+
+
+def can_create(person, cohort=None):
+    """L&D sets challenges for programs and cohorts; a facilitator for their cohort."""
+    return person.has_role(*MANAGERS) or (cohort is not None and is_facilitator(person, cohort))
+
+
+def access_cohort_to_set(person, cohort_id):
+    """The cohort, for someone who may set it a challenge; 404 for everyone else."""
+    cohort = access_cohort(person, cohort_id)
+    if not can_create(person, cohort):
+        abort(404)
+    return cohort
+
+
+def access_challenge(person, cohort_id, challenge_id):
+    """(cohort, challenge) for people who see the cohort, when the challenge is the cohort's
+    (its own, or its program's); 404 otherwise."""
+    cohort = access_cohort(person, cohort_id)
+    challenge = (
+        Challenge.select()
+        .where(
+            Challenge.id == challenge_id,
+            Challenge.program == cohort.program_id,
+            Challenge.cohort.is_null() | (Challenge.cohort == cohort),
+        )
+        .first()
+    )
+    if challenge is None:
+        abort(404)
+    challenge.program = cohort.program
+    return cohort, challenge
+
+
+def access_check_in(person, check_in_id):
+    """One's own check-in, while one is still in its cohort; 404 otherwise."""
+    entry = (
+        CheckIn.select(CheckIn, Challenge, Cohort)
+        .join(Challenge)
+        .switch(CheckIn)
+        .join(Cohort)
+        .where(CheckIn.id == check_in_id, CheckIn.person == person)
+        .first()
+    )
+    if entry is None or membership_of(person, entry.cohort) is None:
+        abort(404)
+    return entry
+
+
+# Challenges
+
+
+def create_challenge(
+    actor,
+    program,
+    *,
+    cohort=None,
+    title,
+    description="",
+    starts_on,
+    ends_on,
+    goal,
+    target=0,
+    unit="",
+    steps=(),
+    weekly_board=False,
+):
+    """A challenge for every cohort of `program`, or for `cohort` only; audited."""
+    if not can_create(actor, cohort):
+        abort(404)
+    if goal not in GOALS:
+        raise Refused("Choose a kind of goal.", "goal")
+    problem = dates_problem(starts_on, ends_on)
+    if problem:
+        raise Refused(problem, "ends_on")
+    steps = [s.strip() for s in steps if s.strip()]
+    if goal == "checklist":
+        if not 0 < len(steps) <= MAX_STEPS:
+            raise Refused(f"List from 1 to {MAX_STEPS} steps, one a line.", "steps")
+        target, unit = 0, ""
+    else:
+        problem = amount_problem(target, MAX_TARGET[goal])
+        if problem:
+            raise Refused(problem, "target")
+        if goal == "count":
+            target, unit = int(target), ""
+        elif not unit:
+            raise Refused("Name the unit, for example hours.", "unit")
+    with atomic():
+        challenge = Challenge.create(
+            program=program,
+            cohort=cohort,
+            title=title,
+            description=description,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            goal=goal,
+            target=target,
+            unit=unit,
+            weekly_board=weekly_board and cohort is None,
+            created_by=actor,
+        )
+        if steps:
+            Step.insert_many(
+                [{"challenge": challenge, "position": n, "title": s} for n, s in enumerate(steps)]
+            ).execute()
+        log(actor, "challenge_created", title, program=program.name, cohort=cohort and cohort.name)
+    return challenge
+
+
+def cohort_challenges(cohort, today):
+    """The cohort's running and upcoming challenges, then those that ended lately."""
+    rows = list(
+        Challenge.select()
+        .where(
+            Challenge.program == cohort.program_id,
+            Challenge.cohort.is_null() | (Challenge.cohort == cohort),
+            Challenge.ends_on >= today - RECENTLY_ENDED,
+        )
+        .order_by(Challenge.ends_on, Challenge.id)
+    )
+    return sorted(rows, key=lambda c: c.ends_on < today)
+
+
+def program_challenges(program):
+    """Every challenge of the program, newest first, with the cohort of cohort challenges."""
+    return list(
+        Challenge.select(Challenge, Cohort)
+        .join(Cohort, JOIN.LEFT_OUTER)
+        .where(Challenge.program == program)
+        .order_by(Challenge.starts_on.desc(), Challenge.id.desc())
+    )
+
+
+def steps_of(challenges):
+    """{challenge id: [steps in order]} for the checklists among `challenges`."""
+    ids = [c.id for c in challenges if c.goal == "checklist"]
+    found = {i: [] for i in ids}
+    if ids:
+        for step in Step.select().where(Step.challenge.in_(ids)).order_by(Step.position):
+            found[step.challenge_id].append(step)
+    return found
+
+
+def phase(challenge, today):
+    """upcoming, running or ended, on the viewer's calendar."""
+    if today < challenge.starts_on:
+        return "upcoming"
+    return "ended" if today > challenge.ends_on else "running"
+
+
+# Check-ins
+
+
+def _checked(person, challenge, cohort, status, amount, step_id, note, today, entry=None):
+    """The amount and step a check-in may record, or Refused with what to fix."""
+    if membership_of(person, cohort) is None:
+        abort(404)
+    if status not in STATUSES:
+        raise Refused("Choose did it, blocked or skipped.", "status")
+    if entry is None:
+        if today > challenge.ends_on:
+            raise Refused(
+                f"This challenge ended on {challenge.ends_on:%-d %B %Y}; "
+                "check-ins are closed. Thank you for taking part!"
+            )
+        if today < challenge.starts_on:
+            raise Refused(f"This challenge starts on {challenge.starts_on:%-d %B %Y}.")
+    if len(note) > 140:
+        raise Refused("Keep the note to one line of 140 characters.", "note")
+    step = None
+    if challenge.goal == "checklist" and (step_id or status == "done"):
+        step = Step.get_or_none(Step.id == step_id, Step.challenge == challenge)
+        if step is None:
+            raise Refused("Choose the step you did.", "step")
+        if status == "done":
+            again = CheckIn.select().where(
+                CheckIn.challenge == challenge,
+                CheckIn.person == person,
+                CheckIn.step == step,
+                CheckIn.status == "done",
+            )
+            if entry is not None:
+                again = again.where(CheckIn.id != entry.id)
+            if again.exists():
+                raise Refused(f"You have already done “{step.title}”.", "step")
+    if challenge.goal == "amount" and status == "done":
+        problem = amount_problem(amount)
+        if problem:
+            raise Refused(problem, "amount")
+    else:
+        amount = None
+    return amount, step
+
+
+def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, note="",
+             token=None, now=None):  # fmt: skip
+    """Record a check-in. The same form submitted twice (same `token`) records one."""
+    now = now or utcnow()
+    today = streaks.local_date(person, now)
+    amount, step = _checked(person, challenge, cohort, status, amount, step_id, note, today)
+    token = token or uuid.uuid4().hex
+    with atomic():
+        created = insert_new(
+            CheckIn.insert(
+                challenge=challenge,
+                cohort=cohort,
+                person=person,
+                status=status,
+                amount=amount,
+                step=step,
+                note=note,
+                week=streaks.week_of(today),
+                token=token,
+                created_at=now,
+            )
+        )
+        if created is None:
+            entry = CheckIn.get(CheckIn.token == token)
+            if entry.person_id != person.id:
+                abort(404)
+            return entry
+        entry = CheckIn.get_by_id(created)
+        ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry)
+        _reach(challenge, cohort, person)
+    return entry
+
+
+def _reach(challenge, cohort, person):
+    """Record, once, that the cohort reached the goal; it stays reached."""
+    current = progress.progress_of(challenge, cohort)
+    if current.reached_at or not current.goal or current.done < current.goal:
+        return
+    if insert_new(GoalReached.insert(challenge=challenge, cohort=cohort, by=person)):
+        ledger.record(person, "goal_reached", cohort_id=cohort.id, obj=challenge)
+
+
+def editable(entry, now=None):
+    return (now or utcnow()) - entry.created_at < EDIT_WINDOW
+
+
+def _require_editable(entry, now):
+    if not editable(entry, now):
+        raise Refused("Check-ins can be changed for 24 hours; this one is older.")
+
+
+def edit_check_in(person, entry, status, *, amount=None, step_id=None, note="", now=None):
+    """Change one's own check-in within 24 hours of making it."""
+    now = now or utcnow()
+    if entry.person_id != person.id:
+        abort(404)
+    _require_editable(entry, now)
+    challenge, cohort = entry.challenge, entry.cohort
+    today = streaks.local_date(person, now)
+    amount, step = _checked(person, challenge, cohort, status, amount, step_id, note, today, entry)
+    with atomic():
+        entry.status, entry.amount, entry.step, entry.note = status, amount, step, note
+        entry.edited_at = now
+        entry.save()
+        _reach(challenge, cohort, person)
+    return entry
+
+
+def delete_check_in(person, entry, now=None):
+    """Take back one's own check-in within 24 hours; its ledger entry goes with it. A goal
+    already reached stays reached."""
+    if entry.person_id != person.id:
+        abort(404)
+    _require_editable(entry, now)
+    with atomic():
+        ledger.withdraw(entry)
+        entry.delete_instance()
+
+
+def my_check_ins(person, limit=30):
+    """The person's latest check-ins, with their challenges and cohorts."""
+    return list(
+        CheckIn.select(CheckIn, Challenge, Cohort, Step)
+        .join(Challenge)
+        .switch(CheckIn)
+        .join(Cohort)
+        .switch(CheckIn)
+        .join(Step, JOIN.LEFT_OUTER)
+        .where(CheckIn.person == person)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(limit)
+    )
+
+
+def blocked_lately(cohort, now=None):
+    """Blocked check-ins of the last week: invitations to help."""
+    since = (now or utcnow()) - BLOCKED_SHOWN
+    return list(
+        CheckIn.select(CheckIn, Person, Challenge)
+        .join(Person)
+        .switch(CheckIn)
+        .join(Challenge)
+        .where(CheckIn.cohort == cohort, CheckIn.status == "blocked", CheckIn.created_at >= since)
+        .order_by(CheckIn.created_at.desc())
+        .limit(10)
+    )
+
+
+# Choices
+
+
+def hides_numbers(person):
+    return HiddenNumbers.select().where(HiddenNumbers.person == person).exists()
+
+
+def hide_numbers(person, hidden=True):
+    """Keep one's numbers from others (they still count for the team), or show them again."""
+    if hidden:
+        HiddenNumbers.insert(person=person).on_conflict_ignore().execute()
+    else:
+        HiddenNumbers.delete().where(HiddenNumbers.person == person).execute()
+
+
+def board_hidden(cohort):
+    return HiddenBoard.select().where(HiddenBoard.cohort == cohort).exists()
+
+
+def can_hide_board(person, cohort):
+    return person.has_role(*MANAGERS) or is_facilitator(person, cohort)
+
+
+def hide_board(actor, cohort, hidden=True):
+    """The facilitator (or L&D) turns the program board off or on for the cohort; audited."""
+    if not can_hide_board(actor, cohort):
+        abort(404)
+    with atomic():
+        if hidden:
+            insert_new(HiddenBoard.insert(cohort=cohort, hidden_by=actor))
+        else:
+            HiddenBoard.delete().where(HiddenBoard.cohort == cohort).execute()
+        log(actor, "board_hidden" if hidden else "board_shown", cohort.name)
+
+
+# The cohort space
+
+
+@dataclass
+class Card:
+    """One challenge as the cohort space shows it, with the viewer's own part."""
+
+    challenge: Challenge
+    progress: progress.Progress
+    phase: str
+    steps: list = field(default_factory=list)
+    done_steps: set = field(default_factory=set)  # the viewer's
+    this_week: int = 0  # the viewer's check-ins this week
+    today: object = None  # on the viewer's calendar
+
+
+def cards(cohort, person, now=None, challenges=None):
+    """The cohort's challenges (or `challenges`) with progress and the viewer's part, in a
+    fixed number of queries whatever the number of challenges."""
+    today = streaks.local_date(person, now)
+    challenges = cohort_challenges(cohort, today) if challenges is None else challenges
+    if not challenges:
+        return []
+    tallies = progress.tally(challenges, [cohort.id])
+    steps = steps_of(challenges)
+    week = streaks.week_of(today)
+    mine = list(
+        CheckIn.select(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
+        .where(
+            CheckIn.person == person,
+            CheckIn.cohort == cohort,
+            CheckIn.challenge.in_([c.id for c in challenges]),
+        )
+        .tuples()
+    )
+    result = []
+    for challenge in challenges:
+        own = [row for row in mine if row[0] == challenge.id]
+        result.append(
+            Card(
+                challenge,
+                tallies[challenge.id, cohort.id],
+                phase(challenge, today),
+                steps.get(challenge.id, []),
+                {step for _, step, status, _ in own if step and status == "done"},
+                sum(1 for *_, w in own if w == week),
+                today,
+            )
+        )
+    return result
+
+
+def card(cohort, challenge, person, now=None):
+    [only] = cards(cohort, person, now, [challenge])
+    return only

@@ -1,0 +1,398 @@
+"""Challenges in the cohort space: set one, check in, follow progress, the program board."""
+
+import datetime
+import uuid
+
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+
+from challenges import progress, services, streaks
+from challenges.forms import ChallengeForm, CheckInForm
+from challenges.models import STATUSES
+from cohorts import services as cohorts
+from cohorts.views import add_space_section
+from learning import htmx
+from learning.people.views import submitted_status
+from learning.views import add_nav
+
+bp = Blueprint("challenges", __name__)
+
+
+# Setting challenges
+
+
+@bp.get("/programs/<int:program_id>/challenges")
+@login_required
+def program(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    challenges = services.program_challenges(program)
+    return htmx.render(
+        "challenges/program.html",
+        "challenges/program.html",
+        program=program,
+        challenges=challenges,
+        boards={c.id: progress.board(c) for c in challenges if c.cohort_id is None},
+        templates=services.TEMPLATES,
+    )
+
+
+def _new(program, cohort, back):
+    today = streaks.local_date(current_user)
+    key = request.args.get("template", "")
+    form = ChallengeForm(data=services.template_values(key, today) or None)
+    if form.validate_on_submit():
+        try:
+            challenge = services.create_challenge(
+                current_user, program, cohort=cohort, **form.challenge_fields()
+            )
+        except services.Refused as problem:
+            getattr(form, problem.field).errors.append(str(problem))
+        else:
+            flash(f"“{challenge.title}” is set. Cohorts see it in their space.", "success")
+            return htmx.redirect(back)
+    return htmx.render(
+        "challenges/new.html",
+        "challenges/_challenge_form.html",
+        submitted_status(form),
+        form=form,
+        program=program,
+        cohort=cohort,
+        template=key,
+        templates=services.TEMPLATES,
+    )
+
+
+@bp.route("/programs/<int:program_id>/challenges/new", methods=["GET", "POST"])
+@login_required
+def new_for_program(program_id):
+    program = cohorts.access_program(current_user, program_id)
+    return _new(program, None, url_for("challenges.program", program_id=program.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/challenges/new", methods=["GET", "POST"])
+@login_required
+def new_for_cohort(cohort_id):
+    cohort = services.access_cohort_to_set(current_user, cohort_id)
+    return _new(cohort.program, cohort, url_for("cohorts.show", cohort_id=cohort.id))
+
+
+# Progress and check-ins
+
+
+def check_in_form(card, formdata=None):
+    """The check-in form of one card; ids are unique when a page shows several."""
+    form = CheckInForm(card.challenge, formdata=formdata, prefix=f"c{card.challenge.id}")
+    form.step.choices = [
+        (step.id, step.title + (" (done)" if step.id in card.done_steps else ""))
+        for step in card.steps
+    ]
+    if formdata is None:
+        form.token.data = uuid.uuid4().hex
+        form.step.data = next((s.id for s in card.steps if s.id not in card.done_steps), None)
+    return form
+
+
+def _card(cohort, card, form=None, message=None, status=200):
+    return htmx.render(
+        "challenges/_card.html",
+        "challenges/_card.html",
+        status,
+        cohort=cohort,
+        card=card,
+        form=form or check_in_form(card),
+        message=message,
+        can_check_in=True,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/challenges/<int:challenge_id>")
+@login_required
+def show(cohort_id, challenge_id, form=None, status=200):
+    cohort, challenge = services.access_challenge(current_user, cohort_id, challenge_id)
+    card = services.card(cohort, challenge, current_user)
+    return htmx.render(
+        "challenges/show.html",
+        "challenges/show.html",
+        status,
+        cohort=cohort,
+        card=card,
+        form=form or check_in_form(card),
+        can_check_in=cohorts.membership_of(current_user, cohort) is not None,
+        contributions=progress.contributions(challenge, cohort, current_user),
+        recent=progress.recent_check_ins(challenge, cohort),
+        board_shown=challenge.cohort_id is None and not services.board_hidden(cohort),
+        editable=services.editable,
+        today=streaks.local_date(current_user),
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/challenges/<int:challenge_id>/progress")
+@login_required
+def progress_bar(cohort_id, challenge_id):
+    """For the poll: 204 while nothing changed, the progress once it has."""
+    cohort, challenge = services.access_challenge(current_user, cohort_id, challenge_id)
+    current = progress.progress_of(challenge, cohort)
+    if current.fingerprint == request.args.get("v"):
+        return "", 204
+    today = streaks.local_date(current_user)
+    card = services.Card(challenge, current, services.phase(challenge, today), today=today)
+    return htmx.render(
+        "challenges/_progress.html", "challenges/_progress.html", cohort=cohort, card=card
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/challenges/<int:challenge_id>/check-ins")
+@login_required
+def check_in(cohort_id, challenge_id):
+    cohort, challenge = services.access_challenge(current_user, cohort_id, challenge_id)
+    card = services.card(cohort, challenge, current_user)
+    form = check_in_form(card, request.form)
+    if form.validate_on_submit():
+        try:
+            services.check_in(
+                current_user,
+                challenge,
+                cohort,
+                form.status.data,
+                token=form.token.data or None,
+                **form.check_in_fields(),
+            )
+        except services.Refused as problem:
+            _show_problem(form, problem)
+        else:
+            message = _thanks(form.status.data)
+            if not htmx.is_htmx():
+                flash(message, "success")
+                return htmx.redirect(_back(cohort, challenge))
+            return _card(cohort, services.card(cohort, challenge, current_user), message=message)
+    if htmx.is_htmx():
+        return _card(cohort, card, form, status=422)
+    return show(cohort.id, challenge.id, form=form, status=422)
+
+
+def _show_problem(form, problem):
+    errors = getattr(form, problem.field).errors if problem.field else form.form_errors
+    errors.append(str(problem))
+
+
+def _thanks(status):
+    return {
+        "done": "Checked in. Thank you: it counts for the whole cohort.",
+        "blocked": "Checked in as blocked. Your cohort can see it and help.",
+        "skipped": "Checked in as skipped. That still keeps your streak going.",
+    }[status]
+
+
+def _back(cohort, challenge):
+    """Where a check-in without JavaScript returns: the page its form was on."""
+    if request.form.get("back") == "challenge":
+        return url_for("challenges.show", cohort_id=cohort.id, challenge_id=challenge.id)
+    return url_for("cohorts.show", cohort_id=cohort.id, _anchor=f"challenge-{challenge.id}")
+
+
+@bp.route("/check-ins/<int:check_in_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_check_in(check_in_id):
+    entry = services.access_check_in(current_user, check_in_id)
+    card = services.card(entry.cohort, entry.challenge, current_user)
+    card.done_steps.discard(entry.step_id)
+    form = check_in_form(card, request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.status.data, form.note.data, form.step.data = entry.status, entry.note, entry.step_id
+        form.amount.data = f"{entry.amount:g}" if entry.amount is not None else ""
+    elif form.validate_on_submit():
+        try:
+            services.edit_check_in(current_user, entry, form.status.data, **form.check_in_fields())
+        except services.Refused as problem:
+            _show_problem(form, problem)
+        else:
+            flash("Your check-in is changed.", "success")
+            return htmx.redirect(url_for("challenges.mine"))
+    return htmx.render(
+        "challenges/edit.html",
+        "challenges/edit.html",
+        submitted_status(form),
+        entry=entry,
+        form=form,
+        statuses=STATUSES,
+        editable=services.editable(entry),
+    )
+
+
+@bp.post("/check-ins/<int:check_in_id>/delete")
+@login_required
+def delete_check_in(check_in_id):
+    entry = services.access_check_in(current_user, check_in_id)
+    try:
+        services.delete_check_in(current_user, entry)
+    except services.Refused as problem:
+        flash(str(problem), "error")
+    else:
+        flash("Your check-in is deleted.", "success")
+    return htmx.redirect(url_for("challenges.mine"))
+
+
+# The person's own: check-ins, streak, away weeks, numbers
+
+
+@bp.get("/check-ins")
+@login_required
+def mine():
+    return htmx.render(
+        "challenges/mine.html",
+        "challenges/mine.html",
+        entries=services.my_check_ins(current_user),
+        streak=streaks.person_streak(current_user),
+        weeks=streaks.away_choices(current_user),
+        away=streaks.away_weeks(current_user, streaks.away_choices(current_user)[0]),
+        this_week=streaks.week_of(streaks.local_date(current_user)),
+        hidden=services.hides_numbers(current_user),
+        editable=services.editable,
+    )
+
+
+@bp.post("/check-ins/away")
+@login_required
+def away():
+    try:
+        week = datetime.date.fromisoformat(request.form.get("week", ""))
+        streaks.set_away(current_user, week, request.form.get("away") == "1")
+    except ValueError:
+        flash("Choose one of the weeks listed.", "error")
+    else:
+        if request.form.get("away") == "1":
+            flash(f"The week of {week:%-d %B} is marked away: it pauses your streak.", "success")
+        else:
+            flash(f"The week of {week:%-d %B} is no longer marked away.", "success")
+    return htmx.redirect(url_for("challenges.mine"))
+
+
+@bp.post("/check-ins/numbers")
+@login_required
+def numbers():
+    hidden = request.form.get("hidden") == "1"
+    services.hide_numbers(current_user, hidden)
+    flash(
+        "Others no longer see your numbers; your check-ins still count for your cohort."
+        if hidden
+        else "Others see your numbers again.",
+        "success",
+    )
+    return htmx.redirect(url_for("challenges.mine"))
+
+
+# The program board
+
+
+@bp.get("/cohorts/<int:cohort_id>/board")
+@login_required
+def board(cohort_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    today = streaks.local_date(current_user)
+    challenges = [c for c in services.cohort_challenges(cohort, today) if c.cohort_id is None]
+    boards = {c.id: progress.board(c, cohort) for c in challenges}
+    return htmx.render(
+        "challenges/board.html",
+        "challenges/board.html",
+        cohort=cohort,
+        challenges=challenges,
+        boards=boards,
+        hidden=services.board_hidden(cohort),
+        can_hide=services.can_hide_board(current_user, cohort),
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/board")
+@login_required
+def hide_board(cohort_id):
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    hidden = request.form.get("hidden") == "1"
+    services.hide_board(current_user, cohort, hidden)
+    flash("The board is off for this cohort." if hidden else "The board is on again.", "success")
+    return htmx.redirect(url_for("challenges.board", cohort_id=cohort.id))
+
+
+# The cohort space
+
+
+def _section(cohort, person):
+    cards = services.cards(cohort, person)
+    is_member = cohorts.membership_of(person, cohort) is not None
+    if not cards and not services.can_create(person, cohort):
+        return None
+    member_ids = [m.person_id for m in cohorts.members(cohort)]
+    return {
+        "cohort": cohort,
+        "cards": cards,
+        "forms": {card.challenge.id: check_in_form(card) for card in cards},
+        "can_check_in": is_member,
+        "can_create": services.can_create(person, cohort),
+        "blocked": services.blocked_lately(cohort),
+        "streak": streaks.person_streak(person) if is_member else 0,
+        "cohort_streak": streaks.cohort_streak(member_ids, cohort),
+        "board": any(c.challenge.cohort_id is None for c in cards)
+        and not services.board_hidden(cohort),
+    }
+
+
+# Words for numbers and dates
+
+
+def amount_text(value):
+    """1.5 → "1.5", 2.0 → "2", 1234.5 → "1,234.5"."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def progress_text(challenge, current):
+    share = f" ({current.percent}%)"
+    if challenge.goal == "count":
+        return f"{int(current.done)} of {int(current.goal)} check-ins together{share}"
+    if challenge.goal == "amount":
+        done, goal = amount_text(current.done), amount_text(current.goal)
+        return f"{done} of {goal} {challenge.unit} together{share}"
+    return f"{int(current.done)} of {int(current.goal)} steps done{share}"
+
+
+def left_text(challenge, current):
+    if challenge.goal == "count":
+        return f"{int(current.left)} more to go."
+    if challenge.goal == "amount":
+        return f"{amount_text(current.left)} {challenge.unit} to go."
+    return f"{int(current.left)} steps to go, for everyone."
+
+
+def days_text(card):
+    c, today = card.challenge, card.today
+    if card.phase == "upcoming":
+        days = (c.starts_on - today).days
+        return "Starts tomorrow" if days == 1 else f"Starts in {days} days"
+    if card.phase == "ended":
+        return f"Ended on {c.ends_on:%-d %B}"
+    days = (c.ends_on - today).days
+    return {0: "Last day today", 1: "1 day left"}.get(days, f"{days} days left")
+
+
+def contribution_text(challenge, part):
+    parts = []
+    if challenge.goal == "count":
+        parts.append(f"{part.done} check-in{'s' if part.done != 1 else ''}")
+    elif challenge.goal == "amount":
+        parts.append(f"{amount_text(part.amount)} {challenge.unit}")
+    else:
+        parts.append(f"{part.steps} step{'s' if part.steps != 1 else ''} done")
+    if part.blocked:
+        parts.append(f"{part.blocked} blocked")
+    return ", ".join(parts)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        amount_text=amount_text,
+        progress_text=progress_text,
+        left_text=left_text,
+        days_text=days_text,
+        contribution_text=contribution_text,
+    )
+    add_nav(app, "My check-ins", "challenges.mine")
+    add_space_section(app, "challenges/_cohort_challenges.html", _section)

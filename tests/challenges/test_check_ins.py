@@ -1,0 +1,231 @@
+"""Check-ins from the cohort space: two clicks, bad input, double submission, 24 hours to
+change one's mind, and the ledger."""
+
+import datetime
+
+import pytest
+
+from challenges.models import CheckIn, GoalReached
+from learning.db import utcnow
+from learning.ledger import Activity
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def form_of(page, challenge):
+    """The token the space's check-in form carries for `challenge`."""
+    marker = f'id="c{challenge.id}-token" name="c{challenge.id}-token" type="hidden" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : start + 32]
+
+
+def post(client, cohort, challenge, status="done", token=None, **fields):
+    data = {f"c{challenge.id}-status": status}
+    data.update({f"c{challenge.id}-{k}": v for k, v in fields.items()})
+    if token:
+        data[f"c{challenge.id}-token"] = token
+    return client.post(
+        f"/cohorts/{cohort.id}/challenges/{challenge.id}/check-ins", data=data, headers=HTMX
+    )
+
+
+def test_a_member_checks_in_from_the_space_and_it_is_in_the_ledger(
+    cohort, team, sign_in, set_challenge
+):
+    challenge = set_challenge(target=3)
+    client = sign_in(team[0])
+    page = client.get(f"/cohorts/{cohort.id}").text
+    assert "Count challenge" in page and "0 of 3 check-ins together (0%)" in page
+    response = post(client, cohort, challenge, token=form_of(page, challenge), note="Ran a 1:1")
+    assert response.status_code == 200
+    assert "1 of 3 check-ins together (33%)" in response.text
+    assert "Checked in. Thank you" in response.text
+    entry = CheckIn.get()
+    assert (entry.person_id, entry.status, entry.note) == (team[0].id, "done", "Ran a 1:1")
+    ledger = Activity.get(Activity.kind == "checked_in")
+    assert (ledger.actor_id, ledger.cohort_id, ledger.object_id) == (
+        team[0].id,
+        cohort.id,
+        entry.id,
+    )
+    assert "2 more to go." in client.get(f"/cohorts/{cohort.id}").text
+
+
+def test_without_javascript_a_check_in_returns_to_the_space(cohort, team, sign_in, set_challenge):
+    challenge = set_challenge()
+    client = sign_in(team[0])
+    response = client.post(
+        f"/cohorts/{cohort.id}/challenges/{challenge.id}/check-ins",
+        data={f"c{challenge.id}-status": "blocked", f"c{challenge.id}-note": "No time"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/cohorts/{cohort.id}#challenge-{challenge.id}"
+    page = client.get(response.headers["Location"]).text
+    assert "Checked in as blocked" in page
+    # Blocked is an invitation to help, for the whole cohort.
+    other = sign_in(team[1]).get(f"/cohorts/{cohort.id}").text
+    assert "Could you help?" in other and "is blocked on Count challenge" in other
+    assert "“No time”" in other
+
+
+def test_the_same_form_submitted_twice_records_one_check_in(cohort, team, sign_in, set_challenge):
+    challenge = set_challenge()
+    client = sign_in(team[0])
+    token = form_of(client.get(f"/cohorts/{cohort.id}").text, challenge)
+    for _ in range(3):
+        assert post(client, cohort, challenge, token=token).status_code == 200
+    assert CheckIn.select().count() == 1
+    assert Activity.select().where(Activity.kind == "checked_in").count() == 1
+    # A fresh form is a new check-in.
+    assert post(client, cohort, challenge).status_code == 200
+    assert CheckIn.select().count() == 2
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("", "Enter an amount."),
+        ("abc", "Enter a number, like 2 or 1.5."),
+        ("-2", "Enter a number, like 2 or 1.5."),
+        ("0", "Enter a number above 0 and at most 1,000."),
+        ("5000", "Enter a number above 0 and at most 1,000."),
+    ],
+)
+def test_bad_amounts_are_explained_and_what_was_typed_is_kept(
+    cohort, team, sign_in, set_challenge, amount, message
+):
+    challenge = set_challenge(goal="amount", target=40)
+    client = sign_in(team[0])
+    response = post(client, cohort, challenge, amount=amount, note="Course, chapter 2")
+    assert response.status_code == 422
+    assert message in response.text
+    assert 'value="Course, chapter 2"' in response.text and 'aria-invalid="true"' in response.text
+    assert CheckIn.select().count() == 0
+
+
+def test_amounts_add_up_and_a_comma_is_a_decimal_point(cohort, team, sign_in, set_challenge):
+    challenge = set_challenge(goal="amount", target=40)
+    client = sign_in(team[0])
+    assert post(client, cohort, challenge, amount="1,5").status_code == 200
+    response = post(sign_in(team[1]), cohort, challenge, amount="2.25")
+    assert "3.75 of 40 hours together (9%)" in response.text
+    # Blocked and skipped carry no amount.
+    post(client, cohort, challenge, status="skipped", amount="7")
+    assert [c.amount for c in CheckIn.select().order_by(CheckIn.id)] == [1.5, 2.25, None]
+
+
+def test_a_check_in_after_the_challenge_ended_is_refused_clearly(
+    cohort, team, sign_in, set_challenge
+):
+    today = datetime.date.today()
+    challenge = set_challenge(
+        starts_on=today - datetime.timedelta(days=30), ends_on=today - datetime.timedelta(days=1)
+    )
+    client = sign_in(team[0])
+    response = post(client, cohort, challenge)
+    assert response.status_code == 422
+    assert "check-ins are closed" in response.text
+    assert CheckIn.select().count() == 0
+    # The space shows it as ended, without a form.
+    page = client.get(f"/cohorts/{cohort.id}").text
+    assert "Ended on" in page and f'name="c{challenge.id}-status"' not in page
+
+
+def test_a_long_note_is_refused_and_kept(cohort, team, sign_in, set_challenge):
+    challenge = set_challenge()
+    response = post(sign_in(team[0]), cohort, challenge, note="x" * 141)
+    assert response.status_code == 422 and "one line of 140 characters" in response.text
+    assert "x" * 141 in response.text
+
+
+def test_checklist_steps_are_done_once_each(cohort, team, sign_in, set_challenge):
+    challenge = set_challenge(goal="checklist")
+    steps = list(challenge.steps.order_by("position"))
+    client = sign_in(team[0])
+    response = post(client, cohort, challenge, step=steps[0].id)
+    assert "1 of 18 steps done (5%)" in response.text
+    again = post(client, cohort, challenge, step=steps[0].id)
+    assert again.status_code == 422 and "You have already done “Read”." in again.text
+    # Blocked on a step already done is still fine to say.
+    assert post(client, cohort, challenge, status="blocked", step=steps[0].id).status_code == 200
+    assert CheckIn.select().where(CheckIn.status == "done").count() == 1
+
+
+def test_reaching_the_goal_is_recorded_once_and_shown_as_done(
+    cohort, team, sign_in, set_challenge, check_in
+):
+    challenge = set_challenge(target=2)
+    check_in(team[0], challenge, cohort)
+    check_in(team[1], challenge, cohort, status="skipped")
+    assert GoalReached.select().count() == 0
+    check_in(team[2], challenge, cohort)
+    check_in(team[3], challenge, cohort)
+    reached = GoalReached.get()
+    assert (reached.cohort_id, reached.by_id) == (cohort.id, team[2].id)
+    entries = Activity.select().where(Activity.kind == "goal_reached")
+    assert [(e.actor_id, e.cohort_id, e.object_id) for e in entries] == [
+        (team[2].id, cohort.id, challenge.id)
+    ]
+    page = sign_in(team[4]).get(f"/cohorts/{cohort.id}/challenges/{challenge.id}").text
+    assert "Goal reached!" in page and "3 of 2 check-ins together (100%)" in page
+
+
+def test_a_member_changes_a_check_in_within_24_hours(
+    cohort, team, sign_in, set_challenge, check_in
+):
+    challenge = set_challenge(goal="amount", target=10)
+    entry = check_in(team[0], challenge, cohort, amount=2)
+    client = sign_in(team[0])
+    form = client.get(f"/check-ins/{entry.id}/edit").text
+    assert 'value="2"' in form
+    fields = {f"c{challenge.id}-status": "done", f"c{challenge.id}-amount": "lots"}
+    bad = client.post(f"/check-ins/{entry.id}/edit", data=fields)
+    assert bad.status_code == 422 and "Enter a number" in bad.text
+    assert 'value="lots"' in bad.text
+    response = client.post(
+        f"/check-ins/{entry.id}/edit",
+        data={f"c{challenge.id}-status": "done", f"c{challenge.id}-amount": "3.5"},
+    )
+    assert response.status_code == 303
+    changed = CheckIn.get_by_id(entry.id)
+    assert changed.amount == 3.5 and changed.edited_at is not None
+    page = client.get(f"/cohorts/{cohort.id}/challenges/{challenge.id}").text
+    assert "3.5 of 10 hours together (35%)" in page
+
+
+def test_a_member_deletes_a_check_in_within_24_hours_and_it_leaves_the_ledger(
+    cohort, team, sign_in, set_challenge, check_in
+):
+    challenge = set_challenge(target=5)
+    entry = check_in(team[0], challenge, cohort)
+    kept = check_in(team[0], challenge, cohort)
+    client = sign_in(team[0])
+    assert client.post(f"/check-ins/{entry.id}/delete").status_code == 303
+    assert [c.id for c in CheckIn.select()] == [kept.id]
+    assert [a.object_id for a in Activity.select().where(Activity.kind == "checked_in")] == [
+        kept.id
+    ]
+    assert "1 of 5 check-ins" in client.get(f"/cohorts/{cohort.id}").text
+
+
+def test_after_24_hours_a_check_in_can_no_longer_change(
+    cohort, team, sign_in, set_challenge, check_in
+):
+    challenge = set_challenge(target=5)
+    entry = check_in(team[0], challenge, cohort, now=utcnow() - datetime.timedelta(hours=25))
+    client = sign_in(team[0])
+    assert "this one is older" in client.get(f"/check-ins/{entry.id}/edit").text
+    client.post(f"/check-ins/{entry.id}/edit", data={f"c{challenge.id}-status": "skipped"})
+    deleted = client.post(f"/check-ins/{entry.id}/delete")
+    assert "this one is older" in client.get(deleted.headers["Location"]).text
+    assert CheckIn.get_by_id(entry.id).status == "done"
+    assert "Change your check-in" not in client.get("/check-ins").text
+
+
+def test_nobody_changes_someone_elses_check_in(cohort, team, sign_in, set_challenge, check_in):
+    challenge = set_challenge()
+    entry = check_in(team[0], challenge, cohort)
+    other = sign_in(team[1])
+    assert other.get(f"/check-ins/{entry.id}/edit").status_code == 404
+    assert other.post(f"/check-ins/{entry.id}/delete").status_code == 404
+    assert CheckIn.select().count() == 1
