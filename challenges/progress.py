@@ -100,7 +100,7 @@ def tally(challenges, cohort_ids, week=None):
             item.done = done if goal == "count" else amount
             item.goal = item.challenge.target
         item.fingerprint = hashlib.blake2b(
-            f"{item.fingerprint}|{item.done}|{item.goal}|{item.reached_at}".encode(),
+            f"{item.fingerprint}|{float(item.done)}|{float(item.goal)}|{item.reached_at}".encode(),
             digest_size=6,
         ).hexdigest()
     return result

@@ -1,0 +1,101 @@
+"""Setting challenges: L&D for a program, a facilitator for their cohort, from templates, with
+bad input explained."""
+
+import datetime
+
+import pytest
+
+from challenges.models import Challenge, Step
+from learning.audit.models import AuditEntry
+
+TODAY = datetime.date.today()
+GOOD = {
+    "title": "Practice together",
+    "description": "Every 1:1 counts.",
+    "starts_on": TODAY.isoformat(),
+    "ends_on": (TODAY + datetime.timedelta(days=28)).isoformat(),
+    "goal": "count",
+    "target": "30",
+}
+
+
+def test_a_manager_sets_a_challenge_for_every_cohort_of_a_program(
+    manager_client, program, cohort, team, sign_in
+):
+    response = manager_client.post(f"/programs/{program.id}/challenges/new", data=GOOD)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/programs/{program.id}/challenges"
+    challenge = Challenge.get()
+    assert (challenge.cohort_id, challenge.target, challenge.goal) == (None, 30, "count")
+    assert AuditEntry.get(AuditEntry.action == "challenge_created").subject == "Practice together"
+    page = manager_client.get(response.headers["Location"]).text
+    assert "Practice together" in page and cohort.name in page
+    assert "Practice together" in sign_in(team[0]).get(f"/cohorts/{cohort.id}").text
+
+
+def test_a_facilitator_sets_a_challenge_from_a_template(cohort, facilitator, sign_in):
+    client = sign_in(facilitator)
+    form = client.get(f"/cohorts/{cohort.id}/challenges/new?template=kickoff").text
+    assert 'value="Getting started"' in form and "Introduce yourself in a thread" in form
+    data = {
+        **GOOD,
+        "title": "Getting started",
+        "goal": "checklist",
+        "target": "",
+        "steps": "Introduce yourself\n\nSet a goal\n",
+    }
+    response = client.post(f"/cohorts/{cohort.id}/challenges/new", data=data)
+    assert response.headers["Location"] == f"/cohorts/{cohort.id}"
+    challenge = Challenge.get()
+    assert challenge.cohort_id == cohort.id
+    assert [s.title for s in Step.select().order_by(Step.position)] == [
+        "Introduce yourself",
+        "Set a goal",
+    ]
+
+
+def test_members_cannot_set_challenges(cohort, team, sign_in, program):
+    client = sign_in(team[1])
+    assert client.get(f"/cohorts/{cohort.id}/challenges/new").status_code == 404
+    assert client.post(f"/cohorts/{cohort.id}/challenges/new", data=GOOD).status_code == 404
+    assert client.post(f"/programs/{program.id}/challenges/new", data=GOOD).status_code == 403
+    assert Challenge.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"title": ""}, "Give the challenge a title."),
+        ({"ends_on": TODAY.isoformat()}, "The end date must be after the start date."),
+        ({"ends_on": "2020-01-01"}, "The end date must be after the start date."),
+        ({"starts_on": "someday"}, "Enter a start date, like"),
+        ({"ends_on": (TODAY + datetime.timedelta(days=400)).isoformat()}, "a year at most"),
+        ({"target": "0"}, "Enter a number above 0 and at most 10,000."),
+        ({"target": "many"}, "Enter a number, like 2 or 1.5."),
+        ({"target": "20000"}, "Enter a number above 0 and at most 10,000."),
+        ({"goal": "amount", "unit": ""}, "Name the unit, for example hours."),
+        ({"goal": "checklist", "steps": " \n "}, "List the steps, one a line."),
+        ({"goal": "checklist", "steps": "\n".join("s" * 21)}, "Keep it to 20 steps at most."),
+        ({"goal": "lottery"}, "Not a valid choice"),
+    ],
+)
+def test_bad_challenges_are_explained_and_what_was_typed_is_kept(
+    manager_client, program, change, message
+):
+    response = manager_client.post(
+        f"/programs/{program.id}/challenges/new", data={**GOOD, **change}
+    )
+    assert response.status_code == 422
+    assert message in response.text
+    assert "Every 1:1 counts." in response.text
+    assert Challenge.select().count() == 0
+
+
+def test_a_bad_challenge_in_the_htmx_form_swaps_only_the_form(manager_client, program):
+    response = manager_client.post(
+        f"/programs/{program.id}/challenges/new",
+        data={**GOOD, "title": ""},
+        headers={"HX-Request": "true", "HX-Request-Type": "partial"},
+    )
+    assert response.status_code == 422
+    assert response.text.lstrip().startswith('<div id="challenge-form">')
