@@ -114,6 +114,7 @@ def template_values(key, today):
         return {}
     weeks = values.pop("weeks")
     values["steps"] = "\n".join(values.get("steps", ()))
+    values["target"] = str(values.get("target", ""))
     return {**values, "starts_on": today, "ends_on": today + datetime.timedelta(weeks=weeks)}
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from challenges import services
 from challenges.models import Challenge, Step
 from learning.audit.models import AuditEntry
 
@@ -99,3 +100,16 @@ def test_a_bad_challenge_in_the_htmx_form_swaps_only_the_form(manager_client, pr
     )
     assert response.status_code == 422
     assert response.text.lstrip().startswith('<div id="challenge-form">')
+
+
+@pytest.mark.parametrize("key", list(services.TEMPLATES))
+def test_every_template_fills_the_form_with_a_challenge_that_can_be_set(
+    manager_client, program, key
+):
+    values = services.template_values(key, TODAY)
+    form = manager_client.get(f"/programs/{program.id}/challenges/new?template={key}").text
+    assert f'value="{values["title"]}"' in form and f'value="{values["ends_on"]}"' in form
+    data = {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()}
+    response = manager_client.post(f"/programs/{program.id}/challenges/new", data=data)
+    assert response.status_code == 303
+    assert Challenge.get().title == values["title"]
