@@ -342,18 +342,19 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
                 abort(404)
             return entry
         entry = CheckIn.get_by_id(created)
-        ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry)
-        _reach(challenge, cohort, person)
+        ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
+        _reach(challenge, cohort, person, now)
     return entry
 
 
-def _reach(challenge, cohort, person):
+def _reach(challenge, cohort, person, now):
     """Record, once, that the cohort reached the goal; it stays reached."""
     current = progress.progress_of(challenge, cohort)
     if current.reached_at or not current.goal or current.done < current.goal:
         return
-    if insert_new(GoalReached.insert(challenge=challenge, cohort=cohort, by=person)):
-        ledger.record(person, "goal_reached", cohort_id=cohort.id, obj=challenge)
+    reached = GoalReached.insert(challenge=challenge, cohort=cohort, by=person, reached_at=now)
+    if insert_new(reached):
+        ledger.record(person, "goal_reached", cohort_id=cohort.id, obj=challenge, at=now)
 
 
 def editable(entry, now=None):
@@ -378,7 +379,7 @@ def edit_check_in(person, entry, status, *, amount=None, step_id=None, note="", 
         entry.status, entry.amount, entry.step, entry.note = status, amount, step, note
         entry.edited_at = now
         entry.save()
-        _reach(challenge, cohort, person)
+        _reach(challenge, cohort, person, now)
     return entry
 
 

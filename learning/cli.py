@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from challenges import demo as challenges_demo
 from cohorts import demo as cohorts_demo
 from feedback import demo as feedback_demo
 from learning import demo
@@ -18,7 +19,7 @@ from learning.people.models import Person, Role
 
 PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
 # Each domain adds its part of the demo, in dependency order.
-DOMAIN_DEMOS = [cohorts_demo.load, feedback_demo.load]
+DOMAIN_DEMOS = [cohorts_demo.load, feedback_demo.load, challenges_demo.load]
 
 
 def load_demo():

@@ -28,9 +28,11 @@ class Activity(BaseModel):
         )
 
 
-def record(actor, kind, *, cohort_id=None, obj=None, target=None):
-    """Record one contribution; `obj` is the model instance it created, if any."""
+def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
+    """Record one contribution; `obj` is the model instance it created, if any; `at` when it
+    happened, if not now."""
     return Activity.create(
+        created_at=at or utcnow(),
         actor=actor,
         kind=kind,
         cohort_id=cohort_id,
