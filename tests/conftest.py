@@ -17,6 +17,7 @@ from rq import SimpleWorker
 
 from cohorts import forming
 from cohorts import services as cohorts
+from cohorts.models import Membership
 from learning.db import connection, db
 from learning.factory import create_app
 from learning.jobs.models import PendingJob
@@ -314,3 +315,9 @@ def team(make_person):
 def cohort(form_cohorts, team):
     [only] = form_cohorts(team)
     return only
+
+
+@pytest.fixture
+def facilitator(cohort):
+    """The person publishing appointed to lead `cohort`."""
+    return Membership.get(Membership.cohort == cohort, Membership.role == "facilitator").person

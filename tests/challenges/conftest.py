@@ -1,19 +1,13 @@
-"""Challenges set through the real services, and the cohort's facilitator."""
+"""Challenges set, and check-ins made, through the real services."""
 
 import datetime
 
 import pytest
 
 from challenges import services
-from cohorts.models import Membership
 from learning.db import connection
 
 TODAY = datetime.date.today()
-
-
-@pytest.fixture
-def facilitator(cohort):
-    return Membership.get(Membership.cohort == cohort, Membership.role == "facilitator").person
 
 
 @pytest.fixture
