@@ -6,7 +6,13 @@ from flask import template_rendered
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-INCLUDED_ONLY = {"base.html", "_messages.html", "macros/forms.html", "learning/mail/_layout.html"}
+INCLUDED_ONLY = {
+    "base.html",
+    "_messages.html",
+    "macros/forms.html",
+    "macros/ui.html",
+    "learning/mail/_layout.html",
+}
 
 
 def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
