@@ -1,10 +1,11 @@
 """Every challenge route, for every kind of visitor: the table must name them all."""
 
 import pytest
-from flask import url_for
 
 from challenges.models import Challenge, CheckIn, HiddenBoard
 from learning.people.models import Role
+from tests.routes import routes
+from tests.routes import urls as route_urls
 
 OUTSIDERS = {"other cohort": 404, "hr": 404, "anonymous": 302}
 MANAGERS = {"ld_manager": 200, "admin": 200}
@@ -63,24 +64,12 @@ def world(app, cohort, team, sign_in, make_person, form_cohorts, manager, facili
 
 
 def test_the_table_names_every_challenge_route(app):
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("challenges.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes == set(TABLE)
+    assert routes(app, "challenges") == set(TABLE)
 
 
 def test_every_challenge_route_answers_every_visitor_as_the_table_says(app, world):
     clients, ids = world
-    with app.test_request_context():
-        urls = {
-            endpoint: url_for(
-                endpoint, **{k: v for k, v in ids.items() if k in _args(app, endpoint)}
-            )
-            for endpoint, _ in TABLE
-        }
+    urls = route_urls(app, {endpoint for endpoint, _ in TABLE}, ids)
     # Form data that changes nothing: an invalid challenge, an unknown status.
     data = {"title": "", "hidden": "1", "week": "never", "c1-status": "maybe"}
     for (endpoint, method), answers in TABLE.items():
@@ -93,7 +82,3 @@ def test_every_challenge_route_answers_every_visitor_as_the_table_says(app, worl
     assert Challenge.select().count() == 1
     assert [(c.status, c.edited_at) for c in CheckIn.select()] == [("done", None)]
     assert HiddenBoard.select().count() == 0
-
-
-def _args(app, endpoint):
-    return next(rule.arguments for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)

@@ -6,6 +6,8 @@ from cohorts import services as cohorts
 from cohorts.models import Membership, MembershipRequest, PeopleImport
 from learning.db import connection
 from learning.people.models import Role
+from tests.routes import routes
+from tests.routes import urls as route_urls
 
 VISITORS = ["anonymous", "member", "facilitator", "other cohort", "hr", "ld_manager", "admin"]
 NOT_LD = {"member": 403, "facilitator": 403, "other cohort": 403, "hr": 403, "anonymous": 302}
@@ -74,26 +76,12 @@ def visitors(app, make_person, sign_in, cohort, team, form_cohorts, manager, pro
 
 
 def test_the_table_names_every_program_and_cohort_route(app):
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in ("programs", "cohorts")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes == set(TABLE)
+    assert routes(app, "programs", "cohorts") == set(TABLE)
 
 
 def test_every_route_answers_every_visitor_as_the_table_says(app, visitors):
     clients, ids, member, ask = visitors
-    with app.test_request_context():
-        from flask import url_for
-
-        urls = {
-            endpoint: url_for(
-                endpoint, **{k: v for k, v in ids.items() if k in _args(app, endpoint)}
-            )
-            for endpoint, _ in TABLE
-        }
+    urls = route_urls(app, {endpoint for endpoint, _ in TABLE}, ids)
     for (endpoint, method), answers in TABLE.items():
         for who, status in answers.items():
             client = clients[who]
@@ -104,7 +92,3 @@ def test_every_route_answers_every_visitor_as_the_table_says(app, visitors):
     # None of the refused actions changed anything.
     assert Membership.select().where(Membership.person == member).count() == 1
     assert MembershipRequest.get_by_id(ask.id).status == "open"
-
-
-def _args(app, endpoint):
-    return next(rule.arguments for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)

@@ -1,11 +1,12 @@
 """Every feedback route, for every kind of visitor: the table must name them all."""
 
 import pytest
-from flask import url_for
 
 from cohorts.models import Membership
 from feedback.models import Reaction, Reply, Report, Thread
 from learning.people.models import Role
+from tests.routes import routes
+from tests.routes import urls as route_urls
 
 OUTSIDERS = {"other cohort": 404, "hr": 404, "ld_manager": 404, "admin": 404, "anonymous": 302}
 TABLE = {
@@ -64,24 +65,12 @@ def world(app, cohort, team, sign_in, make_person, form_cohorts, manager):
 
 
 def test_the_table_names_every_feedback_route(app):
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("feedback.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes == set(TABLE)
+    assert routes(app, "feedback") == set(TABLE)
 
 
 def test_every_feedback_route_answers_every_visitor_as_the_table_says(app, world):
     clients, ids, thread = world
-    with app.test_request_context():
-        urls = {
-            endpoint: url_for(
-                endpoint, **{k: v for k, v in ids.items() if k in _args(app, endpoint)}
-            )
-            for endpoint, _ in TABLE
-        }
+    urls = route_urls(app, {endpoint for endpoint, _ in TABLE}, ids)
     data = {"kind": "thanks", "body": "x", "title": "x", "reason": "x", "parent_id": "0"}
     for (endpoint, method), answers in TABLE.items():
         for who, status in answers.items():
@@ -91,7 +80,3 @@ def test_every_feedback_route_answers_every_visitor_as_the_table_says(app, world
             assert response.status_code == status, (endpoint, method, who)
     assert Reply.select().count() == 1 and Reaction.select().count() == 0
     assert Thread.get_by_id(thread.id).hidden_at is None and not Thread.get_by_id(thread.id).pinned
-
-
-def _args(app, endpoint):
-    return next(rule.arguments for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
