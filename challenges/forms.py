@@ -92,18 +92,21 @@ class ChallengeForm(FlaskForm):
             if problem:
                 raise ValidationError(problem)
 
+    def goal_kind(self):
+        return self.goal.data
+
     def validate_target(self, field):
-        if self.goal.data in MAX_TARGET:
-            problem = _number_problem(field.data, MAX_TARGET[self.goal.data])
+        if self.goal_kind() in MAX_TARGET:
+            problem = _number_problem(field.data, MAX_TARGET[self.goal_kind()])
             if problem:
                 raise ValidationError(problem)
 
     def validate_unit(self, field):
-        if self.goal.data == "amount" and not field.data:
+        if self.goal_kind() == "amount" and not field.data:
             raise ValidationError("Name the unit, for example hours.")
 
     def validate_steps(self, field):
-        if self.goal.data != "checklist":
+        if self.goal_kind() != "checklist":
             return
         lines = self.step_list()
         if not lines:
@@ -122,12 +125,38 @@ class ChallengeForm(FlaskForm):
             "description": self.description.data,
             "starts_on": self.starts_on.data,
             "ends_on": self.ends_on.data,
-            "goal": self.goal.data,
+            "goal": self.goal_kind(),
             "target": number(self.target.data) or 0,
             "unit": self.unit.data,
             "steps": self.step_list(),
             "weekly_board": self.weekly_board.data,
         }
+
+
+class ChangeChallengeForm(ChallengeForm):
+    """What can change once a challenge is set: not its kind of goal, nor its steps."""
+
+    goal = None
+    steps = None
+
+    def __init__(self, challenge, *args, **kwargs):
+        self.challenge = challenge
+        data = {
+            name: getattr(challenge, name)
+            for name in ("title", "description", "starts_on", "ends_on", "unit", "weekly_board")
+        }
+        data["target"] = f"{challenge.target:g}" if challenge.goal in MAX_TARGET else ""
+        super().__init__(*args, data=data, **kwargs)
+
+    def goal_kind(self):
+        return self.challenge.goal
+
+    def changed_fields(self):
+        fields = self.challenge_fields()
+        return {k: v for k, v in fields.items() if k not in ("goal", "steps")}
+
+    def step_list(self):
+        return []
 
 
 class CheckInForm(FlaskForm):

@@ -171,6 +171,31 @@ def access_check_in(person, check_in_id):
 # Challenges
 
 
+def _goal(goal, target, unit, steps):
+    """The checked (target, unit, steps) of a goal, or Refused with what to fix."""
+    if goal not in GOALS:
+        raise Refused("Choose a kind of goal.", "goal")
+    steps = [s.strip() for s in steps if s.strip()]
+    if goal == "checklist":
+        if not 0 < len(steps) <= MAX_STEPS:
+            raise Refused(f"List from 1 to {MAX_STEPS} steps, one a line.", "steps")
+        return 0, "", steps
+    problem = amount_problem(target, MAX_TARGET[goal])
+    if problem:
+        raise Refused(problem, "target")
+    if goal == "count":
+        return int(target), "", []
+    if not unit:
+        raise Refused("Name the unit, for example hours.", "unit")
+    return target, unit, []
+
+
+def _dates(starts_on, ends_on):
+    problem = dates_problem(starts_on, ends_on)
+    if problem:
+        raise Refused(problem, "ends_on")
+
+
 def create_challenge(
     actor,
     program,
@@ -189,24 +214,8 @@ def create_challenge(
     """A challenge for every cohort of `program`, or for `cohort` only; audited."""
     if not can_create(actor, cohort):
         abort(404)
-    if goal not in GOALS:
-        raise Refused("Choose a kind of goal.", "goal")
-    problem = dates_problem(starts_on, ends_on)
-    if problem:
-        raise Refused(problem, "ends_on")
-    steps = [s.strip() for s in steps if s.strip()]
-    if goal == "checklist":
-        if not 0 < len(steps) <= MAX_STEPS:
-            raise Refused(f"List from 1 to {MAX_STEPS} steps, one a line.", "steps")
-        target, unit = 0, ""
-    else:
-        problem = amount_problem(target, MAX_TARGET[goal])
-        if problem:
-            raise Refused(problem, "target")
-        if goal == "count":
-            target, unit = int(target), ""
-        elif not unit:
-            raise Refused("Name the unit, for example hours.", "unit")
+    _dates(starts_on, ends_on)
+    target, unit, steps = _goal(goal, target, unit, steps)
     with atomic():
         challenge = Challenge.create(
             program=program,
@@ -226,6 +235,42 @@ def create_challenge(
                 [{"challenge": challenge, "position": n, "title": s} for n, s in enumerate(steps)]
             ).execute()
         log(actor, "challenge_created", title, program=program.name, cohort=cohort and cohort.name)
+    return challenge
+
+
+def access_challenge_to_change(person, challenge_id):
+    """The challenge, for whoever may set one like it (L&D; a facilitator for their cohort's
+    own); 404 for everyone else."""
+    challenge = Challenge.get_or_none(Challenge.id == challenge_id)
+    if challenge is None or not can_create(person, challenge.cohort):
+        abort(404)
+    return challenge
+
+
+def change_challenge(actor, challenge, *, title, description, starts_on, ends_on, target=0,
+                     unit="", weekly_board=False):  # fmt: skip
+    """Change what a challenge says, its dates and its target; its kind of goal and its steps
+    stay, so check-ins keep their meaning. A goal already reached stays reached."""
+    if not can_create(actor, challenge.cohort):
+        abort(404)
+    _dates(starts_on, ends_on)
+    target, unit, _ = _goal(challenge.goal, target, unit, ["kept"])
+    with atomic():
+        challenge.title, challenge.description = title, description
+        challenge.starts_on, challenge.ends_on = starts_on, ends_on
+        challenge.target, challenge.unit = target, unit
+        challenge.weekly_board = weekly_board and challenge.cohort_id is None
+        challenge.save()
+        log(actor, "challenge_changed", title)
+        # A lowered target may mean a cohort is there already.
+        cohorts = Cohort.select(Cohort.id).where(
+            Cohort.program == challenge.program_id, Cohort.status == "published"
+        )
+        if challenge.cohort_id:
+            cohorts = cohorts.where(Cohort.id == challenge.cohort_id)
+        tallies = progress.tally([challenge], [c.id for c in cohorts])
+        for (_, cohort_id), current in tallies.items():
+            _record_reached(challenge, cohort_id, current, actor, utcnow())
     return challenge
 
 
@@ -348,13 +393,16 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
 
 
 def _reach(challenge, cohort, person, now):
+    _record_reached(challenge, cohort.id, progress.progress_of(challenge, cohort), person, now)
+
+
+def _record_reached(challenge, cohort_id, current, person, now):
     """Record, once, that the cohort reached the goal; it stays reached."""
-    current = progress.progress_of(challenge, cohort)
     if current.reached_at or not current.goal or current.done < current.goal:
         return
-    reached = GoalReached.insert(challenge=challenge, cohort=cohort, by=person, reached_at=now)
+    reached = GoalReached.insert(challenge=challenge, cohort=cohort_id, by=person, reached_at=now)
     if insert_new(reached):
-        ledger.record(person, "goal_reached", cohort_id=cohort.id, obj=challenge, at=now)
+        ledger.record(person, "goal_reached", cohort_id=cohort_id, obj=challenge, at=now)
 
 
 def editable(entry, now=None):

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from challenges import progress, services, streaks
-from challenges.forms import ChallengeForm, CheckInForm
+from challenges.forms import ChallengeForm, ChangeChallengeForm, CheckInForm
 from challenges.models import STATUSES
 from cohorts import services as cohorts
 from cohorts.views import add_space_section
@@ -76,6 +76,30 @@ def new_for_cohort(cohort_id):
     return _new(cohort.program, cohort, url_for("cohorts.show", cohort_id=cohort.id))
 
 
+@bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(challenge_id):
+    challenge = services.access_challenge_to_change(current_user, challenge_id)
+    form = ChangeChallengeForm(challenge)
+    if form.validate_on_submit():
+        try:
+            services.change_challenge(current_user, challenge, **form.changed_fields())
+        except services.Refused as problem:
+            getattr(form, problem.field).errors.append(str(problem))
+        else:
+            flash(f"“{challenge.title}” is changed.", "success")
+            if challenge.cohort_id:
+                return htmx.redirect(url_for("cohorts.show", cohort_id=challenge.cohort_id))
+            return htmx.redirect(url_for("challenges.program", program_id=challenge.program_id))
+    return htmx.render(
+        "challenges/edit_challenge.html",
+        "challenges/edit_challenge.html",
+        submitted_status(form),
+        form=form,
+        challenge=challenge,
+    )
+
+
 # Progress and check-ins
 
 
@@ -118,6 +142,7 @@ def show(cohort_id, challenge_id, form=None, status=200):
         card=card,
         form=form or check_in_form(card),
         can_check_in=cohorts.membership_of(current_user, cohort) is not None,
+        can_change=services.can_create(current_user, cohort if challenge.cohort_id else None),
         contributions=progress.contributions(challenge, cohort, current_user),
         recent=progress.recent_check_ins(challenge, cohort),
         board_shown=challenge.cohort_id is None and not services.board_hidden(cohort),

@@ -24,6 +24,10 @@ TABLE = {
     ("challenges.new_for_cohort", "POST"): {
         **OUTSIDERS, "ld_manager": 422, "member": 404, "facilitator": 422,
     },
+    ("challenges.edit", "GET"): {**OUTSIDERS, **MANAGERS, "member": 404, "facilitator": 404},
+    ("challenges.edit", "POST"): {
+        **OUTSIDERS, "ld_manager": 422, "admin": 422, "member": 404, "facilitator": 404,
+    },
     ("challenges.show", "GET"): {**OUTSIDERS, **MANAGERS, "member": 200, "facilitator": 200},
     ("challenges.progress_bar", "GET"): {**OUTSIDERS, **MANAGERS, "member": 200},
     ("challenges.check_in", "POST"): {**OUTSIDERS, **NOT_MEMBERS},

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from challenges import services
-from challenges.models import Challenge, Step
+from challenges.models import Challenge, GoalReached, Step
 from learning.audit.models import AuditEntry
 
 TODAY = datetime.date.today()
@@ -113,3 +113,39 @@ def test_every_template_fills_the_form_with_a_challenge_that_can_be_set(
     response = manager_client.post(f"/programs/{program.id}/challenges/new", data=data)
     assert response.status_code == 303
     assert Challenge.get().title == values["title"]
+
+
+def test_a_facilitator_changes_their_cohorts_challenge_but_not_its_kind_of_goal(
+    cohort, facilitator, sign_in, set_challenge, check_in, team
+):
+    challenge = set_challenge(cohort=cohort, goal="amount", target=40, by=facilitator)
+    check_in(team[0], challenge, cohort, amount=12)
+    client = sign_in(facilitator)
+    page = client.get(f"/cohorts/{cohort.id}/challenges/{challenge.id}").text
+    assert f'href="/challenges/{challenge.id}/edit"' in page
+    form = client.get(f"/challenges/{challenge.id}/edit").text
+    assert 'value="40"' in form and 'value="hours"' in form and 'name="goal"' not in form
+    data = {
+        "title": "Learning hours",
+        "description": "",
+        "starts_on": challenge.starts_on.isoformat(),
+        "ends_on": (challenge.ends_on + datetime.timedelta(days=7)).isoformat(),
+        "target": "10",
+        "unit": "hours",
+        "goal": "count",
+    }
+    bad = client.post(f"/challenges/{challenge.id}/edit", data={**data, "target": "-1"})
+    assert bad.status_code == 422 and "Enter a number" in bad.text
+    assert 'value="Learning hours"' in bad.text
+    assert client.post(f"/challenges/{challenge.id}/edit", data=data).status_code == 303
+    changed = Challenge.get_by_id(challenge.id)
+    assert (changed.title, changed.goal, changed.target) == ("Learning hours", "amount", 10)
+    assert changed.ends_on == challenge.ends_on + datetime.timedelta(days=7)
+    assert AuditEntry.get(AuditEntry.action == "challenge_changed").subject == "Learning hours"
+    page = client.get(f"/cohorts/{cohort.id}/challenges/{challenge.id}").text
+    assert "12 of 10 hours together (100%)" in page and "Goal reached!" in page
+    assert GoalReached.get().by_id == facilitator.id
+    # Other members cannot change it; nor can the facilitator change a program challenge.
+    assert sign_in(team[1]).get(f"/challenges/{challenge.id}/edit").status_code == 404
+    program_wide = set_challenge()
+    assert client.get(f"/challenges/{program_wide.id}/edit").status_code == 404

@@ -30,6 +30,7 @@ def test_every_challenges_template_renders(
         lead.get(f"{space}/challenges/new?template=hours")
         lead.post(f"{space}/challenges/new", data={"title": ""}, headers=HTMX)
         manager_client.get(f"/programs/{program.id}/challenges")
+        manager_client.get(f"/challenges/{challenge.id}/edit")
         page = f"{space}/challenges/{challenge.id}"
         member.get(page)
         member.get(f"{page}/progress?v=old", headers=HTMX)
