@@ -46,7 +46,7 @@ def _new(program, cohort, back):
                 current_user, program, cohort=cohort, **form.challenge_fields()
             )
         except services.Refused as problem:
-            getattr(form, problem.field).errors.append(str(problem))
+            _show_problem(form, problem)
         else:
             flash(f"“{challenge.title}” is set. Cohorts see it in their space.", "success")
             return htmx.redirect(back)
@@ -85,7 +85,7 @@ def edit(challenge_id):
         try:
             services.change_challenge(current_user, challenge, **form.changed_fields())
         except services.Refused as problem:
-            getattr(form, problem.field).errors.append(str(problem))
+            _show_problem(form, problem)
         else:
             flash(f"“{challenge.title}” is changed.", "success")
             if challenge.cohort_id:
@@ -147,7 +147,6 @@ def show(cohort_id, challenge_id, form=None, status=200):
         recent=progress.recent_check_ins(challenge, cohort),
         board_shown=challenge.cohort_id is None and not services.board_hidden(cohort),
         editable=services.editable,
-        today=streaks.local_date(current_user),
     )
 
 
@@ -263,13 +262,14 @@ def delete_check_in(check_in_id):
 @bp.get("/check-ins")
 @login_required
 def mine():
+    weeks = streaks.away_choices(current_user)
     return htmx.render(
         "challenges/mine.html",
         "challenges/mine.html",
         entries=services.my_check_ins(current_user),
         streak=streaks.person_streak(current_user),
-        weeks=streaks.away_choices(current_user),
-        away=streaks.away_weeks(current_user, streaks.away_choices(current_user)[0]),
+        weeks=weeks,
+        away=streaks.away_weeks(current_user, weeks[0]),
         this_week=streaks.week_of(streaks.local_date(current_user)),
         hidden=services.hides_numbers(current_user),
         editable=services.editable,
@@ -343,7 +343,8 @@ def hide_board(cohort_id):
 def _section(cohort, person):
     cards = services.cards(cohort, person)
     is_member = cohorts.membership_of(person, cohort) is not None
-    if not cards and not services.can_create(person, cohort):
+    can_create = services.can_create(person, cohort)
+    if not cards and not can_create:
         return None
     member_ids = [m.person_id for m in cohorts.members(cohort)]
     return {
@@ -351,7 +352,7 @@ def _section(cohort, person):
         "cards": cards,
         "forms": {card.challenge.id: check_in_form(card) for card in cards},
         "can_check_in": is_member,
-        "can_create": services.can_create(person, cohort),
+        "can_create": can_create,
         "blocked": services.blocked_lately(cohort),
         "streak": streaks.person_streak(person) if is_member else 0,
         "cohort_streak": streaks.cohort_streak(member_ids, cohort),
