@@ -26,6 +26,7 @@ from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.mail.services import absolute_url, send_mail
+from learning.notify.services import notify, path_for
 from learning.people.models import Person
 
 THREADS_SHOWN = 20
@@ -97,7 +98,25 @@ def _mention(thread, author, text, reply=None):
         Mention.insert_many(
             [{"thread": thread, "reply": reply, "person": p, "by": author} for p in people]
         ).execute()
+    where = f"reply:{reply.id}" if reply else f"thread:{thread.id}"
+    for person in people:
+        _notify(person, "mention", f"{where}:mention", thread, reply,
+                f"{author.display_name} mentioned you in “{thread.title}”")  # fmt: skip
     return people
+
+
+def _notify(person, kind, key, thread, reply, text):
+    """An in-app notice about a thread (or one of its replies) for `person`."""
+    anchor = f"reply-{reply.id}" if reply else None
+    notify(
+        person,
+        kind,
+        f"{key}:{person.id}",
+        text,
+        path_for("feedback.show", anchor=anchor, thread_id=thread.id),
+        cohort_id=thread.cohort_id,
+        place=thread.cohort.name,
+    )
 
 
 def start_thread(cohort, author, kind, title, body, link="", ask=()):
@@ -114,6 +133,9 @@ def start_thread(cohort, author, kind, title, body, link="", ask=()):
             cohort=cohort, author=author, kind=kind, title=title, body=body, link=link or ""
         )
         FeedbackRequest.insert_many([{"thread": thread, "person": p} for p in asked]).execute()
+        for person in asked:
+            _notify(person, "feedback_request", f"thread:{thread.id}:asked", thread, None,
+                    f"{author.display_name} asks for your feedback on “{title}”")  # fmt: skip
         search.index_thread(thread)
         _mention(thread, author, f"{title}\n{body}")
         ledger.record(author, "thread_started", cohort_id=cohort.id, obj=thread)
@@ -154,6 +176,11 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
             Mention.thread == thread, Mention.person == author, Mention.answered_at.is_null()
         ).execute()
         _mention(thread, author, "\n".join((body, worked, try_next, question)), created)
+        what = "feedback on" if is_feedback else "to"
+        for person in {thread.author_id: thread.author, answered.id: answered}.values():
+            if person.id != author.id:
+                _notify(person, "reply", f"reply:{created.id}", thread, created,
+                        f"{author.display_name} replied {what} “{thread.title}”")  # fmt: skip
         ledger.record(
             author,
             "feedback_given" if is_feedback else "replied",

@@ -13,6 +13,7 @@ from learning.audit.views import bp as audit_bp
 from learning.jobs import services as jobs
 from learning.jobs import worker
 from learning.mail.views import bp as outbox_bp
+from learning.notify import views as notify
 from learning.people import views as people
 from learning.people.models import ROLE_LABELS
 
@@ -38,6 +39,7 @@ def create_app(test_config=None):
     Htmx(app)
     home.init_app(app)
     people.init_app(app)
+    notify.init_app(app)
     cohorts.init_app(app)
     feedback.init_app(app)
     challenges.init_app(app)

@@ -39,6 +39,7 @@ from learning.db import BaseModel, db
 from learning.jobs.models import PendingJob
 from learning.ledger import Activity
 from learning.mail.models import Delivery
+from learning.notify.models import Notification
 from learning.people.models import Invitation, PasswordReset, Person, PersonRole, Preferences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +76,7 @@ MODELS = [
     AwayWeek,
     HiddenNumbers,
     HiddenBoard,
+    Notification,
 ]
 
 

@@ -26,6 +26,8 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
         anonymous = app.test_client()
         anonymous.get("/sign-in")
         anonymous.get("/sign-in", headers=HTMX)
+        admin_client.get("/notifications")
+        admin_client.get("/notifications/bell?shown=99", headers=HTMX)
         anonymous.get("/forgot-password")
         anonymous.post("/forgot-password", data={"email": "bad"}, headers=HTMX)
         anonymous.post("/forgot-password", data={"email": "admin@example.com"})

@@ -1,0 +1,80 @@
+"""Notifying people in the app, and what they have not read yet."""
+
+import itertools
+
+from flask import current_app
+
+from learning.db import insert_new, utcnow
+from learning.notify.models import KINDS, Notification
+
+SHOWN = 100
+
+
+def path_for(endpoint, anchor=None, **values):
+    """The path of an endpoint, with no request needed (notices are written by jobs too)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return f"{path}#{anchor}" if anchor else path
+
+
+def notify(person, kind, key, text, link, cohort_id=None, place=""):
+    """Tell `person` something in the app. The same `key` notifies once; nobody is told about
+    their own doing (callers skip the actor)."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of notice: {kind}")
+    return insert_new(
+        Notification.insert(
+            person=person,
+            kind=kind,
+            key=key,
+            cohort_id=cohort_id,
+            place=place,
+            text=text[:250],
+            link=link,
+        )
+    )
+
+
+def unread_count(person):
+    return (
+        Notification.select()
+        .where(Notification.person == person, Notification.read_at.is_null())
+        .count()
+    )
+
+
+def grouped(person, limit=SHOWN):
+    """The latest notices as [(place, [(day, [notices])])]: by cohort, newest cohort first,
+    then by day. One query."""
+    rows = list(
+        Notification.select()
+        .where(Notification.person == person)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    places = {}
+    for row in rows:
+        places.setdefault(row.place, []).append(row)
+    return [
+        (place, [(day, list(items)) for day, items in itertools.groupby(
+            notices, key=lambda n: n.created_at.date())])
+        for place, notices in places.items()
+    ]  # fmt: skip
+
+
+def open_notice(person, notification_id):
+    """Mark one of the person's notices read and return it; None if it is not theirs."""
+    notice = Notification.get_or_none(
+        Notification.id == notification_id, Notification.person == person
+    )
+    if notice is not None and notice.read_at is None:
+        notice.read_at = utcnow()
+        notice.save()
+    return notice
+
+
+def mark_all_read(person):
+    return (
+        Notification.update(read_at=utcnow())
+        .where(Notification.person == person, Notification.read_at.is_null())
+        .execute()
+    )
