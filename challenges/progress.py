@@ -241,14 +241,14 @@ class Place:
     mine: bool = False
 
 
-def board(challenge, viewer_cohort=None):
-    """The program's cohorts ranked by share of the goal reached (this week's share on a
-    weekly board). Seen from a cohort: cohorts that hid the board are left out, and other
-    cohorts are unnamed when the program says so. None when the viewer's cohort hid it."""
+def boards(program, challenges, viewer_cohort=None):
+    """{challenge id: places}: the program's cohorts ranked by share of each goal reached
+    (this week's share on a weekly board), in a fixed number of queries. Seen from a cohort:
+    cohorts that hid the board are left out, and other cohorts are unnamed when the program
+    says so; the result is None when the viewer's cohort hid it."""
     hidden = {cohort_id for (cohort_id,) in HiddenBoard.select(HiddenBoard.cohort).tuples()}
     if viewer_cohort is not None and viewer_cohort.id in hidden:
         return None
-    program = challenge.program
     cohorts = list(
         Cohort.select()
         .where(Cohort.program == program, Cohort.status == "published")
@@ -256,14 +256,18 @@ def board(challenge, viewer_cohort=None):
     )
     if viewer_cohort is not None:
         cohorts = [c for c in cohorts if c.id not in hidden]
-    week = week_of(utcnow().date()) if challenge.weekly_board else None
-    progress = tally([challenge], [c.id for c in cohorts], week)
-    places = []
-    for cohort in cohorts:
-        mine = viewer_cohort is not None and cohort.id == viewer_cohort.id
-        named = viewer_cohort is None or mine or program.show_other_cohorts
-        places.append(
-            Place(cohort, progress[challenge.id, cohort.id], cohort.name if named else "", mine)
-        )
-    places.sort(key=lambda place: (-place.progress.share, place.cohort.position, place.cohort.id))
-    return places
+    ids = [c.id for c in cohorts]
+    weekly = [c for c in challenges if c.weekly_board]
+    progress = tally([c for c in challenges if not c.weekly_board], ids)
+    progress.update(tally(weekly, ids, week_of(utcnow().date())) if weekly else {})
+    result = {}
+    for challenge in challenges:
+        places = []
+        for cohort in cohorts:
+            mine = viewer_cohort is not None and cohort.id == viewer_cohort.id
+            named = viewer_cohort is None or mine or program.show_other_cohorts
+            current = progress[challenge.id, cohort.id]
+            places.append(Place(cohort, current, cohort.name if named else "", mine))
+        places.sort(key=lambda p: (-p.progress.share, p.cohort.position, p.cohort.id))
+        result[challenge.id] = places
+    return result

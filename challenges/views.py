@@ -31,7 +31,7 @@ def program(program_id):
         "challenges/program.html",
         program=program,
         challenges=challenges,
-        boards={c.id: progress.board(c) for c in challenges if c.cohort_id is None},
+        boards=progress.boards(program, [c for c in challenges if c.cohort_id is None]),
         templates=services.TEMPLATES,
     )
 
@@ -315,7 +315,7 @@ def board(cohort_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)
     today = streaks.local_date(current_user)
     challenges = [c for c in services.cohort_challenges(cohort, today) if c.cohort_id is None]
-    boards = {c.id: progress.board(c, cohort) for c in challenges}
+    boards = progress.boards(cohort.program, challenges, cohort)
     return htmx.render(
         "challenges/board.html",
         "challenges/board.html",

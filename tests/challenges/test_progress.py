@@ -131,7 +131,7 @@ def test_a_facilitator_hides_the_board_for_their_cohort(
 
 
 def test_a_weekly_board_starts_afresh_each_week(
-    app, form_cohorts, make_person, team, set_challenge, check_in
+    app, program, form_cohorts, make_person, team, set_challenge, check_in
 ):
     [ours] = form_cohorts(team)
     [theirs] = form_cohorts([make_person() for _ in range(5)])
@@ -141,7 +141,7 @@ def test_a_weekly_board_starts_afresh_each_week(
     for person in Membership.select().where(Membership.cohort == theirs)[:1]:
         check_in(person.person, challenge, theirs)
     with app.app_context(), connection():
-        places = progress.board(challenge)
+        places = progress.boards(program, [challenge])[challenge.id]
     assert [(p.cohort.id, p.progress.percent) for p in places] == [(theirs.id, 25), (ours.id, 0)]
 
 
@@ -165,3 +165,28 @@ def test_the_cohort_space_does_a_constant_number_of_queries(
     assert count_queries(lambda: client.get(f"/cohorts/{cohort.id}")) == three
     page = client.get(f"/cohorts/{cohort.id}").text
     assert page.count('class="challenge"') == 6
+
+
+def test_the_board_pages_do_a_constant_number_of_queries(
+    program, form_cohorts, make_person, team, sign_in, set_challenge, check_in, count_queries,
+    manager_client,
+):  # fmt: skip
+    [ours] = form_cohorts(team)
+    form_cohorts([make_person() for _ in range(5)])
+    client = sign_in(team[0])
+    pages = (
+        lambda: client.get(f"/cohorts/{ours.id}/board"),
+        lambda: manager_client.get(f"/programs/{program.id}/challenges"),
+    )
+
+    def add_one_of_each():
+        for goal in ("amount", "checklist", "count"):
+            challenge = set_challenge(goal=goal, weekly_board=goal == "count")
+            step = challenge.steps.first() if goal == "checklist" else None
+            check_in(team[0], challenge, ours, amount=2, step_id=step and step.id)
+
+    add_one_of_each()
+    three = [count_queries(page) for page in pages]
+    add_one_of_each()
+    assert [count_queries(page) for page in pages] == three
+    assert client.get(f"/cohorts/{ours.id}/board").text.count("<caption>") == 6
