@@ -3,7 +3,7 @@ board. Every read here is a fixed number of grouped queries, whatever the number
 challenges, cohorts or check-ins."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
@@ -24,6 +24,7 @@ class Progress:
     blocked: int = 0
     reached_at: object = None
     fingerprint: str = ""
+    steps: list = field(default_factory=list)  # a checklist's steps, in order
 
     @property
     def share(self):
@@ -77,7 +78,7 @@ def tally(challenges, cohort_ids, week=None):
         raw[challenge_id, cohort_id] = (done or 0, float(amount or 0), blocked or 0)
         result[challenge_id, cohort_id].fingerprint = f"{count}.{newest}.{edited}.{amount}"
     checklists = [c.id for c in challenges if c.goal == "checklist"]
-    steps = step_counts(checklists)
+    steps = steps_of(checklists)
     sizes = member_counts(cohort_ids) if checklists else {}
     completed = _steps_completed(checklists, cohort_ids, week) if checklists else {}
     reached = {
@@ -94,8 +95,9 @@ def tally(challenges, cohort_ids, week=None):
         item.blocked = blocked
         item.reached_at = reached.get((challenge_id, cohort_id))
         if goal == "checklist":
+            item.steps = steps.get(challenge_id, [])
             item.done = completed.get((challenge_id, cohort_id), 0)
-            item.goal = steps.get(challenge_id, 0) * sizes.get(cohort_id, 0)
+            item.goal = len(item.steps) * sizes.get(cohort_id, 0)
         else:
             item.done = done if goal == "count" else amount
             item.goal = item.challenge.target
@@ -106,15 +108,13 @@ def tally(challenges, cohort_ids, week=None):
     return result
 
 
-def step_counts(challenge_ids):
-    if not challenge_ids:
-        return {}
-    return dict(
-        Step.select(Step.challenge, fn.COUNT(Step.id))
-        .where(Step.challenge.in_(challenge_ids))
-        .group_by(Step.challenge)
-        .tuples()
-    )
+def steps_of(challenge_ids):
+    """{challenge id: [steps in order]} for these checklists."""
+    found = {i: [] for i in challenge_ids}
+    if challenge_ids:
+        for step in Step.select().where(Step.challenge.in_(challenge_ids)).order_by(Step.position):
+            found[step.challenge_id].append(step)
+    return found
 
 
 def member_counts(cohort_ids):

@@ -298,16 +298,6 @@ def program_challenges(program):
     )
 
 
-def steps_of(challenges):
-    """{challenge id: [steps in order]} for the checklists among `challenges`."""
-    ids = [c.id for c in challenges if c.goal == "checklist"]
-    found = {i: [] for i in ids}
-    if ids:
-        for step in Step.select().where(Step.challenge.in_(ids)).order_by(Step.position):
-            found[step.challenge_id].append(step)
-    return found
-
-
 def phase(challenge, today):
     """upcoming, running or ended, on the viewer's calendar."""
     if today < challenge.starts_on:
@@ -530,7 +520,6 @@ def cards(cohort, person, now=None, challenges=None):
     if not challenges:
         return []
     tallies = progress.tally(challenges, [cohort.id])
-    steps = steps_of(challenges)
     week = streaks.week_of(today)
     mine = list(
         CheckIn.select(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
@@ -549,7 +538,7 @@ def cards(cohort, person, now=None, challenges=None):
                 challenge,
                 tallies[challenge.id, cohort.id],
                 phase(challenge, today),
-                steps.get(challenge.id, []),
+                tallies[challenge.id, cohort.id].steps,
                 {step for _, step, status, _ in own if step and status == "done"},
                 sum(1 for *_, w in own if w == week),
                 today,
