@@ -26,12 +26,15 @@ from cohorts.services import (
     MANAGERS,
     access_cohort,
     is_facilitator,
+    members,
     membership_of,
 )
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
+from learning.notify.services import path_for
 from learning.people.models import Person
+from learning.recognition import milestones
 
 MAX_AMOUNT = 1000  # in one check-in: more is a typo
 MAX_TARGET = {"count": 10_000, "amount": 1_000_000}
@@ -379,7 +382,28 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
         entry = CheckIn.get_by_id(created)
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
         _reach(challenge, cohort, person, now)
+        _celebrate_streak(person, cohort, now)
     return entry
+
+
+STREAK_CELEBRATED = 4
+
+
+def _celebrate_streak(person, cohort, now):
+    key = f"streak_4:{person.id}"
+    if milestones.reached(key) or streaks.person_streak(person, now) < STREAK_CELEBRATED:
+        return
+    milestones.award("streak_4", key, cohort_id=cohort.id, place=cohort.name, person=person,
+                     link=path_for("cohorts.show", cohort_id=cohort.id))  # fmt: skip
+
+
+def check_in_path(check_in_id):
+    """Where a check-in is shown: its challenge's page in the cohort, scrolled to it."""
+    entry = CheckIn.get_or_none(CheckIn.id == check_in_id)
+    if entry is None:
+        return ""
+    return path_for("challenges.show", anchor=f"check-in-{entry.id}", cohort_id=entry.cohort_id,
+                    challenge_id=entry.challenge_id)  # fmt: skip
 
 
 def _reach(challenge, cohort, person, now):
@@ -393,6 +417,16 @@ def _record_reached(challenge, cohort_id, current, person, now):
     reached = GoalReached.insert(challenge=challenge, cohort=cohort_id, by=person, reached_at=now)
     if insert_new(reached):
         ledger.record(person, "goal_reached", cohort_id=cohort_id, obj=challenge, at=now)
+        cohort = Cohort.get_by_id(cohort_id)
+        milestones.award(
+            "goal_reached",
+            f"goal_reached:{challenge.id}:{cohort_id}",
+            cohort_id=cohort_id,
+            place=cohort.name,
+            people=[m.person_id for m in members(cohort)],
+            link=path_for("challenges.show", cohort_id=cohort_id, challenge_id=challenge.id),
+            challenge=challenge.title,
+        )
 
 
 def editable(entry, now=None):

@@ -13,6 +13,7 @@ from cohorts import services as cohorts
 from cohorts.views import add_space_section
 from learning import htmx
 from learning.people.views import submitted_status
+from learning.recognition import places
 from learning.views import add_nav
 
 bp = Blueprint("challenges", __name__)
@@ -412,6 +413,7 @@ def contribution_text(challenge, part):
 
 
 def init_app(app):
+    places.register_link("checkin", services.check_in_path)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         amount_text=amount_text,

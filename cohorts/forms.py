@@ -6,15 +6,25 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from cohorts.models import DEFAULT_GUIDELINES, MAX_SIZE, MIN_SIZE
 from learning.people.forms import stripped
+from learning.recognition.services import MESSAGE_MAX
 
 SIZE_MESSAGE = f"Choose a size from {MIN_SIZE} to {MAX_SIZE}: small groups talk more."
 
@@ -102,3 +112,28 @@ class MoveRequestForm(FlaskForm):
         ],
         description="Only your facilitator and the learning team see this.",
     )
+
+
+class KudosForm(FlaskForm):
+    """Choices (peers, values) are set by the view."""
+
+    receiver = SelectField(
+        "Who do you want to thank?",
+        coerce=int,
+        validate_choice=False,  # the service says why a choice is refused
+        validators=[DataRequired("Choose who you want to thank.")],
+    )
+    value = RadioField(
+        "For which of our values?",
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired("Choose one of the company's values.")],
+    )
+    message = TextAreaField(
+        "Message (optional)",
+        filters=[stripped],
+        validators=[Length(max=MESSAGE_MAX, message=f"Keep it under {MESSAGE_MAX} characters.")],
+        description="A sentence about what they did: it is what people remember.",
+    )
+    about = HiddenField(validators=[Optional(), Regexp(r"^[a-z]+:[0-9]+$")])
+    token = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])

@@ -19,9 +19,11 @@ from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
 from learning.ledger import Activity
 from learning.mail.services import absolute_url, send_mail
+from learning.notify.services import path_for
 from learning.people.access import require_role
 from learning.people.models import Person, Role
 from learning.people.services import send_invitation
+from learning.recognition import services as recognition
 
 MANAGERS = (Role.LD_MANAGER, Role.ADMIN)
 FEED_PAGE = 20
@@ -163,16 +165,18 @@ def local_time(person, now=None):
         return now.strftime("%H:%M")
 
 
-def feed(cohort, before=None, after=None, limit=FEED_PAGE):
-    """Newest first. `before` pages back ("show more"); `after` returns only what is new.
-    Returns (entries, has_more)."""
+def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
+    """Newest first, with what kudos and celebrations show. `before` pages back ("show
+    more"); `after` returns only what is new. Returns (entries, has_more)."""
     query = ledger.cohort_activity(cohort.id)
     if before:
         query = query.where(Activity.id < before)
     if after:
-        return list(query.where(Activity.id > after).limit(limit)), False
+        return recognition.attach(
+            list(query.where(Activity.id > after).limit(limit)), viewer
+        ), False
     entries = list(query.limit(limit + 1))
-    return entries[:limit], len(entries) > limit
+    return recognition.attach(entries[:limit], viewer), len(entries) > limit
 
 
 def record_visit(person, cohort):
@@ -325,3 +329,44 @@ def decline_request(actor, request):
         request.resolved_at = utcnow()
         request.save()
         log(actor, "move_declined", request.person.email, cohort=request.cohort.name)
+
+
+# Recognition in the cohort: kudos between its members, cheers for its celebrations.
+
+
+def member_of(cohort, person_id):
+    """A member of the cohort by id (with their person), or None."""
+    return (
+        Membership.select(Membership, Person)
+        .join(Person)
+        .where(Membership.cohort == cohort, Membership.person == person_id)
+        .first()
+    )
+
+
+def give_kudos(giver, cohort, receiver_id, value_id, message, token, about=""):
+    """Kudos from one member of the cohort to another. Returns (kudos, created)."""
+    membership = member_of(cohort, receiver_id)
+    if membership is None:
+        raise recognition.Refused("Choose someone in this cohort.", "receiver")
+    return recognition.give_kudos(
+        giver, membership.person, cohort.id, cohort.name, value_id, message, token, about
+    )
+
+
+def describe(cohort_id):
+    """A cohort's name and the path of its space, for learning's notices and celebrations."""
+    cohort = Cohort.get_or_none(Cohort.id == cohort_id)
+    if cohort is None:
+        return "", "/"
+    return cohort.name, path_for("cohorts.show", cohort_id=cohort.id)
+
+
+def celebration_entry(cohort, milestone, viewer):
+    """The feed entry of a celebration, with its cheers, or None."""
+    entry = (
+        ledger.cohort_activity(cohort.id)
+        .where(Activity.object_type == "milestone", Activity.object_id == milestone.id)
+        .first()
+    )
+    return recognition.attach([entry], viewer)[0] if entry else None

@@ -1,12 +1,16 @@
-"""Cohort jobs: applying a people import."""
+"""Cohort jobs: applying a people import, celebrating cohorts' dates."""
 
+import datetime
 import json
 
-from cohorts.models import Participant, PeopleImport
+from cohorts.models import Cohort, Participant, PeopleImport, Program
+from cohorts.services import members
 from learning.db import atomic, utcnow
 from learning.jobs.services import task
+from learning.notify.services import path_for
 from learning.people.models import Person
 from learning.people.services import create_person
+from learning.recognition import milestones
 
 CHUNK = 200
 
@@ -85,3 +89,42 @@ def _set_managers(rows, ids):
         for row in rows:
             manager = ids.get(row["manager_email"]) if row["manager_email"] else None
             Person.update(manager=manager).where(Person.id == ids[row["email"]]).execute()
+
+
+MONTH = datetime.timedelta(days=30)
+
+
+@task
+def celebrate_dates(now=None):
+    """Celebrate, once each, cohorts a month old and cohorts halfway through their program.
+    Run hourly by cron; a missed run is caught up by the next. Returns how many."""
+    now = now or utcnow()
+    today = now.date()
+    running = list(
+        Cohort.select(Cohort, Program)
+        .join(Program)
+        .where(Cohort.status == "published", Program.ends_on >= today)
+    )
+    celebrated = 0
+    for cohort in running:
+        people = None
+        for kind, due, values in (
+            ("month_together", cohort.published_at and cohort.published_at + MONTH <= now, {}),
+            ("halfway", _halfway(cohort.program) <= today, {"program": cohort.program.name}),
+        ):
+            if not due or milestones.reached(f"{kind}:{cohort.id}"):
+                continue
+            people = people or [m.person_id for m in members(cohort)]
+            with atomic():
+                celebrated += bool(
+                    milestones.award(
+                        kind, f"{kind}:{cohort.id}", cohort_id=cohort.id, place=cohort.name,
+                        people=people, link=path_for("cohorts.show", cohort_id=cohort.id),
+                        **values,
+                    )
+                )  # fmt: skip
+    return celebrated
+
+
+def _halfway(program):
+    return program.starts_on + (program.ends_on - program.starts_on) / 2

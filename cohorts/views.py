@@ -1,6 +1,9 @@
-"""Programs, imports and the cohort builder for L&D; the cohort space for members."""
+"""Programs, imports and the cohort builder for L&D; the cohort space for members, with
+kudos, profiles and cheers for celebrations."""
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+import uuid
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from cohorts import forming, imports
@@ -8,6 +11,7 @@ from cohorts import services as cohorts
 from cohorts.forms import (
     BuilderForm,
     EmailForm,
+    KudosForm,
     MoveRequestForm,
     NameForm,
     ProgramForm,
@@ -18,6 +22,9 @@ from learning import htmx
 from learning.people.models import Person
 from learning.people.services import normalize_email
 from learning.people.views import submitted_status
+from learning.recognition import places
+from learning.recognition import services as recognition
+from learning.recognition.models import CHEERS
 from learning.views import add_home_section, add_nav
 
 programs = Blueprint("programs", __name__, url_prefix="/programs")
@@ -313,7 +320,7 @@ def _space_sections(cohort, person):
 @login_required
 def show(cohort_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)
-    entries, has_more = cohorts.feed(cohort)
+    entries, has_more = cohorts.feed(cohort, current_user)
     members = cohorts.members(cohort)
     manages = cohorts.can_manage_members(current_user, cohort)
     cohorts.record_visit(current_user, cohort)
@@ -339,7 +346,7 @@ def feed(cohort_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)
     after = request.args.get("after", type=int)
     before = request.args.get("before", type=int)
-    entries, has_more = cohorts.feed(cohort, before=before, after=after)
+    entries, has_more = cohorts.feed(cohort, current_user, before=before, after=after)
     if after is not None:
         if not entries:
             return "", 204
@@ -430,7 +437,84 @@ def remove(cohort_id, person_id):
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
+# Recognition
+
+
+def _kudos_page(cohort, form, status=200):
+    peers = [m for m in cohorts.members(cohort) if m.person_id != current_user.id]
+    form.receiver.choices = [(0, "Choose a colleague")] + [
+        (m.person_id, m.person.display_name) for m in peers
+    ]
+    form.value.choices = [(v.id, v.name) for v in recognition.values()]
+    return htmx.render(
+        "cohorts/kudos.html",
+        "cohorts/_kudos_form.html",
+        status,
+        cohort=cohort,
+        form=form,
+        values=recognition.values(),
+    )
+
+
+@bp.route("/<int:cohort_id>/kudos", methods=["GET", "POST"])
+@login_required
+def kudos(cohort_id):
+    """Thank a cohort peer, for a value, optionally for one of their contributions."""
+    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    form = KudosForm()
+    if request.method == "GET":
+        form.receiver.data = request.args.get("to", type=int)
+        form.about.data = request.args.get("about", "")
+        form.token.data = uuid.uuid4().hex
+    elif form.validate_on_submit():
+        try:
+            given, _ = cohorts.give_kudos(
+                current_user, cohort, form.receiver.data, form.value.data,
+                form.message.data, form.token.data, form.about.data,
+            )  # fmt: skip
+        except recognition.Refused as refused:
+            getattr(form, refused.field or "receiver").errors.append(refused.message)
+        else:
+            flash(f"Your kudos to {given.receiver.display_name} is in the cohort feed.", "success")
+            return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return _kudos_page(cohort, form, submitted_status(form))
+
+
+@bp.get("/<int:cohort_id>/people/<int:person_id>")
+@login_required
+def person(cohort_id, person_id):
+    """A member's profile in the cohort: who they are, kudos and celebrations here."""
+    cohort = cohorts.access_cohort(current_user, cohort_id)
+    membership = cohorts.member_of(cohort, person_id) or abort(404)
+    return htmx.render(
+        "cohorts/person.html",
+        "cohorts/person.html",
+        cohort=cohort,
+        membership=membership,
+        local_time=cohorts.local_time,
+        kudos=recognition.kudos_received(membership.person, [cohort.id]),
+        celebrations=recognition.celebrations_of(membership.person, [cohort.id]),
+    )
+
+
+@bp.post("/<int:cohort_id>/celebrations/<int:milestone_id>/cheer")
+@login_required
+def cheer(cohort_id, milestone_id):
+    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    milestone = recognition.public_milestone(milestone_id, cohort.id) or abort(404)
+    kind = request.form.get("kind", "")
+    if kind not in CHEERS:
+        abort(400)
+    recognition.cheer(current_user, milestone, kind)
+    entry = cohorts.celebration_entry(cohort, milestone, current_user) or abort(404)
+    if htmx.is_htmx():
+        return htmx.render("cohorts/_cheers.html", "cohorts/_cheers.html", cohort=cohort,
+                           entry=entry)  # fmt: skip
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor=f"feed-{entry.id}"), 303)
+
+
 def init_app(app):
+    places.register_cohorts(cohorts.describe)
     app.register_blueprint(programs)
     app.register_blueprint(bp)
     add_nav(app, "Programs", "programs.index", cohorts.MANAGERS)

@@ -105,6 +105,14 @@ def _mention(thread, author, text, reply=None):
     return people
 
 
+def reply_path(reply_id):
+    """Where a reply is read: its thread, scrolled to it."""
+    found = Reply.get_or_none(Reply.id == reply_id)
+    if found is None:
+        return ""
+    return path_for("feedback.show", anchor=f"reply-{reply_id}", thread_id=found.thread_id)
+
+
 def _notify(person, kind, key, thread, reply, text):
     """An in-app notice about a thread (or one of its replies) for `person`."""
     anchor = f"reply-{reply.id}" if reply else None

@@ -10,6 +10,7 @@ from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, Threa
 from feedback.models import REACTIONS, Report
 from learning import htmx
 from learning.people.views import submitted_status
+from learning.recognition import places
 from learning.text import render_markdown
 from learning.views import add_nav
 
@@ -333,6 +334,7 @@ def _threads_section(cohort, person):
 
 
 def init_app(app):
+    places.register_link("reply", services.reply_path)
     app.register_blueprint(bp)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
     add_nav(app, "Search", "feedback.find")

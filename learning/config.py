@@ -26,6 +26,10 @@ ENVIRONMENT = {
     "DEV_OUTBOX": ("1", "1 shows the mail outbox page (development)."),
     "INVITATION_DAYS": ("7", "Days an invitation link stays valid."),
     "RESET_MINUTES": ("60", "Minutes a password-reset link stays valid."),
+    "MAIL_RETRY_DELAYS": (
+        "60,300,1800,7200",
+        "Seconds to wait before each new try of an email the SMTP server refused for now.",
+    ),
     "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
     "RESET_LIMIT": ("5 per hour", "Password-reset requests per address and per account."),
 }
@@ -50,6 +54,10 @@ def load(overrides=None):
         "PROXY_FIX": _flag(env["PROXY_FIX"]),
         "INVITATION_MAX_AGE": int(env["INVITATION_DAYS"]) * 86400,
         "RESET_MAX_AGE": int(env["RESET_MINUTES"]) * 60,
+        "MAIL_RETRY_DELAYS": (
+            "60,300,1800,7200",
+            "Seconds to wait before each new try of an email the SMTP server refused for now.",
+        ),
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],
         "SESSION_COOKIE_HTTPONLY": True,

@@ -13,9 +13,11 @@ from learning.audit.views import bp as audit_bp
 from learning.jobs import services as jobs
 from learning.jobs import worker
 from learning.mail.views import bp as outbox_bp
+from learning.mail.views import deliveries as deliveries_bp
 from learning.notify import views as notify
 from learning.people import views as people
 from learning.people.models import ROLE_LABELS
+from learning.recognition import views as recognition
 
 HTMX_VERSION = "4.0.1"
 
@@ -40,11 +42,12 @@ def create_app(test_config=None):
     home.init_app(app)
     people.init_app(app)
     notify.init_app(app)
+    recognition.init_app(app)
     cohorts.init_app(app)
     feedback.init_app(app)
     challenges.init_app(app)
     people.init_nav(app)
-    for blueprint in (audit_bp, outbox_bp):
+    for blueprint in (audit_bp, outbox_bp, deliveries_bp):
         app.register_blueprint(blueprint)
     worker.init_app(app)
     cli.init_app(app)

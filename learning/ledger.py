@@ -3,14 +3,15 @@
 Domains call `record` inside the transaction of their own write. The ledger feeds feeds,
 milestones, digests and reports without knowing the domains."""
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from learning.db import BaseModel, utcnow
 from learning.people.models import Person
 
 
 class Activity(BaseModel):
-    actor = ForeignKeyField(Person, backref="activities", on_delete="CASCADE")
+    # None for what the platform did itself, such as celebrating a cohort.
+    actor = ForeignKeyField(Person, null=True, backref="activities", on_delete="CASCADE")
     # An id in the cohorts domain; learning does not know the Cohort model.
     cohort_id = IntegerField(null=True)
     kind = CharField()  # thread_started, replied, feedback_given, checked_in, kudos_given, joined…
@@ -30,8 +31,10 @@ class Activity(BaseModel):
 
 def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
     """Record one contribution; `obj` is the model instance it created, if any; `at` when it
-    happened, if not now."""
-    return Activity.create(
+    happened, if not now. Milestone rules look at every entry, in the same transaction."""
+    from learning.recognition import milestones
+
+    entry = Activity.create(
         created_at=at or utcnow(),
         actor=actor,
         kind=kind,
@@ -40,6 +43,8 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
         object_id=obj.id if obj is not None else None,
         target=target,
     )
+    milestones.on_activity(entry)
+    return entry
 
 
 def withdraw(obj):
@@ -53,7 +58,7 @@ def cohort_activity(cohort_id):
     """The cohort's contributions, newest first, with their actors."""
     return (
         Activity.select(Activity, Person)
-        .join(Person, on=Activity.actor)
+        .join(Person, JOIN.LEFT_OUTER, on=Activity.actor)
         .where(Activity.cohort_id == cohort_id)
         .order_by(Activity.created_at.desc(), Activity.id.desc())
     )

@@ -1,9 +1,14 @@
 """The one schedule, read by `rq cron` (run exactly one). Cron strings are UTC.
 
-Scheduled jobs find who or what is due now, so a missed run is caught up by the next one."""
+Scheduled jobs find who or what is due now, so a missed run is caught up by the next one.
+Like the factory, it is a composition root: it names the domains' periodic jobs."""
 
 from rq import cron
 
+from cohorts.tasks import celebrate_dates
 from learning.jobs.tasks import sweep_outbox
+from learning.mail.tasks import release_due
 
 cron.register(sweep_outbox, "default", interval=60)
+cron.register(release_due, "mail", interval=60)
+cron.register(celebrate_dates, "default", interval=3600)

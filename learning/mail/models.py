@@ -12,8 +12,15 @@ class Delivery(BaseModel):
     subject = CharField()
     text_body = TextField()
     html_body = TextField()
-    status = CharField(default="pending", index=True)  # pending, sending, sent
+    # waiting (until due_at), pending (handed to a job), sending, sent, failed (for good)
+    status = CharField(default="pending", index=True)
     attempts = IntegerField(default=0)
     error = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+    due_at = DateTimeField(default=utcnow)
     sent_at = DateTimeField(null=True)
+    # For List-Unsubscribe: the signed one-click link of the message's kind, if it has one.
+    unsubscribe_url = CharField(default="")
+
+    class Meta:
+        indexes = ((("status", "due_at"), False),)

@@ -3,11 +3,11 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from peewee import fn
 
-from learning.db import insert_new
-from learning.jobs.services import defer
+from learning.db import insert_new, utcnow
 from learning.mail.models import Delivery
-from learning.mail.tasks import deliver
+from learning.mail.tasks import hand_to_job
 
 
 def absolute_url(endpoint, **values):
@@ -19,11 +19,13 @@ def absolute_url(endpoint, **values):
     return adapter.build(endpoint, values, force_external=True)
 
 
-def send_mail(key, to_address, subject, template, **context):
-    """Compose a message from the templates <template>.txt and <template>.html, and queue it.
-
-    Call inside the write's transaction. Asking twice with the same key sends one email."""
-    context = {"subject": subject, **context}
+def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", **context):
+    """Compose a message from the templates <template>.txt and <template>.html, and queue it,
+    or keep it until `due_at` (naive UTC). Call inside the write's transaction. Asking twice
+    with the same key sends one email."""
+    now = utcnow()
+    waits = due_at is not None and due_at > now
+    context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
     delivery_id = insert_new(
         Delivery.insert(
             key=key,
@@ -31,7 +33,39 @@ def send_mail(key, to_address, subject, template, **context):
             subject=subject,
             text_body=render_template(f"{template}.txt", **context),
             html_body=render_template(f"{template}.html", **context),
+            status="waiting" if waits else "pending",
+            due_at=due_at if waits else now,
+            unsubscribe_url=unsubscribe_url,
         )
     )
-    if delivery_id:
-        defer(deliver, delivery_id, key=f"mail-{delivery_id}", queue="mail")
+    if delivery_id and not waits:
+        hand_to_job(delivery_id, 0)
+
+
+def failed(limit=200):
+    """Deliveries that failed for good, newest first."""
+    return list(
+        Delivery.select()
+        .where(Delivery.status == "failed")
+        .order_by(Delivery.created_at.desc())
+        .limit(limit)
+    )
+
+
+def counts():
+    """How many deliveries are in each state."""
+    return dict(
+        Delivery.select(Delivery.status, fn.COUNT(Delivery.id)).group_by(Delivery.status).tuples()
+    )
+
+
+def retry(delivery_id):
+    """Try a failed delivery once more; False if it is not failed (any more)."""
+    claimed = (
+        Delivery.update(status="pending", due_at=utcnow())
+        .where(Delivery.id == delivery_id, Delivery.status == "failed")
+        .execute()
+    )
+    if claimed:
+        hand_to_job(delivery_id, Delivery.get_by_id(delivery_id).attempts)
+    return bool(claimed)

@@ -1,14 +1,30 @@
 """The delivery job: at most one send per delivery row, whatever RQ retries or repeats."""
 
+import smtplib
+from datetime import timedelta
+
+from flask import current_app
+
 from learning.db import utcnow
-from learning.jobs.services import task
+from learning.jobs.services import defer, task
 from learning.mail.models import Delivery
 from learning.mail.transport import build_message, transmit
+
+BATCH = 500
+
+
+def permanent(error):
+    """An answer no retry will change: the server refused the message or the address (5xx)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
 @task
 def deliver(delivery_id):
-    """Send one message. A second run finds it claimed or sent and does nothing."""
+    """Send one message. A second run finds it claimed or sent and does nothing. A temporary
+    failure waits and tries again later (MAIL_RETRY_DELAYS); after the last try, or on a
+    permanent failure, the delivery is failed and listed for admins."""
     claimed = (
         Delivery.update(status="sending", attempts=Delivery.attempts + 1)
         .where(Delivery.id == delivery_id, Delivery.status == "pending")
@@ -19,13 +35,46 @@ def deliver(delivery_id):
     delivery = Delivery.get_by_id(delivery_id)
     try:
         transmit(build_message(delivery))
-    except Exception as error:
-        # Back to pending, so RQ's retry can claim it again.
-        Delivery.update(status="pending", error=str(error)[:2000]).where(
-            Delivery.id == delivery_id
-        ).execute()
-        raise
+    except (OSError, smtplib.SMTPException) as error:
+        delays = current_app.config["MAIL_RETRY_DELAYS"]
+        retry = not permanent(error) and delivery.attempts <= len(delays)
+        Delivery.update(
+            status="waiting" if retry else "failed",
+            due_at=utcnow() + timedelta(seconds=delays[delivery.attempts - 1] if retry else 0),
+            error=f"{type(error).__name__}: {error}"[:2000],
+        ).where(Delivery.id == delivery_id).execute()
+        return "will retry" if retry else "failed"
     Delivery.update(status="sent", sent_at=utcnow(), error="").where(
         Delivery.id == delivery_id
     ).execute()
     return "sent"
+
+
+def hand_to_job(delivery_id, attempts):
+    """Queue a delivery's next try; call inside the write's transaction."""
+    # One job per try: a job key is used once.
+    defer(deliver, delivery_id, key=f"mail-{delivery_id}-{attempts}", queue="mail")
+
+
+@task
+def release_due(now=None):
+    """Hand over the mail whose time has come: quiet hours over, or a retry due. Each
+    delivery is claimed by one update, so two runs at once hand it over once."""
+    now = now or utcnow()
+    due = list(
+        Delivery.select(Delivery.id, Delivery.attempts)
+        .where(Delivery.status == "waiting", Delivery.due_at <= now)
+        .order_by(Delivery.due_at)
+        .limit(BATCH)
+    )
+    released = 0
+    for delivery in due:
+        claimed = (
+            Delivery.update(status="pending")
+            .where(Delivery.id == delivery.id, Delivery.status == "waiting")
+            .execute()
+        )
+        if claimed:
+            hand_to_job(delivery.id, delivery.attempts)
+            released += 1
+    return released

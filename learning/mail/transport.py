@@ -18,6 +18,10 @@ def build_message(delivery):
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     # Stable across retries, so a receiving server can drop a duplicate too.
     message["Message-ID"] = f"<{delivery.key}@{domain}>"
+    if delivery.unsubscribe_url:
+        # RFC 8058: mail clients offer one click, which POSTs to the link.
+        message["List-Unsubscribe"] = f"<{delivery.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(delivery.text_body)
     message.add_alternative(delivery.html_body, subtype="html")
     return message

@@ -1,17 +1,45 @@
-"""The development outbox: mail written as .eml files, readable by admins."""
+"""Mail for admins: deliveries that failed (retry them), and the development outbox."""
 
 import email
 import email.policy
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort, current_app, flash, url_for
 from flask_login import current_user, login_required
 
 from learning import htmx
+from learning.db import atomic
+from learning.mail import services
 from learning.people.access import require_role
 from learning.people.models import Role
 
 bp = Blueprint("outbox", __name__, url_prefix="/dev/outbox")
+deliveries = Blueprint("deliveries", __name__, url_prefix="/admin/mail")
+
+
+@deliveries.get("/")
+@login_required
+def failed():
+    require_role(current_user, Role.ADMIN)
+    return htmx.render(
+        "learning/mail/failed.html",
+        "learning/mail/failed.html",
+        failed=services.failed(),
+        counts=services.counts(),
+    )
+
+
+@deliveries.post("/<int:delivery_id>/retry")
+@login_required
+def retry(delivery_id):
+    require_role(current_user, Role.ADMIN)
+    with atomic():
+        retried = services.retry(delivery_id)
+    if retried:
+        flash("Trying that email again now.", "success")
+    else:
+        flash("That email is not failed any more: nothing to retry.", "info")
+    return htmx.redirect(url_for("deliveries.failed"))
 
 
 def _folder():

@@ -5,7 +5,10 @@ import itertools
 from flask import current_app
 
 from learning.db import insert_new, utcnow
+from learning.jobs.services import defer
+from learning.notify import preferences
 from learning.notify.models import KINDS, Notification
+from learning.notify.tasks import email_notice
 
 SHOWN = 100
 
@@ -17,11 +20,15 @@ def path_for(endpoint, anchor=None, **values):
 
 
 def notify(person, kind, key, text, link, cohort_id=None, place=""):
-    """Tell `person` something in the app. The same `key` notifies once; nobody is told about
-    their own doing (callers skip the actor)."""
+    """Tell `person` something, in the app and by email as they chose. Call inside the write's
+    transaction: the email goes by a job once it commits. The same `key` notifies once;
+    nobody is told about their own doing (callers skip the actor)."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of notice: {kind}")
-    return insert_new(
+    off = preferences.muted_channels(person, kind)
+    if {"in_app", "email"} <= off:
+        return None
+    notice_id = insert_new(
         Notification.insert(
             person=person,
             kind=kind,
@@ -30,14 +37,22 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
             place=place,
             text=text[:250],
             link=link,
+            shown="in_app" not in off,
         )
     )
+    if notice_id and "email" not in off:
+        defer(email_notice, notice_id, key=f"notice-{notice_id}", queue="notices")
+    return notice_id
 
 
 def unread_count(person):
     return (
         Notification.select()
-        .where(Notification.person == person, Notification.read_at.is_null())
+        .where(
+            Notification.person == person,
+            Notification.read_at.is_null(),
+            Notification.shown == True,  # noqa: E712
+        )
         .count()
     )
 
@@ -47,7 +62,7 @@ def grouped(person, limit=SHOWN):
     then by day. One query."""
     rows = list(
         Notification.select()
-        .where(Notification.person == person)
+        .where(Notification.person == person, Notification.shown == True)  # noqa: E712
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     )
@@ -64,7 +79,9 @@ def grouped(person, limit=SHOWN):
 def open_notice(person, notification_id):
     """Mark one of the person's notices read and return it; None if it is not theirs."""
     notice = Notification.get_or_none(
-        Notification.id == notification_id, Notification.person == person
+        Notification.id == notification_id,
+        Notification.person == person,
+        Notification.shown == True,  # noqa: E712
     )
     if notice is not None and notice.read_at is None:
         notice.read_at = utcnow()

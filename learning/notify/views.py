@@ -4,7 +4,10 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from learning import htmx
-from learning.notify import services
+from learning.notify import preferences, services
+from learning.notify.models import CHANNELS, KINDS
+from learning.people.models import Person
+from learning.security import csrf
 
 bp = Blueprint("notify", __name__)
 
@@ -45,7 +48,29 @@ def read_all():
     return htmx.redirect(url_for("notify.index"))
 
 
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the authority; mail clients POST here without a session
+def unsubscribe(token):
+    """Stop emails of one kind, signed in or not. GET asks (link checkers follow links);
+    POST does it, from the page's button or a mail client's one-click (RFC 8058)."""
+    found = preferences.read_unsubscribe_token(token) or abort(404)
+    person = Person.get_or_none(Person.id == found[0]) or abort(404)
+    kind = found[1]
+    done = request.method == "POST"
+    if done:
+        preferences.mute(person.id, kind)
+    return htmx.render(
+        "learning/notify/unsubscribe.html",
+        "learning/notify/unsubscribe.html",
+        person=person,
+        kind_label=KINDS[kind],
+        done=done,
+        token=token,
+    )
+
+
 def init_app(app):
     app.register_blueprint(bp)
     # Called by the page layout only, so fragments cost no query.
     app.jinja_env.globals["unread_notices"] = lambda: services.unread_count(current_user)
+    app.jinja_env.globals.update(notice_kinds=KINDS, notice_channels=CHANNELS)

@@ -17,6 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learning.notify import preferences
+from learning.notify.models import CHANNELS, KINDS
+from learning.notify.preferences import DAY_NAMES
 from learning.people.models import ROLE_LABELS
 from learning.people.services import password_problem
 
@@ -103,16 +106,34 @@ class GuidelinesForm(FlaskForm):
     )
 
 
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+HOURS = [SelectChoice(h, f"{h:02d}:00") for h in range(24)]
+
+
 class PreferencesForm(FlaskForm):
-    email_recognition = BooleanField("Email me when someone recognises my work")
-    email_conversations = BooleanField("Email me about replies, mentions and feedback requests")
+    """How a person hears from the platform: one switch per kind of notice and channel
+    (fields named like `kudos_email`, added below), quiet hours, working days, digest."""
+
+    quiet_from = SelectField("No emails from", choices=HOURS, coerce=int)
+    quiet_until = SelectField("until", choices=HOURS, coerce=int)
+    working_days = MultiCheckboxField(
+        "Working days",
+        choices=[SelectChoice(i, day) for i, day in enumerate(DAY_NAMES)],
+        coerce=int,
+        validators=[DataRequired("Choose at least one working day.")],
+        description="Emails due on other days wait for the next working day.",
+    )
     digest_frequency = RadioField(
         "Digest",
         choices=[
             SelectChoice("weekly", "Weekly: one short email"),
             SelectChoice("daily", "Daily, on working days"),
-            SelectChoice("never", "Never"),
         ],
+        validators=[DataRequired("Choose how often the digest comes.")],
     )
     digest_weekday = SelectField(
         "Day for the weekly digest",
@@ -122,11 +143,21 @@ class PreferencesForm(FlaskForm):
     digest_hour = SelectField(
         "Hour", choices=[SelectChoice(h, f"{h:02d}:00") for h in range(6, 21)], coerce=int
     )
+    celebrate_me = BooleanField(
+        "Celebrate my milestones in my cohorts' feeds",
+        description="Off: you are still told about them, privately.",
+    )
+
+    def channel(self, kind, channel):
+        return getattr(self, f"{kind}_{channel}", None)
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+for _kind, _channel in preferences.choices():
+    setattr(
+        PreferencesForm,
+        f"{_kind}_{_channel}",
+        BooleanField(f"{KINDS[_kind]}: {CHANNELS[_channel].lower()}"),
+    )
 
 
 class RolesForm(FlaskForm):

@@ -104,11 +104,16 @@ class Preferences(BaseModel):
     """How a person wants to hear from the platform."""
 
     person = ForeignKeyField(Person, unique=True, backref="preferences_rows", on_delete="CASCADE")
-    email_recognition = BooleanField(default=True)
-    email_conversations = BooleanField(default=True)
-    digest_frequency = CharField(default="weekly")  # daily, weekly or never
+    # Which kinds of notice reach which channel: learning.notify.models.MutedChannel.
+    digest_frequency = CharField(default="weekly")  # daily or weekly
     digest_weekday = SmallIntegerField(default=0)  # Monday
     digest_hour = SmallIntegerField(default=9)
+    # No email between these local hours (equal: none) nor on other days (0 is Monday).
+    quiet_from = SmallIntegerField(default=20)
+    quiet_until = SmallIntegerField(default=8)
+    working_days = CharField(default="01234")
+    # False: milestones about this person are celebrated privately, not in the cohort feed.
+    celebrate_me = BooleanField(default=True)
 
 
 class Invitation(BaseModel):

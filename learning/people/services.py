@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.mail.services import absolute_url, send_mail
+from learning.notify import preferences as notify_preferences
 from learning.people.access import INVITERS, require_role
 from learning.people.models import (
     Invitation,
@@ -316,11 +317,14 @@ def accept_guidelines(person):
     person.save(only=[Person.guidelines_accepted_at])
 
 
-def save_preferences(person, **choices):
-    """Save notification preferences; the first time, onboarding is done."""
+def save_preferences(person, channels=None, **choices):
+    """Save notification preferences (`channels`: the (kind, channel) pairs to keep on);
+    the first time, onboarding is done."""
     with atomic():
         if choices:
             Preferences.update(**choices).where(Preferences.person == person).execute()
+        if channels is not None:
+            notify_preferences.save_channels(person, channels)
         if person.onboarded_at is None:
             person.onboarded_at = utcnow()
             person.save(only=[Person.onboarded_at])

@@ -11,6 +11,7 @@ from flask_login import (
 )
 
 from learning import htmx
+from learning.notify import preferences as notify_preferences
 from learning.people import services
 from learning.people.access import INVITERS, require_role
 from learning.people.forms import (
@@ -134,7 +135,7 @@ def _account_page(fragment, status=200, password_form=None, preferences_form=Non
         fragment,
         status,
         password_form=password_form or ChangePasswordForm(),
-        form=preferences_form or PreferencesForm(obj=services.preferences(current_user)),
+        form=preferences_form or _preferences_form(current_user),
         action=url_for("auth.save_preferences"),
         submit="Save preferences",
     )
@@ -184,16 +185,39 @@ def sign_out_everywhere():
 
 
 PREFERENCES = (
-    "email_recognition",
-    "email_conversations",
     "digest_frequency",
     "digest_weekday",
     "digest_hour",
+    "quiet_from",
+    "quiet_until",
+    "celebrate_me",
 )
 
 
 def _preference_choices(form):
-    return {name: getattr(form, name).data for name in PREFERENCES}
+    """The form's answers as save_preferences takes them."""
+    return {
+        **{name: getattr(form, name).data for name in PREFERENCES},
+        "working_days": "".join(str(d) for d in sorted(set(form.working_days.data))),
+        "channels": [
+            (kind, channel)
+            for kind, channel in notify_preferences.choices()
+            if form.channel(kind, channel).data
+        ],
+    }
+
+
+def _preferences_form(person):
+    """The form filled with what the person chose, on GET."""
+    saved = services.preferences(person)
+    muted = notify_preferences.muted(person)
+    return PreferencesForm(
+        data={
+            **{name: getattr(saved, name) for name in PREFERENCES},
+            "working_days": [int(d) for d in saved.working_days],
+            **{f"{k}_{c}": (k, c) not in muted for k, c in notify_preferences.choices()},
+        }
+    )
 
 
 # Onboarding: three steps from the invitation link.
@@ -258,8 +282,7 @@ def guidelines():
 @onboarding.route("/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
-    saved = services.preferences(current_user) if request.method == "GET" else None
-    form = PreferencesForm(obj=saved)
+    form = _preferences_form(current_user) if request.method == "GET" else PreferencesForm()
     if form.validate_on_submit():
         services.save_preferences(current_user, **_preference_choices(form))
         flash(f"Welcome, {current_user.first_name}! You are all set.", "success")
@@ -343,6 +366,8 @@ def init_nav(app):
     add_nav(app, "Invite people", "people.invite", INVITERS)
     add_nav(app, "People", "people.index", (Role.ADMIN,))
     add_nav(app, "Audit log", "audit.index", (Role.ADMIN,))
+    add_nav(app, "Recognition", "recognition.values", (Role.ADMIN,))
+    add_nav(app, "Failed emails", "deliveries.failed", (Role.ADMIN,))
     add_nav(app, "Your account", "auth.account")
 
 

@@ -45,6 +45,10 @@ TABLE = {
     ("cohorts.move_member", "POST"): {**HIDDEN, "member": 404},
     ("cohorts.decline", "POST"): {**HIDDEN, "member": 404},
     ("cohorts.remove", "POST"): {**HIDDEN, "member": 403, "facilitator": 403},
+    ("cohorts.kudos", "GET"): OWN,
+    ("cohorts.kudos", "POST"): {**HIDDEN, "ld_manager": 404, "admin": 404},
+    ("cohorts.person", "GET"): SEES,
+    ("cohorts.cheer", "POST"): {**HIDDEN, "ld_manager": 404, "admin": 404},
 }  # fmt: skip
 
 
@@ -70,7 +74,7 @@ def visitors(app, make_person, sign_in, cohort, team, form_cohorts, manager, pro
     }
     ids = {
         "program_id": program.id, "cohort_id": cohort.id, "import_id": upload.id,
-        "request_id": ask.id, "person_id": member.id,
+        "request_id": ask.id, "person_id": member.id, "milestone_id": 1,
     }  # fmt: skip
     return clients, ids, member, ask
 

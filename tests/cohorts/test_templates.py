@@ -15,6 +15,7 @@ INCLUDED_ONLY = {
     "cohorts/_feed_more.html",
     "cohorts/_feed_poller.html",
     "cohorts/_home.html",
+    "cohorts/_cheers.html",
 }
 
 
@@ -37,6 +38,9 @@ def test_every_cohorts_template_renders(
         member.get(f"/cohorts/{cohort.id}/leave")
         member.get(f"/cohorts/{cohort.id}/move-request")
         member.post(f"/cohorts/{cohort.id}/move-request", data={"reason": ""}, headers=HTMX)
+        member.get(f"/cohorts/{cohort.id}/kudos")
+        member.post(f"/cohorts/{cohort.id}/kudos", data={"receiver": "0"}, headers=HTMX)
+        member.get(f"/cohorts/{cohort.id}/people/{team[2].id}")
 
         manager_client.get("/programs/")
         manager_client.get("/programs/new")

@@ -39,8 +39,9 @@ from learning.db import BaseModel, db
 from learning.jobs.models import PendingJob
 from learning.ledger import Activity
 from learning.mail.models import Delivery
-from learning.notify.models import Notification
+from learning.notify.models import MutedChannel, Notification
 from learning.people.models import Invitation, PasswordReset, Person, PersonRole, Preferences
+from learning.recognition.models import Cheer, CompanyValue, Kudos, Milestone, MilestoneTemplate
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -77,6 +78,12 @@ MODELS = [
     HiddenNumbers,
     HiddenBoard,
     Notification,
+    MutedChannel,
+    CompanyValue,
+    Kudos,
+    Milestone,
+    MilestoneTemplate,
+    Cheer,
 ]
 
 

@@ -1,6 +1,7 @@
 """Invitations by email and the three-step onboarding."""
 
 from learning.audit.models import AuditEntry
+from learning.notify import preferences
 from learning.people.models import Invitation, Person, Preferences
 from tests.conftest import PASSWORD
 
@@ -49,8 +50,12 @@ def test_an_admin_invites_and_the_person_onboards_in_three_steps(
     )
     done3 = newcomer.post(
         "/welcome/preferences",
-        data={"digest_frequency": "daily", "digest_weekday": "2", "digest_hour": "8"},
-    )
+        data={
+            "digest_frequency": "daily", "digest_weekday": "2", "digest_hour": "8",
+            "quiet_from": "21", "quiet_until": "7", "working_days": ["0", "1", "2", "3"],
+            "kudos_in_app": "y", "reply_in_app": "y", "reply_email": "y",
+        },
+    )  # fmt: skip
     assert done3.headers["Location"] == "/"
     assert "Hello, Noor" in newcomer.get("/").text
 
@@ -58,11 +63,12 @@ def test_an_admin_invites_and_the_person_onboards_in_three_steps(
     assert person.time_zone == "Asia/Kolkata" and person.department == "Finance"
     assert person.onboarding_step() is None
     prefs = Preferences.get(Preferences.person == person)
-    assert (prefs.digest_frequency, prefs.digest_hour, prefs.email_recognition) == (
-        "daily",
-        8,
-        False,
-    )
+    assert (prefs.digest_frequency, prefs.digest_hour) == ("daily", 8)
+    assert (prefs.quiet_from, prefs.quiet_until, prefs.working_days) == (21, 7, "0123")
+    # Every box left unticked is a channel turned off; the ticked ones stay on.
+    off = preferences.muted(person)
+    assert ("kudos", "email") in off and ("digest", "email") in off
+    assert not {("kudos", "in_app"), ("reply", "in_app"), ("reply", "email")} & off
     actions = {e.action for e in AuditEntry.select()}
     assert {"invited", "invitation_accepted"} <= actions
 

@@ -47,31 +47,6 @@ class _P:
     first_name = "X"
 
 
-def test_a_failed_send_goes_back_to_pending_for_the_retry(app, smtp_server, inbox, run_jobs):
-    from learning.mail.services import send_mail
-
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
-    with app.app_context(), connection():
-        send_mail(
-            "retry-1",
-            "r@example.com",
-            "Hi",
-            "learning/mail/password_reset",
-            person=_P,
-            link="l",
-            minutes=1,
-        )
-    run_jobs()
-    delivery = Delivery.get(Delivery.key == "retry-1")
-    assert delivery.status == "pending" and delivery.attempts == 1 and delivery.error
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{smtp_server.port}"
-    with app.app_context():
-        jobs.hand_over([PendingJob.get(PendingJob.key == f"mail-{delivery.id}")])
-        Queue("mail", connection=jobs.redis_connection()).enqueue(deliver, delivery.id)
-    run_jobs()
-    assert Delivery.get_by_id(delivery.id).status == "sent" and len(inbox.messages) == 1
-
-
 def test_deferring_the_same_key_twice_records_one_job(app):
     with app.app_context(), connection():
         jobs.defer(deliver, 1, key="same-key", queue="mail")
@@ -158,7 +133,7 @@ def test_the_sweep_hands_over_again_what_redis_lost(app, admin_client, inbox, ru
     assert len(inbox.to("lost@example.com")) == 1
 
 
-def test_the_schedule_runs_the_sweep_every_minute(app):
+def test_the_schedule_runs_the_sweep_and_due_mail_every_minute_and_dates_hourly(app):
     from rq.cron import CronScheduler
 
     from learning.jobs.worker import SCHEDULE
@@ -166,8 +141,12 @@ def test_the_schedule_runs_the_sweep_every_minute(app):
     with app.app_context():
         scheduler = CronScheduler(connection=jobs.redis_connection())
         scheduler.load_config_from_file(SCHEDULE)
-    [entry] = scheduler.get_jobs()
-    assert entry.func_name == "learning.jobs.tasks.sweep_outbox" and entry.interval == 60
+    entries = {(entry.func_name, entry.interval) for entry in scheduler.get_jobs()}
+    assert entries == {
+        ("learning.jobs.tasks.sweep_outbox", 60),
+        ("learning.mail.tasks.release_due", 60),
+        ("cohorts.tasks.celebrate_dates", 3600),
+    }
 
 
 def test_without_smtp_url_mail_is_written_to_the_outbox_for_admins(

@@ -3,11 +3,23 @@ counts them without reload, opening one marks it read and goes where it points."
 
 import re
 
+import pytest
+
 from feedback import services as feedback
 from learning.db import connection
+from learning.notify import preferences
 from learning.notify.models import Notification
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+@pytest.fixture(autouse=True)
+def no_milestone_notices(app, team):
+    """Firsts are celebrated (tested with recognition); here they would be noise."""
+    with app.app_context(), connection():
+        for person in team:
+            preferences.mute(person.id, "milestone", "in_app")
+            preferences.mute(person.id, "milestone", "email")
 
 
 def bell_count(page):

@@ -45,7 +45,14 @@ def test_htmx_requests_carry_the_token_from_the_body(member_client):
     assert f'hx-headers:inherited=\'{{"X-CSRFToken": "{token}"}}\'' in page
     response = member_client.post(
         "/account/preferences",
-        data={"digest_frequency": "never", "digest_weekday": "0", "digest_hour": "9"},
+        data={
+            "digest_frequency": "weekly",
+            "digest_weekday": "0",
+            "digest_hour": "9",
+            "quiet_from": "20",
+            "quiet_until": "8",
+            "working_days": ["0", "4"],
+        },  # fmt: skip
         headers={**HTMX, "X-CSRFToken": token},
         csrf=False,
     )

@@ -1,8 +1,13 @@
 """Every template renders, as a page or a fragment, in a real request."""
 
+import re
 from pathlib import Path
 
 from flask import template_rendered
+
+from learning.db import connection
+from learning.notify.services import notify
+from learning.people.models import Person, Preferences
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -22,6 +27,7 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
         rendered.add(template.name)
 
     template_rendered.connect(remember, app)
+    smtp = app.config["SMTP_URL"]
     try:
         anonymous = app.test_client()
         anonymous.get("/sign-in")
@@ -77,6 +83,28 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
         newcomer.post("/welcome/guidelines", data={"accept": "y"})
         newcomer.get("/welcome/preferences")
         app.test_client().get(link)  # used
+
+        # Recognition admin, failed mail, and a notice's email with its unsubscribe page.
+        admin_client.get("/admin/recognition/")
+        admin_client.post("/admin/recognition/values", data={"name": ""}, headers=HTMX)
+        admin_client.get("/admin/recognition/values/1")
+        admin_client.post("/admin/recognition/values/1", data={"name": ""}, headers=HTMX)
+        admin_client.get("/admin/recognition/celebrations")
+        admin_client.post(
+            "/admin/recognition/celebrations", data={"first_reply": "{oops}"}, headers=HTMX
+        )
+        admin_client.get("/admin/mail/")
+        app.config["SMTP_URL"] = smtp
+        with app.app_context(), connection():
+            admin = Person.get(Person.email == "admin@example.com")
+            Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456").execute()
+            notify(admin, "kudos", "kudos:tour", "Kudos for the tour", "/")
+        run_jobs()
+        unsubscribe = re.search(
+            r"http://localhost(/unsubscribe/\S+)", inbox.text(inbox.messages[-1])
+        )
+        anonymous.get(unsubscribe.group(1))
+        anonymous.post(unsubscribe.group(1))
     finally:
         template_rendered.disconnect(remember, app)
 

@@ -1,0 +1,125 @@
+"""Who wants which notices on which channel, and when an email may reach them."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from learning.db import atomic
+from learning.notify.models import CHANNELS, EMAIL_ONLY, KINDS, MutedChannel
+
+UTC = dt.UTC
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def choices():
+    """Every (kind, channel) a person can turn on or off."""
+    return [
+        (kind, channel)
+        for kind in KINDS
+        for channel in CHANNELS
+        if not (kind in EMAIL_ONLY and channel != "email")
+    ]
+
+
+def muted(person):
+    """The (kind, channel) pairs the person turned off."""
+    return set(
+        MutedChannel.select(MutedChannel.kind, MutedChannel.channel)
+        .where(MutedChannel.person == person)
+        .tuples()
+    )
+
+
+def muted_channels(person, kind):
+    return {
+        channel
+        for (channel,) in MutedChannel.select(MutedChannel.channel)
+        .where(MutedChannel.person == person, MutedChannel.kind == kind)
+        .tuples()
+    }
+
+
+def save_channels(person, wanted):
+    """Keep on exactly the (kind, channel) pairs in `wanted`."""
+    off = [pair for pair in choices() if pair not in set(wanted)]
+    with atomic():
+        MutedChannel.delete().where(MutedChannel.person == person).execute()
+        if off:
+            MutedChannel.insert_many(
+                [{"person": person, "kind": k, "channel": c} for k, c in off]
+            ).execute()
+
+
+def mute(person_id, kind, channel="email"):
+    """Turn one kind off on one channel (what an unsubscribe link does)."""
+    MutedChannel.insert(person=person_id, kind=kind, channel=channel).on_conflict_ignore().execute()
+
+
+# Unsubscribe links: signed, so they work without signing in, and never expire.
+
+
+def _signer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_token(person_id, kind):
+    return _signer().dumps([person_id, kind])
+
+
+def read_unsubscribe_token(token):
+    """(person id, kind), or None for a link that was not ours."""
+    try:
+        person_id, kind = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return (person_id, kind) if kind in KINDS else None
+
+
+# Quiet hours and working days
+
+
+def zone(name):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def is_quiet(hour, quiet_from, quiet_until):
+    """Whether a local hour falls in quiet hours; they may span midnight (20 to 8)."""
+    if quiet_from == quiet_until:
+        return False
+    if quiet_from < quiet_until:
+        return quiet_from <= hour < quiet_until
+    return hour >= quiet_from or hour < quiet_until
+
+
+def next_send_time(now, time_zone, quiet_from, quiet_until, working_days):
+    """The first moment at or after `now` (naive UTC) outside quiet hours on a working day,
+    in the person's time zone, as naive UTC. Daylight-saving changes are the zone's."""
+    tz = zone(time_zone)
+    days = {int(d) for d in working_days} or set(range(7))
+    utc_now = now.replace(tzinfo=UTC)
+
+    def allowed(moment):
+        local = moment.astimezone(tz)
+        return local.weekday() in days and not is_quiet(local.hour, quiet_from, quiet_until)
+
+    if allowed(utc_now):
+        return now
+    # Quiet time ends at `quiet_until` on some day; with no quiet hours a day starts at 0:00.
+    start = quiet_until if quiet_from != quiet_until else 0
+    today = utc_now.astimezone(tz).date()
+    for ahead in range(9):
+        local = dt.datetime.combine(today + dt.timedelta(days=ahead), dt.time(start), tz)
+        # Round-trip through UTC, so an hour skipped by a clock change becomes a real one.
+        candidate = local.astimezone(UTC)
+        if candidate > utc_now and allowed(candidate):
+            return candidate.replace(tzinfo=None)
+    return now
+
+
+def describe_working_days(working_days):
+    return ", ".join(DAY_NAMES[int(d)] for d in sorted(working_days))

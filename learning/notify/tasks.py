@@ -1,0 +1,42 @@
+"""The email that follows an in-app notice, when the person wants one."""
+
+from flask import current_app
+
+from learning.db import utcnow
+from learning.jobs.services import task
+from learning.mail.services import absolute_url, send_mail
+from learning.notify import preferences
+from learning.notify.models import KINDS, Notification
+from learning.people.models import Preferences
+
+
+@task
+def email_notice(notification_id):
+    """Email one notice, at once or when the person's quiet hours end. Running twice sends
+    one email: the delivery's key is the notice's."""
+    notice = Notification.get_or_none(Notification.id == notification_id)
+    if notice is None:
+        return "gone"
+    person = notice.person
+    if not person.is_active or "email" in preferences.muted_channels(person, notice.kind):
+        return "not wanted"
+    chosen = Preferences.get(Preferences.person == person)
+    due = preferences.next_send_time(
+        utcnow(), person.time_zone, chosen.quiet_from, chosen.quiet_until, chosen.working_days
+    )
+    token = preferences.unsubscribe_token(person.id, notice.kind)
+    subject = notice.text if len(notice.text) <= 90 else notice.text[:89] + "…"
+    send_mail(
+        f"notice-{notice.id}",
+        person.email,
+        subject,
+        "learning/notify/mail/notice",
+        due_at=due,
+        unsubscribe_url=absolute_url("notify.unsubscribe", token=token),
+        notice=notice,
+        person=person,
+        kind_label=KINDS[notice.kind],
+        link=current_app.config["BASE_URL"].rstrip("/") + notice.link,
+        preferences_link=absolute_url("auth.account"),
+    )
+    return "queued" if due <= utcnow() else f"waits until {due:%Y-%m-%d %H:%M} UTC"

@@ -1,0 +1,1 @@
+"""Recognition: kudos between peers, and milestones the platform celebrates."""

@@ -1,0 +1,175 @@
+"""Milestones: rules on ledger entries, and `award` for the domains' own milestones. Each
+is reached once (its key is unique), celebrated in the cohort feed from an editable
+template, and told to the people it is about."""
+
+import string
+
+from learning import ledger
+from learning.db import insert_new
+from learning.ledger import Activity
+from learning.notify.services import notify
+from learning.people.models import Person, Preferences
+from learning.recognition import places
+from learning.recognition.models import Milestone, MilestoneTemplate
+
+# kind: (what it is, the built-in message, the placeholders it may use)
+KINDS = {
+    "first_thread": (
+        "A person's first thread",
+        "{name} started their first thread. Welcome to the conversation!",
+        ("name",),
+    ),
+    "first_reply": (
+        "A person's first reply",
+        "{name} wrote their first reply. Every good conversation needs a second voice.",
+        ("name",),
+    ),
+    "first_feedback": (
+        "A person's first piece of feedback",
+        "{name} gave their first piece of feedback. Thank you for helping someone grow!",
+        ("name",),
+    ),
+    "helpful_5": (
+        "Five pieces of a person's feedback marked helpful",
+        "Five pieces of {name}'s feedback were marked helpful. That is real impact.",
+        ("name",),
+    ),
+    "streak_4": (
+        "A person's four-week check-in streak",
+        "{name} has checked in four weeks in a row. Steady wins the race!",
+        ("name",),
+    ),
+    "goal_reached": (
+        "A cohort reaching a challenge goal",
+        "{cohort} reached the goal of “{challenge}” together. Well done, everyone!",
+        ("cohort", "challenge"),
+    ),
+    "halfway": (
+        "A cohort halfway through its program",
+        "{cohort} is halfway through {program}. Look how far you have come together!",
+        ("cohort", "program"),
+    ),
+    "month_together": (
+        "A cohort's first month together",
+        "{cohort} has been learning together for a month. Here's to the next one!",
+        ("cohort",),
+    ),
+}
+HELPFUL = 5
+
+
+def template_problem(kind, text):
+    """What is wrong with an admin's wording, or None."""
+    allowed = KINDS[kind][2]
+    if not text.strip():
+        return "Write the message, or reset it to the built-in one."
+    if len(text) > 240:
+        return "Keep it under 240 characters: it is read in a feed."
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return "Braces must come in pairs around a placeholder, like {name}."
+    unknown = sorted(names - set(allowed))
+    if unknown:
+        shown = ", ".join("{" + n + "}" for n in allowed)
+        return f"“{{{unknown[0]}}}” is not a placeholder here; use {shown}."
+    return None
+
+
+def templates():
+    """{kind: (description, current wording, built-in wording, placeholders)}."""
+    edited = dict(MilestoneTemplate.select(MilestoneTemplate.kind, MilestoneTemplate.text).tuples())
+    return {
+        kind: (label, edited.get(kind, default), default, allowed)
+        for kind, (label, default, allowed) in KINDS.items()
+    }
+
+
+def save_template(kind, text):
+    """Save an admin's wording; None (or the built-in text) goes back to the built-in one."""
+    MilestoneTemplate.delete().where(MilestoneTemplate.kind == kind).execute()
+    if text and text.strip() != KINDS[kind][1]:
+        MilestoneTemplate.create(kind=kind, text=text.strip())
+
+
+def _message(kind, **values):
+    row = MilestoneTemplate.get_or_none(MilestoneTemplate.kind == kind)
+    text = row.text if row else KINDS[kind][1]
+    try:
+        return text.format_map(values)
+    except (KeyError, ValueError, IndexError):  # an old wording the checks did not see
+        return KINDS[kind][1].format_map(values)
+
+
+def reached(key):
+    return Milestone.select().where(Milestone.key == key).exists()
+
+
+def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **values):
+    """Record a milestone once, celebrate it and notify who it is about: `person` for a
+    person's milestone, `people` (ids) for a cohort's. Returns it, or None if reached before.
+    Call inside the transaction of the write that reached it."""
+    if reached(key):  # the usual case, in one query
+        return None
+    values = {"name": person.display_name if person else "", "cohort": place, **values}
+    public = True
+    if person is not None:
+        chosen = Preferences.get_or_none(Preferences.person == person)
+        public = chosen.celebrate_me if chosen else True
+    text = _message(kind, **values)[:250]
+    milestone_id = insert_new(
+        Milestone.insert(
+            key=key, kind=kind, person=person, cohort_id=cohort_id, text=text, link=link,
+            public=public,
+        )
+    )  # fmt: skip
+    if milestone_id is None:
+        return None
+    milestone = Milestone.get_by_id(milestone_id)
+    if public:
+        ledger.record(person, "celebrated", cohort_id=cohort_id, obj=milestone)
+    for someone in [person.id] if person is not None else people:
+        notify(someone, "milestone", f"milestone:{milestone_id}:{someone}", text,
+               link or "/", cohort_id=cohort_id, place=place)  # fmt: skip
+    return milestone
+
+
+# Rules on ledger entries: the entry's kind, and how to tell whose milestone it is.
+
+
+def _celebrate(kind, entry, person):
+    place, space = places.cohort(entry.cohort_id)
+    link = places.link_for(entry.object_type, entry.object_id) or space
+    award(kind, f"{kind}:{person.id}", cohort_id=entry.cohort_id, place=place, person=person,
+          link=link)  # fmt: skip
+
+
+def _firsts(kind):
+    return lambda entry: _celebrate(kind, entry, entry.actor)
+
+
+def _helpful(entry):
+    """Counted on committed and uncommitted entries alike; the unique key keeps it once."""
+    if entry.target_id is None:
+        return
+    marked = (
+        Activity.select()
+        .where(Activity.kind == "marked_helpful", Activity.target == entry.target_id)
+        .count()
+    )
+    if marked >= HELPFUL:
+        _celebrate("helpful_5", entry, Person.get_by_id(entry.target_id))
+
+
+RULES = {
+    "thread_started": _firsts("first_thread"),
+    "replied": _firsts("first_reply"),
+    "feedback_given": _firsts("first_feedback"),
+    "marked_helpful": _helpful,
+}
+
+
+def on_activity(entry):
+    rule = RULES.get(entry.kind)
+    if rule is not None and entry.actor_id is not None:
+        rule(entry)

@@ -1,0 +1,223 @@
+"""Kudos between cohort peers, the company's values, and cheers for celebrations.
+
+Who may thank whom in which cohort is the cohorts domain's to check; this module checks
+the rest: no kudos to oneself, a value in use, and a contribution that is the receiver's."""
+
+from dataclasses import dataclass
+
+from peewee import JOIN, Case, fn
+
+from learning import ledger
+from learning.audit.services import log
+from learning.db import atomic, insert_new, utcnow
+from learning.ledger import Activity
+from learning.notify.services import notify
+from learning.people.models import Person
+from learning.recognition import places
+from learning.recognition.models import CHEERS, Cheer, CompanyValue, Kudos, Milestone
+
+MESSAGE_MAX = 280
+# Contributions a kudos can thank for, as the ledger names them.
+THANKABLE = {"reply": "a reply or feedback", "checkin": "a check-in"}
+
+
+@dataclass
+class Refused(Exception):
+    message: str
+    field: str = ""
+
+
+def values(include_archived=False):
+    query = CompanyValue.select().order_by(CompanyValue.name)
+    if not include_archived:
+        query = query.where(CompanyValue.archived_at.is_null())
+    return list(query)
+
+
+def save_value(actor, name, description="", value=None):
+    """Add a value, or rename one; names are unique regardless of case."""
+    name, description = name.strip(), description.strip()
+    if not name:
+        raise Refused("Give the value a name.", "name")
+    if len(name) > 40:
+        raise Refused("Keep the name under 40 characters.", "name")
+    clash = CompanyValue.select().where(fn.LOWER(CompanyValue.name) == name.lower())
+    if value is not None:
+        clash = clash.where(CompanyValue.id != value.id)
+    if clash.exists():
+        raise Refused(f"There is already a value called “{name}”.", "name")
+    with atomic():
+        if value is None:
+            value = CompanyValue.create(name=name, description=description[:200])
+        else:
+            value.name, value.description = name, description[:200]
+            value.save()
+        log(actor, "value_saved", name)
+    return value
+
+
+def archive_value(actor, value, archived=True):
+    value.archived_at = utcnow() if archived else None
+    value.save(only=[CompanyValue.archived_at])
+    log(actor, "value_archived" if archived else "value_restored", value.name)
+
+
+def contribution(about, receiver, cohort_id):
+    """The ledger entry of the contribution `about` ("reply:12") if it is the receiver's, in
+    this cohort; refuses anything else."""
+    object_type, _, object_id = (about or "").partition(":")
+    if object_type not in THANKABLE or not object_id.isdigit():
+        raise Refused("That contribution cannot be thanked for.", "about")
+    entry = (
+        Activity.select()
+        .where(
+            Activity.object_type == object_type,
+            Activity.object_id == int(object_id),
+            Activity.actor == receiver,
+            Activity.cohort_id == cohort_id,
+        )
+        .first()
+    )
+    if entry is None:
+        raise Refused("That contribution is not theirs, or it is gone.", "about")
+    return entry
+
+
+def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, about=""):
+    """Record a kudos once per token, in the feed and the ledger, and tell the receiver.
+    Returns (kudos, created)."""
+    if receiver.id == giver.id:
+        raise Refused("Kudos are for someone else: choose a colleague.", "receiver")
+    value = CompanyValue.get_or_none(
+        CompanyValue.id == value_id, CompanyValue.archived_at.is_null()
+    )
+    if value is None:
+        raise Refused("Choose one of the company's values.", "value")
+    message = " ".join((message or "").split())
+    if len(message) > MESSAGE_MAX:
+        raise Refused(f"Keep the message under {MESSAGE_MAX} characters.", "message")
+    if not token:
+        raise Refused("The form was incomplete; please send it again.", "")
+    with atomic():
+        existing = Kudos.get_or_none(Kudos.token == token)
+        if existing is not None:
+            return existing, False
+        entry = contribution(about, receiver, cohort_id) if about else None
+        _, space = places.cohort(cohort_id)
+        link = places.link_for(entry.object_type, entry.object_id) if entry else ""
+        kudos_id = insert_new(
+            Kudos.insert(
+                giver=giver, receiver=receiver, cohort_id=cohort_id, value=value,
+                message=message, object_type=entry.object_type if entry else "",
+                object_id=entry.object_id if entry else None, link=link or space, token=token,
+            )
+        )  # fmt: skip
+        if kudos_id is None:  # the same form, sent twice at once
+            return Kudos.get(Kudos.token == token), False
+        kudos = Kudos.get_by_id(kudos_id)
+        ledger.record(giver, "kudos_given", cohort_id=cohort_id, obj=kudos, target=receiver)
+        said = f": “{message}”" if message else ""
+        notify(receiver, "kudos", f"kudos:{kudos_id}",
+               f"{giver.display_name} gave you kudos for {value.name}{said}",
+               kudos.link, cohort_id=cohort_id, place=place)  # fmt: skip
+    return kudos, True
+
+
+def kudos_received(person, cohort_ids, limit=20):
+    """The latest kudos `person` received in these cohorts, with giver and value."""
+    Giver = Person.alias()  # noqa: N806
+    return list(
+        Kudos.select(Kudos, Giver, CompanyValue)
+        .join(Giver, on=Kudos.giver == Giver.id)
+        .switch(Kudos)
+        .join(CompanyValue, on=Kudos.value == CompanyValue.id, join_type=JOIN.LEFT_OUTER)
+        .where(Kudos.receiver == person, Kudos.cohort_id.in_(list(cohort_ids)))
+        .order_by(Kudos.created_at.desc())
+        .limit(limit)
+    )
+
+
+def celebrations_of(person, cohort_ids, limit=20):
+    return list(
+        Milestone.select()
+        .where(
+            Milestone.person == person,
+            Milestone.cohort_id.in_(list(cohort_ids)),
+            Milestone.public == True,  # noqa: E712
+        )
+        .order_by(Milestone.created_at.desc())
+        .limit(limit)
+    )
+
+
+def public_milestone(milestone_id, cohort_id):
+    return Milestone.get_or_none(
+        Milestone.id == milestone_id,
+        Milestone.cohort_id == cohort_id,
+        Milestone.public == True,  # noqa: E712
+    )
+
+
+def cheer(person, milestone, kind):
+    """Add the person's cheer of this kind to a celebration, or take it back."""
+    if kind not in CHEERS:
+        raise Refused("Choose one of the cheers.", "kind")
+    with atomic():
+        removed = (
+            Cheer.delete()
+            .where(Cheer.milestone == milestone, Cheer.person == person, Cheer.kind == kind)
+            .execute()
+        )
+        if not removed:
+            Cheer.insert(
+                milestone=milestone, person=person, kind=kind
+            ).on_conflict_ignore().execute()  # noqa: E501
+    return not removed
+
+
+def attach(entries, viewer):
+    """Give the feed's kudos and celebration entries what they show: `entry.kudos`,
+    `entry.milestone` and `entry.cheers` [(kind, label, count, mine)]. At most three queries
+    whatever the number of entries."""
+    ids = {"kudos": set(), "milestone": set()}
+    for entry in entries:
+        if entry.object_type in ids and entry.object_id:
+            ids[entry.object_type].add(entry.object_id)
+    Receiver = Person.alias()  # noqa: N806
+    kudos = {}
+    if ids["kudos"]:
+        kudos = {
+            k.id: k
+            for k in Kudos.select(Kudos, Receiver, CompanyValue)
+            .join(Receiver, on=Kudos.receiver == Receiver.id)
+            .switch(Kudos)
+            .join(CompanyValue, on=Kudos.value == CompanyValue.id, join_type=JOIN.LEFT_OUTER)
+            .where(Kudos.id.in_(list(ids["kudos"])))
+        }
+    milestones, counts = {}, {}
+    if ids["milestone"]:
+        wanted = list(ids["milestone"])
+        milestones = {m.id: m for m in Milestone.select().where(Milestone.id.in_(wanted))}
+        for milestone_id, kind, count, mine in (
+            Cheer.select(
+                Cheer.milestone,
+                Cheer.kind,
+                fn.COUNT(Cheer.id),
+                fn.SUM(Case(None, [(Cheer.person == viewer.id, 1)], 0)),
+            )
+            .where(Cheer.milestone.in_(list(milestones)))
+            .group_by(Cheer.milestone, Cheer.kind)
+            .tuples()
+        ):
+            counts[(milestone_id, kind)] = (count, bool(mine))
+    for entry in entries:
+        entry.kudos = kudos.get(entry.object_id) if entry.object_type == "kudos" else None
+        entry.milestone = (
+            milestones.get(entry.object_id) if entry.object_type == "milestone" else None
+        )
+        if entry.milestone:
+            entry.cheers = [
+                (kind, label, *counts.get((entry.milestone.id, kind), (0, False)))
+                for kind, label in CHEERS.items()
+            ]
+    return entries

@@ -1,0 +1,122 @@
+"""Admin pages of recognition: the company's values, and the words of celebrations."""
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+from learning import htmx
+from learning.db import atomic
+from learning.people.access import require_role
+from learning.people.models import Role
+from learning.people.views import submitted_status
+from learning.recognition import milestones, services
+from learning.recognition.forms import MessagesForm, ValueForm
+from learning.recognition.models import CompanyValue
+
+bp = Blueprint("recognition", __name__, url_prefix="/admin/recognition")
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    require_role(current_user, Role.ADMIN)
+
+
+def _value(value_id):
+    return CompanyValue.get_or_none(CompanyValue.id == value_id) or abort(404)
+
+
+def _values_page(form, status=200):
+    return htmx.render(
+        "learning/recognition/values.html",
+        "learning/recognition/_value_form.html",
+        status,
+        values=services.values(include_archived=True),
+        form=form,
+    )
+
+
+@bp.get("/")
+def values():
+    return _values_page(ValueForm(formdata=None))
+
+
+@bp.post("/values")
+def add_value():
+    form = ValueForm()
+    if form.validate_on_submit():
+        try:
+            value = services.save_value(current_user, form.name.data, form.description.data)
+        except services.Refused as refused:
+            form.name.errors.append(refused.message)
+        else:
+            flash(f"“{value.name}” is one of the values now.", "success")
+            return htmx.redirect(url_for("recognition.values"))
+    return _values_page(form, submitted_status(form))
+
+
+@bp.route("/values/<int:value_id>", methods=["GET", "POST"])
+def edit_value(value_id):
+    value = _value(value_id)
+    form = ValueForm(obj=value)
+    if form.validate_on_submit():
+        try:
+            services.save_value(current_user, form.name.data, form.description.data, value)
+        except services.Refused as refused:
+            form.name.errors.append(refused.message)
+        else:
+            flash(f"“{value.name}” is saved.", "success")
+            return htmx.redirect(url_for("recognition.values"))
+    return htmx.render(
+        "learning/recognition/edit_value.html",
+        "learning/recognition/_edit_value_form.html",
+        submitted_status(form),
+        value=value,
+        form=form,
+    )
+
+
+@bp.post("/values/<int:value_id>/archive")
+def archive_value(value_id):
+    value = _value(value_id)
+    archived = request.form.get("archived") != "0"
+    with atomic():
+        services.archive_value(current_user, value, archived)
+    flash(
+        f"“{value.name}” is archived: kudos given for it keep it, new ones cannot use it."
+        if archived
+        else f"“{value.name}” can be chosen again.",
+        "success",
+    )
+    return htmx.redirect(url_for("recognition.values"))
+
+
+@bp.route("/celebrations", methods=["GET", "POST"])
+def messages():
+    """The words of each kind of celebration; empty means the built-in words."""
+    current = milestones.templates()
+    if request.method == "GET":
+        form = MessagesForm(data={kind: text for kind, (_, text, _, _) in current.items()})
+    else:
+        form = MessagesForm()
+        if form.validate_on_submit():
+            for kind, box in form.messages():
+                problem = box.data and milestones.template_problem(kind, box.data)
+                if problem:
+                    box.errors.append(problem)
+            if not any(box.errors for _, box in form.messages()):
+                with atomic():
+                    for kind, box in form.messages():
+                        milestones.save_template(kind, box.data)
+                flash("The celebrations will use these words from now on.", "success")
+                return htmx.redirect(url_for("recognition.messages"))
+    return htmx.render(
+        "learning/recognition/messages.html",
+        "learning/recognition/_messages_form.html",
+        submitted_status(form),
+        form=form,
+        defaults={kind: default for kind, (_, _, default, _) in current.items()},
+    )
+
+
+def init_app(app):
+    app.register_blueprint(bp)
