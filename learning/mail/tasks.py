@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from learning.db import utcnow
+from learning.db import atomic, utcnow
 from learning.jobs.services import defer, task
 from learning.mail.models import Delivery
 from learning.mail.transport import build_message, transmit
@@ -69,12 +69,13 @@ def release_due(now=None):
     )
     released = 0
     for delivery in due:
-        claimed = (
-            Delivery.update(status="pending")
-            .where(Delivery.id == delivery.id, Delivery.status == "waiting")
-            .execute()
-        )
-        if claimed:
-            hand_to_job(delivery.id, delivery.attempts)
-            released += 1
+        with atomic():
+            claimed = (
+                Delivery.update(status="pending")
+                .where(Delivery.id == delivery.id, Delivery.status == "waiting")
+                .execute()
+            )
+            if claimed:
+                hand_to_job(delivery.id, delivery.attempts)
+                released += 1
     return released

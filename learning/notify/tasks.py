@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from learning.db import utcnow
+from learning.db import atomic, utcnow
 from learning.jobs.services import task
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences
@@ -26,17 +26,18 @@ def email_notice(notification_id):
     )
     token = preferences.unsubscribe_token(person.id, notice.kind)
     subject = notice.text if len(notice.text) <= 90 else notice.text[:89] + "…"
-    send_mail(
-        f"notice-{notice.id}",
-        person.email,
-        subject,
-        "learning/notify/mail/notice",
-        due_at=due,
-        unsubscribe_url=absolute_url("notify.unsubscribe", token=token),
-        notice=notice,
-        person=person,
-        kind_label=KINDS[notice.kind],
-        link=current_app.config["BASE_URL"].rstrip("/") + notice.link,
-        preferences_link=absolute_url("auth.account"),
-    )
+    with atomic():  # the delivery and its job, together
+        send_mail(
+            f"notice-{notice.id}",
+            person.email,
+            subject,
+            "learning/notify/mail/notice",
+            due_at=due,
+            unsubscribe_url=absolute_url("notify.unsubscribe", token=token),
+            notice=notice,
+            person=person,
+            kind_label=KINDS[notice.kind],
+            link=current_app.config["BASE_URL"].rstrip("/") + notice.link,
+            preferences_link=absolute_url("auth.account"),
+        )
     return "queued" if due <= utcnow() else f"waits until {due:%Y-%m-%d %H:%M} UTC"
