@@ -12,6 +12,7 @@ from challenges import demo as challenges_demo
 from cohorts import demo as cohorts_demo
 from feedback import demo as feedback_demo
 from learning import demo
+from learning.recognition import demo as recognition_demo
 from learning.db import connection, db
 from learning.migrate import migrate
 from learning.people import services as people
@@ -29,6 +30,7 @@ def load_demo():
             return False
         for load in DOMAIN_DEMOS:
             load()
+        recognition_demo.load()
     return True
 
 

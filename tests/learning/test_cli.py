@@ -1,6 +1,8 @@
 """Command-line operations: migrate, create the first admin, demo data."""
 
+from learning.notify.models import Notification
 from learning.people.models import Person
+from learning.recognition.models import Kudos, Milestone
 
 
 def test_migrate_reports_an_up_to_date_schema(app):
@@ -41,3 +43,10 @@ def test_demo_loads_once(app):
     assert "Demo data loaded." in runner.invoke(args=["demo"]).output
     assert "already has people" in runner.invoke(args=["demo"]).output
     assert Person.select().count() == 200
+    # Recognition in the demo cohorts, and unread notices waiting for member@demo.test.
+    assert Kudos.select().count() >= 10 and Milestone.select().count() >= 10
+    member = Person.get(Person.email == "member@demo.test")
+    unread = Notification.select().where(
+        Notification.person == member, Notification.read_at.is_null()
+    )
+    assert {"kudos", "reply"} <= {n.kind for n in unread}
