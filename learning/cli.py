@@ -12,11 +12,11 @@ from challenges import demo as challenges_demo
 from cohorts import demo as cohorts_demo
 from feedback import demo as feedback_demo
 from learning import demo
-from learning.recognition import demo as recognition_demo
 from learning.db import connection, db
 from learning.migrate import migrate
 from learning.people import services as people
 from learning.people.models import Person, Role
+from learning.recognition import demo as recognition_demo
 
 PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
 # Each domain adds its part of the demo, in dependency order.
