@@ -184,3 +184,21 @@ def test_every_template_compiles(app):
     assert len(names) > 20
     for name in names:
         app.jinja_env.get_template(name)
+
+
+def test_preferences_without_a_working_day_are_refused_keeping_the_other_choices(member_client):
+    response = member_client.post(
+        "/account/preferences",
+        data={"digest_frequency": "daily", "digest_weekday": "2", "digest_hour": "7",
+              "quiet_from": "22", "quiet_until": "6", "kudos_email": "y"},
+        headers=HTMX,
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "Choose at least one working day." in response.text
+    assert '<option selected value="22">22:00</option>' in response.text
+    assert (
+        'checked id="kudos_email"' in response.text or 'id="kudos_email" checked' in response.text
+    )
+    # Nothing was saved.
+    page = member_client.get("/account").text
+    assert '<option selected value="20">20:00</option>' in page
