@@ -1,0 +1,57 @@
+"""The platform's own pages (notifications, unsubscribing, recognition and mail admin), for
+every kind of visitor: the table must name every route of these blueprints."""
+
+from learning.mail.models import Delivery
+from learning.recognition.models import CompanyValue, MilestoneTemplate
+from tests.conftest import ROLE_FIXTURES
+from tests.routes import routes
+from tests.routes import urls as route_urls
+
+SIGNED_IN = {"anonymous": 302}
+ADMIN_ONLY = {"anonymous": 302, "member": 403, "ld_manager": 403, "hr": 403}
+TABLE = {
+    ("notify.index", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
+    ("notify.bell", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
+    ("notify.open_notice", "POST"): {**SIGNED_IN, "member": 404, "admin": 404},
+    ("notify.read_all", "POST"): SIGNED_IN,
+    # The link's signature is the authority; a made-up one is not found, signed in or not.
+    ("notify.unsubscribe", "GET"): {"anonymous": 404, "member": 404},
+    ("notify.unsubscribe", "POST"): {"anonymous": 404, "member": 404},
+    ("recognition.values", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("recognition.add_value", "POST"): ADMIN_ONLY,
+    ("recognition.edit_value", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("recognition.edit_value", "POST"): ADMIN_ONLY,
+    ("recognition.archive_value", "POST"): ADMIN_ONLY,
+    ("recognition.messages", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("recognition.messages", "POST"): ADMIN_ONLY,
+    ("deliveries.failed", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("deliveries.retry", "POST"): ADMIN_ONLY,
+}
+
+
+def test_the_table_names_every_route_of_these_pages(app):
+    assert routes(app, "notify", "recognition", "deliveries") == set(TABLE)
+
+
+def test_every_route_answers_every_visitor_as_the_table_says(app, make_person, sign_in):
+    role_clients = {"anonymous": app.test_client()} | {
+        role: sign_in(make_person(roles=roles)) for role, roles in ROLE_FIXTURES.items()
+    }
+    value = CompanyValue.get()
+    delivery = Delivery.create(
+        key="k", to_address="a@example.com", subject="s", text_body="t", html_body="h",
+        status="failed",
+    )  # fmt: skip
+    ids = {"notification_id": 999, "token": "made-up", "value_id": value.id,
+           "delivery_id": delivery.id}  # fmt: skip
+    urls = route_urls(app, {endpoint for endpoint, _ in TABLE}, ids)
+    for (endpoint, method), answers in TABLE.items():
+        for who, status in answers.items():
+            client = role_clients[who]
+            url = urls[endpoint]
+            response = client.get(url) if method == "GET" else client.post(url)
+            assert response.status_code == status, (endpoint, method, who)
+    # None of the refused writes changed anything.
+    assert CompanyValue.get_by_id(value.id).archived_at is None
+    assert Delivery.get_by_id(delivery.id).status == "failed"
+    assert MilestoneTemplate.select().count() == 0
