@@ -32,6 +32,7 @@ def _values_page(form, status=200):
         status,
         values=services.values(include_archived=True),
         form=form,
+        value=None,
     )
 
 
@@ -68,7 +69,7 @@ def edit_value(value_id):
             return htmx.redirect(url_for("recognition.values"))
     return htmx.render(
         "learning/recognition/edit_value.html",
-        "learning/recognition/_edit_value_form.html",
+        "learning/recognition/_value_form.html",
         submitted_status(form),
         value=value,
         form=form,
