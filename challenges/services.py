@@ -32,6 +32,7 @@ from cohorts.services import (
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
+from learning.errors import Refused
 from learning.notify.services import path_for
 from learning.people.models import Person
 from learning.recognition import milestones
@@ -81,14 +82,6 @@ TEMPLATES = {
         "weeks": 2,
     },
 }
-
-
-class Refused(ValueError):
-    """A write refused for a reason the person can fix; `field` names the form field."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 # Rules shared by forms and services

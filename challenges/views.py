@@ -12,7 +12,7 @@ from challenges.models import STATUSES
 from cohorts import services as cohorts
 from cohorts.views import add_space_section
 from learning import htmx
-from learning.people.views import submitted_status
+from learning.people.views import show_refused, submitted_status
 from learning.recognition import places
 from learning.views import add_nav
 
@@ -47,7 +47,7 @@ def _new(program, cohort, back):
                 current_user, program, cohort=cohort, **form.challenge_fields()
             )
         except services.Refused as problem:
-            _show_problem(form, problem)
+            show_refused(form, problem)
         else:
             flash(f"“{challenge.title}” is set. Cohorts see it in their space.", "success")
             return htmx.redirect(back)
@@ -86,7 +86,7 @@ def edit(challenge_id):
         try:
             services.change_challenge(current_user, challenge, **form.changed_fields())
         except services.Refused as problem:
-            _show_problem(form, problem)
+            show_refused(form, problem)
         else:
             flash(f"“{challenge.title}” is changed.", "success")
             if challenge.cohort_id:
@@ -183,7 +183,7 @@ def check_in(cohort_id, challenge_id):
                 **form.check_in_fields(),
             )
         except services.Refused as problem:
-            _show_problem(form, problem)
+            show_refused(form, problem)
         else:
             message = _thanks(form.status.data)
             if not htmx.is_htmx():
@@ -193,11 +193,6 @@ def check_in(cohort_id, challenge_id):
     if htmx.is_htmx():
         return _card(cohort, card, form, status=422)
     return show(cohort.id, challenge.id, form=form, status=422)
-
-
-def _show_problem(form, problem):
-    errors = getattr(form, problem.field).errors if problem.field else form.form_errors
-    errors.append(str(problem))
 
 
 def _thanks(status):
@@ -229,7 +224,7 @@ def edit_check_in(check_in_id):
         try:
             services.edit_check_in(current_user, entry, form.status.data, **form.check_in_fields())
         except services.Refused as problem:
-            _show_problem(form, problem)
+            show_refused(form, problem)
         else:
             flash("Your check-in is changed.", "success")
             return htmx.redirect(url_for("challenges.mine"))

@@ -17,6 +17,7 @@ from cohorts.models import (
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
+from learning.errors import Refused
 from learning.ledger import Activity
 from learning.mail.services import absolute_url, send_mail
 from learning.notify.services import path_for
@@ -348,7 +349,7 @@ def give_kudos(giver, cohort, receiver_id, value_id, message, token, about=""):
     """Kudos from one member of the cohort to another. Returns (kudos, created)."""
     membership = member_of(cohort, receiver_id)
     if membership is None:
-        raise recognition.Refused("Choose someone in this cohort.", "receiver")
+        raise Refused("Choose someone in this cohort.", "receiver")
     return recognition.give_kudos(
         giver, membership.person, cohort.id, cohort.name, value_id, message, token, about
     )

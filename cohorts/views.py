@@ -19,9 +19,10 @@ from cohorts.forms import (
 )
 from cohorts.models import Cohort, MembershipRequest, PeopleImport
 from learning import htmx
+from learning.errors import Refused
 from learning.people.models import Person
 from learning.people.services import normalize_email
-from learning.people.views import submitted_status
+from learning.people.views import show_refused, submitted_status
 from learning.recognition import places
 from learning.recognition import services as recognition
 from learning.recognition.models import CHEERS
@@ -445,14 +446,16 @@ def _kudos_page(cohort, form, status=200):
     form.receiver.choices = [(0, "Choose a colleague")] + [
         (m.person_id, m.person.display_name) for m in peers
     ]
-    form.value.choices = [(v.id, v.name) for v in recognition.values()]
+    values = recognition.values()
+    form.value.choices = [(v.id, v.name) for v in values]
     return htmx.render(
         "cohorts/kudos.html",
         "cohorts/_kudos_form.html",
         status,
         cohort=cohort,
         form=form,
-        values=recognition.values(),
+        values=values,
+        about=recognition.THANKABLE.get((form.about.data or "").partition(":")[0]),
     )
 
 
@@ -472,8 +475,8 @@ def kudos(cohort_id):
                 current_user, cohort, form.receiver.data, form.value.data,
                 form.message.data, form.token.data, form.about.data,
             )  # fmt: skip
-        except recognition.Refused as refused:
-            getattr(form, refused.field or "receiver").errors.append(refused.message)
+        except Refused as refused:
+            show_refused(form, refused)
         else:
             flash(f"Your kudos to {given.receiver.display_name} is in the cohort feed.", "success")
             return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))

@@ -38,12 +38,12 @@ def deliver(delivery_id):
     except (OSError, smtplib.SMTPException) as error:
         delays = current_app.config["MAIL_RETRY_DELAYS"]
         retry = not permanent(error) and delivery.attempts <= len(delays)
+        status = "waiting" if retry else "failed"
+        wait = timedelta(seconds=delays[delivery.attempts - 1]) if retry else timedelta(0)
         Delivery.update(
-            status="waiting" if retry else "failed",
-            due_at=utcnow() + timedelta(seconds=delays[delivery.attempts - 1] if retry else 0),
-            error=f"{type(error).__name__}: {error}"[:2000],
+            status=status, due_at=utcnow() + wait, error=f"{type(error).__name__}: {error}"[:2000]
         ).where(Delivery.id == delivery_id).execute()
-        return "will retry" if retry else "failed"
+        return status
     Delivery.update(status="sent", sent_at=utcnow(), error="").where(
         Delivery.id == delivery_id
     ).execute()

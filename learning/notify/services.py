@@ -45,24 +45,23 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
     return notice_id
 
 
-def unread_count(person):
-    return (
-        Notification.select()
-        .where(
-            Notification.person == person,
-            Notification.read_at.is_null(),
-            Notification.shown == True,  # noqa: E712
-        )
-        .count()
+def shown_to(person):
+    """The person's notices in the app (not those of kinds they see by email only)."""
+    return Notification.select().where(
+        Notification.person == person,
+        Notification.shown == True,  # noqa: E712
     )
+
+
+def unread_count(person):
+    return shown_to(person).where(Notification.read_at.is_null()).count()
 
 
 def grouped(person, limit=SHOWN):
     """The latest notices as [(place, [(day, [notices])])]: by cohort, newest cohort first,
     then by day. One query."""
     rows = list(
-        Notification.select()
-        .where(Notification.person == person, Notification.shown == True)  # noqa: E712
+        shown_to(person)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     )
@@ -78,11 +77,7 @@ def grouped(person, limit=SHOWN):
 
 def open_notice(person, notification_id):
     """Mark one of the person's notices read and return it; None if it is not theirs."""
-    notice = Notification.get_or_none(
-        Notification.id == notification_id,
-        Notification.person == person,
-        Notification.shown == True,  # noqa: E712
-    )
+    notice = shown_to(person).where(Notification.id == notification_id).first()
     if notice is not None and notice.read_at is None:
         notice.read_at = utcnow()
         notice.save()

@@ -48,6 +48,12 @@ def submitted_status(form):
     return 422 if form.is_submitted() and form.errors else 200
 
 
+def show_refused(form, refused):
+    """Show a service's `Refused` next to its field, or above the form."""
+    errors = getattr(form, refused.field).errors if refused.field else form.form_errors
+    errors.append(str(refused))
+
+
 def safe_next(target):
     """Only paths on this site: never another host, so `next` cannot redirect away."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):

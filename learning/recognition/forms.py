@@ -2,10 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from learning.people.forms import stripped
-from learning.recognition.milestones import KINDS
+from learning.recognition.milestones import KINDS, template_problem
 
 
 class ValueForm(FlaskForm):
@@ -27,6 +27,17 @@ class MessagesForm(FlaskForm):
         return [(kind, getattr(self, kind)) for kind in KINDS]
 
 
+def _wording_of(kind):
+    """A validator: the words may use only the placeholders of this kind of milestone."""
+
+    def check(form, field):
+        problem = field.data and template_problem(kind, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    return check
+
+
 for _kind, (_label, _default, _allowed) in KINDS.items():
     setattr(
         MessagesForm,
@@ -34,6 +45,7 @@ for _kind, (_label, _default, _allowed) in KINDS.items():
         TextAreaField(
             _label,
             filters=[stripped],
+            validators=[_wording_of(_kind)],
             description="Placeholders: " + ", ".join("{" + name + "}" for name in _allowed),
         ),
     )

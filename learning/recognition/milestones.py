@@ -61,8 +61,6 @@ HELPFUL = 5
 def template_problem(kind, text):
     """What is wrong with an admin's wording, or None."""
     allowed = KINDS[kind][2]
-    if not text.strip():
-        return "Write the message, or reset it to the built-in one."
     if len(text) > 240:
         return "Keep it under 240 characters: it is read in a feed."
     try:

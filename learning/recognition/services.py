@@ -3,13 +3,12 @@
 Who may thank whom in which cohort is the cohorts domain's to check; this module checks
 the rest: no kudos to oneself, a value in use, and a contribution that is the receiver's."""
 
-from dataclasses import dataclass
-
 from peewee import JOIN, Case, fn
 
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
+from learning.errors import Refused
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person
@@ -18,13 +17,7 @@ from learning.recognition.models import CHEERS, Cheer, CompanyValue, Kudos, Mile
 
 MESSAGE_MAX = 280
 # Contributions a kudos can thank for, as the ledger names them.
-THANKABLE = {"reply": "a reply or feedback", "checkin": "a check-in"}
-
-
-@dataclass
-class Refused(Exception):
-    message: str
-    field: str = ""
+THANKABLE = {"reply": "their reply", "checkin": "their check-in"}
 
 
 def values(include_archived=False):
@@ -97,7 +90,7 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
     if len(message) > MESSAGE_MAX:
         raise Refused(f"Keep the message under {MESSAGE_MAX} characters.", "message")
     if not token:
-        raise Refused("The form was incomplete; please send it again.", "")
+        raise Refused("The form was incomplete; please send it again.")
     with atomic():
         existing = Kudos.get_or_none(Kudos.token == token)
         if existing is not None:
@@ -125,15 +118,22 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
 
 def kudos_received(person, cohort_ids, limit=20):
     """The latest kudos `person` received in these cohorts, with giver and value."""
-    Giver = Person.alias()  # noqa: N806
     return list(
-        Kudos.select(Kudos, Giver, CompanyValue)
-        .join(Giver, on=Kudos.giver == Giver.id)
-        .switch(Kudos)
-        .join(CompanyValue, on=Kudos.value == CompanyValue.id, join_type=JOIN.LEFT_OUTER)
+        _kudos_with(Kudos.giver)
         .where(Kudos.receiver == person, Kudos.cohort_id.in_(list(cohort_ids)))
         .order_by(Kudos.created_at.desc())
         .limit(limit)
+    )
+
+
+def _kudos_with(someone):
+    """Kudos with their value and one of their two people (`Kudos.giver` or `.receiver`)."""
+    other = Person.alias()
+    return (
+        Kudos.select(Kudos, other, CompanyValue)
+        .join(other, on=someone == other.id)
+        .switch(Kudos)
+        .join(CompanyValue, on=Kudos.value == CompanyValue.id, join_type=JOIN.LEFT_OUTER)
     )
 
 
@@ -183,17 +183,10 @@ def attach(entries, viewer):
     for entry in entries:
         if entry.object_type in ids and entry.object_id:
             ids[entry.object_type].add(entry.object_id)
-    Receiver = Person.alias()  # noqa: N806
     kudos = {}
     if ids["kudos"]:
-        kudos = {
-            k.id: k
-            for k in Kudos.select(Kudos, Receiver, CompanyValue)
-            .join(Receiver, on=Kudos.receiver == Receiver.id)
-            .switch(Kudos)
-            .join(CompanyValue, on=Kudos.value == CompanyValue.id, join_type=JOIN.LEFT_OUTER)
-            .where(Kudos.id.in_(list(ids["kudos"])))
-        }
+        wanted = list(ids["kudos"])
+        kudos = {k.id: k for k in _kudos_with(Kudos.receiver).where(Kudos.id.in_(wanted))}
     milestones, counts = {}, {}
     if ids["milestone"]:
         wanted = list(ids["milestone"])

@@ -5,9 +5,10 @@ from flask_login import current_user, login_required
 
 from learning import htmx
 from learning.db import atomic
+from learning.errors import Refused
 from learning.people.access import require_role
 from learning.people.models import Role
-from learning.people.views import submitted_status
+from learning.people.views import show_refused, submitted_status
 from learning.recognition import milestones, services
 from learning.recognition.forms import MessagesForm, ValueForm
 from learning.recognition.models import CompanyValue
@@ -47,8 +48,8 @@ def add_value():
     if form.validate_on_submit():
         try:
             value = services.save_value(current_user, form.name.data, form.description.data)
-        except services.Refused as refused:
-            form.name.errors.append(refused.message)
+        except Refused as refused:
+            show_refused(form, refused)
         else:
             flash(f"“{value.name}” is one of the values now.", "success")
             return htmx.redirect(url_for("recognition.values"))
@@ -62,8 +63,8 @@ def edit_value(value_id):
     if form.validate_on_submit():
         try:
             services.save_value(current_user, form.name.data, form.description.data, value)
-        except services.Refused as refused:
-            form.name.errors.append(refused.message)
+        except Refused as refused:
+            show_refused(form, refused)
         else:
             flash(f"“{value.name}” is saved.", "success")
             return htmx.redirect(url_for("recognition.values"))
@@ -100,16 +101,11 @@ def messages():
     else:
         form = MessagesForm()
         if form.validate_on_submit():
-            for kind, box in form.messages():
-                problem = box.data and milestones.template_problem(kind, box.data)
-                if problem:
-                    box.errors.append(problem)
-            if not any(box.errors for _, box in form.messages()):
-                with atomic():
-                    for kind, box in form.messages():
-                        milestones.save_template(kind, box.data)
-                flash("The celebrations will use these words from now on.", "success")
-                return htmx.redirect(url_for("recognition.messages"))
+            with atomic():
+                for kind, box in form.messages():
+                    milestones.save_template(kind, box.data)
+            flash("The celebrations will use these words from now on.", "success")
+            return htmx.redirect(url_for("recognition.messages"))
     return htmx.render(
         "learning/recognition/messages.html",
         "learning/recognition/_messages_form.html",
