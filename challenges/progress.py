@@ -271,3 +271,21 @@ def boards(program, challenges, viewer_cohort=None):
         places.sort(key=lambda p: (-p.progress.share, p.cohort.position, p.cohort.id))
         result[challenge.id] = places
     return result
+
+
+# Words for progress
+
+
+def amount_text(value):
+    """1.5 → "1.5", 2.0 → "2", 1234.5 → "1,234.5"."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def progress_text(challenge, current):
+    share = f" ({current.percent}%)"
+    if challenge.goal == "count":
+        return f"{int(current.done)} of {int(current.goal)} check-ins together{share}"
+    if challenge.goal == "amount":
+        done, goal = amount_text(current.done), amount_text(current.goal)
+        return f"{done} of {goal} {challenge.unit} together{share}"
+    return f"{int(current.done)} of {int(current.goal)} steps done{share}"

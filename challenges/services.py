@@ -32,6 +32,7 @@ from cohorts.services import (
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
+from learning.digest import sections
 from learning.errors import Refused
 from learning.notify.services import path_for
 from learning.people.models import Person
@@ -577,3 +578,73 @@ def cards(cohort, person, now=None, challenges=None):
 def card(cohort, challenge, person, now=None):
     [only] = cards(cohort, person, now, [challenge])
     return only
+
+
+# The digest's part about challenges
+
+
+def digest_progress(readers, until):
+    """Each running challenge of the readers' cohorts: where the cohort stands and how many
+    check-ins others made since the reader's last digest (new when there are some). A fixed
+    number of queries for the whole batch."""
+    cohort_ids = sections.cohort_ids(readers)
+    programs = dict(
+        Cohort.select(Cohort.id, Cohort.program).where(Cohort.id.in_(cohort_ids)).tuples()
+    )
+    today = until.date()
+    running = list(
+        Challenge.select().where(
+            Challenge.program.in_(sorted(set(programs.values()))),
+            Challenge.cohort.is_null() | Challenge.cohort.in_(cohort_ids),
+            Challenge.starts_on <= today,
+            Challenge.ends_on >= today - datetime.timedelta(days=7),
+        )
+    )
+    if not running:
+        return {}
+    tallies = progress.tally(running, cohort_ids)
+    recent = {}
+    rows = (
+        CheckIn.select(CheckIn.challenge, CheckIn.cohort, CheckIn.person, CheckIn.created_at)
+        .where(
+            CheckIn.challenge.in_([c.id for c in running]),
+            CheckIn.cohort.in_(cohort_ids),
+            CheckIn.created_at > sections.earliest(readers),
+            CheckIn.created_at <= until,
+        )
+        .tuples()
+    )
+    for challenge_id, cohort_id, person_id, at in rows:
+        recent.setdefault((challenge_id, cohort_id), []).append((person_id, at))
+    result = {}
+    for reader in readers:
+        for cohort_id, (place, _) in reader.cohorts.items():
+            for challenge in running:
+                if challenge.program_id != programs[cohort_id] or challenge.cohort_id not in (
+                    None,
+                    cohort_id,
+                ):
+                    continue
+                others = sum(
+                    1
+                    for person_id, at in recent.get((challenge.id, cohort_id), ())
+                    if person_id != reader.person_id and at > reader.since
+                )
+                current = tallies[challenge.id, cohort_id]
+                plural = "s" if others != 1 else ""
+                detail = f"{others} check-in{plural} by others since your last digest"
+                if current.reached_at:
+                    detail = "Goal reached! " + detail
+                result.setdefault(reader.person_id, []).append(
+                    sections.Item(
+                        f"{challenge.title}: {progress.progress_text(challenge, current)}",
+                        path_for("challenges.show", cohort_id=cohort_id, challenge_id=challenge.id),
+                        until
+                        if others
+                        else datetime.datetime.combine(challenge.starts_on, datetime.time()),
+                        new=others > 0,
+                        detail=detail,
+                        place=place,
+                    )
+                )
+    return result

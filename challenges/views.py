@@ -9,9 +9,11 @@ from flask_login import current_user, login_required
 from challenges import progress, services, streaks
 from challenges.forms import ChallengeForm, ChangeChallengeForm, CheckInForm
 from challenges.models import STATUSES
+from challenges.progress import amount_text, progress_text
 from cohorts import services as cohorts
 from cohorts.views import add_space_section
 from learning import htmx
+from learning.digest import sections
 from learning.people.views import show_refused, submitted_status
 from learning.recognition import places
 from learning.views import add_nav
@@ -360,21 +362,6 @@ def _section(cohort, person):
 # Words for numbers and dates
 
 
-def amount_text(value):
-    """1.5 → "1.5", 2.0 → "2", 1234.5 → "1,234.5"."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def progress_text(challenge, current):
-    share = f" ({current.percent}%)"
-    if challenge.goal == "count":
-        return f"{int(current.done)} of {int(current.goal)} check-ins together{share}"
-    if challenge.goal == "amount":
-        done, goal = amount_text(current.done), amount_text(current.goal)
-        return f"{done} of {goal} {challenge.unit} together{share}"
-    return f"{int(current.done)} of {int(current.goal)} steps done{share}"
-
-
 def left_text(challenge, current):
     if challenge.goal == "count":
         return f"{int(current.left)} more to go."
@@ -409,6 +396,7 @@ def contribution_text(challenge, part):
 
 def init_app(app):
     places.register_link("checkin", services.check_in_path)
+    sections.register("progress", services.digest_progress)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         amount_text=amount_text,

@@ -17,6 +17,7 @@ from cohorts.models import (
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
+from learning.digest import sections
 from learning.errors import Refused
 from learning.ledger import Activity
 from learning.mail.services import absolute_url, send_mail
@@ -371,3 +372,56 @@ def celebration_entry(cohort, milestone, viewer):
         .first()
     )
     return recognition.attach([entry], viewer)[0] if entry else None
+
+
+# The digest's parts that are about cohorts
+
+
+def digest_cohorts(person_ids):
+    """{person id: {cohort id: (name, path)}}: the published cohorts each person is in."""
+    rows = (
+        Membership.select(Membership.person, Cohort.id, Cohort.name)
+        .join(Cohort)
+        .where(Membership.person.in_(list(person_ids)), Cohort.status == "published")
+        .order_by(Cohort.name)
+        .tuples()
+    )
+    result = {}
+    for person_id, cohort_id, name in rows:
+        result.setdefault(person_id, {})[cohort_id] = (
+            name,
+            path_for("cohorts.show", cohort_id=cohort_id),
+        )
+    return result
+
+
+def digest_new_members(readers, until):
+    """Who joined the readers' cohorts since their last digest; one query."""
+    rows = (
+        Activity.select(Activity.cohort_id, Activity.created_at, Person.id, Person.display_name)
+        .join(Person, on=Activity.actor)
+        .where(
+            Activity.kind == "joined",
+            Activity.cohort_id.in_(sections.cohort_ids(readers)),
+            Activity.created_at > sections.earliest(readers),
+            Activity.created_at <= until,
+        )
+        .tuples()
+    )
+    by_cohort = {}
+    for row in rows:
+        by_cohort.setdefault(row[0], []).append(row)
+    result = {}
+    for reader in readers:
+        for cohort_id, (place, _) in reader.cohorts.items():
+            for _, at, person_id, name in by_cohort.get(cohort_id, ()):
+                if at > reader.since and person_id != reader.person_id:
+                    result.setdefault(reader.person_id, []).append(
+                        sections.Item(
+                            f"{name} joined {place}",
+                            path_for("cohorts.person", cohort_id=cohort_id, person_id=person_id),
+                            at,
+                            place=place,
+                        )
+                    )
+    return result

@@ -19,6 +19,7 @@ from cohorts.forms import (
 )
 from cohorts.models import Cohort, MembershipRequest, PeopleImport
 from learning import htmx
+from learning.digest import sections
 from learning.errors import Refused
 from learning.people.models import Person
 from learning.people.services import normalize_email
@@ -518,6 +519,8 @@ def cheer(cohort_id, milestone_id):
 
 def init_app(app):
     places.register_cohorts(cohorts.describe)
+    sections.register_memberships(cohorts.digest_cohorts)
+    sections.register("new_members", cohorts.digest_new_members)
     app.register_blueprint(programs)
     app.register_blueprint(bp)
     add_nav(app, "Programs", "programs.index", cohorts.MANAGERS)

@@ -25,6 +25,7 @@ from feedback.models import (
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, utcnow
+from learning.digest import sections
 from learning.mail.services import absolute_url, send_mail
 from learning.notify.services import notify, path_for
 from learning.people.models import Person
@@ -503,3 +504,163 @@ def _tell_author(post, thread, what, audit_id):
         what=what,
         link=absolute_url("feedback.show", thread_id=thread.id),
     )
+
+
+# The digest's parts that are about conversations
+
+
+def _thread_path(thread_id, reply_id=None):
+    anchor = f"reply-{reply_id}" if reply_id else None
+    return path_for("feedback.show", anchor=anchor, thread_id=thread_id)
+
+
+def digest_needs_you(readers, until):
+    """What waits for each reader, in their cohorts: feedback asked of them, mentions they
+    have not answered, other people's questions nobody answered. Three queries. Only what
+    arrived since the last digest is new; the rest is a reminder."""
+    ids = [reader.person_id for reader in readers]
+    open_thread = Thread.removed_at.is_null() & Thread.hidden_at.is_null()
+    asked = (
+        FeedbackRequest.select(
+            FeedbackRequest.person,
+            FeedbackRequest.created_at,
+            Thread.id,
+            Thread.title,
+            Thread.cohort,
+            Person.display_name,
+        )  # fmt: skip
+        .join(Thread)
+        .join(Person, on=Thread.author)
+        .where(FeedbackRequest.person.in_(ids), FeedbackRequest.answered_at.is_null(), open_thread)
+        .tuples()
+    )
+    by = Person.alias()
+    mentioned = (
+        Mention.select(
+            Mention.person,
+            Mention.created_at,
+            Thread.id,
+            Thread.title,
+            Thread.cohort,
+            by.display_name,
+            Mention.reply,
+        )  # fmt: skip
+        .join(Thread)
+        .switch(Mention)
+        .join(by, on=Mention.by)
+        .where(Mention.person.in_(ids), Mention.answered_at.is_null(), open_thread)
+        .tuples()
+    )
+    questions = (
+        Thread.select(
+            Thread.author,
+            Thread.created_at,
+            Thread.id,
+            Thread.title,
+            Thread.cohort,
+            Person.display_name,
+        )  # fmt: skip
+        .join(Person, on=Thread.author)
+        .where(
+            Thread.cohort.in_(sections.cohort_ids(readers)),
+            Thread.kind == "question",
+            Thread.reply_count == 0,
+            open_thread,
+        )
+        .tuples()
+    )
+    readers_by_id = {reader.person_id: reader for reader in readers}
+    result = {}
+
+    def add(reader, at, cohort_id, text, path):
+        place = reader.cohorts.get(cohort_id)
+        if place and at <= until:
+            result.setdefault(reader.person_id, []).append(
+                sections.Item(text, path, at, new=at > reader.since, place=place[0])
+            )
+
+    for person_id, at, thread_id, title, cohort_id, author in asked:
+        add(readers_by_id[person_id], at, cohort_id,
+            f"{author} asks for your feedback on “{title}”", _thread_path(thread_id))  # fmt: skip
+    for person_id, at, thread_id, title, cohort_id, author, reply_id in mentioned:
+        add(readers_by_id[person_id], at, cohort_id,
+            f"{author} mentioned you in “{title}”", _thread_path(thread_id, reply_id))  # fmt: skip
+    for asker_id, at, thread_id, title, cohort_id, author in questions:
+        for reader in readers:
+            if reader.person_id != asker_id:
+                text = f"{author} asked “{title}”: nobody has answered yet"
+                add(reader, at, cohort_id, text, _thread_path(thread_id))
+    return result
+
+
+def digest_replies(readers, until):
+    """Replies to each reader's threads and replies since their last digest, one item per
+    thread ("Ana and 2 others replied"), linked to the first new one. One query."""
+    ids = [reader.person_id for reader in readers]
+    parent = Reply.alias()
+    rows = (
+        Reply.select(
+            Reply.id,
+            Reply.created_at,
+            Reply.author,
+            Reply.body,
+            Reply.worked,
+            Reply.is_feedback,
+            Thread.id,
+            Thread.title,
+            Thread.cohort,
+            Thread.author,
+            parent.author,
+            Person.display_name,
+        )  # fmt: skip
+        .join(Thread)
+        .switch(Reply)
+        .join(Person, on=Reply.author)
+        .switch(Reply)
+        .join(parent, JOIN.LEFT_OUTER, on=Reply.parent == parent.id)
+        .where(
+            Reply.created_at > sections.earliest(readers),
+            Reply.created_at <= until,
+            Reply.removed_at.is_null(),
+            Reply.hidden_at.is_null(),
+            Thread.removed_at.is_null(),
+            Thread.author.in_(ids) | parent.author.in_(ids),
+        )
+        .order_by(Reply.created_at)
+        .tuples()
+    )
+    readers_by_id = {reader.person_id: reader for reader in readers}
+    threads = {}  # (reader, thread) -> [rows]
+    for row in rows:
+        reply_author, thread_author, parent_author = row[2], row[9], row[10]
+        for person_id in {thread_author, parent_author}:
+            reader = readers_by_id.get(person_id)
+            if (
+                reader
+                and reply_author != person_id
+                and row[1] > reader.since
+                and row[8] in reader.cohorts
+            ):
+                threads.setdefault((person_id, row[6]), []).append(row)
+    result = {}
+    for (person_id, thread_id), replies in threads.items():
+        reader = readers_by_id[person_id]
+        first, last = replies[0], replies[-1]
+        names = list(dict.fromkeys(row[11] for row in replies))
+        who = (
+            names[0]
+            if len(names) == 1
+            else f"{names[0]} and {len(names) - 1} other" + ("s" if len(names) > 2 else "")
+        )
+        verb = "gave feedback on" if all(row[5] for row in replies) else "replied to"
+        place = reader.cohorts[first[8]][0]
+        result.setdefault(person_id, []).append(
+            sections.Item(
+                f"{who} {verb} “{first[7]}”",
+                _thread_path(thread_id, first[0]),
+                last[1],
+                detail=sections.snippet(last[3] or last[4]),
+                place=place,
+            )
+        )
+    return result

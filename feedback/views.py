@@ -9,6 +9,7 @@ from feedback import search, services
 from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, ThreadForm
 from feedback.models import REACTIONS, Report
 from learning import htmx
+from learning.digest import sections
 from learning.people.views import submitted_status
 from learning.recognition import places
 from learning.text import render_markdown
@@ -335,6 +336,8 @@ def _threads_section(cohort, person):
 
 def init_app(app):
     places.register_link("reply", services.reply_path)
+    sections.register("needs_you", services.digest_needs_you)
+    sections.register("replies", services.digest_replies)
     app.register_blueprint(bp)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
     add_nav(app, "Search", "feedback.find")

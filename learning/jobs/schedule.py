@@ -6,9 +6,12 @@ Like the factory, it is a composition root: it names the domains' periodic jobs.
 from rq import cron
 
 from cohorts.tasks import celebrate_dates
+from learning.digest.tasks import dispatch as dispatch_digests
 from learning.jobs.tasks import sweep_outbox
 from learning.mail.tasks import release_due
 
 cron.register(sweep_outbox, "default", interval=60)
 cron.register(release_due, "mail", interval=60)
 cron.register(celebrate_dates, "default", interval=3600)
+# Everyone gets their digest within five minutes of their own hour.
+cron.register(dispatch_digests, "digests", interval=300)

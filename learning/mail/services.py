@@ -22,7 +22,7 @@ def absolute_url(endpoint, **values):
 def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", **context):
     """Compose a message from the templates <template>.txt and <template>.html, and queue it,
     or keep it until `due_at` (naive UTC). Call inside the write's transaction. Asking twice
-    with the same key sends one email."""
+    with the same key sends one email. Returns the new delivery's id (None if it existed)."""
     now = utcnow()
     waits = due_at is not None and due_at > now
     context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
@@ -40,6 +40,7 @@ def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="
     )
     if delivery_id and not waits:
         hand_to_job(delivery_id, 0)
+    return delivery_id
 
 
 def failed(limit=200):

@@ -57,6 +57,12 @@ def mute(person_id, kind, channel="email"):
     MutedChannel.insert(person=person_id, kind=kind, channel=channel).on_conflict_ignore().execute()
 
 
+def unmute(person_id, kind, channel="email"):
+    MutedChannel.delete().where(
+        MutedChannel.person == person_id, MutedChannel.kind == kind, MutedChannel.channel == channel
+    ).execute()
+
+
 # Unsubscribe links: signed, so they work without signing in, and never expire.
 
 

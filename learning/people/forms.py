@@ -114,19 +114,9 @@ class MultiCheckboxField(SelectMultipleField):
 HOURS = [SelectChoice(h, f"{h:02d}:00") for h in range(24)]
 
 
-class PreferencesForm(FlaskForm):
-    """How a person hears from the platform: one switch per kind of notice and channel
-    (fields named like `kudos_email`, added below), quiet hours, working days, digest."""
+class DigestForm(FlaskForm):
+    """When the digest comes, and whether it comes by email at all."""
 
-    quiet_from = SelectField("No emails from", choices=HOURS, coerce=int)
-    quiet_until = SelectField("until", choices=HOURS, coerce=int)
-    working_days = MultiCheckboxField(
-        "Working days",
-        choices=[SelectChoice(i, day) for i, day in enumerate(DAY_NAMES)],
-        coerce=int,
-        validators=[DataRequired("Choose at least one working day.")],
-        description="Emails due on other days wait for the next working day.",
-    )
     digest_frequency = RadioField(
         "Digest",
         choices=[
@@ -139,9 +129,26 @@ class PreferencesForm(FlaskForm):
         "Day for the weekly digest",
         choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)],
         coerce=int,
+        description="On a day off, it comes on your next working day.",
     )
     digest_hour = SelectField(
         "Hour", choices=[SelectChoice(h, f"{h:02d}:00") for h in range(6, 21)], coerce=int
+    )
+    digest_email = BooleanField("Send me the digest by email")
+
+
+class PreferencesForm(DigestForm):
+    """How a person hears from the platform: one switch per kind of notice and channel
+    (fields named like `kudos_email`, added below), quiet hours, working days, digest."""
+
+    quiet_from = SelectField("No emails from", choices=HOURS, coerce=int)
+    quiet_until = SelectField("until", choices=HOURS, coerce=int)
+    working_days = MultiCheckboxField(
+        "Working days",
+        choices=[SelectChoice(i, day) for i, day in enumerate(DAY_NAMES)],
+        coerce=int,
+        validators=[DataRequired("Choose at least one working day.")],
+        description="Emails due on other days wait for the next working day.",
     )
     celebrate_me = BooleanField(
         "Celebrate my milestones in my cohorts' feeds",

@@ -374,6 +374,7 @@ def init_nav(app):
     add_nav(app, "Audit log", "audit.index", (Role.ADMIN,))
     add_nav(app, "Recognition", "recognition.values", (Role.ADMIN,))
     add_nav(app, "Failed emails", "deliveries.failed", (Role.ADMIN,))
+    add_nav(app, "Digests", "digest.admin", (Role.ADMIN,))
     add_nav(app, "Your account", "auth.account")
 
 

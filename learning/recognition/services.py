@@ -8,6 +8,7 @@ from peewee import JOIN, Case, fn
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
+from learning.digest import sections
 from learning.errors import Refused
 from learning.ledger import Activity
 from learning.notify.services import notify
@@ -214,3 +215,59 @@ def attach(entries, viewer):
                 for kind, label in CHEERS.items()
             ]
     return entries
+
+
+# The digest's parts about recognition
+
+
+def digest_kudos(readers, until):
+    """Kudos each reader received since their last digest; one query."""
+    readers_by_id = {reader.person_id: reader for reader in readers}
+    result = {}
+    for kudos in _kudos_with(Kudos.giver).where(
+        Kudos.receiver.in_(list(readers_by_id)),
+        Kudos.created_at > sections.earliest(readers),
+        Kudos.created_at <= until,
+    ):
+        reader = readers_by_id[kudos.receiver_id]
+        place = reader.cohorts.get(kudos.cohort_id)
+        if place and kudos.created_at > reader.since:
+            value = f" for {kudos.value.name}" if kudos.value else ""
+            result.setdefault(reader.person_id, []).append(
+                sections.Item(
+                    f"{kudos.giver.display_name} thanked you{value}",
+                    kudos.link or place[1],
+                    kudos.created_at,
+                    detail=sections.snippet(kudos.message),
+                    place=place[0],
+                )
+            )
+    return result
+
+
+def digest_celebrations(readers, until):
+    """Milestones in each reader's cohorts since their last digest: the public ones, and
+    the reader's own even when they keep them private. One query."""
+    rows = Milestone.select().where(
+        Milestone.cohort_id.in_(sections.cohort_ids(readers)),
+        Milestone.created_at > sections.earliest(readers),
+        Milestone.created_at <= until,
+    )
+    by_cohort = {}
+    for milestone in rows:
+        by_cohort.setdefault(milestone.cohort_id, []).append(milestone)
+    result = {}
+    for reader in readers:
+        for cohort_id, (place, path) in reader.cohorts.items():
+            for milestone in by_cohort.get(cohort_id, ()):
+                mine = milestone.person_id == reader.person_id
+                if milestone.created_at > reader.since and (milestone.public or mine):
+                    result.setdefault(reader.person_id, []).append(
+                        sections.Item(
+                            milestone.text,
+                            milestone.link or path,
+                            milestone.created_at,
+                            place=place,
+                        )  # fmt: skip
+                    )
+    return result

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from learning import htmx
 from learning.db import atomic
+from learning.digest import sections
 from learning.errors import Refused
 from learning.people.access import require_role
 from learning.people.models import Role
@@ -117,3 +118,5 @@ def messages():
 
 def init_app(app):
     app.register_blueprint(bp)
+    sections.register("kudos", services.digest_kudos)
+    sections.register("celebrations", services.digest_celebrations)

@@ -36,6 +36,7 @@ from feedback.models import (
 )
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
+from learning.digest.models import Digest
 from learning.jobs.models import PendingJob
 from learning.ledger import Activity
 from learning.mail.models import Delivery
@@ -84,6 +85,7 @@ MODELS = [
     Milestone,
     MilestoneTemplate,
     Cheer,
+    Digest,
 ]
 
 

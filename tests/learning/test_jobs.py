@@ -133,7 +133,7 @@ def test_the_sweep_hands_over_again_what_redis_lost(app, admin_client, inbox, ru
     assert len(inbox.to("lost@example.com")) == 1
 
 
-def test_the_schedule_runs_the_sweep_and_due_mail_every_minute_and_dates_hourly(app):
+def test_the_schedule_runs_the_sweep_and_mail_every_minute_digests_every_five_dates_hourly(app):
     from rq.cron import CronScheduler
 
     from learning.jobs.worker import SCHEDULE
@@ -146,6 +146,7 @@ def test_the_schedule_runs_the_sweep_and_due_mail_every_minute_and_dates_hourly(
         ("learning.jobs.tasks.sweep_outbox", 60),
         ("learning.mail.tasks.release_due", 60),
         ("cohorts.tasks.celebrate_dates", 3600),
+        ("learning.digest.tasks.dispatch", 300),
     }
 
 

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from flask import template_rendered
 
-from learning.db import connection
+from learning.db import connection, utcnow
+from learning.digest import sections
+from learning.digest import services as digests
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
 
@@ -17,6 +19,7 @@ INCLUDED_ONLY = {
     "macros/forms.html",
     "macros/ui.html",
     "learning/mail/_layout.html",
+    "learning/digest/_sections.html",
 }
 
 
@@ -105,6 +108,23 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
         )
         anonymous.get(unsubscribe.group(1))
         anonymous.post(unsubscribe.group(1))
+
+        # The digest: its page, its settings refused, the admins' numbers, and its email.
+        admin_client.get("/digest")
+        admin_client.post("/digest", data={"digest_frequency": "hourly"}, headers=HTMX)
+        admin_client.get("/admin/digests")
+        with app.app_context(), connection():
+            reader = (
+                Person.select(Person, Preferences)
+                .join(Preferences)
+                .where(Person.email == "admin@example.com")
+                .get()
+            )
+            item = sections.Item("Ana thanked you", "/", utcnow(), detail="For the tour")
+            composed = digests.Composed(reader, "weekly", utcnow(), [
+                digests.Section("kudos", "Kudos you received", [item], more=2)
+            ])  # fmt: skip
+            assert digests.send_one(composed, "w-tour", utcnow(), utcnow()) == "sent"
     finally:
         template_rendered.disconnect(remember, app)
 

@@ -1,0 +1,259 @@
+"""Personal digests: each person's own hour in their own time zone, on working days; one per
+period whatever runs twice or was missed; what needs them first; nothing when nothing is new."""
+
+import datetime as dt
+
+import pytest
+
+from challenges import services as challenges
+from cohorts import services as cohorts
+from feedback import services as feedback
+from learning.db import connection, utcnow
+from learning.digest import periods, sections, services
+from learning.digest.models import Digest
+from learning.people.models import Person, Preferences
+from learning.recognition.models import CompanyValue
+
+ZONES = {
+    "UTC−8": "America/Los_Angeles",
+    "UTC": "UTC",
+    "UTC+1": "Europe/Berlin",
+    "UTC+5:30": "Asia/Kolkata",
+}
+LONG_AGO = dt.datetime(2026, 1, 1)
+
+
+def at(text):
+    return dt.datetime.fromisoformat(text)
+
+
+# The clock: pure functions, checked against hand-worked times.
+
+
+@pytest.mark.parametrize(
+    ("zone", "monday_9am_utc"),
+    [
+        ("America/Los_Angeles", "2026-11-30 17:00"),  # PST, UTC−8
+        ("UTC", "2026-11-30 09:00"),
+        ("Europe/Berlin", "2026-11-30 08:00"),  # CET, UTC+1
+        ("Asia/Kolkata", "2026-11-30 03:30"),  # IST, UTC+5:30
+    ],
+)
+def test_a_weekly_digest_is_due_at_nine_on_monday_in_the_persons_own_zone(zone, monday_9am_utc):
+    due = at(monday_9am_utc)
+    args = (zone, "weekly", 0, 9, "01234")
+    assert periods.latest_slot(due, *args) == ("w2026-W49", due)
+    # A minute earlier, the latest due moment was the Monday before.
+    period, moment = periods.latest_slot(due - dt.timedelta(minutes=1), *args)
+    assert (period, moment) == ("w2026-W48", due - dt.timedelta(days=7))
+    assert periods.next_slot(due - dt.timedelta(minutes=1), *args) == due
+
+
+@pytest.mark.parametrize(
+    ("zone", "friday", "monday"),
+    [
+        # Berlin leaves summer time on Sunday 25 October 2026: 9:00 is 07:00 UTC, then 08:00.
+        ("Europe/Berlin", "2026-10-23 07:00", "2026-10-26 08:00"),
+        # Los Angeles on Sunday 1 November 2026: 9:00 is 16:00 UTC, then 17:00.
+        ("America/Los_Angeles", "2026-10-30 16:00", "2026-11-02 17:00"),
+        # Spring: Los Angeles on 14 March 2027, Berlin on 28 March 2027.
+        ("America/Los_Angeles", "2027-03-12 17:00", "2027-03-15 16:00"),
+        ("Europe/Berlin", "2027-03-26 08:00", "2027-03-29 07:00"),
+    ],
+)
+def test_daily_digests_keep_the_local_hour_across_daylight_saving_and_skip_the_weekend(
+    zone, friday, monday
+):
+    args = (zone, "daily", 0, 9, "01234")
+    friday, monday = at(friday), at(monday)
+    assert periods.latest_slot(friday, *args) == (f"d{friday.date()}", friday)
+    # All weekend long, the latest due digest is Friday's.
+    assert periods.latest_slot(monday - dt.timedelta(minutes=1), *args)[1] == friday
+    assert periods.next_slot(friday, *args) == monday
+    assert periods.latest_slot(monday, *args)[1] == monday
+
+
+def test_a_weekly_digest_on_a_day_off_comes_on_the_next_working_day():
+    # Monday is not a working day for this person (Tuesday to Saturday).
+    period, moment = periods.latest_slot(at("2026-12-01 12:00"), "UTC", "weekly", 0, 9, "12345")
+    assert moment == at("2026-12-01 09:00")  # Tuesday
+
+
+# Dispatching, with real jobs
+
+
+@pytest.fixture
+def world(app, make_person, form_cohorts):
+    """Four people, one in each zone, with daily digests at 9:00, in one cohort with three
+    colleagues; they joined long before the dates these tests travel to."""
+    readers = {
+        label: make_person(
+            f"{label.lower().replace('−', 'm')}@example.com", f"Reader {label}", time_zone=zone
+        )  # fmt: skip
+        for label, zone in ZONES.items()
+    }
+    others = [make_person(time_zone="Europe/London") for _ in range(3)]
+    everyone = [*readers.values(), *others]
+    [cohort] = form_cohorts(everyone)
+    with app.app_context(), connection():
+        Person.update(onboarded_at=LONG_AGO).execute()
+        Preferences.update(digest_frequency="daily", digest_hour=9).execute()
+    return {"readers": readers, "others": others, "cohort": cohort}
+
+
+def dispatched(app, now):
+    """Run the dispatcher as cron would at `now`; returns how many people it enqueued."""
+    with app.app_context(), connection():
+        return services.dispatch(now)
+
+
+def digests_of(person):
+    return list(Digest.select().where(Digest.person == person).order_by(Digest.id))
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (
+            "2026-10-23",  # Friday, then Berlin's clock change, then Monday
+            {"UTC−8": ["2026-10-23 16:00", "2026-10-26 16:00"],
+             "UTC": ["2026-10-23 09:00", "2026-10-26 09:00"],
+             "UTC+1": ["2026-10-23 07:00", "2026-10-26 08:00"],
+             "UTC+5:30": ["2026-10-23 03:30", "2026-10-26 03:30"]},
+        ),
+        (
+            "2026-10-30",  # Friday, then Los Angeles's clock change, then Monday
+            {"UTC−8": ["2026-10-30 16:00", "2026-11-02 17:00"],
+             "UTC": ["2026-10-30 09:00", "2026-11-02 09:00"],
+             "UTC+1": ["2026-10-30 08:00", "2026-11-02 08:00"],
+             "UTC+5:30": ["2026-10-30 03:30", "2026-11-02 03:30"]},
+        ),
+    ],
+)  # fmt: skip
+def test_everyone_gets_their_digest_at_nine_their_time_on_working_days_only(
+    app, world, run_jobs, start, expected
+):
+    """The dispatcher runs every half hour from Friday 00:00 UTC to Tuesday 00:00 UTC."""
+    got = {label: [] for label in ZONES}
+    now = at(f"{start} 00:00")
+    while now < at(f"{start} 00:00") + dt.timedelta(days=4):
+        if dispatched(app, now):
+            run_jobs()
+            for label, person in world["readers"].items():
+                if len(digests_of(person)) > len(got[label]):
+                    got[label].append(f"{now:%Y-%m-%d %H:%M}")
+        now += dt.timedelta(minutes=30)
+    assert got == expected
+    # Their colleagues in London got theirs too, and nobody got one on Saturday or Sunday.
+    assert {d.period[1:] for d in Digest.select()} == {
+        start,
+        (at(start) + dt.timedelta(days=3)).date().isoformat(),
+    }
+
+
+def test_after_two_days_without_a_dispatcher_each_person_gets_one_catch_up_digest(
+    app, world, run_jobs
+):
+    reader = world["readers"]["UTC"]
+    now = at("2026-11-23 00:00")  # Monday: the dispatcher runs all day, everyone gets one
+    while now < at("2026-11-24 00:00"):
+        if dispatched(app, now):
+            run_jobs()
+        now += dt.timedelta(minutes=30)
+    people = [*world["readers"].values(), *world["others"]]
+    assert [len(digests_of(person)) for person in people] == [1] * 7
+    # The dispatcher is down all Tuesday and Wednesday; it comes back on Thursday at 10:10,
+    # runs every five minutes, and is run twice at once for good measure.
+    assert dispatched(app, at("2026-11-26 10:10")) == 8  # and the manager, who is in no cohort
+    assert dispatched(app, at("2026-11-26 10:10")) == 8  # before the jobs ran: the same jobs
+    run_jobs()
+    for minutes in range(15, 60, 5):
+        assert dispatched(app, at(f"2026-11-26 10:{minutes}")) == 0
+    run_jobs()
+    assert [d.period for d in digests_of(reader)] == ["d2026-11-23", "d2026-11-26"]
+    # In Los Angeles it is still night: their catch-up is Wednesday's, and Thursday's comes
+    # at their hour.
+    assert [d.period for d in digests_of(world["readers"]["UTC−8"])] == [
+        "d2026-11-23",
+        "d2026-11-25",
+    ]
+    assert [len(digests_of(person)) for person in people] == [2] * 7
+    # The catch-up covers everything since Monday's digest, missed days included.
+    monday, thursday = digests_of(reader)
+    assert thursday.since == monday.until
+
+
+def test_nobody_gets_a_digest_for_a_period_before_they_joined(app, world, make_person):
+    newcomer = make_person("new@example.com", "New Comer", time_zone="UTC")
+    with app.app_context(), connection():
+        Person.update(onboarded_at=at("2026-11-23 09:03")).where(Person.id == newcomer.id).execute()
+        Preferences.update(digest_frequency="daily").execute()
+        due = {pid for pid, *_ in services.due(at("2026-11-23 09:05"))}
+        assert newcomer.id not in due and world["readers"]["UTC"].id in due
+        assert newcomer.id in {pid for pid, *_ in services.due(at("2026-11-24 09:00"))}
+
+
+# What a digest says
+
+
+@pytest.fixture
+def busy(app, world, manager, program):
+    """While the UTC reader waited for their digest: every kind of news for them."""
+    me = world["readers"]["UTC"]
+    ana, ben, cai = world["others"]
+    cohort = world["cohort"]
+    with app.app_context(), connection():
+        # Their last digest went out once the cohort was formed.
+        Digest.create(person=me, period="d2026-01-01", status="sent", since=LONG_AGO,
+                      until=utcnow())  # fmt: skip
+        challenge = challenges.create_challenge(
+            manager, program, title="Ship demos", starts_on=utcnow().date() - dt.timedelta(days=3),
+            ends_on=utcnow().date() + dt.timedelta(days=20), goal="count", target=10,
+        )  # fmt: skip
+        mine = feedback.start_thread(cohort, me, "share_work", "My deck", "Thoughts?")
+        feedback.start_thread(cohort, ana, "share_work", "Ana's plan", "Ideas?", ask=[me.id])
+        feedback.start_thread(cohort, ben, "question", "Where is the style guide?", "Anyone?")
+        feedback.start_thread(cohort, cai, "reflection", "Notes", f"@{me.display_name} look")
+        feedback.reply(mine, ana, "Strong opening, shorter ending.")
+        feedback.reply(mine, ben, "Agree with Ana.")
+        value = CompanyValue.get(CompanyValue.name == "Craft")
+        cohorts.give_kudos(cai, cohort, me.id, value.id, "Lovely deck", "k" * 32)
+        challenges.check_in(ana, challenge, cohort, "done")
+        challenges.check_in(ben, challenge, cohort, "done")
+        newcomer = Person.create(email="late@example.com", display_name="Lou Late")
+        Preferences.create(person=newcomer)
+        cohorts.add_member(manager, cohort, newcomer, notify=False)
+    return {"me": me, "ana": ana, "ben": ben, "cai": cai, "cohort": cohort}
+
+
+def compose(app, person, now=None):
+    with app.app_context(), connection():
+        reader = (
+            Person.select(Person, Preferences).join(Preferences).where(Person.id == person.id).get()
+        )
+        return services.compose([reader], now or utcnow())[person.id]
+
+
+def test_a_digest_puts_what_needs_you_first_then_replies_kudos_progress_celebrations_members(
+    app, busy, sign_in
+):
+    digest = compose(app, busy["me"])
+    assert [s.key for s in digest.sections] == list(sections.SECTIONS)
+    texts = {s.key: [i.text for i in s.items] for s in digest.sections}
+    ana, ben, cai = (busy[n].display_name for n in ("ana", "ben", "cai"))
+    assert sorted(texts["needs_you"]) == sorted([
+        f"{ana} asks for your feedback on “Ana's plan”",
+        f"{cai} mentioned you in “Notes”",
+        f"{ben} asked “Where is the style guide?”: nobody has answered yet",
+    ])  # fmt: skip
+    assert texts["replies"] == [f"{ana} and 1 other replied to “My deck”"]
+    assert texts["kudos"] == [f"{cai} thanked you for Craft"]
+    assert texts["progress"] == ["Ship demos: 2 of 10 check-ins together (20%)"]
+    assert texts["celebrations"]  # the first threads and replies
+    assert texts["new_members"] == [f"Lou Late joined {busy['cohort'].name}"]
+    assert digest.news
+    # Every item links to the exact place, which opens for the reader.
+    client = sign_in(busy["me"])
+    for section in digest.sections:
+        for item in section.items:
+            assert client.get(item.path).status_code == 200, item.path
