@@ -329,7 +329,7 @@ def daily_counts(days=14, now=None):
     )
     result = {}
     for when, status, delivery, count in rows:
-        when = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when)[:10])
+        when = dt.date.fromisoformat(str(when)[:10])  # a date, a datetime or text, by database
         counts = result.setdefault(
             when, dict.fromkeys(("sent", "on_its_way", "skipped", "failed"), 0)
         )

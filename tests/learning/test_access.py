@@ -1,4 +1,4 @@
-"""The platform's own pages (notifications, unsubscribing, recognition and mail admin), for
+"""The platform's own pages (notifications, unsubscribing, recognition, mail admin, digests), for
 every kind of visitor: the table must name every route of these blueprints."""
 
 from learning.mail.models import Delivery
@@ -26,11 +26,15 @@ TABLE = {
     ("recognition.messages", "POST"): ADMIN_ONLY,
     ("deliveries.failed", "GET"): {**ADMIN_ONLY, "admin": 200},
     ("deliveries.retry", "POST"): ADMIN_ONLY,
+    ("digest.preview", "GET"): {**SIGNED_IN, "member": 200, "hr": 200, "admin": 200},
+    # An empty form is refused, and changes nothing.
+    ("digest.preview", "POST"): {**SIGNED_IN, "member": 422},
+    ("digest.admin", "GET"): {**ADMIN_ONLY, "admin": 200},
 }
 
 
 def test_the_table_names_every_route_of_these_pages(app):
-    assert routes(app, "notify", "recognition", "deliveries") == set(TABLE)
+    assert routes(app, "notify", "recognition", "deliveries", "digest") == set(TABLE)
 
 
 def test_every_route_answers_every_visitor_as_the_table_says(app, make_person, sign_in):

@@ -2,8 +2,10 @@
 period whatever runs twice or was missed; what needs them first; nothing when nothing is new."""
 
 import datetime as dt
+import re
 
 import pytest
+from rq import Queue
 
 from challenges import services as challenges
 from cohorts import services as cohorts
@@ -11,6 +13,10 @@ from feedback import services as feedback
 from learning.db import connection, utcnow
 from learning.digest import periods, sections, services
 from learning.digest.models import Digest
+from learning.digest.tasks import send_digests
+from learning.jobs.services import redis_connection
+from learning.mail.models import Delivery
+from learning.notify import preferences
 from learning.people.models import Person, Preferences
 from learning.recognition.models import CompanyValue
 
@@ -205,7 +211,7 @@ def busy(app, world, manager, program):
     with app.app_context(), connection():
         # Their last digest went out once the cohort was formed.
         Digest.create(person=me, period="d2026-01-01", status="sent", since=LONG_AGO,
-                      until=utcnow())  # fmt: skip
+                      until=utcnow(), created_at=LONG_AGO)  # fmt: skip
         challenge = challenges.create_challenge(
             manager, program, title="Ship demos", starts_on=utcnow().date() - dt.timedelta(days=3),
             ends_on=utcnow().date() + dt.timedelta(days=20), goal="count", target=10,
@@ -257,3 +263,199 @@ def test_a_digest_puts_what_needs_you_first_then_replies_kudos_progress_celebrat
     for section in digest.sections:
         for item in section.items:
             assert client.get(item.path).status_code == 200, item.path
+
+
+def send_now(app, person, period="d2026-11-24", slot=None):
+    """Run one person's digest job for `period`, as the dispatcher would enqueue it."""
+    slot = slot or utcnow()
+    with app.app_context(), connection():
+        return send_digests([[person.id, period, slot.isoformat()]])
+
+
+def test_nothing_new_sends_nothing_even_with_an_old_question_still_open(app, busy, run_jobs):
+    me = busy["me"]
+    assert send_now(app, me, "d2026-11-24") == {"sent": 1, "skipped": 0}
+    # The next day nothing happened; the unanswered question is still there, but it is not
+    # news, so no email: the period is recorded as skipped.
+    assert send_now(app, me, "d2026-11-25") == {"sent": 0, "skipped": 1}
+    assert [d.status for d in digests_of(me)] == ["sent", "sent", "skipped"]
+    assert Delivery.select().where(Delivery.key.startswith("digest-")).count() == 1
+    # Then someone asks a new question: that is news again.
+    with app.app_context(), connection():
+        feedback.start_thread(busy["cohort"], busy["ben"], "question", "Lunch?", "Anyone?")
+    assert send_now(app, me, "d2026-11-26") == {"sent": 1, "skipped": 0}
+    [_, _, _, last] = digests_of(me)
+    # Still open: the request, the mention, the two questions; and the running challenge.
+    assert last.items == 5
+
+
+def test_someone_without_cohorts_gets_no_email(app, world, make_person):
+    loner = make_person("loner@example.com", "Lone Ranger")
+    assert send_now(app, loner) == {"sent": 0, "skipped": 1}
+
+
+def test_people_who_unsubscribed_get_nothing_and_no_digest_is_recorded(app, busy):
+    me = busy["me"]
+    with app.app_context(), connection():
+        preferences.mute(me.id, "digest")
+        assert me.id not in {pid for pid, *_ in services.due(at("2026-11-24 09:00"))}
+    # Even a job enqueued before they unsubscribed sends nothing.
+    assert send_now(app, me) == {"sent": 0, "skipped": 0}
+    assert len(digests_of(me)) == 1  # the one the fixture recorded
+
+
+def digest_mail(inbox, person):
+    return [m for m in inbox.to(person.email) if m["Subject"].startswith("Your daily digest")]
+
+
+def test_a_digest_job_run_twice_or_enqueued_twice_sends_one_digest(app, busy, run_jobs, inbox):
+    me = busy["me"]
+    batch = [[me.id, "d2026-11-24", utcnow().isoformat()]]
+    with app.app_context():
+        Queue("digests", connection=redis_connection()).enqueue(send_digests, batch)
+        Queue("digests", connection=redis_connection()).enqueue(send_digests, batch)
+    run_jobs()
+    assert send_now(app, me) == {"sent": 0, "skipped": 0}
+    run_jobs()
+    assert len(digest_mail(inbox, me)) == 1
+    assert Digest.select().where(Digest.period == "d2026-11-24").count() == 1
+
+
+def test_a_late_digest_waits_for_the_end_of_quiet_hours(app, busy):
+    """A catch-up found at 01:30 in Kolkata waits until 08:00 there; one on time does not."""
+    me = busy["me"]
+    with app.app_context(), connection():
+        Person.update(time_zone="Asia/Kolkata").where(Person.id == me.id).execute()
+    now = at("2026-11-24 20:00")  # 01:30 on Wednesday in Kolkata
+    with app.app_context(), connection():
+        reader = Person.select(Person, Preferences).join(Preferences).where(Person.id == me.id)
+        composed = services.compose([reader.get()], now)[me.id]
+        assert services.send_one(composed, "d2026-11-24", at("2026-11-24 03:30"), now) == "sent"
+        delivery = Delivery.get(Delivery.key.startswith("digest-"))
+    assert (delivery.status, delivery.due_at) == ("waiting", at("2026-11-25 02:30"))
+
+
+def test_the_digest_arrives_once_by_smtp_with_working_links_and_a_working_unsubscribe(
+    app, busy, run_jobs, inbox, sign_in
+):
+    me = busy["me"]
+    with app.app_context(), connection():
+        Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456").execute()
+    now = utcnow()
+    for _ in range(3):  # the dispatcher runs again, before and after the jobs ran
+        with app.app_context(), connection():
+            services.dispatch(now)
+    run_jobs()
+    with app.app_context(), connection():
+        services.dispatch(now)
+    run_jobs()
+    [message] = digest_mail(inbox, me)
+    assert message["Subject"].startswith("Your daily digest: 3 need you, 1 replies, 1 kudos")
+    text = inbox.text(message)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    # What needs them comes first, in both versions.
+    assert text.index("NEEDS YOU") < text.index("REPLIES TO YOU") < text.index("KUDOS YOU")
+    assert html.index("Needs you") < html.index("Replies to you") < html.index("New in your")
+    client = sign_in(me)
+    links = set(re.findall(r"http://localhost(/[^\s\"<>]*)", text))
+    item_links = {link for link in links if not link.startswith("/unsubscribe/")}
+    assert len(item_links) >= 8
+    for link in item_links:
+        assert client.get(link).status_code == 200, link
+    # The unsubscribe link works signed out, in one click from the mail client.
+    unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe.removeprefix("http://localhost") in links
+    anonymous = app.test_client()
+    assert (
+        anonymous.post(unsubscribe.removeprefix("http://localhost"), csrf=False).status_code == 200
+    )
+    with app.app_context(), connection():
+        assert ("digest", "email") in preferences.muted(me)
+        assert me.id not in {pid for pid, *_ in services.due(now + dt.timedelta(days=1))}
+
+
+def test_composing_costs_the_same_queries_for_one_reader_or_many(
+    app, busy, make_person, count_queries
+):
+    with app.app_context(), connection():
+        everyone = list(Person.select(Person, Preferences).join(Preferences))
+        me = [p for p in everyone if p.id == busy["me"].id]
+        now = utcnow()
+        one = count_queries(lambda: services.compose(me, now))
+        many = count_queries(lambda: services.compose(everyone, now))
+        assert one == many <= 16
+        # Finding who is due: the same for 9 people or 40.
+        few = count_queries(lambda: services.due(at("2026-11-24 12:00")))
+    for _ in range(30):
+        make_person(time_zone="Asia/Tokyo")
+    with app.app_context(), connection():
+        assert count_queries(lambda: services.due(at("2026-11-24 12:00"))) == few <= 3
+
+
+# The person's page and the admins' numbers
+
+
+def test_the_digest_page_previews_the_next_digest_and_when_it_comes(app, busy, sign_in):
+    client = sign_in(busy["me"])
+    page = client.get("/digest")
+    assert page.status_code == 200
+    assert "Your next daily digest comes on" in page.text
+    assert "Lou Late joined" in page.text and "Needs you" in page.text
+    quiet = sign_in(busy["cai"]).get("/digest")
+    assert "Your next daily digest comes on" in quiet.text
+
+
+def test_changing_frequency_and_hour_and_bad_input(app, busy, sign_in):
+    me = busy["me"]
+    client = sign_in(me)
+    bad = client.post(
+        "/digest",
+        data={"digest_frequency": "hourly", "digest_weekday": "2", "digest_hour": "99",
+              "digest_email": "y"},
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert "Not a valid choice" in bad.text
+    assert '<option selected value="2">Wednesday</option>' in bad.text  # kept as chosen
+    with app.app_context(), connection():
+        assert Preferences.get(Preferences.person == me).digest_frequency == "daily"  # unchanged
+    good = client.post(
+        "/digest",
+        data={"digest_frequency": "weekly", "digest_weekday": "2", "digest_hour": "7"},
+    )
+    assert good.status_code == 303
+    with app.app_context(), connection():
+        chosen = Preferences.get(Preferences.person == me)
+        assert (chosen.digest_frequency, chosen.digest_weekday, chosen.digest_hour) == (
+            "weekly",
+            2,
+            7,
+        )
+        assert ("digest", "email") in preferences.muted(me)  # the box was left unticked
+    page = client.get("/digest")
+    assert "Digest emails are off" in page.text
+    client.post("/digest", data={"digest_frequency": "weekly", "digest_weekday": "2",
+                                 "digest_hour": "7", "digest_email": "y"})  # fmt: skip
+    with app.app_context(), connection():
+        assert ("digest", "email") not in preferences.muted(me)
+
+
+def test_admins_see_per_day_how_many_were_sent_skipped_and_failed(
+    app, busy, admin_client, make_person, run_jobs
+):
+    send_now(app, busy["me"])  # news: sent
+    send_now(app, make_person(time_zone="UTC"))  # in no cohort: skipped
+    send_now(app, busy["ben"])  # news, but the mail server will refuse it for good
+    with app.app_context(), connection():
+        Delivery.update(status="failed").where(
+            Delivery.id == Digest.get(Digest.person == busy["ben"]).delivery
+        ).execute()
+    run_jobs()
+    with app.app_context(), connection():
+        assert services.daily_counts() == [
+            (utcnow().date(), {"sent": 1, "on_its_way": 0, "skipped": 1, "failed": 1})
+        ]
+    page = admin_client.get("/admin/digests")
+    assert page.status_code == 200
+    row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", page.text, re.S).group(0)
+    assert re.findall(r"<td>(\d+)</td>", row) == ["1", "0", "1", "1"]
