@@ -112,15 +112,12 @@ def due(now=None):
         .where(Digest.period.in_(wanted_periods))
         .tuples()
     )
-    late = [pid for pid, _, slot in candidates if now - slot > ON_TIME]
-    known = set()
-    if late:
+    pending = [entry for entry in candidates if entry[:2] not in had]
+    if any(now - slot > ON_TIME for _, _, slot in pending):
+        # Late: only a catch-up for people who have had a digest before (rare: after downtime).
         known = {pid for (pid,) in Digest.select(Digest.person).distinct().tuples()}
-    return [
-        (pid, period, slot)
-        for pid, period, slot in candidates
-        if (pid, period) not in had and (now - slot <= ON_TIME or pid in known)
-    ]
+        pending = [e for e in pending if now - e[2] <= ON_TIME or e[0] in known]
+    return pending
 
 
 def dispatch(now=None):
