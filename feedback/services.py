@@ -528,7 +528,7 @@ def digest_needs_you(readers, until):
             Thread.title,
             Thread.cohort,
             Person.display_name,
-        )  # fmt: skip
+        )
         .join(Thread)
         .join(Person, on=Thread.author)
         .where(FeedbackRequest.person.in_(ids), FeedbackRequest.answered_at.is_null(), open_thread)
@@ -544,7 +544,7 @@ def digest_needs_you(readers, until):
             Thread.cohort,
             by.display_name,
             Mention.reply,
-        )  # fmt: skip
+        )
         .join(Thread)
         .switch(Mention)
         .join(by, on=Mention.by)
@@ -559,7 +559,7 @@ def digest_needs_you(readers, until):
             Thread.title,
             Thread.cohort,
             Person.display_name,
-        )  # fmt: skip
+        )
         .join(Person, on=Thread.author)
         .where(
             Thread.cohort.in_(sections.cohort_ids(readers)),
@@ -612,7 +612,7 @@ def digest_replies(readers, until):
             Thread.author,
             parent.author,
             Person.display_name,
-        )  # fmt: skip
+        )
         .join(Thread)
         .switch(Reply)
         .join(Person, on=Reply.author)
