@@ -54,10 +54,7 @@ def load(overrides=None):
         "PROXY_FIX": _flag(env["PROXY_FIX"]),
         "INVITATION_MAX_AGE": int(env["INVITATION_DAYS"]) * 86400,
         "RESET_MAX_AGE": int(env["RESET_MINUTES"]) * 60,
-        "MAIL_RETRY_DELAYS": (
-            "60,300,1800,7200",
-            "Seconds to wait before each new try of an email the SMTP server refused for now.",
-        ),
+        "MAIL_RETRY_DELAYS": [int(s) for s in env["MAIL_RETRY_DELAYS"].split(",") if s.strip()],
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],
         "SESSION_COOKIE_HTTPONLY": True,

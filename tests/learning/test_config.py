@@ -17,3 +17,10 @@ def test_without_a_database_url_the_default_is_sqlite_in_the_instance_folder(mon
     monkeypatch.delenv("DATABASE_URL", raising=False)
     url = config.load({"SECRET_KEY": "k"})["DATABASE_URL"]
     assert url == f"sqlite:///{config.INSTANCE / 'learning.sqlite3'}"
+
+
+def test_mail_retry_delays_are_seconds_from_a_comma_separated_list(monkeypatch):
+    monkeypatch.delenv("MAIL_RETRY_DELAYS", raising=False)
+    assert config.load({"SECRET_KEY": "k"})["MAIL_RETRY_DELAYS"] == [60, 300, 1800, 7200]
+    monkeypatch.setenv("MAIL_RETRY_DELAYS", "10, 20")
+    assert config.load({"SECRET_KEY": "k"})["MAIL_RETRY_DELAYS"] == [10, 20]
