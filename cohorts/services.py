@@ -19,6 +19,7 @@ from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
 from learning.digest import sections
 from learning.errors import Refused
+from learning.insights import sources as insights
 from learning.ledger import Activity
 from learning.mail.services import absolute_url, send_mail
 from learning.notify.services import path_for
@@ -425,3 +426,32 @@ def digest_new_members(readers, until):
                         )
                     )
     return result
+
+
+# Who is where, for HR's reports
+
+
+def report_memberships(program_id=None, cohort_id=None):
+    """Every member of a published cohort with their department, location and program; one
+    query. Reports count them; they never see what anyone wrote."""
+    query = (
+        Membership.select(
+            Person.id,
+            Person.department,
+            Person.location,
+            Cohort.id,
+            Cohort.name,
+            Program.id,
+            Program.name,
+        )  # fmt: skip
+        .join(Person)
+        .switch(Membership)
+        .join(Cohort)
+        .join(Program)
+        .where(Cohort.status == "published")
+    )
+    if program_id:
+        query = query.where(Program.id == program_id)
+    if cohort_id:
+        query = query.where(Cohort.id == cohort_id)
+    return [insights.Member(*row) for row in query.tuples()]

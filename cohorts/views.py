@@ -21,6 +21,7 @@ from cohorts.models import Cohort, MembershipRequest, PeopleImport
 from learning import htmx
 from learning.digest import sections
 from learning.errors import Refused
+from learning.insights import sources as insights
 from learning.people.models import Person
 from learning.people.services import normalize_email
 from learning.people.views import show_refused, submitted_status
@@ -521,6 +522,7 @@ def init_app(app):
     places.register_cohorts(cohorts.describe)
     sections.register_memberships(cohorts.digest_cohorts)
     sections.register("new_members", cohorts.digest_new_members)
+    insights.register_memberships(cohorts.report_memberships)
     app.register_blueprint(programs)
     app.register_blueprint(bp)
     add_nav(app, "Programs", "programs.index", cohorts.MANAGERS)

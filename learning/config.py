@@ -30,6 +30,11 @@ ENVIRONMENT = {
         "60,300,1800,7200",
         "Seconds to wait before each new try of an email the SMTP server refused for now.",
     ),
+    "REPORT_MIN_GROUP": (
+        "5",
+        "Reports show no numbers for a group with fewer people than this.",
+    ),
+    "EXPORT_DAYS": ("7", "Days an export's download link works."),
     "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
     "RESET_LIMIT": ("5 per hour", "Password-reset requests per address and per account."),
 }
@@ -55,6 +60,9 @@ def load(overrides=None):
         "INVITATION_MAX_AGE": int(env["INVITATION_DAYS"]) * 86400,
         "RESET_MAX_AGE": int(env["RESET_MINUTES"]) * 60,
         "MAIL_RETRY_DELAYS": [int(s) for s in env["MAIL_RETRY_DELAYS"].split(",") if s.strip()],
+        "REPORT_MIN_GROUP": int(env["REPORT_MIN_GROUP"]),
+        "EXPORT_DAYS": int(env["EXPORT_DAYS"]),
+        "EXPORTS_DIR": str(INSTANCE / "exports"),
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],
         "SESSION_COOKIE_HTTPONLY": True,

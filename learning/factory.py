@@ -11,6 +11,7 @@ from learning import cli, config, db, security, text
 from learning import views as home
 from learning.audit.views import bp as audit_bp
 from learning.digest import views as digest
+from learning.insights import views as insights
 from learning.jobs import services as jobs
 from learning.jobs import worker
 from learning.mail.views import bp as outbox_bp
@@ -45,6 +46,7 @@ def create_app(test_config=None):
     notify.init_app(app)
     recognition.init_app(app)
     digest.init_app(app)
+    insights.init_app(app)
     cohorts.init_app(app)
     feedback.init_app(app)
     challenges.init_app(app)

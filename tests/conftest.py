@@ -124,6 +124,7 @@ def make_app(database_url, redis_url, smtp_server, tmp_path, **overrides):
             "SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
             "BASE_URL": "http://localhost",
             "OUTBOX_DIR": str(tmp_path / "outbox"),
+            "EXPORTS_DIR": str(tmp_path / "exports"),
             "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             **overrides,
         }

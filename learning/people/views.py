@@ -375,6 +375,7 @@ def init_nav(app):
     add_nav(app, "Recognition", "recognition.values", (Role.ADMIN,))
     add_nav(app, "Failed emails", "deliveries.failed", (Role.ADMIN,))
     add_nav(app, "Digests", "digest.admin", (Role.ADMIN,))
+    add_nav(app, "Reports", "reports.participation", (Role.HR,))
     add_nav(app, "Your account", "auth.account")
 
 

@@ -9,6 +9,7 @@ from tests.routes import urls as route_urls
 
 SIGNED_IN = {"anonymous": 302}
 ADMIN_ONLY = {"anonymous": 302, "member": 403, "ld_manager": 403, "hr": 403}
+HR_ONLY = {"anonymous": 302, "member": 403, "ld_manager": 403, "admin": 403}
 TABLE = {
     ("notify.index", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
     ("notify.bell", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
@@ -30,11 +31,16 @@ TABLE = {
     # An empty form is refused, and changes nothing.
     ("digest.preview", "POST"): {**SIGNED_IN, "member": 422},
     ("digest.admin", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("reports.participation", "GET"): {**HR_ONLY, "hr": 200},
+    ("reports.export", "POST"): {**HR_ONLY, "hr": 303},  # the whole report, as an XLSX
+    # Someone else's export, or none: not found, for HR too.
+    ("reports.export_status", "GET"): {**HR_ONLY, "hr": 404},
+    ("reports.download", "GET"): {**HR_ONLY, "hr": 404},
 }
 
 
 def test_the_table_names_every_route_of_these_pages(app):
-    assert routes(app, "notify", "recognition", "deliveries", "digest") == set(TABLE)
+    assert routes(app, "notify", "recognition", "deliveries", "digest", "reports") == set(TABLE)
 
 
 def test_every_route_answers_every_visitor_as_the_table_says(app, make_person, sign_in):
@@ -47,7 +53,7 @@ def test_every_route_answers_every_visitor_as_the_table_says(app, make_person, s
         status="failed",
     )  # fmt: skip
     ids = {"notification_id": 999, "token": "made-up", "value_id": value.id,
-           "delivery_id": delivery.id}  # fmt: skip
+           "delivery_id": delivery.id, "export_id": 999}  # fmt: skip
     urls = route_urls(app, {endpoint for endpoint, _ in TABLE}, ids)
     for (endpoint, method), answers in TABLE.items():
         for who, status in answers.items():

@@ -37,6 +37,7 @@ from feedback.models import (
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.digest.models import Digest
+from learning.insights.models import Export
 from learning.jobs.models import PendingJob
 from learning.ledger import Activity
 from learning.mail.models import Delivery
@@ -86,6 +87,7 @@ MODELS = [
     MilestoneTemplate,
     Cheer,
     Digest,
+    Export,
 ]
 
 

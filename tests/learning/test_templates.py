@@ -9,7 +9,7 @@ from learning.db import connection, utcnow
 from learning.digest import sections
 from learning.digest import services as digests
 from learning.notify.services import notify
-from learning.people.models import Person, Preferences
+from learning.people.models import Person, Preferences, Role
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -23,7 +23,7 @@ INCLUDED_ONLY = {
 }
 
 
-def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
+def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, make_person, sign_in):
     rendered = set()
 
     def remember(sender, template, context, **extra):
@@ -125,6 +125,16 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path):
                 digests.Section("kudos", "Kudos you received", [item], more=2)
             ])  # fmt: skip
             assert digests.send_one(composed, "w-tour", utcnow(), utcnow()) == "sent"
+
+        # HR's report, refused filters, an export's progress, its download page.
+        hr = make_person("hr@example.com", "Harper HR", (Role.MEMBER, Role.HR))
+        hr_client = sign_in(hr)
+        hr_client.get("/reports/")
+        hr_client.get("/reports/?start=2026-12-02&end=2026-12-01")
+        made = hr_client.post("/reports/exports", data={"format": "csv"}).headers["Location"]
+        hr_client.get(made, headers=HTMX)
+        run_jobs()
+        hr_client.get(made)
     finally:
         template_rendered.disconnect(remember, app)
 

@@ -1,0 +1,64 @@
+"""The report's filters (a GET form anyone can bookmark) and the export request."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from learning.insights.participation import GROUPINGS, Filters
+from learning.insights.services import FORMATS
+
+EVERY = SelectChoice("", "All")
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: reading, not changing
+
+    program = SelectField("Program", default="")
+    cohort = SelectField("Cohort", default="")
+    department = SelectField("Department", default="")
+    location = SelectField("Location", default="")
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()], description="Included.")
+    grouping = SelectField(
+        "Group by", choices=[SelectChoice(k, v) for k, v in GROUPINGS.items()], default="program"
+    )
+
+    def offer(self, choices):
+        """The filters' options: only what exists, and "All"."""
+        self.program.choices = [EVERY, *(SelectChoice(str(i), n) for i, n in choices["programs"])]
+        self.cohort.choices = [EVERY, *(SelectChoice(str(i), n) for i, n in choices["cohorts"])]
+        self.department.choices = [EVERY, *(SelectChoice(d, d) for d in choices["departments"])]
+        self.location.choices = [EVERY, *(SelectChoice(p, p) for p in choices["locations"])]
+        return self
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError("The end date comes before the start date.")
+
+    def kept(self):
+        """The filters as text, for hidden fields that carry them into another form."""
+        return {
+            name: (value.isoformat() if hasattr(value, "isoformat") else value or "")
+            for name, value in self.data.items()
+            if name in ("program", "cohort", "department", "location", "start", "end", "grouping")
+        }
+
+    def filters(self):
+        return Filters(
+            program_id=int(self.program.data) if self.program.data else None,
+            cohort_id=int(self.cohort.data) if self.cohort.data else None,
+            department=self.department.data or "",
+            location=self.location.data or "",
+            start=self.start.data,
+            end=self.end.data,
+        )
+
+
+class ExportForm(ReportForm):
+    class Meta:
+        csrf = True
+
+    format = RadioField(
+        "Format", choices=[SelectChoice(k, v) for k, v in FORMATS.items()], default="xlsx"
+    )

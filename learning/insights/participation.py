@@ -1,0 +1,225 @@
+"""The participation report: per group of people, how much they took part. Counts only,
+from the activity ledger; a group smaller than the threshold shows no numbers, and neither
+does a total from which such a group could be worked out."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from peewee import SQL, fn
+
+from learning.db import is_sqlite
+from learning.insights import sources
+from learning.ledger import Activity
+
+COLUMNS = {
+    "people": "People",
+    "active": "Active people",
+    "threads": "Threads",
+    "replies": "Replies",
+    "feedback_given": "Feedback given",
+    "feedback_received": "Feedback received",
+    "check_ins": "Check-ins",
+    "kudos_given": "Kudos given",
+    "kudos_received": "Kudos received",
+    "active_weeks": "Average active weeks",
+    "goals": "Challenge goals reached",
+}
+GROUPINGS = {
+    "program": "Program",
+    "cohort": "Cohort",
+    "department": "Department",
+    "location": "Location",
+}
+# Ledger kinds that are a person's contribution, and what each counts as.
+GIVEN = {
+    "thread_started": "threads",
+    "replied": "replies",
+    "feedback_given": "feedback_given",
+    "checked_in": "check_ins",
+    "kudos_given": "kudos_given",
+}
+# Kinds whose `target` received something.
+RECEIVED = {"feedback_given": "feedback_received", "kudos_given": "kudos_received"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    program_id: int | None = None
+    cohort_id: int | None = None
+    department: str = ""
+    location: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None  # included
+
+    def describe(self):
+        """The filters as an audit entry and an export's header keep them."""
+        return {k: (v.isoformat() if isinstance(v, dt.date) else v)
+                for k, v in self.__dict__.items() if v}  # fmt: skip
+
+
+@dataclass
+class Row:
+    label: str
+    people: int
+    values: dict = field(default_factory=dict)
+    suppressed: bool = False
+
+
+@dataclass
+class Report:
+    grouping: str
+    threshold: int
+    rows: list
+    total: Row
+
+
+def _group_key(member, grouping):
+    if grouping == "program":
+        return member.program
+    if grouping == "cohort":
+        return f"{member.cohort} ({member.program})"
+    value = getattr(member, grouping)
+    return value or f"No {grouping}"
+
+
+def _week():
+    """The Monday of an entry's week, in the database's own words."""
+    if is_sqlite():
+        return fn.date(Activity.created_at, "weekday 0", "-6 days")
+    return fn.date_trunc("week", Activity.created_at)
+
+
+def _window(query, filters, cohort_ids):
+    query = query.where(Activity.cohort_id.in_(cohort_ids))
+    if filters.start:
+        query = query.where(Activity.created_at >= dt.datetime.combine(filters.start, dt.time()))
+    if filters.end:
+        end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time())
+        query = query.where(Activity.created_at < end)
+    return query
+
+
+def _members(filters):
+    return [
+        m
+        for m in sources.memberships(program_id=filters.program_id, cohort_id=filters.cohort_id)
+        if (not filters.department or m.department == filters.department)
+        and (not filters.location or m.location == filters.location)
+    ]
+
+
+def build(filters, grouping, threshold):
+    """The report: a row per group, then the total. Five queries whatever the data size."""
+    members = _members(filters)
+    group_of = {(m.person_id, m.cohort_id): _group_key(m, grouping) for m in members}
+    cohort_ids = sorted({m.cohort_id for m in members})
+    people = defaultdict(set)
+    cohorts = defaultdict(set)
+    for m in members:
+        people[group_of[m.person_id, m.cohort_id]].add(m.person_id)
+        cohorts[group_of[m.person_id, m.cohort_id]].add(m.cohort_id)
+    counts = defaultdict(lambda: defaultdict(int))
+    active = defaultdict(set)
+    weeks = defaultdict(set)  # group -> {(person, week)}
+    goals = set()
+    if cohort_ids:
+        given = _window(
+            Activity.select(
+                Activity.actor, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
+            )  # fmt: skip
+            .where(Activity.kind.in_(list(GIVEN)))
+            .group_by(Activity.actor, Activity.cohort_id, Activity.kind),
+            filters,
+            cohort_ids,
+        )
+        for actor, cohort_id, kind, count in given.tuples():
+            group = group_of.get((actor, cohort_id))
+            if group is not None:
+                counts[group][GIVEN[kind]] += count
+                active[group].add(actor)
+        received = _window(
+            Activity.select(
+                Activity.target, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
+            )  # fmt: skip
+            .where(Activity.kind.in_(list(RECEIVED)), Activity.target.is_null(False))
+            .group_by(Activity.target, Activity.cohort_id, Activity.kind),
+            filters,
+            cohort_ids,
+        )
+        for target, cohort_id, kind, count in received.tuples():
+            group = group_of.get((target, cohort_id))
+            if group is not None:
+                counts[group][RECEIVED[kind]] += count
+        active_weeks = _window(
+            Activity.select(Activity.actor, Activity.cohort_id, _week().alias("week"))
+            .where(Activity.kind.in_(list(GIVEN)))
+            .group_by(Activity.actor, Activity.cohort_id, SQL("3")),
+            filters,
+            cohort_ids,
+        )
+        for actor, cohort_id, week in active_weeks.tuples():
+            group = group_of.get((actor, cohort_id))
+            if group is not None:
+                weeks[group].add((actor, str(week)[:10]))
+        goals = set(
+            _window(
+                Activity.select(Activity.cohort_id, Activity.object_id)
+                .where(Activity.kind == "goal_reached")
+                .distinct(),
+                filters,
+                cohort_ids,
+            ).tuples()
+        )
+    rows = [
+        _row(
+            label,
+            people[label],
+            counts[label],
+            active[label],
+            weeks[label],
+            sum(1 for cohort_id, _ in goals if cohort_id in cohorts[label]),
+            threshold,
+        )  # fmt: skip
+        for label in sorted(people)
+    ]
+    everyone = set().union(*people.values()) if people else set()
+    total = _row(
+        "All",
+        everyone,
+        _sum(counts.values()),
+        set().union(*active.values()) if active else set(),
+        {(person, week) for group in weeks.values() for person, week in group},
+        len(goals),
+        threshold,
+    )
+    hidden = [row for row in rows if row.suppressed]
+    # A total, less the groups shown, would give away a single hidden group, or several
+    # that together are still too small.
+    if hidden and (len(hidden) == 1 or sum(row.people for row in hidden) < threshold):
+        total.suppressed = True
+    return Report(grouping, threshold, rows, total)
+
+
+def _sum(groups):
+    total = defaultdict(int)
+    for counts in groups:
+        for key, value in counts.items():
+            total[key] += value
+    return total
+
+
+def _row(label, people, counts, active, weeks, goals, threshold):
+    size = len(people)
+    values = {
+        "people": size,
+        "active": len(active),
+        **{
+            key: counts.get(key, 0)
+            for key in COLUMNS
+            if key in set(GIVEN.values()) | set(RECEIVED.values())
+        },
+        "active_weeks": round(len(weeks) / size, 1) if size else 0,
+        "goals": goals,
+    }
+    return Row(label, size, {key: values[key] for key in COLUMNS}, suppressed=size < threshold)

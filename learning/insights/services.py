@@ -1,0 +1,164 @@
+"""HR's reports: who may see them, building them, exporting them by job, and the audit."""
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+
+from flask import abort, current_app
+
+from learning.audit.services import log
+from learning.db import atomic, utcnow
+from learning.errors import Refused
+from learning.insights import exports, participation, sources
+from learning.insights.models import Export
+from learning.jobs.services import defer
+from learning.people.access import require_role
+from learning.people.models import Role
+
+READERS = (Role.HR,)
+FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+
+
+def require_reader(person):
+    return require_role(person, *READERS)
+
+
+def threshold():
+    return current_app.config["REPORT_MIN_GROUP"]
+
+
+def choices():
+    """What the filters offer: programs, cohorts, departments and locations with people."""
+    members = sources.memberships()
+    return {
+        "programs": sorted({(m.program_id, m.program) for m in members}, key=lambda p: p[1]),
+        "cohorts": sorted(
+            {(m.cohort_id, f"{m.cohort} ({m.program})") for m in members}, key=lambda c: c[1]
+        ),  # fmt: skip
+        "departments": sorted({m.department for m in members if m.department}),
+        "locations": sorted({m.location for m in members if m.location}),
+    }
+
+
+def participation_report(viewer, filters, grouping):
+    require_reader(viewer)
+    return participation.build(filters, grouping, threshold())
+
+
+def suppressed_text():
+    return f"fewer than {threshold()}"
+
+
+def table(report):
+    """The report as a header and rows of cells, suppressed numbers in words."""
+    header = [participation.GROUPINGS[report.grouping], *participation.COLUMNS.values()]
+    hidden = f"fewer than {report.threshold}"
+
+    def cells(row):
+        if row.suppressed:
+            return [row.label, *[hidden] * len(participation.COLUMNS)]
+        return [row.label, *row.values.values()]
+
+    return header, [cells(row) for row in [*report.rows, report.total]]
+
+
+# Exports
+
+
+def request_export(viewer, filters, grouping, format):
+    """Record the export and queue its job; audited now, and again with its row count."""
+    from learning.insights.tasks import build_export
+
+    require_reader(viewer)
+    if format not in FORMATS:
+        raise Refused("Choose CSV or Excel.", field="format")
+    now = utcnow()
+    with atomic():
+        export = Export.create(
+            requested_by=viewer,
+            report="participation",
+            format=format,
+            grouping=grouping,
+            filters=json.dumps(filters.describe(), sort_keys=True),
+            expires_at=now + dt.timedelta(days=current_app.config["EXPORT_DAYS"]),
+        )
+        log(viewer, "export_requested", f"participation report ({format})",
+            export=export.id, grouping=grouping, filters=filters.describe())  # fmt: skip
+        defer(build_export, export.id, key=f"export-{export.id}", queue="exports")
+    return export
+
+
+def access_export(viewer, export_id):
+    """One's own export; 404 for anyone else's, HR included."""
+    require_reader(viewer)
+    return Export.get_or_none(Export.id == export_id, Export.requested_by == viewer) or abort(404)
+
+
+def recent_exports(viewer, limit=10):
+    return list(
+        Export.select()
+        .where(Export.requested_by == viewer)
+        .order_by(Export.created_at.desc(), Export.id.desc())
+        .limit(limit)
+    )
+
+
+def file_of(export, now=None):
+    """The export's file, or Refused saying why it cannot be downloaded."""
+    if export.status != "done":
+        raise Refused("This export is not ready yet.")
+    if (now or utcnow()) >= export.expires_at:
+        raise Refused("This export has expired. Export the report again.")
+    path = Path(current_app.config["EXPORTS_DIR"]) / export.path
+    if not path.exists():
+        raise Refused("This export's file is gone. Export the report again.")
+    return path
+
+
+def filename(export):
+    return f"participation-{export.grouping}-{export.created_at:%Y%m%d-%H%M}.{export.format}"
+
+
+def filters_of(export):
+    values = json.loads(export.filters)
+    for key in ("start", "end"):
+        if values.get(key):
+            values[key] = dt.date.fromisoformat(values[key])
+    return participation.Filters(**values)
+
+
+def run_export(export_id):
+    """Build the report and write its file, with progress the page can show."""
+    claimed = (
+        Export.update(status="running")
+        .where(Export.id == export_id, Export.status == "queued")
+        .execute()
+    )
+    if not claimed:
+        return "already done"
+    export = Export.get_by_id(export_id)
+    try:
+        report = participation.build(filters_of(export), export.grouping, threshold())
+        header, rows = table(report)
+        Export.update(rows=len(rows)).where(Export.id == export.id).execute()
+        folder = Path(current_app.config["EXPORTS_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{uuid.uuid4().hex}.{export.format}"
+
+        def progress(count):
+            Export.update(progress=count).where(Export.id == export.id).execute()
+
+        written = exports.write(folder / name, export.format, header, rows, progress)
+    except Exception as error:
+        Export.update(status="failed", error=str(error)[:2000], finished_at=utcnow()).where(
+            Export.id == export.id
+        ).execute()
+        raise
+    with atomic():
+        Export.update(status="done", path=name, progress=written, finished_at=utcnow()).where(
+            Export.id == export.id
+        ).execute()
+        log(export.requested_by, "export_ready", f"participation report ({export.format})",
+            export=export.id, rows=written, filters=json.loads(export.filters))  # fmt: skip
+    return f"{written} rows"

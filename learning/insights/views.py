@@ -1,0 +1,103 @@
+"""HR's participation report, its exports (a job with a progress bar) and their downloads.
+Nothing here is cached by browsers or proxies."""
+
+from flask import Blueprint, flash, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from learning import htmx
+from learning.errors import Refused
+from learning.insights import services
+from learning.insights.forms import ExportForm, ReportForm
+from learning.people.views import show_refused
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(form, export_form, status=200):
+    header, rows = None, []
+    if not form.errors:
+        report = services.participation_report(current_user, form.filters(), form.grouping.data)
+        header, rows = services.table(report)
+    return htmx.render(
+        "learning/insights/participation.html",
+        "learning/insights/participation.html",
+        status,
+        form=form,
+        export_form=export_form,
+        header=header,
+        rows=rows,
+        threshold=services.threshold(),
+        exports=services.recent_exports(current_user),
+    )
+
+
+@bp.get("/")
+@login_required
+def participation():
+    services.require_reader(current_user)
+    choices = services.choices()
+    form = ReportForm(request.args).offer(choices)
+    valid = form.validate() if request.args else True
+    export_form = ExportForm(formdata=None, data=form.data).offer(choices)
+    return _page(form, export_form, 200 if valid else 422)
+
+
+@bp.post("/exports")
+@login_required
+def export():
+    services.require_reader(current_user)
+    choices = services.choices()
+    form = ExportForm().offer(choices)
+    if form.validate_on_submit():
+        try:
+            made = services.request_export(
+                current_user, form.filters(), form.grouping.data, form.format.data
+            )
+        except Refused as refused:
+            show_refused(form, refused)
+        else:
+            flash("Your export is being prepared.", "success")
+            return htmx.redirect(url_for("reports.export_status", export_id=made.id))
+    report_form = ReportForm(formdata=None, data=form.data).offer(choices)
+    report_form.validate()
+    return _page(report_form, form, 422)
+
+
+@bp.get("/exports/<int:export_id>")
+@login_required
+def export_status(export_id):
+    made = services.access_export(current_user, export_id)
+    return htmx.render(
+        "learning/insights/export.html",
+        "learning/insights/_export_status.html",
+        export=made,
+        filters=services.filters_of(made).describe(),
+    )
+
+
+@bp.get("/exports/<int:export_id>/download")
+@login_required
+def download(export_id):
+    made = services.access_export(current_user, export_id)
+    try:
+        path = services.file_of(made)
+    except Refused as refused:
+        flash(str(refused), "error")
+        return htmx.render(
+            "learning/insights/export.html",
+            "learning/insights/_export_status.html",
+            410,
+            export=made,
+            filters=services.filters_of(made).describe(),
+        )
+    return send_file(path, as_attachment=True, download_name=services.filename(made))
+
+
+def init_app(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,223 @@
+"""HR's participation report: every number against a small dataset worked out by hand,
+small groups suppressed (and totals that would give them away), exports by job in CSV and
+XLSX with formula-like cells neutralised, every export audited, and who may see what."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pytest
+
+from learning import ledger
+from learning.audit.models import AuditEntry
+from learning.db import connection
+from learning.insights import participation
+from learning.insights.models import Export
+from learning.people.models import Person, Role
+
+D = dt.date
+NOVEMBER = participation.Filters(start=D(2026, 11, 1), end=D(2026, 11, 30))
+
+
+def at(day, hour=12):
+    return dt.datetime(2026, day[0], day[1], hour)
+
+
+@pytest.fixture
+def history(app, cohort, team):
+    """p0 and p3 are Engineering in Berlin, p1 and p4 Sales in London, p2 and p5 Finance in
+    Paris, all in one cohort of six. What they did, by hand:
+
+    week of 2 Nov: p0 starts a thread; p1 replies to p0; p2 gives p0 feedback; p0 checks in
+    week of 9 Nov: p0 replies to p1; p3 gives p0 kudos; p1 checks in; the goal is reached
+    1 October (outside November): p4 replies to p0
+    """
+    p = team
+    entries = [
+        (p[0], "thread_started", None, (11, 2)),
+        (p[1], "replied", p[0], (11, 3)),
+        (p[2], "feedback_given", p[0], (11, 4)),
+        (p[0], "checked_in", None, (11, 5)),
+        (p[0], "replied", p[1], (11, 10)),
+        (p[3], "kudos_given", p[0], (11, 11)),
+        (p[1], "checked_in", None, (11, 12)),
+        (p[1], "goal_reached", None, (11, 12)),
+        (p[4], "replied", p[0], (10, 1)),
+        (p[5], "reacted", p[0], (11, 13)),  # a click, not a contribution
+    ]
+    with app.app_context(), connection():
+        for actor, kind, target, day in entries:
+            ledger.Activity.create(actor=actor, kind=kind, cohort_id=cohort.id, target=target,
+                                   object_id=1, created_at=at(day))  # fmt: skip
+    return cohort
+
+
+def build(app, filters=NOVEMBER, grouping="program", threshold=5):
+    with app.app_context(), connection():
+        return participation.build(filters, grouping, threshold)
+
+
+def test_every_number_of_a_program_in_november_matches_the_hand_count(app, history):
+    report = build(app)
+    [row] = report.rows
+    assert row.label == "Leading with curiosity"
+    assert row.values == {
+        "people": 6, "active": 4, "threads": 1, "replies": 2, "feedback_given": 1,
+        "feedback_received": 1, "check_ins": 2, "kudos_given": 1, "kudos_received": 1,
+        "active_weeks": 1.0,  # p0 2 weeks, p1 2, p2 1, p3 1: 6 weeks over 6 people
+        "goals": 1,
+    }  # fmt: skip
+    assert not row.suppressed and report.total.values == row.values
+
+
+def test_without_dates_october_counts_too(app, history):
+    [row] = build(app, participation.Filters()).rows
+    assert (row.values["replies"], row.values["active"], row.values["active_weeks"]) == (3, 5, 1.2)
+
+
+def test_by_department_each_person_counts_where_they_work(app, history):
+    rows = {row.label: row.values for row in build(app, grouping="department", threshold=2).rows}
+    assert rows["Engineering"] == {
+        "people": 2, "active": 2, "threads": 1, "replies": 1, "feedback_given": 0,
+        "feedback_received": 1, "check_ins": 1, "kudos_given": 1, "kudos_received": 1,
+        "active_weeks": 1.5, "goals": 1,
+    }  # fmt: skip
+    assert (rows["Sales"]["active"], rows["Sales"]["replies"], rows["Sales"]["active_weeks"]) == (
+        1,
+        1,
+        1.0,
+    )
+    assert (rows["Finance"]["feedback_given"], rows["Finance"]["active_weeks"]) == (1, 0.5)
+
+
+def test_filters_narrow_to_a_department_and_a_location(app, history):
+    filters = participation.Filters(department="Sales", start=D(2026, 11, 1))
+    [row] = build(app, filters, grouping="location", threshold=1).rows
+    assert (row.label, row.values["people"], row.values["check_ins"]) == ("London", 2, 1)
+
+
+def test_small_groups_show_no_numbers_and_neither_does_a_total_that_gives_one_away(
+    app, history, team
+):
+    # Groups of two under a threshold of five: all hidden; together they are six people,
+    # so the total gives none of them away.
+    report = build(app, grouping="department")
+    assert all(row.suppressed for row in report.rows) and not report.total.suppressed
+    # Move p3 to Sales: Engineering 1, Finance 2, Sales 3. Under a threshold of two only
+    # Engineering is hidden, and the total less the others would be its numbers: hidden too.
+    with app.app_context(), connection():
+        Person.update(department="Sales").where(Person.id == team[3].id).execute()
+    report = build(app, grouping="department", threshold=2)
+    assert [r.suppressed for r in report.rows] == [True, False, False]
+    assert report.total.suppressed
+    # Under three, Engineering and Finance are hidden; together they are three people, so
+    # the total does not give either away.
+    report = build(app, grouping="department", threshold=3)
+    assert [r.suppressed for r in report.rows] == [True, True, False]
+    assert not report.total.suppressed
+    with app.app_context(), connection():
+        Person.update(department="Sales").where(Person.id == team[5].id).execute()
+        report = build(app, grouping="department", threshold=3)
+    # Engineering 1, Finance 1, Sales 4: the two hidden together are 2, fewer than 3.
+    assert [r.suppressed for r in report.rows] == [True, True, False]
+    assert report.total.suppressed
+
+
+def test_the_report_page_shows_fewer_than_five_in_words(app, history, make_person, sign_in):
+    hr = sign_in(make_person(roles=(Role.MEMBER, Role.HR)))
+    page = hr.get("/reports/?grouping=department&start=2026-11-01&end=2026-11-30")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.text.count("<td>fewer than 5</td>") == 3 * len(participation.COLUMNS)
+    bad = hr.get("/reports/?start=2026-11-30&end=2026-11-01&grouping=nonsense")
+    assert bad.status_code == 422
+    assert "The end date comes before the start date." in bad.text
+    assert "Not a valid choice" in bad.text
+    assert 'value="2026-11-30"' in bad.text  # what they typed stays
+
+
+def test_members_and_admins_cannot_open_reports(app, history, member_client, admin_client):
+    for client in (member_client, admin_client):
+        assert client.get("/reports/").status_code == 403
+        assert client.post("/reports/exports", data={"format": "csv"}).status_code == 403
+
+
+def unescape(value):
+    return value.replace("_x000D_", "\r") if isinstance(value, str) else value
+
+
+CORPUS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tTabbed", "\rReturned",
+          '=HYPERLINK("http://evil.example","click")']  # fmt: skip
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_exports_are_made_by_a_job_audited_and_neutralise_formulas(
+    app, history, team, make_person, sign_in, run_jobs, format
+):
+    with app.app_context(), connection():
+        for person, name in zip(team, CORPUS, strict=False):
+            Person.update(department=name).where(Person.id == person.id).execute()
+    hr_person = make_person(roles=(Role.MEMBER, Role.HR))
+    hr = sign_in(hr_person)
+    chosen = {"grouping": "department", "start": "2026-11-01", "end": "2026-11-30"}
+    response = hr.post("/reports/exports", data={**chosen, "format": format})
+    assert response.status_code == 303
+    status_page = response.headers["Location"]
+    assert "Preparing the file" in hr.get(status_page).text
+    run_jobs()
+    page = hr.get(status_page)
+    assert "Ready: 7 rows." in page.text
+    export = Export.get()
+    download = hr.get(f"/reports/exports/{export.id}/download")
+    assert download.status_code == 200
+    assert download.headers["Cache-Control"] == "no-store"
+    data = download.get_data()
+    download.close()
+    if format == "csv":
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        # XLSX stores a carriage return as _x000D_; openpyxl leaves it so.
+        rows = [[unescape(cell.value) for cell in row] for row in sheet.iter_rows()]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert rows[0][:2] == ["Department", "People"]
+    labels = [row[0] for row in rows[1:-1]]
+    assert sorted(labels) == sorted("'" + name for name in CORPUS[:6])
+    assert rows[-1][0] == "All"
+    assert rows[1][1] == "fewer than 5"  # each department is one person
+    # Audited when asked and when ready, with the filters and the number of rows.
+    actions = [(e.action, json.loads(e.detail)) for e in AuditEntry.select().where(
+        AuditEntry.actor == hr_person, AuditEntry.action.startswith("export_"))]  # fmt: skip
+    assert [a for a, _ in actions] == ["export_requested", "export_ready"]
+    assert actions[1][1]["rows"] == 7
+    assert actions[1][1]["filters"] == {"start": "2026-11-01", "end": "2026-11-30"}
+
+
+def test_nobody_else_can_download_an_export_and_it_expires(
+    app, history, make_person, sign_in, run_jobs
+):
+    owner, other = (make_person(roles=(Role.MEMBER, Role.HR)) for _ in range(2))
+    sign_in(owner).post("/reports/exports", data={"grouping": "program", "format": "csv"})
+    run_jobs()
+    export = Export.get()
+    assert sign_in(other).get(f"/reports/exports/{export.id}/download").status_code == 404
+    assert sign_in(other).get(f"/reports/exports/{export.id}").status_code == 404
+    with app.app_context(), connection():
+        Export.update(expires_at=dt.datetime(2020, 1, 1)).execute()
+    gone = sign_in(owner).get(f"/reports/exports/{export.id}/download")
+    assert gone.status_code == 410
+    assert "This export has expired. Export the report again." in gone.text
+
+
+def test_the_report_costs_the_same_queries_for_a_few_people_or_many(
+    app, history, count_queries, form_cohorts, make_person
+):
+    with app.app_context(), connection():
+        few = count_queries(lambda: participation.build(participation.Filters(), "cohort", 5))
+    form_cohorts([make_person() for _ in range(12)])
+    with app.app_context(), connection():
+        assert (
+            count_queries(lambda: participation.build(participation.Filters(), "cohort", 5)) == few
+        )
