@@ -437,13 +437,14 @@ def report_memberships(program_id=None, cohort_id=None):
     query = (
         Membership.select(
             Person.id,
+            Person.display_name,
             Person.department,
             Person.location,
             Cohort.id,
             Cohort.name,
             Program.id,
             Program.name,
-        )  # fmt: skip
+        )
         .join(Person)
         .switch(Membership)
         .join(Cohort)

@@ -1,7 +1,7 @@
 """The report's filters (a GET form anyone can bookmark) and the export request."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField
+from wtforms import DateField, PasswordField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from learning.insights.participation import GROUPINGS, Filters
@@ -62,3 +62,16 @@ class ExportForm(ReportForm):
     format = RadioField(
         "Format", choices=[SelectChoice(k, v) for k, v in FORMATS.items()], default="xlsx"
     )
+
+
+class IndividualForm(ReportForm):
+    """Numbers per person: HR says why, and confirms it is them."""
+
+    class Meta:
+        csrf = True
+
+    purpose = TextAreaField(
+        "Why do you need numbers per person?",
+        description="It goes in the audit log with the filters and the number of people.",
+    )
+    password = PasswordField("Your password", description="To confirm it is you.")

@@ -75,6 +75,8 @@ class Report:
 
 
 def _group_key(member, grouping):
+    if grouping == "person":  # the individual report, for HR with a stated purpose
+        return f"{member.name} (#{member.person_id})"
     if grouping == "program":
         return member.program
     if grouping == "cohort":

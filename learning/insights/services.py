@@ -15,8 +15,10 @@ from learning.insights.models import Export
 from learning.jobs.services import defer
 from learning.people.access import require_role
 from learning.people.models import Role
+from learning.people.services import authenticate
 
 READERS = (Role.HR,)
+PURPOSE_MIN = 20
 FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
 
 
@@ -52,15 +54,43 @@ def suppressed_text():
 
 def table(report):
     """The report as a header and rows of cells, suppressed numbers in words."""
-    header = [participation.GROUPINGS[report.grouping], *participation.COLUMNS.values()]
+    person = report.grouping == "person"
+    columns = [key for key in participation.COLUMNS if not (person and key == "people")]
+    header = [
+        "Person" if person else participation.GROUPINGS[report.grouping],
+        *(participation.COLUMNS[key] for key in columns),
+    ]
     hidden = f"fewer than {report.threshold}"
 
     def cells(row):
         if row.suppressed:
-            return [row.label, *[hidden] * len(participation.COLUMNS)]
-        return [row.label, *row.values.values()]
+            return [row.label, *[hidden] * len(columns)]
+        return [row.label, *(row.values[key] for key in columns)]
 
     return header, [cells(row) for row in [*report.rows, report.total]]
+
+
+# The individual report: numbers per person, never content
+
+
+def individual_report(viewer, filters, purpose, password):
+    """Participation per person, for HR only, after they confirm their password (a fresh
+    sign-in) and write why; audited with the purpose, the filters and the number of rows."""
+    require_reader(viewer)
+    if authenticate(viewer.email, password) is None:
+        raise Refused("That is not your password.", field="password")
+    purpose = " ".join(purpose.split())
+    if len(purpose) < PURPOSE_MIN:
+        raise Refused(
+            f"Say in a sentence why you need numbers per person (at least {PURPOSE_MIN} "
+            "characters): it goes in the audit log.",
+            field="purpose",
+        )
+    report = participation.build(filters, "person", 0)
+    with atomic():
+        log(viewer, "individual_report", "participation per person", purpose=purpose,
+            filters=filters.describe(), rows=len(report.rows))  # fmt: skip
+    return report
 
 
 # Exports

@@ -9,6 +9,7 @@ _memberships = []
 @dataclass(frozen=True)
 class Member:
     person_id: int
+    name: str
     department: str
     location: str
     cohort_id: int

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from learning import htmx
 from learning.errors import Refused
 from learning.insights import services
-from learning.insights.forms import ExportForm, ReportForm
+from learning.insights.forms import ExportForm, IndividualForm, ReportForm
 from learning.people.views import show_refused
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -46,6 +46,32 @@ def participation():
     valid = form.validate() if request.args else True
     export_form = ExportForm(formdata=None, data=form.data).offer(choices)
     return _page(form, export_form, 200 if valid else 422)
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@login_required
+def individual():
+    """Participation per person: only HR, only with a purpose and their password."""
+    services.require_reader(current_user)
+    form = IndividualForm().offer(services.choices())
+    header, rows = None, []
+    if form.validate_on_submit():
+        try:
+            report = services.individual_report(
+                current_user, form.filters(), form.purpose.data or "", form.password.data or ""
+            )
+        except Refused as refused:
+            show_refused(form, refused)
+        else:
+            header, rows = services.table(report)
+    return htmx.render(
+        "learning/insights/individual.html",
+        "learning/insights/individual.html",
+        422 if form.errors else 200,
+        form=form,
+        header=header,
+        rows=rows,
+    )
 
 
 @bp.post("/exports")

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -16,6 +17,7 @@ from learning.db import connection
 from learning.insights import participation
 from learning.insights.models import Export
 from learning.people.models import Person, Role
+from tests.conftest import PASSWORD
 
 D = dt.date
 NOVEMBER = participation.Filters(start=D(2026, 11, 1), end=D(2026, 11, 30))
@@ -221,3 +223,33 @@ def test_the_report_costs_the_same_queries_for_a_few_people_or_many(
         assert (
             count_queries(lambda: participation.build(participation.Filters(), "cohort", 5)) == few
         )
+
+
+def test_numbers_per_person_need_hr_a_purpose_and_the_password_and_are_audited(
+    app, history, team, make_person, sign_in, member_client
+):
+    hr_person = make_person(roles=(Role.MEMBER, Role.HR))
+    hr = sign_in(hr_person)
+    assert hr.get("/reports/people").status_code == 200
+    assert member_client.get("/reports/people").status_code == 403
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    no_purpose = hr.post("/reports/people", data={**period, "purpose": "because",
+                                                  "password": PASSWORD})  # fmt: skip
+    assert no_purpose.status_code == 422
+    assert "Say in a sentence why you need numbers per person" in no_purpose.text
+    purpose = "Checking participation before the review of the pilot program"
+    wrong = hr.post("/reports/people", data={**period, "purpose": purpose, "password": "nope"})
+    assert wrong.status_code == 422 and "That is not your password." in wrong.text
+    assert purpose in wrong.text  # what they wrote stays
+    assert not AuditEntry.select().where(AuditEntry.action == "individual_report").exists()
+    shown = hr.post("/reports/people", data={**period, "purpose": purpose, "password": PASSWORD})
+    assert shown.status_code == 200
+    row = re.search(rf"<th scope=\"row\">{team[0].display_name} \(#{team[0].id}\)</th>(.*?)</tr>",
+                    shown.text, re.S).group(1)  # fmt: skip
+    # p0: active, 1 thread, 1 reply, 0 feedback given, 1 received, 1 check-in, 0 kudos given,
+    # 1 received, 2 active weeks, the cohort's goal.
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "1", "1", "0", "1", "1", "0", "1",
+                                                     "2.0", "1"]  # fmt: skip
+    [entry] = AuditEntry.select().where(AuditEntry.action == "individual_report")
+    assert entry.actor_id == hr_person.id
+    assert json.loads(entry.detail) == {"purpose": purpose, "rows": 6, "filters": period}

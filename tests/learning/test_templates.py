@@ -131,6 +131,7 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         hr_client = sign_in(hr)
         hr_client.get("/reports/")
         hr_client.get("/reports/?start=2026-12-02&end=2026-12-01")
+        hr_client.get("/reports/people")
         made = hr_client.post("/reports/exports", data={"format": "csv"}).headers["Location"]
         hr_client.get(made, headers=HTMX)
         run_jobs()
