@@ -75,3 +75,11 @@ class IndividualForm(ReportForm):
         description="It goes in the audit log with the filters and the number of people.",
     )
     password = PasswordField("Your password", description="To confirm it is you.")
+    output = RadioField(
+        "Show",
+        choices=[
+            SelectChoice("screen", "On this page"),
+            *(SelectChoice(k, f"As a file: {v}") for k, v in FORMATS.items()),
+        ],  # fmt: skip
+        default="screen",
+    )

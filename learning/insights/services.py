@@ -73,9 +73,8 @@ def table(report):
 # The individual report: numbers per person, never content
 
 
-def individual_report(viewer, filters, purpose, password):
-    """Participation per person, for HR only, after they confirm their password (a fresh
-    sign-in) and write why; audited with the purpose, the filters and the number of rows."""
+def _confirmed(viewer, purpose, password):
+    """The purpose, tidied, once HR confirmed their password (a fresh sign-in) and wrote why."""
     require_reader(viewer)
     if authenticate(viewer.email, password) is None:
         raise Refused("That is not your password.", field="password")
@@ -86,6 +85,17 @@ def individual_report(viewer, filters, purpose, password):
             "characters): it goes in the audit log.",
             field="purpose",
         )
+    return purpose
+
+
+def individual_export(viewer, filters, purpose, password, format):
+    return request_export(viewer, filters, "person", format, _confirmed(viewer, purpose, password))
+
+
+def individual_report(viewer, filters, purpose, password):
+    """Participation per person, for HR only, after they confirm their password (a fresh
+    sign-in) and write why; audited with the purpose, the filters and the number of rows."""
+    purpose = _confirmed(viewer, purpose, password)
     report = participation.build(filters, "person", 0)
     with atomic():
         log(viewer, "individual_report", "participation per person", purpose=purpose,
@@ -96,25 +106,28 @@ def individual_report(viewer, filters, purpose, password):
 # Exports
 
 
-def request_export(viewer, filters, grouping, format):
-    """Record the export and queue its job; audited now, and again with its row count."""
+def request_export(viewer, filters, grouping, format, purpose=""):
+    """Record the export and queue its job; audited now, and again with its row count.
+    Numbers per person (grouping "person") come only through `individual_export`."""
     from learning.insights.tasks import build_export
 
     require_reader(viewer)
     if format not in FORMATS:
         raise Refused("Choose CSV or Excel.", field="format")
+    report = "individual" if grouping == "person" else "participation"
     now = utcnow()
     with atomic():
         export = Export.create(
             requested_by=viewer,
-            report="participation",
+            report=report,
             format=format,
             grouping=grouping,
             filters=json.dumps(filters.describe(), sort_keys=True),
+            purpose=purpose,
             expires_at=now + dt.timedelta(days=current_app.config["EXPORT_DAYS"]),
         )
-        log(viewer, "export_requested", f"participation report ({format})",
-            export=export.id, grouping=grouping, filters=filters.describe())  # fmt: skip
+        log(viewer, "export_requested", f"{report} report ({format})", export=export.id,
+            grouping=grouping, filters=filters.describe(), purpose=purpose)  # fmt: skip
         defer(build_export, export.id, key=f"export-{export.id}", queue="exports")
     return export
 
@@ -147,7 +160,7 @@ def file_of(export, now=None):
 
 
 def filename(export):
-    return f"participation-{export.grouping}-{export.created_at:%Y%m%d-%H%M}.{export.format}"
+    return f"{export.report}-{export.grouping}-{export.created_at:%Y%m%d-%H%M}.{export.format}"
 
 
 def filters_of(export):
@@ -169,7 +182,9 @@ def run_export(export_id):
         return "already done"
     export = Export.get_by_id(export_id)
     try:
-        report = participation.build(filters_of(export), export.grouping, threshold())
+        # Numbers per person were asked with a purpose: no group to hide them in.
+        limit = 0 if export.grouping == "person" else threshold()
+        report = participation.build(filters_of(export), export.grouping, limit)
         header, rows = table(report)
         Export.update(rows=len(rows)).where(Export.id == export.id).execute()
         folder = Path(current_app.config["EXPORTS_DIR"])
@@ -189,6 +204,7 @@ def run_export(export_id):
         Export.update(status="done", path=name, progress=written, finished_at=utcnow()).where(
             Export.id == export.id
         ).execute()
-        log(export.requested_by, "export_ready", f"participation report ({export.format})",
-            export=export.id, rows=written, filters=json.loads(export.filters))  # fmt: skip
+        log(export.requested_by, "export_ready", f"{export.report} report ({export.format})",
+            export=export.id, rows=written, filters=json.loads(export.filters),
+            purpose=export.purpose)  # fmt: skip
     return f"{written} rows"

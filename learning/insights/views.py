@@ -56,14 +56,15 @@ def individual():
     form = IndividualForm().offer(services.choices())
     header, rows = None, []
     if form.validate_on_submit():
+        asked = (current_user, form.filters(), form.purpose.data or "", form.password.data or "")
         try:
-            report = services.individual_report(
-                current_user, form.filters(), form.purpose.data or "", form.password.data or ""
-            )
+            if form.output.data != "screen":
+                made = services.individual_export(*asked, form.output.data)
+                flash("Your export is being prepared.", "success")
+                return htmx.redirect(url_for("reports.export_status", export_id=made.id))
+            header, rows = services.table(services.individual_report(*asked))
         except Refused as refused:
             show_refused(form, refused)
-        else:
-            header, rows = services.table(report)
     return htmx.render(
         "learning/insights/individual.html",
         "learning/insights/individual.html",

@@ -34,7 +34,10 @@ TABLE = {
     ("reports.participation", "GET"): {**HR_ONLY, "hr": 200},
     ("reports.export", "POST"): {**HR_ONLY, "hr": 303},
     ("reports.individual", "GET"): {**HR_ONLY, "hr": 200},
-    ("reports.individual", "POST"): {**HR_ONLY, "hr": 422},  # no purpose, no password  # the whole report, as an XLSX
+    ("reports.individual", "POST"): {
+        **HR_ONLY,
+        "hr": 422,
+    },  # no purpose, no password  # the whole report, as an XLSX
     # Someone else's export, or none: not found, for HR too.
     ("reports.export_status", "GET"): {**HR_ONLY, "hr": 404},
     ("reports.download", "GET"): {**HR_ONLY, "hr": 404},

@@ -253,3 +253,31 @@ def test_numbers_per_person_need_hr_a_purpose_and_the_password_and_are_audited(
     [entry] = AuditEntry.select().where(AuditEntry.action == "individual_report")
     assert entry.actor_id == hr_person.id
     assert json.loads(entry.detail) == {"purpose": purpose, "rows": 6, "filters": period}
+
+
+def test_numbers_per_person_as_a_file_carry_the_purpose_into_the_audit(
+    app, history, team, make_person, sign_in, run_jobs
+):
+    hr_person = make_person(roles=(Role.MEMBER, Role.HR))
+    hr = sign_in(hr_person)
+    purpose = "Year-end check of who took part in the pilot cohort"
+    asked = hr.post("/reports/people", data={"purpose": purpose, "password": PASSWORD,
+                                             "output": "csv"})  # fmt: skip
+    assert asked.status_code == 303
+    # The aggregated form cannot ask for numbers per person.
+    assert (
+        hr.post("/reports/exports", data={"grouping": "person", "format": "csv"}).status_code == 422
+    )
+    run_jobs()
+    export = Export.get()
+    download = hr.get(f"/reports/exports/{export.id}/download")
+    rows = list(csv.reader(io.StringIO(download.get_data().decode("utf-8-sig"))))
+    download.close()
+    assert rows[0][:2] == ["Person", "Active people"]
+    assert sorted(row[0] for row in rows[1:-1]) == sorted(
+        f"{p.display_name} (#{p.id})" for p in team
+    )
+    details = [json.loads(e.detail) for e in AuditEntry.select().where(
+        AuditEntry.action.startswith("export_")).order_by(AuditEntry.id)]  # fmt: skip
+    assert [d["purpose"] for d in details] == [purpose, purpose]
+    assert details[1]["rows"] == 7
