@@ -48,6 +48,7 @@ demo: $(VENV)/.installed ## Load demo data into an empty database
 bench: $(VENV)/.installed ## Run the benchmarks under bench/ (speed targets live there, not in tests)
 	$(BIN)/python bench/builder.py
 	$(BIN)/python bench/digests.py
+	$(BIN)/python bench/exports.py
 
 clean: ## Remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) .ruff_cache build *.egg-info

@@ -431,9 +431,10 @@ def digest_new_members(readers, until):
 # Who is where, for HR's reports
 
 
-def report_memberships(program_id=None, cohort_id=None):
-    """Every member of a published cohort with their department, location and program; one
-    query. Reports count them; they never see what anyone wrote."""
+def report_memberships(program_id=None, cohort_id=None, department="", location=""):
+    """Every member of a published cohort with their department, location and program, in
+    the order of people, as a lazy stream: one query. Reports count them; they never see
+    what anyone wrote."""
     query = (
         Membership.select(
             Person.id,
@@ -450,9 +451,14 @@ def report_memberships(program_id=None, cohort_id=None):
         .join(Cohort)
         .join(Program)
         .where(Cohort.status == "published")
+        .order_by(Person.id, Cohort.id)
     )
     if program_id:
         query = query.where(Program.id == program_id)
     if cohort_id:
         query = query.where(Cohort.id == cohort_id)
-    return [insights.Member(*row) for row in query.tuples()]
+    if department:
+        query = query.where(Person.department == department)
+    if location:
+        query = query.where(Person.location == location)
+    return (insights.Member(*row) for row in query.tuples().iterator())

@@ -19,9 +19,11 @@ class Member:
 
 
 def register_memberships(read):
-    """`read(program_id=None, cohort_id=None)`: every Member of published cohorts, one query."""
+    """`read(program_id=None, cohort_id=None, department="", location="")`: every Member of
+    published cohorts matching these, ordered by person, as a lazy stream; one query."""
     _memberships[:] = [read]
 
 
-def memberships(program_id=None, cohort_id=None):
-    return _memberships[0](program_id=program_id, cohort_id=cohort_id) if _memberships else []
+def memberships(**filters):
+    """The members matching `filters` (keyword arguments as `read` takes them), streamed."""
+    return _memberships[0](**filters) if _memberships else iter(())

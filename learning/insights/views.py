@@ -62,7 +62,7 @@ def individual():
                 made = services.individual_export(*asked, form.output.data)
                 flash("Your export is being prepared.", "success")
                 return htmx.redirect(url_for("reports.export_status", export_id=made.id))
-            header, rows = services.table(services.individual_report(*asked))
+            header, rows = services.individual_report(*asked)
         except Refused as refused:
             show_refused(form, refused)
     return htmx.render(

@@ -1,5 +1,6 @@
 """People, roles, passwords, invitations, onboarding and password resets."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -24,8 +25,16 @@ from learning.people.models import (
 )
 
 hasher = PasswordHasher()
-# Verified when the email is unknown, so both answers take the same time.
-_DUMMY_HASH = hasher.hash("not a real password, only here to spend time")
+
+
+@functools.cache
+def _dummy_hash():
+    """Verified when the email is unknown, so both answers take the same time. Made at the
+    first sign-in, not at import: hashing takes argon2's memory (tens of MB), which workers,
+    who never sign anyone in, should not reach."""
+    return hasher.hash("not a real password, only here to spend time")
+
+
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 
@@ -106,12 +115,13 @@ def authenticate(email, password):
         Person.email == normalize_email(email),
         Person.is_active == True,  # noqa: E712
     )
-    stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
+    dummy = _dummy_hash()
+    stored = person.password_hash if person and person.password_hash else dummy
     try:
         hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
-    if stored is _DUMMY_HASH:
+    if stored is dummy:
         return None
     if hasher.check_needs_rehash(stored):
         person.password_hash = hasher.hash(password)
