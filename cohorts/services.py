@@ -19,6 +19,7 @@ from learning.audit.services import log
 from learning.db import atomic, insert_new, utcnow
 from learning.digest import sections
 from learning.errors import Refused
+from learning.insights import analytics
 from learning.insights import sources as insights
 from learning.ledger import Activity
 from learning.mail.services import absolute_url, send_mail
@@ -462,3 +463,44 @@ def report_memberships(program_id=None, cohort_id=None, department="", location=
     if location:
         query = query.where(Person.location == location)
     return (insights.Member(*row) for row in query.tuples().iterator())
+
+
+# L&D's analytics and each cohort's health
+
+
+def access_cohort_health(person, cohort_id):
+    """The cohort, for L&D and for its own facilitator; 404 for everyone else."""
+    cohort = access_cohort(person, cohort_id)
+    if not (person.has_role(*MANAGERS) or is_facilitator(person, cohort)):
+        abort(404)
+    return cohort
+
+
+def _span(program, cohorts, now):
+    """From the first cohort's publication (or the program's start) to the program's end."""
+    published = [c.published_at.date() for c in cohorts if c.published_at]
+    return min([program.starts_on, *published]), max(program.ends_on, now.date())
+
+
+def program_analytics(program, now=None):
+    """(the program's Conversation, [(cohort, Conversation, Health)]) for L&D."""
+    now = now or utcnow()
+    cohorts = published_cohorts(program)
+    start, end = _span(program, cohorts, now)
+    members = analytics.for_members(program_id=program.id)
+    by_cohort, whole = analytics.conversations(members, start, end, now)
+    rows = []
+    for cohort in cohorts:
+        conversation = by_cohort.get(cohort.id) or analytics.Conversation()
+        rows.append((cohort, conversation, analytics.health(conversation)))
+    return whole, rows
+
+
+def cohort_analytics(cohort, now=None):
+    """(the cohort's Conversation, Health), for its facilitator and L&D."""
+    now = now or utcnow()
+    start, end = _span(cohort.program, [cohort], now)
+    members = analytics.for_members(cohort_id=cohort.id)
+    by_cohort, _ = analytics.conversations(members, start, end, now)
+    conversation = by_cohort.get(cohort.id) or analytics.Conversation()
+    return conversation, analytics.health(conversation)

@@ -518,6 +518,35 @@ def cheer(cohort_id, milestone_id):
     return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor=f"feed-{entry.id}"), 303)
 
 
+# Analytics and health
+
+
+@programs.get("/<int:program_id>/analytics")
+@login_required
+def analytics(program_id):
+    """Where conversations happen in the program, and which cohorts need help (L&D)."""
+    program = cohorts.access_program(current_user, program_id)
+    whole, rows = cohorts.program_analytics(program)
+    return htmx.render(
+        "cohorts/analytics.html", "cohorts/analytics.html", program=program, whole=whole, rows=rows
+    )
+
+
+@bp.get("/<int:cohort_id>/health")
+@login_required
+def health(cohort_id):
+    """The cohort's health, explained, for its facilitator and for L&D."""
+    cohort = cohorts.access_cohort_health(current_user, cohort_id)
+    conversation, checkup = cohorts.cohort_analytics(cohort)
+    return htmx.render(
+        "cohorts/health.html",
+        "cohorts/health.html",
+        cohort=cohort,
+        conversation=conversation,
+        health=checkup,
+    )
+
+
 def init_app(app):
     places.register_cohorts(cohorts.describe)
     sections.register_memberships(cohorts.digest_cohorts)

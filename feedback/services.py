@@ -2,6 +2,7 @@
 
 Every exchange is a ledger entry, with the person answered, in the same transaction."""
 
+import datetime
 import re
 from collections import defaultdict
 
@@ -664,3 +665,42 @@ def digest_replies(readers, until):
             )
         )
     return result
+
+
+# For L&D's analytics: when each thread got its first answer
+
+
+def analytics_threads(cohort_ids):
+    """[(cohort id, kind, created_at, first reply by someone else or None)] for the cohorts'
+    visible threads; one query."""
+    first = (
+        Reply.select(Reply.thread, fn.MIN(Reply.created_at).alias("first_at"))
+        .join(Thread)
+        .where(
+            Thread.cohort.in_(list(cohort_ids)),
+            Reply.author != Thread.author,
+            Reply.removed_at.is_null(),
+        )
+        .group_by(Reply.thread)
+    )
+    rows = (
+        Thread.select(Thread.cohort, Thread.kind, Thread.created_at, first.c.first_at)
+        .join(first, JOIN.LEFT_OUTER, on=(first.c.thread_id == Thread.id))
+        .where(
+            Thread.cohort.in_(list(cohort_ids)),
+            Thread.removed_at.is_null(),
+            Thread.hidden_at.is_null(),
+        )
+        .tuples()
+    )
+    return [
+        (cohort_id, kind, created_at, _moment(first_at))
+        for cohort_id, kind, created_at, first_at in rows
+    ]
+
+
+def _moment(value):
+    """A timestamp from an aggregate, which SQLite returns as text."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.fromisoformat(str(value))

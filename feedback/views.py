@@ -10,6 +10,7 @@ from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, Threa
 from feedback.models import REACTIONS, Report
 from learning import htmx
 from learning.digest import sections
+from learning.insights import analytics
 from learning.people.views import submitted_status
 from learning.recognition import places
 from learning.text import render_markdown
@@ -338,6 +339,7 @@ def init_app(app):
     places.register_link("reply", services.reply_path)
     sections.register("needs_you", services.digest_needs_you)
     sections.register("replies", services.digest_replies)
+    analytics.register_threads(services.analytics_threads)
     app.register_blueprint(bp)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
     add_nav(app, "Search", "feedback.find")

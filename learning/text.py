@@ -32,5 +32,18 @@ def render_markdown(text):
     )
 
 
+def duration(delta):
+    """A length of time in words: "45 min", "3 h 20 min", "2 days 4 h"."""
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    return f"{minutes} min"
+
+
 def init_app(app):
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["duration"] = duration

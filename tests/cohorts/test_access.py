@@ -36,6 +36,7 @@ TABLE = {
     ("programs.publish", "POST"): NOT_LD,
     ("programs.late_joiner", "GET"): {**NOT_LD, "ld_manager": 200, "admin": 200},
     ("programs.late_joiner", "POST"): NOT_LD,
+    ("programs.analytics", "GET"): {**NOT_LD, "ld_manager": 200, "admin": 200},
     ("cohorts.show", "GET"): SEES,
     ("cohorts.feed", "GET"): SEES,
     ("cohorts.leave", "GET"): OWN,
@@ -49,6 +50,9 @@ TABLE = {
     ("cohorts.kudos", "POST"): {**HIDDEN, "ld_manager": 404, "admin": 404},
     ("cohorts.person", "GET"): SEES,
     ("cohorts.cheer", "POST"): {**HIDDEN, "ld_manager": 404, "admin": 404},
+    # Its own facilitator and L&D only: members do not learn it exists.
+    ("cohorts.health", "GET"): {**HIDDEN, "member": 404, "facilitator": 200, "ld_manager": 200,
+                                "admin": 200},
 }  # fmt: skip
 
 

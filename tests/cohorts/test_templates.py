@@ -11,6 +11,7 @@ HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "cohorts"
 # Only ever included by the pages and fragments above them, which render them.
 INCLUDED_ONLY = {
+    "cohorts/_conversation.html",
     "cohorts/_feed_items.html",
     "cohorts/_feed_more.html",
     "cohorts/_feed_poller.html",
@@ -59,6 +60,8 @@ def test_every_cohorts_template_renders(
         manager_client.get(f"/programs/{program.id}/builder", headers=HTMX)
         manager_client.post(f"/programs/{program.id}/builder", data={"target": "99"}, headers=HTMX)
         manager_client.get(f"/programs/{program.id}/late-joiner")
+        manager_client.get(f"/programs/{program.id}/analytics")
+        manager_client.get(f"/cohorts/{cohort.id}/health")
         manager_client.post(
             f"/programs/{program.id}/late-joiner", data={"email": "x@example.com"}, headers=HTMX
         )

@@ -20,6 +20,7 @@ INCLUDED_ONLY = {
     "macros/ui.html",
     "learning/mail/_layout.html",
     "learning/digest/_sections.html",
+    "macros/charts.html",
 }
 
 

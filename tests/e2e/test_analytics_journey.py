@@ -1,0 +1,41 @@
+"""L&D reads the program's analytics and opens the least healthy cohort; its facilitator
+sees the same health page. Both pages pass axe."""
+
+import re
+
+from playwright.sync_api import expect
+
+from feedback import services as feedback
+from learning.db import connection
+from tests.conftest import PASSWORD
+from tests.e2e.test_invitation_journey import sign_in
+
+
+def test_ld_reads_analytics_and_a_facilitator_reads_their_cohorts_health(
+    app, live_server, cohort, team, manager, facilitator, browser, check_accessibility
+):
+    with app.app_context(), connection():
+        thread = feedback.start_thread(cohort, team[0], "question", "Where to start?", "Ideas?")
+        feedback.reply(thread, team[1], "With the first chapter.")
+
+    page = browser.new_context().new_page()
+    sign_in(page, live_server, manager.email, PASSWORD)
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"{live_server}/programs/{cohort.program_id}")
+    page.get_by_role("link", name="Analytics and cohort health").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Analytics"))
+    expect(page.get_by_role("img", name="Weekly active members")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("week by week"))).to_contain_text("2 of 6")
+    check_accessibility(page)
+    page.get_by_role("link", name=cohort.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Health of {cohort.name}")
+    check_accessibility(page)
+
+    own = browser.new_context().new_page()
+    sign_in(own, live_server, facilitator.email, PASSWORD)
+    own.wait_for_url(f"{live_server}/")
+    own.goto(f"{live_server}/cohorts/{cohort.id}")
+    own.get_by_role("link", name="This cohort's health").click()
+    expect(own.get_by_role("table", name="The parts of the score")).to_contain_text(
+        "Answering each other"
+    )
