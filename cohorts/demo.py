@@ -7,6 +7,7 @@ from cohorts import services as cohorts
 from cohorts.models import Cohort, Membership
 from learning.people.models import Person
 
+HISTORY_DAYS = 42
 PROGRAMS = [
     ("Leading with curiosity", "Six weeks of coaching practice for new people leaders.", 8, 0, 48),
     ("Data literacy for everyone", "Read, question and tell stories with data.", 6, 48, 84),
@@ -32,7 +33,8 @@ def load(today=None):
             manager,
             name=name,
             description=description,
-            starts_on=today - datetime.timedelta(days=14 * (1 - number)),
+            # The first program is six weeks in, so analytics have a history to show.
+            starts_on=today - datetime.timedelta(days=HISTORY_DAYS if number == 0 else 0),
             ends_on=today + datetime.timedelta(days=42 + 14 * number),
             cohort_size=size,
         )
@@ -42,6 +44,10 @@ def load(today=None):
         if number == 0:
             _together(manager, program, member, facilitator)
         forming.publish(manager, program, notify=False)
+        published = datetime.datetime.combine(program.starts_on, datetime.time(8))
+        Cohort.update(published_at=published).where(
+            Cohort.program == program, Cohort.published_at > published
+        ).execute()
     return True
 
 

@@ -1,11 +1,16 @@
 """Demo conversations: threads, replies and feedback in every demo cohort, some unanswered."""
 
+import datetime as dt
 import random
 
-from cohorts.models import Cohort, Membership
-from feedback import services
-from feedback.models import Thread
+from cohorts.models import Cohort, Membership, Program
+from feedback import search, services
+from feedback.models import Reply, Thread
+from learning.db import utcnow
+from learning.ledger import Activity
 from learning.people.models import Person
+
+WEEK = dt.timedelta(days=7)
 
 THREADS = [
     (
@@ -44,10 +49,12 @@ FEEDBACK = [
 
 
 def load():
-    """Conversations in every published cohort; the last question of each stays unanswered."""
+    """Conversations in every published cohort; the last question of each stays unanswered.
+    Cohorts of a program that began weeks ago also get those weeks' conversations."""
     if Thread.select().exists():
         return False
     rng = random.Random(11)
+    _history(rng)
     member = Person.get_or_none(Person.email == "member@demo.test")
     cohorts = list(Cohort.select().where(Cohort.status == "published").order_by(Cohort.id))
     for cohort in cohorts:
@@ -82,3 +89,104 @@ def load():
                 if kind == "question":
                     services.accept_answer(author, first)
     return True
+
+
+# Earlier weeks, written straight into the models with their dates, so L&D's analytics and
+# the cohorts' health have a history: most cohorts keep talking; every third one goes quiet
+# in the last two weeks and leaves a question unanswered, so it needs attention.
+
+HISTORY = [
+    ("question", "How do you start a hard conversation?", "I keep putting it off."),
+    ("share_work", "My feedback script, second draft", "Shorter this time. Better?"),
+    ("reflection", "Small win this week", "I asked before assuming, and it changed the talk."),
+]
+ANSWERS = [
+    "Name the topic in the first sentence, then listen.",
+    "I write down the one thing I want them to hear.",
+    "Ask how they see it first.",
+    "Thanks for sharing this, it helps me too.",
+]
+
+
+def _history(rng, now=None):
+    now = now or utcnow()
+    cohorts = list(
+        Cohort.select(Cohort, Program)
+        .join(Program)
+        .where(Cohort.status == "published", Program.starts_on <= (now - WEEK * 2).date())
+        .order_by(Cohort.id)
+    )
+    for index, cohort in enumerate(cohorts):
+        people = services.cohort_people(cohort)
+        weeks = (now.date() - cohort.program.starts_on).days // 7
+        for back in range(weeks, 0, -1):
+            quiet = index % 3 == 2 and back <= 2
+            monday = now - WEEK * back - dt.timedelta(days=(now - WEEK * back).weekday())
+            for number in range(1 if quiet else 2):
+                # A quiet cohort's only thread is a question nobody answers.
+                kind, title, body = HISTORY[0 if quiet else (back + number) % len(HISTORY)]
+                at = monday.replace(hour=9) + dt.timedelta(
+                    days=rng.randint(0, 3), hours=rng.randint(0, 6)
+                )
+                author = rng.choice(people)
+                thread = Thread.create(
+                    cohort=cohort,
+                    author=author,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    created_at=at,
+                    last_activity_at=at,
+                )
+                search.index_thread(thread)
+                Activity.create(
+                    actor=author,
+                    kind="thread_started",
+                    cohort_id=cohort.id,
+                    object_type="thread",
+                    object_id=thread.id,
+                    created_at=at,
+                )
+                if quiet and kind == "question":
+                    continue  # nobody answers in a quiet cohort
+                others = [p for p in people if p.id != author.id]
+                for answer in range(rng.randint(1, 4)):
+                    at += dt.timedelta(hours=rng.randint(1, 20))
+                    who = rng.choice(others)
+                    made = Reply.create(
+                        thread=thread,
+                        author=who,
+                        created_at=at,
+                        body=ANSWERS[answer % len(ANSWERS)],
+                    )
+                    Activity.create(
+                        actor=who,
+                        kind="replied",
+                        cohort_id=cohort.id,
+                        object_type="reply",
+                        object_id=made.id,
+                        target=author,
+                        created_at=at,
+                    )
+                    if answer == 0 and rng.random() < 0.6:  # and the author thanks them
+                        at += dt.timedelta(hours=2)
+                        back_reply = Reply.create(
+                            thread=thread,
+                            author=author,
+                            parent=made,
+                            body="Thank you!",
+                            created_at=at,
+                        )
+                        Activity.create(
+                            actor=author,
+                            kind="replied",
+                            cohort_id=cohort.id,
+                            object_type="reply",
+                            object_id=back_reply.id,
+                            target=who,
+                            created_at=at,
+                        )
+                count = Reply.select().where(Reply.thread == thread).count()
+                Thread.update(reply_count=count, last_activity_at=at).where(
+                    Thread.id == thread.id
+                ).execute()
