@@ -648,3 +648,34 @@ def digest_progress(readers, until):
                     )
                 )
     return result
+
+
+# For L&D's analytics
+
+
+def analytics_progress(cohort_ids, today):
+    """[(cohort id, challenge title, percent, reached)] for every challenge of the cohorts'
+    programs that has started; a fixed number of queries."""
+    cohort_ids = list(cohort_ids)
+    programs = dict(
+        Cohort.select(Cohort.id, Cohort.program).where(Cohort.id.in_(cohort_ids)).tuples()
+    )
+    started = list(
+        Challenge.select().where(
+            Challenge.program.in_(sorted(set(programs.values()))),
+            Challenge.cohort.is_null() | Challenge.cohort.in_(cohort_ids),
+            Challenge.starts_on <= today,
+        )
+    )
+    tallies = progress.tally(started, cohort_ids)
+    return [
+        (
+            cohort_id,
+            challenge.title,
+            tallies[challenge.id, cohort_id].percent,
+            tallies[challenge.id, cohort_id].reached_at is not None,
+        )  # fmt: skip
+        for challenge in sorted(started, key=lambda c: (c.starts_on, c.id))
+        for cohort_id in cohort_ids
+        if challenge.program_id == programs[cohort_id] and challenge.cohort_id in (None, cohort_id)
+    ]

@@ -14,6 +14,7 @@ from cohorts import services as cohorts
 from cohorts.views import add_space_section
 from learning import htmx
 from learning.digest import sections
+from learning.insights import analytics
 from learning.people.views import show_refused, submitted_status
 from learning.recognition import places
 from learning.views import add_nav
@@ -397,6 +398,7 @@ def contribution_text(challenge, part):
 def init_app(app):
     places.register_link("checkin", services.check_in_path)
     sections.register("progress", services.digest_progress)
+    analytics.register_progress(services.analytics_progress)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         amount_text=amount_text,

@@ -493,7 +493,18 @@ def program_analytics(program, now=None):
     for cohort in cohorts:
         conversation = by_cohort.get(cohort.id) or analytics.Conversation()
         rows.append((cohort, conversation, analytics.health(conversation)))
-    return whole, rows
+    return whole, rows, _challenges(cohorts, now)
+
+
+def _challenges(cohorts, now):
+    """[(title, average percent across the cohorts, cohorts that reached the goal, cohorts)]"""
+    by_title = {}
+    for _, title, percent, reached in analytics.progress([c.id for c in cohorts], now.date()):
+        by_title.setdefault(title, []).append((percent, reached))
+    return [
+        (title, round(sum(p for p, _ in parts) / len(parts)), sum(r for _, r in parts), len(parts))
+        for title, parts in by_title.items()
+    ]
 
 
 def cohort_analytics(cohort, now=None):
@@ -503,4 +514,4 @@ def cohort_analytics(cohort, now=None):
     members = analytics.for_members(cohort_id=cohort.id)
     by_cohort, _ = analytics.conversations(members, start, end, now)
     conversation = by_cohort.get(cohort.id) or analytics.Conversation()
-    return conversation, analytics.health(conversation)
+    return conversation, analytics.health(conversation), _challenges([cohort], now)

@@ -526,9 +526,14 @@ def cheer(cohort_id, milestone_id):
 def analytics(program_id):
     """Where conversations happen in the program, and which cohorts need help (L&D)."""
     program = cohorts.access_program(current_user, program_id)
-    whole, rows = cohorts.program_analytics(program)
+    whole, rows, progress = cohorts.program_analytics(program)
     return htmx.render(
-        "cohorts/analytics.html", "cohorts/analytics.html", program=program, whole=whole, rows=rows
+        "cohorts/analytics.html",
+        "cohorts/analytics.html",
+        program=program,
+        whole=whole,
+        rows=rows,
+        progress=progress,
     )
 
 
@@ -537,13 +542,14 @@ def analytics(program_id):
 def health(cohort_id):
     """The cohort's health, explained, for its facilitator and for L&D."""
     cohort = cohorts.access_cohort_health(current_user, cohort_id)
-    conversation, checkup = cohorts.cohort_analytics(cohort)
+    conversation, checkup, progress = cohorts.cohort_analytics(cohort)
     return htmx.render(
         "cohorts/health.html",
         "cohorts/health.html",
         cohort=cohort,
         conversation=conversation,
         health=checkup,
+        progress=progress,
     )
 
 

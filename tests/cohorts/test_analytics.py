@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from challenges import services as challenges
 from cohorts import services as cohorts
 from cohorts.models import Cohort, Membership
 from feedback.models import Reply, Thread
@@ -52,7 +53,7 @@ def talk(app, cohort, team):
 
 def test_the_cohorts_conversation_numbers_match_the_hand_count(app, cohort, talk):
     with app.app_context(), connection():
-        c, health = cohorts.cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 72 * H)
+        c, health, _ = cohorts.cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 72 * H)
     assert (c.members, c.active_recently) == (6, 4)
     assert c.replies_between == 4  # the self-reply is not a conversation
     assert (c.pairs, c.reciprocal, c.reciprocity) == (3, 1, 1 / 3)
@@ -74,7 +75,7 @@ def test_the_cohorts_conversation_numbers_match_the_hand_count(app, cohort, talk
 
 def test_half_the_members_quiet_for_two_weeks_needs_attention(app, cohort, talk):
     with app.app_context(), connection():
-        _, health = cohorts.cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 20 * 24 * H)
+        _, health, _ = cohorts.cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 20 * 24 * H)
     reasons = [reason for reason, _ in health.attention]
     assert "6 of 6 members inactive for two weeks" in reasons
     assert health.parts[0][1] == 0
@@ -93,13 +94,23 @@ def test_the_facilitator_and_ld_see_the_cohorts_health_and_nobody_else(
 
 
 def test_the_program_page_has_a_chart_with_its_numbers_beside_it(
-    app, cohort, talk, manager_client, sign_in, team
+    app, cohort, talk, manager_client, sign_in, team, manager
 ):
+    with app.app_context(), connection():
+        program = Cohort.get_by_id(cohort.id).program
+        today = dt.date.today()
+        goal = challenges.create_challenge(
+            manager, program, title="Ten talks", starts_on=today - dt.timedelta(days=2),
+            ends_on=today + dt.timedelta(days=20), goal="count", target=10,
+        )  # fmt: skip
+        for person in team[:3]:
+            challenges.check_in(person, goal, cohort, "done")
     page = manager_client.get(f"/programs/{cohort.program_id}/analytics")
     assert page.status_code == 200
     assert '<svg viewBox="0 0' in page.text and 'role="img"' in page.text
     assert "Weekly active members, week by week" in page.text  # the table beside the chart
     assert "<td>4 of 6</td>" in page.text
+    assert '<th scope="row">Ten talks</th><td>30%</td><td>0 of 1 cohort</td>' in page.text
     assert sign_in(team[0]).get(f"/programs/{cohort.program_id}/analytics").status_code == 403
 
 

@@ -42,7 +42,8 @@ def test_the_first_demo_program_has_weeks_of_history_and_cohorts_that_need_atten
 
     app.test_cli_runner().invoke(args=["demo"])
     program = Program.get(Program.name == "Leading with curiosity")
-    whole, rows = cohorts.program_analytics(program)
+    whole, rows, progress = cohorts.program_analytics(program)
+    assert progress  # the demo's challenges
     assert sum(1 for _, active in whole.weekly_active if active) >= 6
     assert whole.replies_between > 100 and whole.median_first_reply is not None
     needing = [cohort.name for cohort, _, health in rows if health.attention]

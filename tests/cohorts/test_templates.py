@@ -12,6 +12,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "cohorts"
 # Only ever included by the pages and fragments above them, which render them.
 INCLUDED_ONLY = {
     "cohorts/_conversation.html",
+    "cohorts/_challenge_progress.html",
     "cohorts/_feed_items.html",
     "cohorts/_feed_more.html",
     "cohorts/_feed_poller.html",
