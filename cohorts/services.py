@@ -16,7 +16,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, utcnow
+from learning.db import atomic, insert_new, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics
@@ -462,7 +462,7 @@ def report_memberships(program_id=None, cohort_id=None, department="", location=
         query = query.where(Person.department == department)
     if location:
         query = query.where(Person.location == location)
-    return (insights.Member(*row) for row in query.tuples().iterator())
+    return (insights.Member(*row) for row in stream(query))
 
 
 # L&D's analytics and each cohort's health

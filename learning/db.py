@@ -1,6 +1,7 @@
 """The database: one proxy, one base model, a connection per request or job."""
 
 import datetime
+import re
 from contextlib import contextmanager
 
 from peewee import DatabaseProxy, Model, SqliteDatabase
@@ -27,11 +28,35 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+POSTGRES = re.compile(r"^(postgres|postgresql)(\+pool)?://")
+
+
 def open_database(url):
-    """Build a database from a peewee URL; SQLite gets WAL and foreign keys."""
+    """Build a database from a peewee URL; SQLite gets WAL and foreign keys. PostgreSQL gets
+    peewee's extended class, the one with server-side cursors (for streamed exports)."""
     if url.startswith("sqlite"):
         return connect(url, pragmas=SQLITE_PRAGMAS)
-    return connect(url)
+    return connect(POSTGRES.sub(r"\1ext\2://", url))
+
+
+@contextmanager
+def streaming():
+    """Where `stream()` may read: on PostgreSQL a server-side cursor lives in a transaction."""
+    if is_sqlite():
+        yield
+    else:
+        with db.atomic():
+            yield
+
+
+def stream(query):
+    """A query's rows as tuples, fetched as they are read rather than all at once (inside
+    `streaming()`)."""
+    if is_sqlite():
+        return iter(query.tuples().iterator())
+    from playhouse.postgres_ext import ServerSide
+
+    return ServerSide(query.tuples(), array_size=2000)
 
 
 def is_sqlite():

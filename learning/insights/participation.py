@@ -9,7 +9,7 @@ from itertools import groupby
 
 from peewee import SQL, fn
 
-from learning.db import is_sqlite
+from learning.db import is_sqlite, stream, streaming
 from learning.insights import sources
 from learning.ledger import Activity
 
@@ -88,7 +88,8 @@ def _week():
     """The Monday of an entry's week, in the database's own words."""
     if is_sqlite():
         return fn.date(Activity.created_at, "weekday 0", "-6 days")
-    return fn.date_trunc("week", Activity.created_at)
+    # A literal, not a parameter: PostgreSQL must see the same expression in GROUP BY.
+    return fn.date_trunc(SQL("'week'"), Activity.created_at)
 
 
 def _window(query, filters, cohort_ids=None):
@@ -242,7 +243,7 @@ class _Stream:
     """A query's rows, ordered by their first column (a person's id), taken person by person."""
 
     def __init__(self, query):
-        self.rows = iter(query.tuples().iterator())
+        self.rows = stream(query)
         self.head = next(self.rows, None)
 
     def take(self, person_id):
@@ -258,6 +259,11 @@ def per_person(filters):
     """A Row per person, in the order of people, then the total ("All"): six queries read
     side by side, so a million people take the memory of a thousand. Never suppressed:
     only HR asks, with a stated purpose."""
+    with streaming():
+        yield from _per_person(filters)
+
+
+def _per_person(filters):
     count = fn.COUNT(Activity.id)
     given = _Stream(
         _window(Activity.select(Activity.actor, Activity.cohort_id, Activity.kind, count), filters)
