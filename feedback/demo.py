@@ -108,6 +108,27 @@ ANSWERS = [
 ]
 
 
+def _post(thread, author, at, body="", parent=None, answers=None):
+    """A thread (no `thread`) or a reply, written with its date, and its ledger entry."""
+    if thread.id is None:
+        thread.save()
+        search.index_thread(thread)
+        made, kind = thread, "thread_started"
+    else:
+        made = Reply.create(thread=thread, author=author, parent=parent, body=body, created_at=at)
+        kind = "replied"
+    Activity.create(
+        actor=author,
+        kind=kind,
+        cohort_id=thread.cohort_id,
+        target=answers,
+        object_type=type(made).__name__.lower(),
+        object_id=made.id,
+        created_at=at,
+    )
+    return made
+
+
 def _history(rng, now=None):
     now = now or utcnow()
     cohorts = list(
@@ -129,63 +150,19 @@ def _history(rng, now=None):
                     days=rng.randint(0, 3), hours=rng.randint(0, 6)
                 )
                 author = rng.choice(people)
-                thread = Thread.create(
-                    cohort=cohort,
-                    author=author,
-                    kind=kind,
-                    title=title,
-                    body=body,
-                    created_at=at,
-                    last_activity_at=at,
-                )
-                search.index_thread(thread)
-                Activity.create(
-                    actor=author,
-                    kind="thread_started",
-                    cohort_id=cohort.id,
-                    object_type="thread",
-                    object_id=thread.id,
-                    created_at=at,
-                )
+                thread = _post(Thread(cohort=cohort, author=author, kind=kind, title=title,
+                                      body=body, created_at=at, last_activity_at=at),
+                               author, at)  # fmt: skip
                 if quiet and kind == "question":
                     continue  # nobody answers in a quiet cohort
                 others = [p for p in people if p.id != author.id]
                 for answer in range(rng.randint(1, 4)):
                     at += dt.timedelta(hours=rng.randint(1, 20))
                     who = rng.choice(others)
-                    made = Reply.create(
-                        thread=thread,
-                        author=who,
-                        created_at=at,
-                        body=ANSWERS[answer % len(ANSWERS)],
-                    )
-                    Activity.create(
-                        actor=who,
-                        kind="replied",
-                        cohort_id=cohort.id,
-                        object_type="reply",
-                        object_id=made.id,
-                        target=author,
-                        created_at=at,
-                    )
+                    made = _post(thread, who, at, ANSWERS[answer % len(ANSWERS)], answers=author)
                     if answer == 0 and rng.random() < 0.6:  # and the author thanks them
                         at += dt.timedelta(hours=2)
-                        back_reply = Reply.create(
-                            thread=thread,
-                            author=author,
-                            parent=made,
-                            body="Thank you!",
-                            created_at=at,
-                        )
-                        Activity.create(
-                            actor=author,
-                            kind="replied",
-                            cohort_id=cohort.id,
-                            object_type="reply",
-                            object_id=back_reply.id,
-                            target=who,
-                            created_at=at,
-                        )
+                        _post(thread, author, at, "Thank you!", parent=made, answers=who)
                 count = Reply.select().where(Reply.thread == thread).count()
                 Thread.update(reply_count=count, last_activity_at=at).where(
                     Thread.id == thread.id

@@ -106,6 +106,62 @@ def _window(query, filters, cohort_ids=None):
     return query
 
 
+# The ledger reads both reports share: per person, cohort and kind (or week), by person.
+
+
+def _given(filters, cohort_ids=None):
+    """(actor, cohort, kind, count) of contributions."""
+    return (
+        _window(
+            Activity.select(
+                Activity.actor, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
+            ),
+            filters,
+            cohort_ids,
+        )  # fmt: skip
+        .where(Activity.kind.in_(list(GIVEN)))
+        .group_by(Activity.actor, Activity.cohort_id, Activity.kind)
+        .order_by(Activity.actor)
+    )
+
+
+def _received(filters, cohort_ids=None):
+    """(target, cohort, kind, count) of what people received."""
+    return (
+        _window(
+            Activity.select(
+                Activity.target, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
+            ),
+            filters,
+            cohort_ids,
+        )  # fmt: skip
+        .where(Activity.kind.in_(list(RECEIVED)), Activity.target.is_null(False))
+        .group_by(Activity.target, Activity.cohort_id, Activity.kind)
+        .order_by(Activity.target)
+    )
+
+
+def _active_weeks(filters, cohort_ids=None):
+    """(actor, cohort, Monday) of each week someone contributed."""
+    return (
+        _window(Activity.select(Activity.actor, Activity.cohort_id, _week()), filters, cohort_ids)
+        .where(Activity.kind.in_(list(GIVEN)))
+        .group_by(Activity.actor, Activity.cohort_id, SQL("3"))
+        .order_by(Activity.actor)
+    )
+
+
+def _goals(filters, cohort_ids=None):
+    """(cohort, challenge) of each goal reached."""
+    return _window(
+        Activity.select(Activity.cohort_id, Activity.object_id)
+        .where(Activity.kind == "goal_reached")
+        .distinct(),
+        filters,
+        cohort_ids,
+    )
+
+
 def _members(filters):
     return sources.memberships(
         program_id=filters.program_id,
@@ -135,53 +191,20 @@ def build(filters, grouping, threshold):
     weeks = defaultdict(set)  # group -> {(person, week)}
     goals = set()
     if cohort_ids:
-        given = _window(
-            Activity.select(
-                Activity.actor, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
-            )  # fmt: skip
-            .where(Activity.kind.in_(list(GIVEN)))
-            .group_by(Activity.actor, Activity.cohort_id, Activity.kind),
-            filters,
-            cohort_ids,
-        )
-        for actor, cohort_id, kind, count in given.tuples():
+        for actor, cohort_id, kind, count in _given(filters, cohort_ids).tuples():
             group = group_of.get((actor, cohort_id))
             if group is not None:
                 counts[group][GIVEN[kind]] += count
                 active[group].add(actor)
-        received = _window(
-            Activity.select(
-                Activity.target, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
-            )  # fmt: skip
-            .where(Activity.kind.in_(list(RECEIVED)), Activity.target.is_null(False))
-            .group_by(Activity.target, Activity.cohort_id, Activity.kind),
-            filters,
-            cohort_ids,
-        )
-        for target, cohort_id, kind, count in received.tuples():
+        for target, cohort_id, kind, count in _received(filters, cohort_ids).tuples():
             group = group_of.get((target, cohort_id))
             if group is not None:
                 counts[group][RECEIVED[kind]] += count
-        active_weeks = _window(
-            Activity.select(Activity.actor, Activity.cohort_id, _week().alias("week"))
-            .where(Activity.kind.in_(list(GIVEN)))
-            .group_by(Activity.actor, Activity.cohort_id, SQL("3")),
-            filters,
-            cohort_ids,
-        )
-        for actor, cohort_id, week in active_weeks.tuples():
+        for actor, cohort_id, week in _active_weeks(filters, cohort_ids).tuples():
             group = group_of.get((actor, cohort_id))
             if group is not None:
                 weeks[group].add((actor, str(week)[:10]))
-        goals = set(
-            _window(
-                Activity.select(Activity.cohort_id, Activity.object_id)
-                .where(Activity.kind == "goal_reached")
-                .distinct(),
-                filters,
-                cohort_ids,
-            ).tuples()
-        )
+        goals = set(_goals(filters, cohort_ids).tuples())
     rows = [
         _row(
             label,
@@ -264,32 +287,11 @@ def per_person(filters):
 
 
 def _per_person(filters):
-    count = fn.COUNT(Activity.id)
-    given = _Stream(
-        _window(Activity.select(Activity.actor, Activity.cohort_id, Activity.kind, count), filters)
-        .where(Activity.kind.in_(list(GIVEN)))
-        .group_by(Activity.actor, Activity.cohort_id, Activity.kind)
-        .order_by(Activity.actor)
-    )
-    received = _Stream(
-        _window(Activity.select(Activity.target, Activity.cohort_id, Activity.kind, count), filters)
-        .where(Activity.kind.in_(list(RECEIVED)), Activity.target.is_null(False))
-        .group_by(Activity.target, Activity.cohort_id, Activity.kind)
-        .order_by(Activity.target)
-    )
-    weeks = _Stream(
-        _window(Activity.select(Activity.actor, Activity.cohort_id, _week()), filters)
-        .where(Activity.kind.in_(list(GIVEN)))
-        .group_by(Activity.actor, Activity.cohort_id, SQL("3"))
-        .order_by(Activity.actor)
-    )
+    given = _Stream(_given(filters))
+    received = _Stream(_received(filters))
+    weeks = _Stream(_active_weeks(filters))
     goals = defaultdict(int)
-    for cohort_id, _ in _window(
-        Activity.select(Activity.cohort_id, Activity.object_id)
-        .where(Activity.kind == "goal_reached")
-        .distinct(),
-        filters,
-    ).tuples():
+    for cohort_id, _ in _goals(filters).tuples():
         goals[cohort_id] += 1
     total = defaultdict(int)
     people = active = week_count = 0

@@ -48,10 +48,6 @@ def participation_report(viewer, filters, grouping):
     return participation.build(filters, grouping, threshold())
 
 
-def suppressed_text():
-    return f"fewer than {threshold()}"
-
-
 def table(report):
     """The report as a header and rows of cells, suppressed numbers in words."""
     header = [participation.GROUPINGS[report.grouping], *participation.COLUMNS.values()]

@@ -21,6 +21,7 @@ INCLUDED_ONLY = {
     "learning/mail/_layout.html",
     "learning/digest/_sections.html",
     "macros/charts.html",
+    "learning/insights/_filters.html",
 }
 
 
