@@ -15,6 +15,7 @@ from cohorts.views import add_space_section
 from learning import htmx
 from learning.digest import sections
 from learning.insights import analytics
+from learning.people.sessions import passive
 from learning.people.views import show_refused, submitted_status
 from learning.recognition import places
 from learning.views import add_nav
@@ -155,6 +156,7 @@ def show(cohort_id, challenge_id, form=None, status=200):
 
 
 @bp.get("/cohorts/<int:cohort_id>/challenges/<int:challenge_id>/progress")
+@passive
 @login_required
 def progress_bar(cohort_id, challenge_id):
     """For the poll: 204 while nothing changed, the progress once it has."""

@@ -24,6 +24,7 @@ from learning.errors import Refused
 from learning.insights import sources as insights
 from learning.people.models import Person
 from learning.people.services import normalize_email
+from learning.people.sessions import passive
 from learning.people.views import show_refused, submitted_status
 from learning.recognition import places
 from learning.recognition import services as recognition
@@ -131,6 +132,7 @@ def _import(program, import_id):
 
 
 @programs.get("/<int:program_id>/imports/<int:import_id>")
+@passive
 @login_required
 def import_status(program_id, import_id):
     program = cohorts.access_program(current_user, program_id)
@@ -344,6 +346,7 @@ def show(cohort_id):
 
 
 @bp.get("/<int:cohort_id>/feed")
+@passive
 @login_required
 def feed(cohort_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)

@@ -11,6 +11,7 @@ from feedback.models import REACTIONS, Report
 from learning import htmx
 from learning.digest import sections
 from learning.insights import analytics
+from learning.people.sessions import passive
 from learning.people.views import submitted_status
 from learning.recognition import places
 from learning.text import render_markdown
@@ -118,6 +119,7 @@ def reply(thread_id):
 
 
 @bp.get("/threads/<int:thread_id>/replies")
+@passive
 @login_required
 def new_replies(thread_id):
     """For the poll: 204 while nothing is new, the conversation once something is."""

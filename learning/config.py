@@ -21,7 +21,10 @@ ENVIRONMENT = {
     ),
     "MAIL_FROM": ("Learning Community <noreply@localhost>", "Sender of every email."),
     "BASE_URL": ("http://127.0.0.1:5000", "Public address, used in links inside emails."),
-    "SECURE_COOKIES": ("0", "1 behind HTTPS: cookies get the Secure flag."),
+    "SECURE_COOKIES": (
+        "0",
+        "1 in production (HTTPS): cookies get the Secure flag and responses send HSTS.",
+    ),
     "PROXY_FIX": ("0", "1 behind a reverse proxy that sets X-Forwarded-* headers."),
     "DEV_OUTBOX": ("1", "1 shows the mail outbox page (development)."),
     "INVITATION_DAYS": ("7", "Days an invitation link stays valid."),
@@ -35,8 +38,11 @@ ENVIRONMENT = {
         "Reports show no numbers for a group with fewer people than this.",
     ),
     "EXPORT_DAYS": ("7", "Days an export's download link works."),
+    "SESSION_IDLE_MINUTES": ("30", "Minutes without activity after which a session ends."),
+    "SESSION_MAX_HOURS": ("12", "Hours after signing in at which a session ends, active or not."),
     "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
     "RESET_LIMIT": ("5 per hour", "Password-reset requests per address and per account."),
+    "INVITE_LIMIT": ("30 per hour", "Invitation requests (each a list of people) per inviter."),
 }
 
 
@@ -65,11 +71,15 @@ def load(overrides=None):
         "EXPORTS_DIR": str(INSTANCE / "exports"),
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],
+        "INVITE_LIMIT": env["INVITE_LIMIT"],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env["SECURE_COOKIES"]),
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
-        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "SESSION_IDLE": int(env["SESSION_IDLE_MINUTES"]) * 60,
+        "SESSION_MAX_AGE": int(env["SESSION_MAX_HOURS"]) * 3600,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env["SESSION_MAX_HOURS"])),
+        # Sign-in never sets flask-login's remember cookie (sessions have time limits); if one
+        # arrives anyway it is at least as well guarded as the session.
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag(env["SECURE_COOKIES"]),

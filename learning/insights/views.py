@@ -8,6 +8,7 @@ from learning import htmx
 from learning.errors import Refused
 from learning.insights import services
 from learning.insights.forms import ExportForm, IndividualForm, ReportForm
+from learning.people.sessions import passive
 from learning.people.views import show_refused
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -97,6 +98,7 @@ def export():
 
 
 @bp.get("/exports/<int:export_id>")
+@passive
 @login_required
 def export_status(export_id):
     made = services.access_export(current_user, export_id)

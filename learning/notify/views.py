@@ -7,6 +7,7 @@ from learning import htmx
 from learning.notify import preferences, services
 from learning.notify.models import CHANNELS, KINDS
 from learning.people.models import Person
+from learning.people.sessions import passive
 from learning.security import csrf
 
 bp = Blueprint("notify", __name__)
@@ -24,6 +25,7 @@ def index():
 
 
 @bp.get("/notifications/bell")
+@passive
 @login_required
 def bell():
     """For the poll: 204 while the unread count is what the page shows, the bell otherwise."""

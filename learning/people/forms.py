@@ -32,7 +32,9 @@ def stripped(value):
 
 
 def new_password(form, field):
-    problem = password_problem(field.data or "")
+    """The password policy; the person's own words (email, name) count as easy to guess."""
+    personal = [*form.personal, getattr(getattr(form, "display_name", None), "data", None)]
+    problem = password_problem(field.data or "", *personal)
     if problem:
         raise ValidationError(problem)
 
@@ -40,7 +42,7 @@ def new_password(form, field):
 class SignInForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    remember = BooleanField("Keep me signed in on this device for 14 days")
+    remember = BooleanField("Keep me signed in when I close the browser")
 
 
 class EmailForm(FlaskForm):
@@ -54,10 +56,14 @@ class EmailForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.personal = (person.email, person.display_name) if person else ()
+
     password = PasswordField(
         "New password",
         validators=[DataRequired("Choose a password."), new_password],
-        description="At least 12 characters. A short sentence works well.",
+        description="At least 12 characters, not a common password. A few unrelated words work.",
     )
     confirm = PasswordField(
         "Repeat the new password",

@@ -1,18 +1,17 @@
 """Sign-in, password reset, account settings, invitations, onboarding and people admin."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import (
     LoginManager,
     current_user,
     fresh_login_required,
     login_required,
-    login_user,
     logout_user,
 )
 
 from learning import htmx
 from learning.notify import preferences as notify_preferences
-from learning.people import services
+from learning.people import services, sessions
 from learning.people.access import INVITERS, require_role
 from learning.people.forms import (
     ChangePasswordForm,
@@ -71,7 +70,7 @@ def sign_in():
     if form.validate_on_submit():
         person = services.authenticate(form.email.data, form.password.data)
         if person is not None:
-            login_user(person, remember=form.remember.data)
+            sessions.start(person, keep=form.remember.data)
             services.record_sign_in(person)
             return htmx.redirect(safe_next(request.args.get("next")))
         form.form_errors.append(
@@ -88,6 +87,7 @@ def sign_in():
 @auth.post("/sign-out")
 def sign_out():
     logout_user()
+    session.clear()
     flash("You are signed out. See you soon.", "success")
     return htmx.redirect(url_for("auth.sign_in"))
 
@@ -117,7 +117,7 @@ def reset_password(token):
     link = services.reset_link(token)
     if not link.ok:
         return _link_problem(link, "reset")
-    form = NewPasswordForm()
+    form = NewPasswordForm(person=link.row.person)
     if form.validate_on_submit():
         services.reset_password(link.row, form.password.data)
         flash(
@@ -156,7 +156,7 @@ def account():
 @auth.post("/account/password")
 @login_required
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(person=current_user)
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current.data, form.password.data)
@@ -164,7 +164,7 @@ def change_password():
             form.current.errors.append(str(error))
         else:
             # The change ended every session; this one starts again with the new version.
-            login_user(Person.get_by_id(current_user.id), fresh=True)
+            sessions.start(Person.get_by_id(current_user.id), keep=session.permanent)
             flash("Your password is changed. Other devices are signed out.", "success")
             return htmx.redirect(url_for("auth.account"))
     return _account_page("learning/people/_password_form.html", 422, password_form=form)
@@ -186,6 +186,7 @@ def save_preferences():
 def sign_out_everywhere():
     services.sign_out_everywhere(current_user)
     logout_user()
+    session.clear()
     flash("You are signed out on every device.", "success")
     return htmx.redirect(url_for("auth.sign_in"))
 
@@ -247,9 +248,8 @@ def start(token):
     if not link.ok:
         return _link_problem(link, "invitation")
     person = link.row.person
-    form = ProfileForm(obj=person if request.method == "GET" else None)
+    form = ProfileForm(obj=person if request.method == "GET" else None, person=person)
     if form.validate_on_submit():
-        logout_user()
         person = services.accept_invitation(
             link.row,
             form.password.data,
@@ -257,7 +257,7 @@ def start(token):
             form.department.data,
             form.time_zone.data,
         )
-        login_user(person)
+        sessions.start(person)
         services.record_sign_in(person)
         return htmx.redirect(url_for("onboarding.guidelines"))
     return htmx.render(
@@ -308,7 +308,7 @@ def preferences():
 def new_link():
     form = EmailForm()
     if form.validate_on_submit():
-        services.resend_invitation(form.email.data)
+        services.request_invitation_link(form.email.data)
         flash("If that address has an invitation waiting, a new link is on its way.", "success")
         return htmx.redirect(url_for("auth.sign_in"))
     return _link_problem(services.LinkState(status="expired"), "invitation", form, 422)
@@ -346,8 +346,13 @@ def set_roles(person_id):
     return htmx.redirect(url_for("people.index"))
 
 
+def _inviter_key():
+    return f"inviter:{current_user.id}"
+
+
 @admin.route("/invite", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_limit("INVITE_LIMIT"), key_func=_inviter_key, methods=["POST"])
 def invite():
     require_role(current_user, *INVITERS)
     form = InviteForm()
@@ -407,6 +412,8 @@ def init_app(app):
         if htmx.is_htmx():
             return htmx.redirect(target)
         return redirect(target)
+
+    sessions.init_app(app)
 
     @app.before_request
     def _finish_onboarding():
