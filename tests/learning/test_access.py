@@ -2,6 +2,7 @@
 every kind of visitor: the table must name every route of these blueprints."""
 
 from learning.mail.models import Delivery
+from learning.people.models import PersonRole
 from learning.recognition.models import CompanyValue, MilestoneTemplate
 from tests.conftest import ROLE_FIXTURES
 from tests.routes import routes
@@ -70,3 +71,70 @@ def test_every_route_answers_every_visitor_as_the_table_says(app, make_person, s
     assert CompanyValue.get_by_id(value.id).archived_at is None
     assert Delivery.get_by_id(delivery.id).status == "failed"
     assert MilestoneTemplate.select().count() == 0
+
+
+# Sign-in, account, onboarding, people admin, audit, home and development pages.
+ANONYMOUS_ONLY = {"anonymous": 303}
+PLATFORM = {
+    ("home.index", "GET"): {**SIGNED_IN, "member": 200, "hr": 200, "ld_manager": 200},
+    ("home.health", "GET"): {"anonymous": 200},
+    ("static", "GET"): {"anonymous": 200, "member": 200},
+    ("audit.index", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("people.index", "GET"): {**ADMIN_ONLY, "admin": 200},
+    # What an admin may do with roles is tested with the people admin.
+    ("people.set_roles", "POST"): ADMIN_ONLY,
+    ("people.invite", "GET"): {
+        "anonymous": 302,
+        "member": 403,
+        "hr": 403,
+        "ld_manager": 200,
+        "admin": 200,
+    },  # fmt: skip
+    ("people.invite", "POST"): {"anonymous": 302, "member": 403, "hr": 403, "ld_manager": 422},
+    # With SMTP configured (as in tests and production) the development outbox does not exist.
+    ("outbox.index", "GET"): {"anonymous": 302, "member": 404, "admin": 404},
+    ("outbox.show", "GET"): {"anonymous": 302, "member": 404, "admin": 404},
+    ("auth.sign_in", "GET"): {"anonymous": 200, "member": 302},
+    ("auth.sign_in", "POST"): {"anonymous": 422, "member": 302},
+    ("auth.forgot_password", "GET"): {"anonymous": 200, "member": 200},
+    ("auth.forgot_password", "POST"): {"anonymous": 422},
+    ("auth.reset_password", "GET"): {"anonymous": 404, "member": 404},
+    ("auth.reset_password", "POST"): {"anonymous": 404},
+    ("auth.account", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
+    ("auth.change_password", "POST"): {**SIGNED_IN, "member": 422},
+    ("auth.save_preferences", "POST"): {**SIGNED_IN, "member": 422},
+    # Signing out is harmless for anyone; signed-in visitors are checked in test_auth.
+    ("auth.sign_out", "POST"): ANONYMOUS_ONLY,
+    ("auth.sign_out_everywhere", "POST"): SIGNED_IN,
+    ("onboarding.start", "GET"): {"anonymous": 404, "member": 404},
+    ("onboarding.start", "POST"): {"anonymous": 404},
+    ("onboarding.guidelines", "GET"): {**SIGNED_IN, "member": 200},
+    ("onboarding.guidelines", "POST"): {**SIGNED_IN, "member": 422},
+    ("onboarding.preferences", "GET"): {**SIGNED_IN, "member": 200},
+    ("onboarding.preferences", "POST"): {**SIGNED_IN, "member": 422},
+    ("onboarding.new_link", "POST"): {"anonymous": 422},
+}
+
+
+def test_the_platform_table_names_every_route_of_its_pages(app):
+    blueprints = ("home", "static", "audit", "people", "outbox", "auth", "onboarding")
+    assert routes(app, *blueprints) == set(PLATFORM)
+
+
+def test_every_platform_route_answers_every_visitor_as_the_table_says(app, make_person, sign_in):
+    role_clients = {"anonymous": app.test_client()} | {
+        role: sign_in(make_person(roles=roles)) for role, roles in ROLE_FIXTURES.items()
+    }
+    member = make_person(email="kept@example.com")
+    ids = {"person_id": member.id, "token": "made-up", "name": "none.eml",
+           "filename": "css/app.css"}  # fmt: skip
+    urls = route_urls(app, {endpoint for endpoint, _ in PLATFORM}, ids)
+    for (endpoint, method), answers in PLATFORM.items():
+        for who, status in answers.items():
+            client = role_clients[who]
+            url = urls[endpoint]
+            response = client.get(url) if method == "GET" else client.post(url)
+            response.close()  # a static file is streamed
+            assert response.status_code == status, (endpoint, method, who)
+    # The refused role change changed nothing.
+    assert [r.role for r in PersonRole.select().where(PersonRole.person == member.id)] == ["member"]

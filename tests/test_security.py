@@ -1,0 +1,111 @@
+"""Across the whole app (#9): every route has an access rule, no GET changes anything, and
+every state-changing route refuses a request without the right CSRF token.
+
+The world is the demo company: every kind of object exists, so every route gets a real URL."""
+
+import hashlib
+
+import pytest
+
+from challenges.models import Challenge, CheckIn
+from cohorts.models import Cohort, Membership
+from feedback.models import Reply, Thread
+from learning import demo
+from learning.db import connection, db
+from learning.people.models import Person
+from learning.recognition.models import CompanyValue, Milestone
+from tests.challenges.test_access import TABLE as CHALLENGES
+from tests.cohorts.test_access import TABLE as COHORTS
+from tests.feedback.test_access import TABLE as FEEDBACK
+from tests.learning.test_access import PLATFORM
+from tests.learning.test_access import TABLE as PLATFORM_PAGES
+from tests.routes import routes, urls
+
+TABLES = CHALLENGES | COHORTS | FEEDBACK | PLATFORM_PAGES | PLATFORM
+SIGN_INS = ("admin", "manager", "hr", "member", "facilitator")
+# Read markers: opening a cohort or a thread records that its visitor has seen it, which is
+# what "new since your last visit" is made of. Nothing anyone else sees changes.
+READ_MARKERS = {"cohort_visit", "thread_read"}
+# One-click unsubscribe (RFC 8058): mail clients POST without a session; the signed link is
+# the authority, and a made-up one is not found.
+CSRF_EXEMPT = {("notify.unsubscribe", "POST")}
+
+
+def test_every_route_of_the_app_is_in_an_access_table(app):
+    blueprints = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()}
+    assert routes(app, *blueprints) == set(TABLES)
+
+
+@pytest.fixture
+def world(app):
+    """The demo, and a URL for every route pointing at things the demo member can reach."""
+    assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
+    with app.app_context(), connection():
+        member = Person.get(Person.email == "member@demo.test")
+        cohort = Cohort.select().join(Membership).where(Membership.person == member).get()
+        thread = Thread.select().where(Thread.cohort == cohort).order_by(Thread.id).first()
+        reply = Reply.select().where(Reply.thread == thread).first()
+        challenge = Challenge.select().where(Challenge.program == cohort.program).first()
+        check_in = CheckIn.select().where(CheckIn.cohort == cohort).first()
+        milestone = Milestone.select().where(Milestone.cohort_id == cohort.id).first()
+        ids = {
+            "filename": "css/app.css", "token": "made-up", "person_id": member.id,
+            "notification_id": 1, "value_id": CompanyValue.select().first().id,
+            "export_id": 1, "program_id": cohort.program_id, "import_id": 1,
+            "cohort_id": cohort.id, "request_id": 1, "milestone_id": milestone.id,
+            "thread_id": thread.id, "reply_id": reply.id, "action": "hide", "report_id": 1,
+            "challenge_id": challenge.id, "check_in_id": check_in.id, "name": "none",
+            "delivery_id": 1,
+        }  # fmt: skip
+        return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
+
+
+def signed_in(app):
+    clients = {}
+    for name in SIGN_INS:
+        client = app.test_client()
+        response = client.post(
+            "/sign-in", data={"email": f"{name}@demo.test", "password": demo.PASSWORD}
+        )
+        assert response.status_code == 303
+        clients[name] = client
+    return {"anonymous": app.test_client()} | clients
+
+
+def snapshot(app):
+    """A fingerprint of every table's rows."""
+    with app.app_context(), connection():
+        fingerprint = {}
+        for table in sorted(set(db.get_tables()) - READ_MARKERS):
+            rows = db.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608
+            fingerprint[table] = hashlib.blake2b(repr(rows).encode()).hexdigest()
+        return fingerprint
+
+
+def test_no_get_changes_anything_for_anyone(app, world):
+    clients = signed_in(app)
+    before = snapshot(app)
+    for endpoint, method in TABLES:
+        if method != "GET":
+            continue
+        for who, client in clients.items():
+            response = client.get(world[endpoint])
+            response.close()
+            assert response.status_code < 500, (endpoint, who)
+    assert snapshot(app) == before
+
+
+def test_every_state_changing_route_refuses_a_missing_or_wrong_csrf_token(app, world):
+    clients = signed_in(app)
+    before = snapshot(app)
+    for endpoint, method in TABLES:
+        if method == "GET" or (endpoint, method) in CSRF_EXEMPT:
+            continue
+        for who, client in clients.items():
+            for token in ({}, {"csrf_token": "forged"}):
+                response = client.post(
+                    world[endpoint], data={**token, "body": "x", "title": "x"}, csrf=False
+                )
+                assert response.status_code == 400, (endpoint, who, token)
+                assert "This form has expired" in response.text
+    assert snapshot(app) == before
