@@ -29,6 +29,7 @@ from learning.people.views import show_refused, submitted_status
 from learning.recognition import places
 from learning.recognition import services as recognition
 from learning.recognition.models import CHEERS
+from learning.security import number
 from learning.views import add_home_section, add_nav
 
 programs = Blueprint("programs", __name__, url_prefix="/programs")
@@ -215,8 +216,8 @@ def move_draft_member(program_id):
     forming.move(
         current_user,
         program,
-        request.form.get("person_id", type=int),
-        request.form.get("cohort_id", type=int),
+        request.form.get("person_id", type=number),
+        request.form.get("cohort_id", type=number),
     )
     return _back_to_builder(program)
 
@@ -248,7 +249,7 @@ def lock(program_id, cohort_id):
 def facilitator(program_id, cohort_id):
     program = cohorts.access_program(current_user, program_id)
     forming.choose_facilitator(
-        current_user, program, cohort_id, request.form.get("person_id", type=int)
+        current_user, program, cohort_id, request.form.get("person_id", type=number)
     )
     return _back_to_builder(program)
 
@@ -281,7 +282,7 @@ def late_joiner(program_id):
             )
         elif request.form.get("cohort_id"):
             cohort = next(
-                (c for c in live if c.id == request.form.get("cohort_id", type=int)), None
+                (c for c in live if c.id == request.form.get("cohort_id", type=number)), None
             )
             if cohort is None:
                 abort(404)
@@ -350,8 +351,8 @@ def show(cohort_id):
 @login_required
 def feed(cohort_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)
-    after = request.args.get("after", type=int)
-    before = request.args.get("before", type=int)
+    after = request.args.get("after", type=number)
+    before = request.args.get("before", type=number)
     entries, has_more = cohorts.feed(cohort, current_user, before=before, after=after)
     if after is not None:
         if not entries:
@@ -412,7 +413,7 @@ def move_member(cohort_id, request_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)
     ask = _request(cohort, request_id)
     target = Cohort.get_or_none(
-        Cohort.id == request.form.get("target_id", type=int), Cohort.status == "published"
+        Cohort.id == request.form.get("target_id", type=number), Cohort.status == "published"
     ) or abort(404)
     try:
         cohorts.move_member(current_user, cohort, ask.person, target)
@@ -471,7 +472,7 @@ def kudos(cohort_id):
     cohort = cohorts.access_own_cohort(current_user, cohort_id)
     form = KudosForm()
     if request.method == "GET":
-        form.receiver.data = request.args.get("to", type=int)
+        form.receiver.data = request.args.get("to", type=number)
         form.about.data = request.args.get("about", "")
         form.token.data = uuid.uuid4().hex
     elif form.validate_on_submit():

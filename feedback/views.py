@@ -14,6 +14,7 @@ from learning.insights import analytics
 from learning.people.sessions import passive
 from learning.people.views import submitted_status
 from learning.recognition import places
+from learning.security import number
 from learning.text import render_markdown
 from learning.views import add_nav
 
@@ -124,7 +125,7 @@ def reply(thread_id):
 def new_replies(thread_id):
     """For the poll: 204 while nothing is new, the conversation once something is."""
     thread = services.access_thread(current_user, thread_id)
-    if not services.has_replies_after(thread, request.args.get("after", 0, type=int)):
+    if not services.has_replies_after(thread, request.args.get("after", 0, type=number)):
         return "", 204
     return _page(thread, "feedback/_replies.html")
 
@@ -133,7 +134,7 @@ def new_replies(thread_id):
 @login_required
 def react(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    target = services.reply_in(thread, request.form.get("reply_id", type=int))
+    target = services.reply_in(thread, request.form.get("reply_id", type=number))
     services.react(current_user, thread, request.form.get("kind", ""), target)
     if htmx.is_htmx():
         post = target or thread
@@ -248,7 +249,7 @@ def remove_reply(reply_id):
 @login_required
 def report(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    item = services.reply_in(thread, request.values.get("reply_id", type=int))
+    item = services.reply_in(thread, request.values.get("reply_id", type=number))
     form = ReportForm()
     if form.validate_on_submit():
         services.report(current_user, thread, form.reason.data, item)
@@ -293,7 +294,7 @@ def moderate(report_id, action):
 @login_required
 def restore(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    post = services.reply_in(thread, request.form.get("reply_id", type=int)) or thread
+    post = services.reply_in(thread, request.form.get("reply_id", type=number)) or thread
     services.restore(current_user, thread, post)
     return _back(thread)
 

@@ -5,6 +5,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from learning import htmx
 
@@ -36,6 +37,28 @@ CSRF_MESSAGE = (
 )
 
 
+# Ids are 32-bit on PostgreSQL (serial) and at most 64-bit on SQLite: a bigger number in a URL
+# or a query would reach the database as an error, so it is refused before.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number beyond MAX_ID is not found, like any unknown id."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def number(value):
+    """`type=` for whole numbers in query strings: out of range is invalid, so the default
+    applies, as for any other bad value."""
+    result = int(value)
+    if not 0 <= result <= MAX_ID:
+        raise ValueError(f"{value!r} is out of range")
+    return result
+
+
 def error_response(status, title, detail):
     """An error as a full page, or as an alert swapped into the page's message area."""
     if htmx.is_htmx():
@@ -50,6 +73,7 @@ def error_response(status, title, detail):
 
 
 def init_app(app):
+    app.url_map.converters["int"] = IdConverter
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     limiter.init_app(app)

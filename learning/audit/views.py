@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from learning import htmx
 from learning.audit import services
+from learning.security import number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -12,7 +13,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 @bp.get("/")
 @login_required
 def index():
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=number) or 1
     entries = list(services.entries(current_user, max(page, 1)))
     return htmx.render(
         "learning/audit/index.html",

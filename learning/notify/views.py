@@ -8,7 +8,7 @@ from learning.notify import preferences, services
 from learning.notify.models import CHANNELS, KINDS
 from learning.people.models import Person
 from learning.people.sessions import passive
-from learning.security import csrf
+from learning.security import csrf, number
 
 bp = Blueprint("notify", __name__)
 
@@ -30,7 +30,7 @@ def index():
 def bell():
     """For the poll: 204 while the unread count is what the page shows, the bell otherwise."""
     unread = services.unread_count(current_user)
-    if request.args.get("shown", type=int) == unread:
+    if request.args.get("shown", type=number) == unread:
         return "", 204
     return htmx.render("learning/notify/_bell.html", "learning/notify/_bell.html", unread=unread)
 

@@ -1,5 +1,8 @@
 """Sign-in, password reset, account settings, invitations, onboarding and people admin."""
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import (
     LoginManager,
@@ -54,9 +57,13 @@ def show_refused(form, refused):
 
 
 def safe_next(target):
-    """Only paths on this site: never another host, so `next` cannot redirect away."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
+    """Only paths on this site, so `next` cannot send anyone away. Browsers drop tabs and
+    newlines inside URLs and read a backslash as a slash, so those are judged as browsers
+    will see them."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", target or "").replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.netloc:
+        return cleaned
     return url_for("home.index")
 
 
