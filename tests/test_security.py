@@ -82,7 +82,18 @@ def snapshot(app):
         return fingerprint
 
 
+def assert_safe_headers(headers):
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    # Nothing personal is kept by browsers or proxies (HR pages and exports included).
+    assert headers["Cache-Control"] == "no-store"
+
+
 def test_no_get_changes_anything_for_anyone(app, world):
+    """...and every page answers with the security headers."""
     clients = signed_in(app)
     before = snapshot(app)
     for endpoint, method in TABLES:
@@ -92,6 +103,8 @@ def test_no_get_changes_anything_for_anyone(app, world):
             response = client.get(world[endpoint])
             response.close()
             assert response.status_code < 500, (endpoint, who)
+            if response.mimetype == "text/html":
+                assert_safe_headers(response.headers)
     assert snapshot(app) == before
 
 

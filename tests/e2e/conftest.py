@@ -61,3 +61,16 @@ def check_accessibility(axe):
         assert serious == [], f"{page.url}: {serious}"
 
     return check
+
+
+def watch_csp(page):
+    """Collect the page's Content-Security-Policy violations (Chromium reports each one on
+    the console), across navigations; returns the list it fills."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused

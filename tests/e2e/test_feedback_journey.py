@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from learning.ledger import Activity
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import watch_csp
 from tests.e2e.test_invitation_journey import sign_in
 
 
@@ -12,6 +13,7 @@ def test_share_work_ask_for_feedback_and_mark_it_helpful(
 ):
     author, reviewer = team[0], team[1]
     a = browser.new_context().new_page()
+    a_refused = watch_csp(a)
     sign_in(a, live_server, author.email, PASSWORD)
     a.get_by_role("link", name=cohort.name).click()
     a.get_by_role("link", name="Start a thread").click()
@@ -27,6 +29,7 @@ def test_share_work_ask_for_feedback_and_mark_it_helpful(
     check_accessibility(a)
 
     b = browser.new_context().new_page()
+    b_refused = watch_csp(b)
     sign_in(b, live_server, reviewer.email, PASSWORD)
     b.get_by_role("link", name=cohort.name).click()
     needs = b.get_by_role("region", name="Needs your reply")
@@ -44,6 +47,9 @@ def test_share_work_ask_for_feedback_and_mark_it_helpful(
     a.get_by_role("button", name=f"Mark the feedback of {reviewer.display_name} as helpful").click()
     expect(a.locator("#replies")).to_contain_text("Marked helpful")
     check_accessibility(a)
+
+    # htmx did all that (previews, swaps, polls) within the policy: no inline script or style.
+    assert a_refused == [] and b_refused == []
 
     given = Activity.get(Activity.kind == "feedback_given")
     assert (given.actor_id, given.target_id) == (reviewer.id, author.id)
