@@ -93,7 +93,7 @@ def assert_safe_headers(headers):
 
 
 def test_no_get_changes_anything_for_anyone(app, world):
-    """...and every page answers with the security headers."""
+    """Every GET, for every visitor: nothing changes, and every page has the security headers."""
     clients = signed_in(app)
     before = snapshot(app)
     for endpoint, method in TABLES:
