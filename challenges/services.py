@@ -14,6 +14,7 @@ from challenges import progress, streaks
 from challenges.models import (
     GOALS,
     STATUSES,
+    AwayWeek,
     Challenge,
     CheckIn,
     GoalReached,
@@ -679,3 +680,19 @@ def analytics_progress(cohort_ids, today):
         for cohort_id in cohort_ids
         if challenge.program_id == programs[cohort_id] and challenge.cohort_id in (None, cohort_id)
     ]
+
+
+# Privacy: a person's check-ins, and their settings erased (learning.privacy).
+
+
+def personal_data(person):
+    check_ins = CheckIn.select(
+        CheckIn.created_at, Challenge.title.alias("challenge"), CheckIn.status, CheckIn.amount,
+        CheckIn.note,
+    ).join(Challenge).where(CheckIn.person == person)  # fmt: skip
+    return {"check_ins": list(check_ins.dicts())}
+
+
+def erase_personal(person):
+    AwayWeek.delete().where(AwayWeek.person == person).execute()
+    HiddenNumbers.delete().where(HiddenNumbers.person == person).execute()

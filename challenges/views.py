@@ -17,6 +17,7 @@ from learning.digest import sections
 from learning.insights import analytics
 from learning.people.sessions import passive
 from learning.people.views import show_refused, submitted_status
+from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.views import add_nav
 
@@ -401,6 +402,7 @@ def init_app(app):
     places.register_link("checkin", services.check_in_path)
     sections.register("progress", services.digest_progress)
     analytics.register_progress(services.analytics_progress)
+    privacy.register(app, services.personal_data, services.erase_personal)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         amount_text=amount_text,

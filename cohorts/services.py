@@ -515,3 +515,24 @@ def cohort_analytics(cohort, now=None):
     by_cohort, _ = analytics.conversations(members, start, end, now)
     conversation = by_cohort.get(cohort.id) or analytics.Conversation()
     return conversation, analytics.health(conversation), _challenges([cohort], now)
+
+
+# Privacy: a person's data, and what erasing them removes (learning.privacy).
+
+
+def personal_data(person):
+    cohorts_of = (
+        Membership.select(Program.name.alias("program"), Cohort.name.alias("cohort"),
+                          Membership.role, Membership.joined_at)
+        .join(Cohort).join(Program)
+        .where(Membership.person == person)
+    )  # fmt: skip
+    requests = MembershipRequest.select(
+        MembershipRequest.created_at, MembershipRequest.reason, MembershipRequest.status
+    ).where(MembershipRequest.person == person)
+    return {"cohorts": list(cohorts_of.dicts()), "move_requests": list(requests.dicts())}
+
+
+def erase_personal(person):
+    """What they wrote about themselves to L&D goes; that they asked stays."""
+    MembershipRequest.update(reason="").where(MembershipRequest.person == person).execute()

@@ -26,6 +26,7 @@ from learning.people.models import Person
 from learning.people.services import normalize_email
 from learning.people.sessions import passive
 from learning.people.views import show_refused, submitted_status
+from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.recognition import services as recognition
 from learning.recognition.models import CHEERS
@@ -562,6 +563,7 @@ def init_app(app):
     sections.register_memberships(cohorts.digest_cohorts)
     sections.register("new_members", cohorts.digest_new_members)
     insights.register_memberships(cohorts.report_memberships)
+    privacy.register(app, cohorts.personal_data, cohorts.erase_personal)
     app.register_blueprint(programs)
     app.register_blueprint(bp)
     add_nav(app, "Programs", "programs.index", cohorts.MANAGERS)

@@ -704,3 +704,16 @@ def _moment(value):
     if value is None or isinstance(value, datetime.datetime):
         return value
     return datetime.datetime.fromisoformat(str(value))
+
+
+# Privacy: a person's words, for them (learning.privacy). Erasing keeps them, anonymous.
+
+
+def personal_data(person):
+    threads = Thread.select(
+        Thread.created_at, Thread.kind, Thread.title, Thread.body, Thread.link
+    ).where(Thread.author == person)
+    replies = Reply.select(
+        Reply.created_at, Reply.body, Reply.worked, Reply.try_next, Reply.question
+    ).where(Reply.author == person)
+    return {"threads": list(threads.dicts()), "replies": list(replies.dicts())}

@@ -13,6 +13,7 @@ from learning.digest import sections
 from learning.insights import analytics
 from learning.people.sessions import passive
 from learning.people.views import submitted_status
+from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.security import number
 from learning.text import render_markdown
@@ -343,6 +344,7 @@ def init_app(app):
     sections.register("needs_you", services.digest_needs_you)
     sections.register("replies", services.digest_replies)
     analytics.register_threads(services.analytics_threads)
+    privacy.register(app, services.personal_data)
     app.register_blueprint(bp)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
     add_nav(app, "Search", "feedback.find")

@@ -38,6 +38,10 @@ ENVIRONMENT = {
         "Reports show no numbers for a group with fewer people than this.",
     ),
     "EXPORT_DAYS": ("7", "Days an export's download link works."),
+    "RETENTION_MONTHS": (
+        "24",
+        "Months raw activity entries are kept; a nightly job deletes older ones.",
+    ),
     "SESSION_IDLE_MINUTES": ("30", "Minutes without activity after which a session ends."),
     "SESSION_MAX_HOURS": ("12", "Hours after signing in at which a session ends, active or not."),
     "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
@@ -68,6 +72,7 @@ def load(overrides=None):
         "MAIL_RETRY_DELAYS": [int(s) for s in env["MAIL_RETRY_DELAYS"].split(",") if s.strip()],
         "REPORT_MIN_GROUP": int(env["REPORT_MIN_GROUP"]),
         "EXPORT_DAYS": int(env["EXPORT_DAYS"]),
+        "RETENTION_MONTHS": int(env["RETENTION_MONTHS"]),
         "EXPORTS_DIR": str(INSTANCE / "exports"),
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],

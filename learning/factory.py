@@ -19,6 +19,7 @@ from learning.mail.views import deliveries as deliveries_bp
 from learning.notify import views as notify
 from learning.people import views as people
 from learning.people.models import ROLE_LABELS
+from learning.privacy import views as privacy
 from learning.recognition import views as recognition
 
 HTMX_VERSION = "4.0.1"
@@ -47,6 +48,7 @@ def create_app(test_config=None):
     recognition.init_app(app)
     digest.init_app(app)
     insights.init_app(app)
+    privacy.init_app(app)
     cohorts.init_app(app)
     feedback.init_app(app)
     challenges.init_app(app)

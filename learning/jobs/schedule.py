@@ -9,9 +9,12 @@ from cohorts.tasks import celebrate_dates
 from learning.digest.tasks import dispatch as dispatch_digests
 from learning.jobs.tasks import sweep_outbox
 from learning.mail.tasks import release_due
+from learning.privacy.tasks import purge_old_data
 
 cron.register(sweep_outbox, "default", interval=60)
 cron.register(release_due, "mail", interval=60)
 cron.register(celebrate_dates, "default", interval=3600)
 # Everyone gets their digest within five minutes of their own hour.
 cron.register(dispatch_digests, "digests", interval=300)
+# Retention: old ledger entries and expired export files, once a night (UTC).
+cron.register(purge_old_data, "default", cron="30 3 * * *")

@@ -53,6 +53,7 @@ class Person(BaseModel):
     session_version = IntegerField(default=1)
     guidelines_accepted_at = DateTimeField(null=True)
     onboarded_at = DateTimeField(null=True)
+    erased_at = DateTimeField(null=True)  # personal data erased; contributions stay, anonymous
     created_at = DateTimeField(default=utcnow)
 
     # flask-login's protocol

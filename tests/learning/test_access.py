@@ -83,6 +83,9 @@ PLATFORM = {
     ("people.index", "GET"): {**ADMIN_ONLY, "admin": 200},
     # What an admin may do with roles is tested with the people admin.
     ("people.set_roles", "POST"): ADMIN_ONLY,
+    ("privacy.person", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("privacy.download", "POST"): {**ADMIN_ONLY, "admin": 200},  # audited, hence a POST
+    ("privacy.erase", "POST"): {**ADMIN_ONLY, "admin": 422},  # not confirmed: nothing erased
     ("people.invite", "GET"): {
         "anonymous": 302,
         "member": 403,
@@ -117,7 +120,7 @@ PLATFORM = {
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
-    blueprints = ("home", "static", "audit", "people", "outbox", "auth", "onboarding")
+    blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding")
     assert routes(app, *blueprints) == set(PLATFORM)
 
 

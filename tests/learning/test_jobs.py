@@ -133,7 +133,9 @@ def test_the_sweep_hands_over_again_what_redis_lost(app, admin_client, inbox, ru
     assert len(inbox.to("lost@example.com")) == 1
 
 
-def test_the_schedule_runs_the_sweep_and_mail_every_minute_digests_every_five_dates_hourly(app):
+def test_the_schedule_sweeps_and_mails_every_minute_digests_every_five_dates_hourly_purges_nightly(
+    app,
+):
     from rq.cron import CronScheduler
 
     from learning.jobs.worker import SCHEDULE
@@ -141,12 +143,13 @@ def test_the_schedule_runs_the_sweep_and_mail_every_minute_digests_every_five_da
     with app.app_context():
         scheduler = CronScheduler(connection=jobs.redis_connection())
         scheduler.load_config_from_file(SCHEDULE)
-    entries = {(entry.func_name, entry.interval) for entry in scheduler.get_jobs()}
+    entries = {(entry.func_name, entry.interval or entry.cron) for entry in scheduler.get_jobs()}
     assert entries == {
         ("learning.jobs.tasks.sweep_outbox", 60),
         ("learning.mail.tasks.release_due", 60),
         ("cohorts.tasks.celebrate_dates", 3600),
         ("learning.digest.tasks.dispatch", 300),
+        ("learning.privacy.tasks.purge_old_data", "30 3 * * *"),
     }
 
 

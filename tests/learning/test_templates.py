@@ -111,6 +111,10 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         anonymous.get(unsubscribe.group(1))
         anonymous.post(unsubscribe.group(1))
 
+        # A person's data: the page, and an unconfirmed erasure shown again as a swap.
+        admin_client.get("/people/1/privacy")
+        admin_client.post("/people/1/erase", data={"confirm": ""}, headers=HTMX)
+
         # The digest: its page, its settings refused, the admins' numbers, and its email.
         admin_client.get("/digest")
         admin_client.post("/digest", data={"digest_frequency": "hourly"}, headers=HTMX)

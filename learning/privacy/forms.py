@@ -1,0 +1,12 @@
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+
+class EraseForm(FlaskForm):
+    """Erasing cannot be undone: the admin types the person's email to confirm."""
+
+    confirm = StringField(
+        "Type their email address to confirm",
+        validators=[DataRequired("Type their email address to confirm.")],
+    )
