@@ -1,5 +1,6 @@
 """Importing people from a CSV: check every row, preview, then apply in a job."""
 
+import codecs
 import csv
 import io
 import json
@@ -16,6 +17,8 @@ from learning.people.models import Person
 from learning.people.services import normalize_email
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_COLUMNS = 50
+TOO_LARGE = "The file is larger than 5 MB. Split it into smaller files."
 ZONES = available_timezones()
 # Header names people use, normalised (lower case, letters only) -> our column.
 HEADERS = {
@@ -41,7 +44,16 @@ def _header_key(name):
 def read_rows(data):
     """The file's rows as dicts of our columns. UTF-8 with or without BOM; comma or semicolon."""
     if len(data) > MAX_BYTES:
-        raise FileProblem("The file is larger than 5 MB. Split it into smaller files.")
+        raise FileProblem(TOO_LARGE)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileProblem(
+            "The file is UTF-16 text (“Unicode text” in Excel). Save it as “CSV UTF-8”."
+        )
+    if b"\x00" in data:
+        raise FileProblem(
+            "This is not a CSV file (it looks like a spreadsheet, an image or another binary "
+            "file). In your spreadsheet, save it as “CSV UTF-8”."
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -52,8 +64,22 @@ def read_rows(data):
     if not lines or not lines[0].strip():
         raise FileProblem("The file is empty. The first line must name the columns.")
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    try:
+        return _parse(text, delimiter)
+    except csv.Error as error:
+        raise FileProblem(
+            f"The file is not readable as CSV ({error}). Check it is a CSV file."
+        ) from None
+
+
+def _parse(text, delimiter):
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
+    if len(header) > MAX_COLUMNS:
+        raise FileProblem(
+            f"The first line has {len(header):,} columns; we expect a few (email, name, "
+            f"department, location, time zone, manager email), at most {MAX_COLUMNS}."
+        )
     keys = [_header_key(name) for name in header]
     missing = [c for c in REQUIRED if c not in keys]
     if missing:

@@ -111,7 +111,10 @@ def upload(program_id):
     if form.validate_on_submit():
         file = form.file.data
         try:
-            checked = imports.preview(current_user, program, file.filename or "", file.read())
+            # Never more than the limit in memory, whatever the upload's size.
+            data = file.read(imports.MAX_BYTES + 1)
+            file.close()  # a big upload waits in a temporary file
+            checked = imports.preview(current_user, program, file.filename or "", data)
         except imports.FileProblem as problem:
             form.file.errors.append(str(problem))
         else:

@@ -88,6 +88,8 @@ def load(overrides=None):
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag(env["SECURE_COOKIES"]),
+        # No request body beyond this is read at all (imports take 5 MB files).
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # Tokens live as long as the session, so a page left open for hours still posts.
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": True,

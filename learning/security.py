@@ -24,6 +24,11 @@ MESSAGES = {
     403: ("You do not have access to this", "If you think you should, ask an admin."),
     404: ("We could not find that page", "It may have moved, or you may not have access to it."),
     405: ("That action is not available here", "Go back and use the buttons on the page."),
+    413: (
+        "That is too large to send",
+        "Nothing was read or saved. A people import can be up to 5 MB: split the file, then "
+        "go back and upload each part.",
+    ),
     429: (
         "Too many attempts",
         "For your security we have paused this for a little while. Wait a minute, then try again.",

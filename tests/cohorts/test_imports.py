@@ -1,6 +1,10 @@
 """Importing people from CSV: every bad row reported, nothing partial saved, re-imports update."""
 
 import io
+import tracemalloc
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from cohorts.models import Participant, PeopleImport
 from learning.people.models import Person
@@ -147,3 +151,60 @@ def test_a_file_of_a_thousand_people_imports_in_chunks_with_managers(
     boss = Person.get(Person.email == "boss@example.com")
     assert Person.select().where(Person.manager == boss).count() == 999
     assert Participant.select().where(Participant.program == program).count() == 1000
+
+
+def _post_bytes(client, program, data, name="people.csv"):
+    """Upload `data` as a browser would. The body is built here in memory: the test client
+    would spool a big one to a temporary file it never closes."""
+    fields = {"csrf_token": client.csrf_token(), "file": FileStorage(io.BytesIO(data), name)}
+    boundary, body = encode_multipart(fields)
+    return client.post(
+        f"/programs/{program.id}/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        csrf=False,
+    )
+
+
+BAD_FILES = [
+    # A spreadsheet saved as is (a zip), and an image: binary.
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 40, "not a CSV file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 500, "not a CSV file"),
+    # Excel's "Unicode text", and Windows-1252.
+    ("Email,Name\nzoë@example.com,Zoë\n".encode("utf-16"), "UTF-16 text"),
+    ("Email,Name\nzoe@example.com,Zo\u00eb \u2013 Ops\n".encode("cp1252"), "not UTF-8"),
+    # 100,000 columns on the first line.
+    (("Email,Name," + ",".join(f"c{n}" for n in range(100_000))).encode(), "100,002 columns"),
+    # One cell bigger than the CSV reader accepts.
+    (b'Email,Name\na@example.com,"' + b"x" * 200_000 + b'"\n', "not readable as CSV"),
+]
+
+
+def test_bad_files_are_refused_next_to_the_field_and_nothing_is_saved(manager_client, program):
+    for data, message in BAD_FILES:
+        response = _post_bytes(manager_client, program, data)
+        assert response.status_code == 422, message
+        assert message in response.text
+        assert 'aria-invalid="true"' in response.text
+    assert PeopleImport.select().count() == 0 and Participant.select().count() == 0
+
+
+def test_a_huge_upload_is_refused_before_it_is_read(manager_client, program):
+    # Just over the limit the form reads: refused after reading no more than 5 MB + 1 byte.
+    over = _post_bytes(manager_client, program, HEADER.encode() + b"x" * (5 * 1024 * 1024))
+    assert over.status_code == 422 and "larger than 5 MB" in over.text
+    # Beyond the request limit (8 MB) the body is not read at all.
+    huge = b"Email,Name\n" + b"a@example.com,A\n" * 700_000  # 11 MB
+    tracemalloc.start()
+    response = manager_client.post(
+        f"/programs/{program.id}/import",
+        input_stream=io.BytesIO(huge),
+        content_type="multipart/form-data; boundary=x",
+        content_length=len(huge),
+        csrf=False,
+    )
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.status_code == 413 and "A people import can be up to 5 MB" in response.text
+    assert peak < 3 * 1024 * 1024, peak
+    assert PeopleImport.select().count() == 0
