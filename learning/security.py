@@ -1,6 +1,8 @@
 """CSRF, security headers, rate limits and error pages that are right as pages and as swaps."""
 
-from flask import render_template, request
+import peewee
+from flask import g, make_response, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -32,6 +34,11 @@ MESSAGES = {
     429: (
         "Too many attempts",
         "For your security we have paused this for a little while. Wait a minute, then try again.",
+    ),
+    503: (
+        "We cannot reach our database",
+        "It is probably restarting: try again in a moment. If you were sending something, "
+        "check whether it arrived before you send it again.",
     ),
     500: ("Something went wrong on our side", "It has been logged. Please try again in a moment."),
 }
@@ -104,6 +111,17 @@ def init_app(app):
     def _http(error):
         title, detail = MESSAGES.get(error.code, (error.name, error.description))
         return error_response(error.code, title, detail)
+
+    @app.errorhandler(peewee.OperationalError)
+    @app.errorhandler(peewee.InterfaceError)
+    def _database_down(error):
+        # The connection is dropped; the next request opens a new one.
+        app.logger.warning("Database unavailable: %s", error)
+        # The page cannot look the visitor up: it is drawn as for someone signed out.
+        g._login_user = AnonymousUserMixin()
+        response = make_response(error_response(503, *MESSAGES[503]))
+        response.headers["Retry-After"] = "10"
+        return response
 
     @app.errorhandler(InternalServerError)
     def _500(error):

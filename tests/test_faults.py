@@ -9,11 +9,13 @@ import multiprocessing
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -243,3 +245,96 @@ def test_sqlite_with_several_processes_writing_at_once_loses_nothing(
         total = before + len(writers) * each
         assert Reply.select().where(Reply.thread == thread.id).count() == total
         assert Thread.get_by_id(thread.id).reply_count == total
+
+
+class Cable:
+    """A TCP proxy on loopback between the app and PostgreSQL. Unplugging it drops every
+    connection and refuses new ones, as a restarting server does; plugging it back in on the
+    same port is the server back up."""
+
+    def __init__(self, target_port):
+        self.target = ("127.0.0.1", target_port)
+        self.port = free_port()
+        self.pairs = []
+        self.listener = None
+
+    def plug(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def unplug(self):
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        self.listener.close()
+        for conn in self.pairs:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        self.pairs.clear()
+
+    def _accept(self, listener):
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = listener.accept()
+                server = socket.create_connection(self.target)
+                self.pairs += [client, server]
+                for a, b in ((client, server), (server, client)):
+                    threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
+POSTGRES = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _reachable(url):
+    parts = urlsplit(url)
+    with contextlib.suppress(OSError), socket.create_connection((parts.hostname, parts.port), 2):
+        return True
+    return False
+
+
+@pytest.mark.skipif(not _reachable(POSTGRES), reason="needs a PostgreSQL server (CI has one)")
+def test_postgresql_going_away_fails_requests_cleanly_and_the_app_recovers_alone(
+    redis_url, smtp_server, tmp_path
+):
+    from learning.db import open_database
+
+    database = open_database(POSTGRES)
+    database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
+    database.execute_sql("CREATE SCHEMA public")
+    database.close()
+    parts = urlsplit(POSTGRES)
+    cable = Cable(parts.port)
+    cable.plug()
+    through = POSTGRES.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{cable.port}")
+    app = make_app(through, redis_url, smtp_server, tmp_path)
+    with app.app_context(), connection():
+        from learning.people import services as people
+
+        person = people.create_person("pg@example.com", "Pat Gres")
+        people.set_password(person, PASSWORD)
+        people.accept_guidelines(person)
+        people.save_preferences(person)
+    client = app.test_client()
+    assert client.post("/sign-in", data={"email": "pg@example.com", "password": PASSWORD}
+                       ).status_code == 303  # fmt: skip
+    assert client.get("/account").status_code == 200
+
+    cable.unplug()
+    for path in ("/account", "/", "/healthz"):
+        down = client.get(path)
+        assert down.status_code == 503, path
+        assert "Traceback" not in down.text
+    assert "try again in a moment" in client.get("/account").text
+
+    cable.plug()
+    assert client.get("/account").status_code == 200
+    assert client.get("/healthz").json == {"status": "ok"}
+    cable.unplug()
