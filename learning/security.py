@@ -2,9 +2,9 @@
 
 import peewee
 from flask import g, make_response, render_template, request
-from flask_login import AnonymousUserMixin
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
