@@ -322,3 +322,30 @@ def cohort(form_cohorts, team):
 def facilitator(cohort):
     """The person publishing appointed to lead `cohort`."""
     return Membership.get(Membership.cohort == cohort, Membership.role == "facilitator").person
+
+
+@pytest.fixture
+def demo(app):
+    """The demo company loaded, and the demo member's corner of it: their cohort and one of
+    each thing in it (for tests that need every kind of object at once)."""
+    from types import SimpleNamespace
+
+    from challenges.models import Challenge, CheckIn
+    from cohorts.models import Cohort
+    from feedback.models import Reply, Thread
+    from learning.recognition.models import Milestone
+
+    assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
+    with app.app_context(), connection():
+        member = Person.get(Person.email == "member@demo.test")
+        cohort = Cohort.select().join(Membership).where(Membership.person == member).get()
+        thread = Thread.select().where(Thread.cohort == cohort).order_by(Thread.id).first()
+        return SimpleNamespace(
+            member=member,
+            cohort=cohort,
+            thread=thread,
+            reply=Reply.select().where(Reply.thread == thread).first(),
+            challenge=Challenge.select().where(Challenge.program == cohort.program).first(),
+            check_in=CheckIn.select().where(CheckIn.cohort == cohort).first(),
+            milestone=Milestone.select().where(Milestone.cohort_id == cohort.id).first(),
+        )

@@ -23,3 +23,14 @@ def urls(app, endpoints, ids):
             )
             for endpoint in endpoints
         }
+
+
+def check_table(app, table, clients, ids, data=None):
+    """Ask every route of `table` as every visitor it names; each must answer as it says."""
+    addresses = urls(app, {endpoint for endpoint, _ in table}, ids)
+    for (endpoint, method), answers in table.items():
+        for who, status in answers.items():
+            client, url = clients[who], addresses[endpoint]
+            response = client.get(url) if method == "GET" else client.post(url, data=data)
+            response.close()  # a static file is streamed
+            assert response.status_code == status, (endpoint, method, who)

@@ -61,6 +61,11 @@ def test_nobody_reads_or_changes_what_they_must_not(app, make_person, manager, s
         def someone_outside_every_cohort(self, roles):
             self._person(roles)
 
+        def _anyone_and_a_thread(self, data):
+            person, client = data.draw(st.sampled_from(self.people))
+            thread_id = data.draw(st.sampled_from(sorted(self.threads)))
+            return person, client, thread_id, self.threads[thread_id]
+
         @precondition(lambda self: self.cohort_of)
         @rule(data=st.data())
         def start_a_thread(self, data):
@@ -81,9 +86,7 @@ def test_nobody_reads_or_changes_what_they_must_not(app, make_person, manager, s
         @precondition(lambda self: self.threads)
         @rule(data=st.data())
         def read_a_thread(self, data):
-            person, client = data.draw(st.sampled_from(self.people))
-            thread_id = data.draw(st.sampled_from(sorted(self.threads)))
-            thread = self.threads[thread_id]
+            person, client, thread_id, thread = self._anyone_and_a_thread(data)
             page = client.get(f"/threads/{thread_id}")
             inside = self.cohort_of.get(person.id) == thread["cohort"]
             assert page.status_code == (200 if inside else 404)
@@ -94,9 +97,7 @@ def test_nobody_reads_or_changes_what_they_must_not(app, make_person, manager, s
         @precondition(lambda self: self.threads)
         @rule(data=st.data())
         def reply_to_a_thread(self, data):
-            person, client = data.draw(st.sampled_from(self.people))
-            thread_id = data.draw(st.sampled_from(sorted(self.threads)))
-            thread = self.threads[thread_id]
+            person, client, thread_id, thread = self._anyone_and_a_thread(data)
             response = client.post(f"/threads/{thread_id}/replies",
                                    data={"body": "A reply", "parent_id": "0"})  # fmt: skip
             if self.cohort_of.get(person.id) == thread["cohort"]:
@@ -108,9 +109,7 @@ def test_nobody_reads_or_changes_what_they_must_not(app, make_person, manager, s
         @precondition(lambda self: self.threads)
         @rule(data=st.data())
         def edit_a_thread(self, data):
-            person, client = data.draw(st.sampled_from(self.people))
-            thread_id = data.draw(st.sampled_from(sorted(self.threads)))
-            thread = self.threads[thread_id]
+            person, client, thread_id, thread = self._anyone_and_a_thread(data)
             title = f"Edited {next(serial)}"
             response = client.post(f"/threads/{thread_id}/edit",
                                    data={"title": title, "body": "Changed"})  # fmt: skip

@@ -87,18 +87,8 @@ def _pages(ids):
 
 
 @pytest.fixture
-def world(app):
-    from challenges.models import Challenge
-    from cohorts.models import Cohort, Membership
-    from feedback.models import Thread
-
-    assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
-    with app.app_context(), connection():
-        member = Person.get(Person.email == "member@demo.test")
-        cohort = Cohort.select().join(Membership).where(Membership.person == member).get()
-        thread = Thread.select().where(Thread.cohort == cohort).first()
-        challenge = Challenge.select().where(Challenge.program == cohort.program).first()
-        return cohort.program_id, cohort.id, thread.id, challenge.id
+def world(demo):
+    return demo.cohort.program_id, demo.cohort.id, demo.thread.id, demo.challenge.id
 
 
 def test_sql_in_every_filter_and_search_parameter_is_only_text(app, world):

@@ -7,13 +7,9 @@ import hashlib
 
 import pytest
 
-from challenges.models import Challenge, CheckIn
-from cohorts.models import Cohort, Membership
-from feedback.models import Reply, Thread
 from learning import demo
 from learning.db import connection, db
-from learning.people.models import Person
-from learning.recognition.models import CompanyValue, Milestone
+from learning.recognition.models import CompanyValue
 from tests.challenges.test_access import TABLE as CHALLENGES
 from tests.cohorts.test_access import TABLE as COHORTS
 from tests.feedback.test_access import TABLE as FEEDBACK
@@ -37,27 +33,20 @@ def test_every_route_of_the_app_is_in_an_access_table(app):
 
 
 @pytest.fixture
-def world(app):
-    """The demo, and a URL for every route pointing at things the demo member can reach."""
-    assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
+def world(app, demo):
+    """A URL for every route, pointing at things the demo member can reach."""
     with app.app_context(), connection():
-        member = Person.get(Person.email == "member@demo.test")
-        cohort = Cohort.select().join(Membership).where(Membership.person == member).get()
-        thread = Thread.select().where(Thread.cohort == cohort).order_by(Thread.id).first()
-        reply = Reply.select().where(Reply.thread == thread).first()
-        challenge = Challenge.select().where(Challenge.program == cohort.program).first()
-        check_in = CheckIn.select().where(CheckIn.cohort == cohort).first()
-        milestone = Milestone.select().where(Milestone.cohort_id == cohort.id).first()
-        ids = {
-            "filename": "css/app.css", "token": "made-up", "person_id": member.id,
-            "notification_id": 1, "value_id": CompanyValue.select().first().id,
-            "export_id": 1, "program_id": cohort.program_id, "import_id": 1,
-            "cohort_id": cohort.id, "request_id": 1, "milestone_id": milestone.id,
-            "thread_id": thread.id, "reply_id": reply.id, "action": "hide", "report_id": 1,
-            "challenge_id": challenge.id, "check_in_id": check_in.id, "name": "none",
-            "delivery_id": 1,
-        }  # fmt: skip
-        return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
+        value_id = CompanyValue.select().first().id
+    ids = {
+        "filename": "css/app.css", "token": "made-up", "person_id": demo.member.id,
+        "notification_id": 1, "value_id": value_id, "export_id": 1,
+        "program_id": demo.cohort.program_id, "import_id": 1, "cohort_id": demo.cohort.id,
+        "request_id": 1, "milestone_id": demo.milestone.id, "thread_id": demo.thread.id,
+        "reply_id": demo.reply.id, "action": "hide", "report_id": 1,
+        "challenge_id": demo.challenge.id, "check_in_id": demo.check_in.id, "name": "none",
+        "delivery_id": 1,
+    }  # fmt: skip
+    return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
 
 
 def signed_in(app):

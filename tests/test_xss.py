@@ -46,18 +46,15 @@ def dangers(html):
 
 
 @pytest.fixture
-def world(app):
+def world(app, demo):
     """The demo company with the payload typed into every free-text field."""
     from challenges.models import Challenge, CheckIn
-    from cohorts.models import Cohort, Membership, Program
+    from cohorts.models import Cohort, Program
     from feedback.models import Thread
     from learning.people.models import Person
     from learning.recognition.models import CompanyValue, Kudos, Milestone
 
-    assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
     with app.app_context(), connection():
-        member = Person.get(Person.email == "member@demo.test")
-        cohort = Cohort.select().join(Membership).where(Membership.person == member).get()
         Person.update(display_name=PAYLOAD, department=PAYLOAD, location=PAYLOAD).where(
             Person.email.in_(["member@demo.test", "facilitator@demo.test"])
         ).execute()
@@ -69,9 +66,8 @@ def world(app):
         Kudos.update(message=PAYLOAD).execute()
         CompanyValue.update(description=PAYLOAD).where(CompanyValue.id == 1).execute()
         Milestone.update(text=PAYLOAD).execute()
-        thread = Thread.select().where(Thread.cohort == cohort).first()
-        challenge = Challenge.select().where(Challenge.program == cohort.program).first()
-        return {"member": member, "cohort": cohort, "thread": thread, "challenge": challenge}
+    return {"member": demo.member, "cohort": demo.cohort, "thread": demo.thread,
+            "challenge": demo.challenge}  # fmt: skip
 
 
 def client_for(app, name):
