@@ -194,6 +194,7 @@ def test_response_times_do_not_tell_known_addresses_from_unknown(app, member):
     checks = {
         "/sign-in": {"password": "not the right one"},
         "/forgot-password": {},
+        "/welcome/new-link": {},
     }
     for path, data in checks.items():
         known, unknown = [], []
