@@ -18,7 +18,8 @@ def test_download_then_erase_a_persons_data(
                                        "Asking early saves days.")  # fmt: skip
     page = browser.new_context(accept_downloads=True).new_page()
     sign_in(page, live_server, admin.email, PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People", exact=True).click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="People", exact=True).click()
     page.get_by_role("link", name=f"Personal data of {leaver.display_name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Personal data of {leaver.display_name}"
