@@ -1,5 +1,6 @@
 """Programs, access to cohorts, the cohort space, and membership changes."""
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from cohorts.models import (
     Membership,
     MembershipRequest,
     Participant,
+    PeopleImport,
     Program,
 )
 from learning import ledger
@@ -534,5 +536,17 @@ def personal_data(person):
 
 
 def erase_personal(person):
-    """What they wrote about themselves to L&D goes; that they asked stays."""
+    """What they wrote about themselves to L&D goes (that they asked stays), and so do their
+    name and address in the imported files kept for their programs."""
     MembershipRequest.update(reason="").where(MembershipRequest.person == person).execute()
+    uploads = PeopleImport.select().join(Participant, on=(
+        PeopleImport.program == Participant.program
+    )).where(Participant.person == person)  # fmt: skip
+    for upload in uploads:
+        rows = json.loads(upload.rows)
+        for row in rows:
+            if row.get("email") == person.email:
+                row.update(email="", name="Former member", manager_email="")
+            elif row.get("manager_email") == person.email:
+                row["manager_email"] = ""
+        PeopleImport.update(rows=json.dumps(rows)).where(PeopleImport.id == upload.id).execute()

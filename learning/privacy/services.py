@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from peewee import fn
 
 from learning.audit.services import log
 from learning.db import atomic, utcnow
@@ -126,6 +127,10 @@ def erase(actor, person):
         # Celebrations are written with their name in them.
         Milestone.delete().where(Milestone.person == person).execute()
         Delivery.delete().where(Delivery.to_address == email).execute()
+        # Notices others received name them ("Sam replied…"): the name goes there too.
+        Notification.update(
+            text=fn.REPLACE(Notification.text, person.display_name, FORMER_MEMBER)
+        ).where(Notification.text.contains(person.display_name)).execute()
         for part in _parts():
             if part.erase:
                 part.erase(person)

@@ -80,6 +80,10 @@ def test_erasing_keeps_contributions_under_former_member(
     assert person.display_name not in page
     assert Kudos.select().count() == 2
     assert not Notification.select().where(Notification.person == person.id).exists()
+    # The colleague's notice of the kudos no longer names them.
+    [notice] = Notification.select().where(Notification.person == team[1].id,
+                                           Notification.kind == "kudos")  # fmt: skip
+    assert notice.text.startswith("Former member") and person.display_name not in notice.text
     assert not Delivery.select().where(Delivery.to_address == person.email).exists()
     # The audit log says who erased whom, without keeping the name or the address.
     entry = AuditEntry.get(AuditEntry.action == "person_erased")
@@ -141,3 +145,19 @@ def test_the_retention_period_is_configurable(app, run_jobs, member):
     )
     _run_purge(app, run_jobs)
     assert not Activity.select().where(Activity.id == entry.id).exists()
+
+
+def test_erasing_removes_them_from_the_imported_files_kept_for_their_programs(
+    app, admin_client, manager_client, program, run_jobs
+):
+    from cohorts.models import PeopleImport
+    from tests.cohorts.test_imports import HEADER, latest, upload
+
+    upload(manager_client, program, HEADER + "lee.ving@example.com,Lee Ving,Ops,Oslo,,\n")
+    manager_client.post(f"/programs/{program.id}/imports/{latest().id}/start")
+    run_jobs()
+    person = Person.get(Person.email == "lee.ving@example.com")
+    assert admin_client.post(f"/people/{person.id}/erase",
+                             data={"confirm": person.email}).status_code == 303  # fmt: skip
+    kept = PeopleImport.get_by_id(latest().id).rows
+    assert "lee.ving@example.com" not in kept and "Lee Ving" not in kept
