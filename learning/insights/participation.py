@@ -109,36 +109,28 @@ def _window(query, filters, cohort_ids=None):
 # The ledger reads both reports share: per person, cohort and kind (or week), by person.
 
 
-def _given(filters, cohort_ids=None):
-    """(actor, cohort, kind, count) of contributions."""
+def _tally(who, kinds, filters, cohort_ids):
+    """(person, cohort, kind, count) of ledger entries of `kinds`, by `who` (actor or target)."""
     return (
         _window(
-            Activity.select(
-                Activity.actor, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
-            ),
+            Activity.select(who, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)),
             filters,
             cohort_ids,
-        )  # fmt: skip
-        .where(Activity.kind.in_(list(GIVEN)))
-        .group_by(Activity.actor, Activity.cohort_id, Activity.kind)
-        .order_by(Activity.actor)
+        )
+        .where(Activity.kind.in_(list(kinds)), who.is_null(False))
+        .group_by(who, Activity.cohort_id, Activity.kind)
+        .order_by(who)
     )
+
+
+def _given(filters, cohort_ids=None):
+    """(actor, cohort, kind, count) of contributions."""
+    return _tally(Activity.actor, GIVEN, filters, cohort_ids)
 
 
 def _received(filters, cohort_ids=None):
     """(target, cohort, kind, count) of what people received."""
-    return (
-        _window(
-            Activity.select(
-                Activity.target, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)
-            ),
-            filters,
-            cohort_ids,
-        )  # fmt: skip
-        .where(Activity.kind.in_(list(RECEIVED)), Activity.target.is_null(False))
-        .group_by(Activity.target, Activity.cohort_id, Activity.kind)
-        .order_by(Activity.target)
-    )
+    return _tally(Activity.target, RECEIVED, filters, cohort_ids)
 
 
 def _active_weeks(filters, cohort_ids=None):

@@ -22,6 +22,7 @@ INCLUDED_ONLY = {
     "learning/digest/_sections.html",
     "macros/charts.html",
     "learning/insights/_filters.html",
+    "learning/insights/_table.html",
 }
 
 
