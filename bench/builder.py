@@ -87,15 +87,22 @@ def bench_proposal(size):
     return seconds
 
 
+def measure(size):
+    builder_seconds = bench_builder(size)
+    proposal_seconds = bench_proposal(size)
+    return {"people": size, "builder_seconds": builder_seconds,
+            "proposal_seconds": proposal_seconds,
+            "ok": builder_seconds < TARGET_SECONDS and proposal_seconds < 5 * TARGET_SECONDS}  # fmt: skip
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=10_000)
     size = parser.parse_args().size
-    builder_seconds = bench_builder(size)
-    proposal_seconds = bench_proposal(size)
-    verdict = "within" if builder_seconds < TARGET_SECONDS else "OVER"
+    result = measure(size)
+    verdict = "within" if result["ok"] else "OVER"
     print(f"target: form {size} participants in under {TARGET_SECONDS:g} s: {verdict}")
-    return 0 if builder_seconds < TARGET_SECONDS and proposal_seconds < 5 * TARGET_SECONDS else 1
+    return 0 if result["ok"] else 1
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from learning.digest.models import Digest
 from learning.jobs.services import defer
 from learning.mail.models import Delivery
 from learning.mail.services import absolute_url, send_mail
+from learning.mail.tasks import hand_batch
 from learning.notify import preferences
 from learning.notify.models import MutedChannel
 from learning.people.models import Person, Preferences
@@ -230,17 +231,21 @@ def send(batch, now=None):
         if (person.id, wanted[person.id][0]) not in had
     ]
     done = {"sent": 0, "skipped": 0}
+    emails = []  # sent together, over one SMTP connection
     for person_id, composed in compose(people, now).items():
         period, slot = wanted[person_id]
-        outcome = send_one(composed, period, slot, now)
+        outcome = send_one(composed, period, slot, now, emails)
         if outcome:
             done[outcome] += 1
+    with atomic():
+        hand_batch(emails)
     return done
 
 
-def send_one(composed, period, slot, now):
-    """Record the person's digest for `period` and, when it has news, send it; "sent",
-    "skipped", or None when that period's digest already exists."""
+def send_one(composed, period, slot, now, batch=None):
+    """Record the person's digest for `period` and, when it has news, send it (or add its
+    email to `batch`, see send_mail); "sent", "skipped", or None when that period's digest
+    already exists."""
     person = composed.person
     news = composed.news
     with atomic():
@@ -280,6 +285,7 @@ def send_one(composed, period, slot, now):
             person=person,
             base=base,
             preview_link=absolute_url("digest.preview"),
+            batch=batch,
         )
         Digest.update(delivery=delivery_id).where(Digest.id == digest_id).execute()
     return "sent"

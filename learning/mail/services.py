@@ -19,10 +19,13 @@ def absolute_url(endpoint, **values):
     return adapter.build(endpoint, values, force_external=True)
 
 
-def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", **context):
+def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", batch=None,
+              **context):  # fmt: skip
     """Compose a message from the templates <template>.txt and <template>.html, and queue it,
     or keep it until `due_at` (naive UTC). Call inside the write's transaction. Asking twice
-    with the same key sends one email. Returns the new delivery's id (None if it existed)."""
+    with the same key sends one email. Returns the new delivery's id (None if it existed).
+    With a `batch` list, a message to send now is added to it instead of queued alone: the
+    caller hands the whole list to one job (`hand_batch`)."""
     now = utcnow()
     waits = due_at is not None and due_at > now
     context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
@@ -39,7 +42,10 @@ def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="
         )
     )
     if delivery_id and not waits:
-        hand_to_job(delivery_id, 0)
+        if batch is None:
+            hand_to_job(delivery_id, 0)
+        else:
+            batch.append(delivery_id)
     return delivery_id
 
 

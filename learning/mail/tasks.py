@@ -8,7 +8,7 @@ from flask import current_app
 from learning.db import atomic, utcnow
 from learning.jobs.services import defer, task
 from learning.mail.models import Delivery
-from learning.mail.transport import build_message, transmit
+from learning.mail.transport import Sender, build_message
 
 BATCH = 500
 # A claim older than this belongs to a worker that died mid-send (SMTP gives up after 30 s).
@@ -28,6 +28,23 @@ def deliver(delivery_id):
     failure waits and tries again later (MAIL_RETRY_DELAYS); after the last try, or on a
     permanent failure, the delivery is failed and listed for admins. The claim records its
     time in due_at, so release_due can tell a claim whose worker died."""
+    with Sender() as sender:
+        return _deliver(delivery_id, sender)
+
+
+@task
+def deliver_many(delivery_ids):
+    """Send several messages over one SMTP connection (a batch of digests), each exactly as
+    `deliver` would; {"sent": n, ...} by outcome."""
+    outcomes = {}
+    with Sender() as sender:
+        for delivery_id in delivery_ids:
+            outcome = _deliver(delivery_id, sender)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _deliver(delivery_id, sender):
     claimed = (
         Delivery.update(status="sending", attempts=Delivery.attempts + 1, due_at=utcnow())
         .where(Delivery.id == delivery_id, Delivery.status == "pending")
@@ -37,7 +54,7 @@ def deliver(delivery_id):
         return "already sent"
     delivery = Delivery.get_by_id(delivery_id)
     try:
-        transmit(build_message(delivery))
+        sender.send(build_message(delivery))
     except (OSError, smtplib.SMTPException) as error:
         delays = current_app.config["MAIL_RETRY_DELAYS"]
         retry = not permanent(error) and delivery.attempts <= len(delays)
@@ -59,15 +76,34 @@ def hand_to_job(delivery_id, attempts):
     defer(deliver, delivery_id, key=f"mail-{delivery_id}-{attempts}", queue="mail")
 
 
+def hand_batch(delivery_ids):
+    """Queue first tries of new deliveries as one job (send_mail(..., batch=[...]) made them);
+    call inside a transaction. Should the caller die before, release_due hands them over."""
+    if delivery_ids:
+        key = f"mail-batch-{delivery_ids[0]}-{delivery_ids[-1]}-{len(delivery_ids)}"
+        defer(deliver_many, list(delivery_ids), key=key, queue="mail")
+
+
 @task
 def release_due(now=None):
-    """Hand over the mail whose time has come: quiet hours over, a retry due, or a send
-    whose worker was killed (claimed long ago and never finished). Each delivery is claimed
+    """Hand over the mail whose time has come: quiet hours over, a retry due, a send whose
+    worker was killed (claimed long ago and never finished), or a batch never handed over. Each delivery is claimed
     by one update, so two runs at once hand it over once."""
     now = now or utcnow()
     Delivery.update(status="waiting").where(
         Delivery.status == "sending", Delivery.due_at < now - STUCK_AFTER
     ).execute()
+    # New deliveries whose batch job was never recorded; one that is merely queued for long
+    # gets a second job, which finds it claimed or sent.
+    forgotten = (
+        Delivery.select(Delivery.id, Delivery.attempts)
+        .where(Delivery.status == "pending", Delivery.due_at < now - STUCK_AFTER)
+        .order_by(Delivery.due_at)
+        .limit(BATCH)
+    )
+    with atomic():
+        for delivery in forgotten:
+            hand_to_job(delivery.id, delivery.attempts)
     due = list(
         Delivery.select(Delivery.id, Delivery.attempts)
         .where(Delivery.status == "waiting", Delivery.due_at <= now)

@@ -1,5 +1,6 @@
 """Turning a delivery into a message and sending it: SMTP, or .eml files in development."""
 
+import contextlib
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -27,20 +28,53 @@ def build_message(delivery):
     return message
 
 
-def transmit(message):
-    """Send over SMTP_URL, or write an .eml file to the outbox folder when it is unset."""
-    url = current_app.config["SMTP_URL"]
-    if not url:
-        outbox = Path(current_app.config["OUTBOX_DIR"])
-        outbox.mkdir(parents=True, exist_ok=True)
-        name = message["Message-ID"].strip("<>").split("@")[0]
-        (outbox / f"{name}.eml").write_bytes(bytes(message))
-        return
-    parts = urlsplit(url)
-    smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-    with smtp_class(parts.hostname, parts.port or 25, timeout=30) as smtp:
-        if parts.scheme == "smtp+starttls":
-            smtp.starttls()
-        if parts.username:
-            smtp.login(unquote(parts.username), unquote(parts.password or ""))
-        smtp.send_message(message)
+class Sender:
+    """Sends messages over SMTP_URL, one connection for many, or writes .eml files to the outbox
+    folder when it is unset. The connection opens at the first message and closes after any
+    failure, so the next message starts on a fresh one."""
+
+    def __init__(self):
+        self.url = current_app.config["SMTP_URL"]
+        self.outbox = Path(current_app.config["OUTBOX_DIR"])
+        self.smtp = None
+
+    def send(self, message):
+        if not self.url:
+            self.outbox.mkdir(parents=True, exist_ok=True)
+            name = message["Message-ID"].strip("<>").split("@")[0]
+            (self.outbox / f"{name}.eml").write_bytes(bytes(message))
+            return
+        try:
+            if self.smtp is None:
+                self.smtp = self._connect()
+            self.smtp.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect(self):
+        parts = urlsplit(self.url)
+        smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+        smtp = smtp_class(parts.hostname, parts.port or 25, timeout=30)
+        try:
+            if parts.scheme == "smtp+starttls":
+                smtp.starttls()
+            if parts.username:
+                smtp.login(unquote(parts.username), unquote(parts.password or ""))
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def close(self):
+        if self.smtp is not None:
+            smtp, self.smtp = self.smtp, None
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+            smtp.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

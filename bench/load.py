@@ -1,0 +1,179 @@
+"""The load runner: the app under gunicorn (gthread) on loopback, each scenario driven by wrk.
+
+For each database it generates the company (`bench/generate.py`), starts gunicorn on it, signs
+in the demo's member, L&D manager and HR, probes every scenario once (status, queries, bytes),
+then loads it at each concurrency for a fixed time. The two references, a static file and a
+minimal Flask view, are served by the same gunicorn and loaded in the same run: each scenario's
+throughput is also given as a share of the minimal view's."""
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORKERS, THREADS = 2, 4  # two cores
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    who: str = "member"  # member, manager, hr, or "" for nobody signed in
+    kind: str = "page"  # page, partial (htmx) or reference
+    method: str = "GET"
+    body: str = ""
+
+
+# Ids are the generator's: cohort 1 (the member's), thread 1 (200 replies), program and
+# challenge 1. "{n}" is unique per request.
+SCENARIOS = [
+    Scenario("static file (reference)", "/static/css/app.css", "", "reference"),
+    Scenario("minimal view (reference)", "/bench/minimal", "", "reference"),
+    Scenario("sign-in page", "/sign-in", ""),
+    Scenario("home", "/"),
+    Scenario("cohort space", "/cohorts/1"),
+    Scenario("thread, 200 replies", "/threads/1"),
+    Scenario("post a reply", "/threads/2/replies", kind="partial", method="POST",
+             body="body=Thanks+for+sharing+this+{n}&parent_id=0"),  # fmt: skip
+    Scenario("check-in", "/cohorts/1/challenges/1/check-ins", kind="partial", method="POST",
+             body="c1-status=done&c1-token={token}{n}"),  # fmt: skip
+    Scenario("notification badge poll", "/notifications/bell", kind="partial"),
+    Scenario("L&D analytics", "/programs/1/analytics", "manager"),
+    Scenario("HR report", "/reports/", "hr"),
+]
+ACCOUNTS = {"member": "member@demo.test", "manager": "manager@demo.test", "hr": "hr@demo.test"}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with bench/wsgi.py, on its own port, for one database."""
+
+    def __init__(self, database_url, redis_url):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+               "SECRET_KEY": "bench", "DEV_OUTBOX": "0", "SIGNIN_LIMIT": "1000 per minute"}  # fmt: skip
+        command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
+                   "--workers", str(WORKERS), "--threads", str(THREADS),
+                   "--bind", f"127.0.0.1:{self.port}", "--chdir", str(BENCH),
+                   "--pythonpath", str(ROOT), "--log-level", "warning", "wsgi:app"]  # fmt: skip
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 (ours)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=2)  # noqa: S310 (loopback)
+                return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within a minute")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(30)
+
+
+class Visitor:
+    """A browser's cookies and CSRF token, signed in as one account (or as nobody)."""
+
+    def __init__(self, base, email=None):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.get("/sign-in")[2]
+        self.token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        if email:
+            form = {"email": email, "password": "learn-together", "csrf_token": self.token}
+            self.request("POST", "/sign-in", urllib.parse.urlencode(form))
+            self.token = re.search(r'name="csrf-token" content="([^"]+)"', self.get("/")[2])[1]
+
+    def headers(self, scenario):
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.jar)
+        headers = {"Cookie": cookie} if cookie else {}
+        if scenario.kind == "partial":
+            headers["HX-Request"] = "true"
+        if scenario.method == "POST":
+            headers |= {"X-CSRFToken": self.token,
+                        "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+        return headers
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def request(self, method, path, body=None, headers=None):
+        data = body.encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data, headers or {}, method=method)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+
+def probe(visitor, scenario, body):
+    """One request alone: its status, SQL statements and bytes; fails on an unexpected answer."""
+    headers = visitor.headers(scenario) | {"X-Bench-Queries": "1"}
+    request_body = body.replace("{n}", "0" * 12) if scenario.method == "POST" else None
+    status, response_headers, text = visitor.request(
+        scenario.method, scenario.path, request_body, headers
+    )
+    if status != 200:
+        raise RuntimeError(f"{scenario.name}: {status} on {scenario.path}\n{text[:2000]}")
+    return int(response_headers.get("X-Queries", 0)), len(text.encode())
+
+
+def load(base, scenario, visitor, body, connections, seconds):
+    """wrk at `connections` for `seconds`; its JSON summary."""
+    headers = [f"{name}: {value}" for name, value in visitor.headers(scenario).items()]
+    command = ["wrk", f"--threads={min(2, connections)}", f"--connections={connections}",
+               f"--duration={seconds}s", "--timeout=10s", f"--script={BENCH / 'wrk.lua'}",
+               base + scenario.path, "--", scenario.method, body, *headers]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 (ours)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(database_url, redis_url, connections=(8, 32), seconds=10):
+    """Every scenario at every concurrency against a generated database; a list of rows."""
+    server = Server(database_url, redis_url)
+    try:
+        visitors = {"": Visitor(server.base)}
+        visitors |= {who: Visitor(server.base, email) for who, email in ACCOUNTS.items()}
+        run_token = secrets.token_hex(10)  # check-in tokens are 32 hex digits, new each run
+        rows = []
+        for scenario in SCENARIOS:
+            visitor = visitors[scenario.who]
+            body = scenario.body.replace("{token}", run_token)
+            queries, size = probe(visitor, scenario, body)
+            for count in connections:
+                result = load(server.base, scenario, visitor, body, count, seconds)
+                result |= {"scenario": scenario.name, "kind": scenario.kind,
+                           "connections": count, "queries": queries, "probe_bytes": size}  # fmt: skip
+                rows.append(result)
+                print(f"  {scenario.name:28} c={count:<3} {rate(result):8.0f} req/s  "
+                      f"p95 {result['p95'] / 1000:7.1f} ms  p99 {result['p99'] / 1000:7.1f} ms  "
+                      f"max {result['max'] / 1000:7.1f} ms  {queries} queries", flush=True)  # fmt: skip
+        return rows
+    finally:
+        server.stop()
+
+
+def rate(result):
+    return result["requests"] / result["seconds"]

@@ -1,0 +1,181 @@
+"""bench/RESULTS.md, written from the runs saved in bench/results/ and nothing else."""
+
+import json
+
+TARGET_CONNECTIONS = 8
+PAGE_P95, PAGE_P99, ANY_MAX, PARTIAL_P95 = 100, 250, 600, 50  # ms
+COHORT_SHARE = 0.25
+MAX_QUERIES = 10
+DIGEST_SECONDS, EXPORT_MB, EXPORT_GROWTH, BUILDER_SECONDS = 60, 100, 0.10, 2.0
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def ms(microseconds):
+    return microseconds / 1000
+
+
+def rate(row):
+    return row["requests"] / row["seconds"]
+
+
+def reference(rows, connections):
+    return next(rate(r) for r in rows
+                if r["scenario"].startswith("minimal view") and r["connections"] == connections)  # fmt: skip
+
+
+def checks(database):
+    """[(target, measured, met)] for one database of a run, at 8 connections."""
+    rows = [r for r in database["load"] if r["connections"] == TARGET_CONNECTIONS]
+    found = []
+    for row in rows:
+        if row["kind"] == "reference":
+            continue
+        name, p95, p99, top = row["scenario"], ms(row["p95"]), ms(row["p99"]), ms(row["max"])
+        if row["kind"] == "page":
+            found.append((f"{name}: p95 ≤ {PAGE_P95} ms", f"{p95:.0f} ms", p95 <= PAGE_P95))
+            found.append((f"{name}: p99 ≤ {PAGE_P99} ms", f"{p99:.0f} ms", p99 <= PAGE_P99))
+            found.append((f"{name}: ≤ {MAX_QUERIES} queries", row["queries"],
+                          row["queries"] <= MAX_QUERIES))  # fmt: skip
+        else:
+            found.append((f"{name}: p95 ≤ {PARTIAL_P95} ms", f"{p95:.0f} ms", p95 <= PARTIAL_P95))
+        found.append((f"{name}: no request over {ANY_MAX} ms", f"{top:.0f} ms", top <= ANY_MAX))
+        errors = row["errors"] + row["status_errors"]
+        found.append((f"{name}: no errors", errors, errors == 0))
+    cohort = next(r for r in rows if r["scenario"] == "cohort space")
+    share = rate(cohort) / reference(database["load"], TARGET_CONNECTIONS)
+    found.append((f"cohort space: ≥ {COHORT_SHARE:.0%} of the minimal view's requests/s",
+                  f"{share:.0%}", share >= COHORT_SHARE))  # fmt: skip
+    digest = database["digests"]
+    found.append((f"digests for {digest['people']:,} people accepted by SMTP in < "
+                  f"{DIGEST_SECONDS} s, none twice",
+                  f"{digest['seconds']:.1f} s, {digest['received']:,} received, "
+                  f"{digest['duplicates']} twice", digest["ok"]))  # fmt: skip
+    for export in database["exports"]:
+        for fmt in ("csv", "xlsx"):
+            peak = export[fmt]["peak_mb"]
+            found.append((f"export of {export['people']:,} rows, {fmt.upper()}: worker peak < "
+                          f"{EXPORT_MB} MB", f"{peak:.0f} MB", peak < EXPORT_MB))  # fmt: skip
+    if len(database["exports"]) > 1:
+        small, large = database["exports"][0], database["exports"][-1]
+        for fmt in ("csv", "xlsx"):
+            growth = large[fmt]["peak_mb"] / small[fmt]["peak_mb"] - 1
+            found.append((f"export {fmt.upper()}: {large['people']:,} rows within "
+                          f"{EXPORT_GROWTH:.0%} of {small['people']:,} rows' memory",
+                          f"{growth:+.0%}", growth <= EXPORT_GROWTH))  # fmt: skip
+    return found
+
+
+def misses(run):
+    return [f"{NAMES[kind]}: {target} (measured {measured})"
+            for kind, database in run["databases"].items()
+            for target, measured, met in checks(database) if not met]  # fmt: skip
+
+
+def headline(run):
+    """One line of history per run: the numbers to compare before and after a change."""
+    line = {"date": run["date"], "commit": run["machine"]["commit"], "size": run["size"]}
+    for kind, database in run["databases"].items():
+        rows = [r for r in database["load"] if r["connections"] == TARGET_CONNECTIONS]
+        line[kind] = {r["scenario"]: [round(ms(r["p95"]), 1), round(rate(r))] for r in rows}
+        line[kind]["misses"] = sum(not met for _, _, met in checks(database))
+    return line
+
+
+def _load_table(database):
+    rows = database["load"]
+    lines = ["| Scenario | Connections | Requests/s | Share of minimal view | p50 ms | p95 ms "
+             "| p99 ms | Max ms | Queries | Bytes | Errors |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
+    for row in rows:
+        share = rate(row) / reference(rows, row["connections"])
+        lines.append(
+            f"| {row['scenario']} | {row['connections']} | {rate(row):,.0f} | {share:.0%} "
+            f"| {ms(row['p50']):.1f} | {ms(row['p95']):.1f} | {ms(row['p99']):.1f} "
+            f"| {ms(row['max']):.0f} | {row['queries']} | {row['bytes'] / max(row['requests'], 1):,.0f} "
+            f"| {row['errors'] + row['status_errors']} |"
+        )
+    return lines
+
+
+def _jobs(run, database):
+    digest = database["digests"]
+    lines = [
+        f"- **Digests**: {digest['due']:,} people due, {digest['received']:,} emails accepted by "
+        f"the SMTP sink ({digest['duplicates']} twice, {digest['skipped']} empty) in "
+        f"{digest['seconds']:.1f} s with one worker; {digest['batch_queries']} queries to compose "
+        f"a batch of {digest['batch']}."
+    ]
+    for export in database["exports"]:
+        parts = [f"{f.upper()} {export[f]['seconds']:.1f} s, peak {export[f]['peak_mb']:.0f} MB"
+                 for f in ("csv", "xlsx")]  # fmt: skip
+        lines.append(f"- **Export of {export['people']:,} rows** (worker process): "
+                     + "; ".join(parts) + ".")  # fmt: skip
+    return lines
+
+
+def _run_section(run):
+    info = run["machine"]
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    size = run["sizes"][run["size"]]
+    out = [
+        f"## Size {run['size']}: {size['people']:,} people, {size['cohorts']:,} cohorts, "
+        f"{size['ledger']:,} ledger entries, {size['replies']:,} replies",
+        "",
+        f"Run on {run['date']} at commit `{info['commit']}` in {run['minutes']:.0f} minutes. "
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, {info['os']}. "
+        f"Server: {run['server']}, wrk on the same machine ({run['plan']['seconds']} s per "
+        f"scenario and concurrency). Versions: {versions}.",
+        "",
+        f"**Cohort builder**: {run['builder']['people']:,} participants in "
+        f"{run['builder']['builder_seconds']:.2f} s (the builder), "
+        f"{run['builder']['proposal_seconds']:.2f} s with reading and saving the drafts.",
+        "",
+    ]
+    for kind, database in run["databases"].items():
+        generated = database["generate"]
+        out += [f"### {NAMES[kind]}", "",
+                f"Generated in {generated['seconds']:.0f} s "
+                f"({sum(generated['rows'].values()):,} rows).", ""]  # fmt: skip
+        out += _load_table(database) + [""] + _jobs(run, database) + [""]
+        out += [f"Targets (set for size M on SQLite at {TARGET_CONNECTIONS} connections):", "",
+                "| Target | Measured | Met |", "|---|---|:-:|"]  # fmt: skip
+        out += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in checks(database)]
+        out.append("")
+    return out
+
+
+def _history(path):
+    if not path.exists():
+        return []
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    out = ["## History", "",
+           f"p95 in ms at {TARGET_CONNECTIONS} connections, by run; the newest last. "
+           "Before and after each change are two runs here.", ""]  # fmt: skip
+    for size in sorted({line["size"] for line in lines}):
+        for kind in NAMES:
+            runs = [line for line in lines if line["size"] == size and kind in line]
+            if not runs:
+                continue
+            scenarios = [s for s in runs[-1][kind] if s != "misses" and "reference" not in s]
+            out += [f"Size {size}, {NAMES[kind]}:", "",
+                    "| Run | Commit | " + " | ".join(scenarios) + " | Targets missed |",
+                    "|---|---|" + "--:|" * (len(scenarios) + 1)]  # fmt: skip
+            for line in runs:
+                cells = [str(line[kind].get(s, ["", ""])[0]) for s in scenarios]
+                out.append(f"| {line['date']} | `{line['commit']}` | " + " | ".join(cells)
+                           + f" | {line[kind]['misses']} |")  # fmt: skip
+            out.append("")
+    return out
+
+
+def render(folder):
+    out = ["# Benchmark results", "",
+           "Written by `make bench` (`bench/run.py`) from the runs in `bench/results/`; "
+           "not edited by hand. How to run it and what each number means: `bench/README.md`.",
+           ""]  # fmt: skip
+    for size in ("S", "M", "L"):
+        path = folder / f"{size}.json"
+        if path.exists():
+            out += _run_section(json.loads(path.read_text()))
+    out += _history(folder / "history.jsonl")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,156 @@
+"""`make bench`: the whole benchmark at one size, on SQLite and on PostgreSQL when reachable.
+
+For each database: generate the company (bench/generate.py), load every page scenario and the
+two references (bench/load.py), then time the jobs: digests with an SMTP sink, exports, the
+cohort builder. The run is saved to bench/results/<SIZE>.json, a line is added to
+bench/results/history.jsonl, and bench/RESULTS.md is written from those files alone.
+
+    python bench/run.py --size S            # a couple of minutes
+    python bench/run.py --size M            # the full run (about half an hour per database)
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import builder, digests, exports, generate, load, report  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+PLANS = {
+    # seconds per scenario and concurrency; people for digests; rows per export
+    "S": {"seconds": 3, "digests": 200, "exports": [10_000], "builder": 10_000},
+    "M": {"seconds": 15, "digests": 10_000, "exports": [100_000, 1_000_000], "builder": 10_000},
+    "L": {"seconds": 15, "digests": 50_000, "exports": [100_000, 1_000_000], "builder": 10_000},
+}
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench")
+
+
+def postgres_url():
+    """The benchmark's own PostgreSQL database (created if missing), or None if unreachable."""
+    import psycopg
+
+    from learning.db import open_database
+
+    host = POSTGRES.split("@")[-1].split("/")[0]
+    name, port = host.rsplit(":", 1) if ":" in host else (host, "5432")
+    try:
+        socket.create_connection((name, int(port)), 2).close()
+    except OSError:
+        return None
+    server = POSTGRES.rsplit("/", 1)[0] + "/postgres"
+    database = POSTGRES.rsplit("/", 1)[1]
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{database}"')
+    open_database(POSTGRES).close()
+    return POSTGRES
+
+
+def redis_url():
+    """REDIS_URL, or an embedded Valkey started for this run (children inherit it)."""
+    from learning.factory import create_app
+
+    return create_app({"DATABASE_URL": "sqlite:///:memory:", "SECRET_KEY": "bench"}).config[
+        "REDIS_URL"
+    ]
+
+
+def machine(database_urls):
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())  # fmt: skip
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    versions = {name: metadata.version(name) for name in
+                ("Flask", "Werkzeug", "Jinja2", "peewee", "gunicorn", "rq", "redis", "psycopg")}  # fmt: skip
+    versions["Python"] = platform.python_version()
+    versions["SQLite"] = sqlite3.sqlite_version
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True)  # noqa: S607
+    versions["wrk"] = (wrk.stdout or wrk.stderr).split()[1]
+    if "postgresql" in database_urls:
+        from learning.db import open_database
+
+        database = open_database(database_urls["postgresql"])
+        versions["PostgreSQL"] = database.execute_sql("SHOW server_version").fetchone()[0]
+        database.close()
+    import redis
+
+    versions["Redis"] = redis.Redis.from_url(os.environ["REDIS_URL"]).info()["redis_version"]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,  # noqa: S607
+                            text=True, cwd=BENCH).stdout.strip() or "unknown"  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True,  # noqa: S607
+                           text=True, cwd=BENCH).stdout.strip()  # fmt: skip
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory,
+            "os": f"{platform.system()} {platform.release()}", "versions": versions,
+            "commit": commit + ("+changes" if dirty else "")}  # fmt: skip
+
+
+def bench_database(size, kind, url, plan):
+    print(f"== {kind}: generating {size}", flush=True)
+    rows, seconds = generate.build(size, url)
+    result = {"generate": {"seconds": seconds, "rows": rows}}
+    print(f"== {kind}: load ({WORKERS_LINE})", flush=True)
+    result["load"] = load.run(url, os.environ["REDIS_URL"], seconds=plan["seconds"])
+    # The jobs build their own data on a fresh database (the same URL, emptied).
+    print(f"== {kind}: digests for {plan['digests']} people", flush=True)
+    result["digests"] = digests.measure(plan["digests"], url if kind == "postgresql" else None)
+    result["exports"] = []
+    for count in plan["exports"]:
+        print(f"== {kind}: export of {count} rows", flush=True)
+        result["exports"].append(exports.measure(count, url if kind == "postgresql" else None))
+    return result
+
+
+WORKERS_LINE = f"gunicorn gthread, {load.WORKERS} workers x {load.THREADS} threads"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=generate.SIZES, default=os.environ.get("SIZE", "S"))
+    parser.add_argument("--sqlite-only", action="store_true")
+    arguments = parser.parse_args()
+    size, plan = arguments.size, PLANS[arguments.size]
+    os.environ["REDIS_URL"] = redis_url()
+    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    urls = {"sqlite": f"sqlite:///{folder / 'bench.sqlite3'}"}
+    postgres = None if arguments.sqlite_only else postgres_url()
+    if postgres:
+        urls["postgresql"] = postgres
+    else:
+        print("PostgreSQL is not reachable (or --sqlite-only): SQLite only.")
+    began = time.perf_counter()
+    run = {"size": size, "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+           "machine": machine(urls), "server": WORKERS_LINE, "plan": plan,
+           "sizes": {k: vars(v) for k, v in generate.SIZES.items()}, "databases": {}}  # fmt: skip
+    print(f"== cohort builder on {plan['builder']} participants", flush=True)
+    run["builder"] = builder.measure(plan["builder"])
+    for kind, url in urls.items():
+        run["databases"][kind] = bench_database(size, kind, url, plan)
+    run["minutes"] = (time.perf_counter() - began) / 60
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{size}.json").write_text(json.dumps(run, indent=1) + "\n")
+    with (RESULTS / "history.jsonl").open("a") as history:
+        history.write(json.dumps(report.headline(run)) + "\n")
+    (BENCH / "RESULTS.md").write_text(report.render(RESULTS))
+    misses = report.misses(run)
+    print(f"done in {run['minutes']:.0f} min; bench/RESULTS.md written")
+    for miss in misses:
+        print(f"  missed: {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

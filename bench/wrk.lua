@@ -1,0 +1,38 @@
+-- Drives one scenario for wrk: `wrk ... -s bench/wrk.lua URL -- METHOD BODY [HEADER...]`.
+-- "{n}" in BODY becomes a number unique to the request (tokens that must not repeat).
+-- Prints one JSON line: requests, errors, bytes and latency percentiles in microseconds.
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  wrk.method = args[1]
+  body = args[2]
+  for i = 3, #args do
+    local name, value = args[i]:match("^([^:]+):%s*(.*)$")
+    wrk.headers[name] = value
+  end
+  sent = 0
+end
+
+function request()
+  sent = sent + 1
+  if body == "" then
+    return wrk.format()
+  end
+  local unique = string.format("%d%08d", id, sent)
+  return wrk.format(nil, nil, nil, (body:gsub("{n}", unique)))
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "bytes": %d, "errors": %d, "status_errors": %d, ' ..
+    '"p50": %d, "p95": %d, "p99": %d, "max": %d}\n',
+    summary.requests, summary.duration / 1e6, summary.bytes,
+    e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
