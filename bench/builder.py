@@ -22,8 +22,15 @@ from learning.migrate import migrate  # noqa: E402
 from learning.people.models import Person, PersonRole, Preferences, Role  # noqa: E402
 
 TARGET_SECONDS = 2.0
-ZONES = ["Europe/London", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Tokyo",
-         "America/Los_Angeles", "Australia/Sydney"]  # fmt: skip
+ZONES = [
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+]
 DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Operations", "Finance", "People", "Legal"]
 
 
@@ -51,15 +58,22 @@ def timed(function):
 def bench_builder(size):
     people = population(size)
     proposal, seconds = timed(lambda: build(people, 8, seed=0))
-    print(f"builder alone: {size} people -> {len(proposal.cohorts)} cohorts in {seconds:.2f} s "
-          f"({len(proposal.relaxed)} relaxed rules)")  # fmt: skip
+    print(
+        f"builder alone: {size} people -> {len(proposal.cohorts)} cohorts in {seconds:.2f} s "
+        f"({len(proposal.relaxed)} relaxed rules)"
+    )
     return seconds
 
 
 def bench_proposal(size):
     folder = Path(tempfile.mkdtemp(prefix="bench-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-                      "REDIS_URL": "redis://127.0.0.1:1", "SECRET_KEY": "bench"})  # fmt: skip
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "REDIS_URL": "redis://127.0.0.1:1",
+            "SECRET_KEY": "bench",
+        }
+    )
     with app.app_context():
         migrate()
         with connection():
@@ -67,17 +81,25 @@ def bench_proposal(size):
                 manager = Person.create(email="lnd@bench.test", display_name="L&D")
                 PersonRole.create(person=manager, role=Role.LD_MANAGER)
                 rows = [
-                    {"email": f"p{c.id}@bench.test", "display_name": c.name,
-                     "department": c.department, "location": c.location, "time_zone": c.time_zone}
+                    {
+                        "email": f"p{c.id}@bench.test",
+                        "display_name": c.name,
+                        "department": c.department,
+                        "location": c.location,
+                        "time_zone": c.time_zone,
+                    }
                     for c in population(size)
-                ]  # fmt: skip
+                ]
                 for start in range(0, len(rows), 500):
                     Person.insert_many(rows[start : start + 500]).execute()
                 Preferences.insert_many([{"person": p} for p in Person.select(Person.id)]).execute()
             program = cohorts.save_program(
-                manager, name="Bench", starts_on=datetime.date(2027, 1, 1),
-                ends_on=datetime.date(2027, 3, 1), cohort_size=8,
-            )  # fmt: skip
+                manager,
+                name="Bench",
+                starts_on=datetime.date(2027, 1, 1),
+                ends_on=datetime.date(2027, 3, 1),
+                cohort_size=8,
+            )
             cohorts.add_participants(
                 manager, program, list(Person.select().where(Person.id != manager.id))
             )
@@ -90,9 +112,12 @@ def bench_proposal(size):
 def measure(size):
     builder_seconds = bench_builder(size)
     proposal_seconds = bench_proposal(size)
-    return {"people": size, "builder_seconds": builder_seconds,
-            "proposal_seconds": proposal_seconds,
-            "ok": builder_seconds < TARGET_SECONDS and proposal_seconds < 5 * TARGET_SECONDS}  # fmt: skip
+    return {
+        "people": size,
+        "builder_seconds": builder_seconds,
+        "proposal_seconds": proposal_seconds,
+        "ok": builder_seconds < TARGET_SECONDS and proposal_seconds < 5 * TARGET_SECONDS,
+    }
 
 
 def main():

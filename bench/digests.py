@@ -24,7 +24,6 @@ from rq import Worker  # noqa: E402
 
 from bench.generate import fresh_database  # noqa: E402
 from bench.load import free_port  # noqa: E402
-
 from challenges.models import Challenge, CheckIn  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from feedback.models import FeedbackRequest, Reply, Thread  # noqa: E402
@@ -86,8 +85,19 @@ def build(size, seed=1):
         people = [p for (p,) in Person.select(Person.id).order_by(Person.id).tuples()]
         # No quiet hours and every day a working day: each email leaves at once, whatever
         # the hour and day the benchmark runs.
-        insert(Preferences, [{"person": p, "digest_frequency": "daily", "quiet_from": 0,
-                              "quiet_until": 0, "working_days": "0123456"} for p in people])  # fmt: skip
+        insert(
+            Preferences,
+            [
+                {
+                    "person": p,
+                    "digest_frequency": "daily",
+                    "quiet_from": 0,
+                    "quiet_until": 0,
+                    "working_days": "0123456",
+                }
+                for p in people
+            ],
+        )
         program = Program.create(
             name="Bench", starts_on=WEEK_AGO.date(), ends_on=(NOW + dt.timedelta(days=60)).date()
         )
@@ -245,8 +255,13 @@ def measure(size, database_url=None):
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",
-                      "SMTP_URL": f"smtp://127.0.0.1:{controller.port}"})  # fmt: skip
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "SMTP_URL": f"smtp://127.0.0.1:{controller.port}",
+        }
+    )
     try:
         with app.app_context():
             migrate()
@@ -254,8 +269,10 @@ def measure(size, database_url=None):
             with connection():
                 start = time.perf_counter()
                 items = build(size)
-                print(f"built {size} people with {items} contributions in "
-                      f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+                print(
+                    f"built {size} people with {items} contributions in "
+                    f"{time.perf_counter() - start:.1f} s"
+                )
                 batch_queries, one_queries = queries_per_batch(services.BATCH)
                 start = time.perf_counter()
                 due = services.dispatch(NOW)
@@ -271,12 +288,23 @@ def measure(size, database_url=None):
     finally:
         controller.stop()
     received = len(sink.ids)
-    result = {"people": size, "due": due, "skipped": skipped, "emails": emails,
-              "received": received, "duplicates": received - len(set(sink.ids)),
-              "batch_queries": batch_queries, "batch": services.BATCH,
-              "one_queries": one_queries, "seconds": dispatched + seconds}  # fmt: skip
-    result["ok"] = (result["seconds"] < TARGET_SECONDS and result["duplicates"] == 0
-                    and received == emails == due - skipped)  # fmt: skip
+    result = {
+        "people": size,
+        "due": due,
+        "skipped": skipped,
+        "emails": emails,
+        "received": received,
+        "duplicates": received - len(set(sink.ids)),
+        "batch_queries": batch_queries,
+        "batch": services.BATCH,
+        "one_queries": one_queries,
+        "seconds": dispatched + seconds,
+    }
+    result["ok"] = (
+        result["seconds"] < TARGET_SECONDS
+        and result["duplicates"] == 0
+        and received == emails == due - skipped
+    )
     return result
 
 

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rq import Queue  # noqa: E402
 
-from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from bench.generate import fresh_database  # noqa: E402
+from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from learning.db import atomic, connection, db, is_sqlite  # noqa: E402
 from learning.factory import create_app  # noqa: E402
 from learning.insights.models import Export  # noqa: E402

@@ -95,14 +95,31 @@ def generate(size_name, seed=1, today=None):
         signed = hasher.hash(PASSWORD)
         people = []
         for email, (name, department, location, _) in ACCOUNTS.items():
-            people.append({"email": email, "display_name": name, "department": department,
-                           "location": location, "password_hash": signed})  # fmt: skip
+            people.append(
+                {
+                    "email": email,
+                    "display_name": name,
+                    "department": department,
+                    "location": location,
+                    "password_hash": signed,
+                }
+            )
         for n in range(len(people), size.people):
-            people.append({"email": f"person{n}@bench.test", "display_name": f"Person {n}",
-                           "department": DEPARTMENTS[n % 7], "location": f"Site {n % 12}"})  # fmt: skip
+            people.append(
+                {
+                    "email": f"person{n}@bench.test",
+                    "display_name": f"Person {n}",
+                    "department": DEPARTMENTS[n % 7],
+                    "location": f"Site {n % 12}",
+                }
+            )
         for row in people:
-            row.update(time_zone=rng.choice(ZONES), guidelines_accepted_at=start,
-                       onboarded_at=start, created_at=start)  # fmt: skip
+            row.update(
+                time_zone=rng.choice(ZONES),
+                guidelines_accepted_at=start,
+                onboarded_at=start,
+                created_at=start,
+            )
         ids = write(Person, people)
         manager, facilitator = ids[1], ids[4]
         roles = [{"person": p, "role": Role.MEMBER} for p in ids]
@@ -113,43 +130,91 @@ def generate(size_name, seed=1, today=None):
 
         # Programs of 250 cohorts of eight; a person may be in several programs.
         programs = (size.cohorts + COHORTS_PER_PROGRAM - 1) // COHORTS_PER_PROGRAM
-        program_ids = write(Program, ({"name": f"Program {n + 1}", "starts_on": start.date(),
-                                       "ends_on": (end + dt.timedelta(weeks=8)).date(),
-                                       "created_by": manager, "created_at": start}
-                                      for n in range(programs)))  # fmt: skip
-        challenge_ids = write(Challenge, ({"program": p, "title": "Weekly practice", "goal": "count",
-                                           "target": 200, "starts_on": start.date(),
-                                           "ends_on": (end + dt.timedelta(weeks=8)).date(),
-                                           "created_by": manager, "created_at": start}
-                                          for p in program_ids))  # fmt: skip
-        cohorts = write(Cohort, ({"program": program_ids[n // COHORTS_PER_PROGRAM],
-                                  "name": f"Cohort {n + 1}", "status": "published",
-                                  "position": n, "created_at": start, "published_at": start}
-                                 for n in range(size.cohorts)))  # fmt: skip
+        program_ids = write(
+            Program,
+            (
+                {
+                    "name": f"Program {n + 1}",
+                    "starts_on": start.date(),
+                    "ends_on": (end + dt.timedelta(weeks=8)).date(),
+                    "created_by": manager,
+                    "created_at": start,
+                }
+                for n in range(programs)
+            ),
+        )
+        challenge_ids = write(
+            Challenge,
+            (
+                {
+                    "program": p,
+                    "title": "Weekly practice",
+                    "goal": "count",
+                    "target": 200,
+                    "starts_on": start.date(),
+                    "ends_on": (end + dt.timedelta(weeks=8)).date(),
+                    "created_by": manager,
+                    "created_at": start,
+                }
+                for p in program_ids
+            ),
+        )
+        cohorts = write(
+            Cohort,
+            (
+                {
+                    "program": program_ids[n // COHORTS_PER_PROGRAM],
+                    "name": f"Cohort {n + 1}",
+                    "status": "published",
+                    "position": n,
+                    "created_at": start,
+                    "published_at": start,
+                }
+                for n in range(size.cohorts)
+            ),
+        )
         # Seats go round everyone but admin@, manager@ and hr@: the first cohort holds
         # member@ and facilitator@, who facilitates it.
         seated = ids[3:]
-        groups = {cohort: [seated[(n * COHORT_SIZE + k) % len(seated)] for k in range(COHORT_SIZE)]
-                  for n, cohort in enumerate(cohorts)}  # fmt: skip
+        groups = {
+            cohort: [seated[(n * COHORT_SIZE + k) % len(seated)] for k in range(COHORT_SIZE)]
+            for n, cohort in enumerate(cohorts)
+        }
         first = cohorts[0]
         memberships, participants = [], {}
         for n, (cohort, group) in enumerate(groups.items()):
             program = program_ids[n // COHORTS_PER_PROGRAM]
             for person in dict.fromkeys(group):
                 role = "facilitator" if (cohort, person) == (first, facilitator) else "member"
-                memberships.append({"cohort": cohort, "person": person, "role": role,
-                                    "joined_at": start})  # fmt: skip
+                memberships.append(
+                    {"cohort": cohort, "person": person, "role": role, "joined_at": start}
+                )
                 participants[program, person] = start
         write(Membership, memberships)
-        write(Participant, ({"program": p, "person": person, "added_at": at}
-                            for (p, person), at in participants.items()))  # fmt: skip
-        ledger = [{"actor": m["person"], "kind": "joined", "cohort_id": m["cohort"],
-                   "object_type": "membership", "object_id": n, "created_at": start}
-                  for n, m in enumerate(memberships, 1)]  # fmt: skip
+        write(
+            Participant,
+            (
+                {"program": p, "person": person, "added_at": at}
+                for (p, person), at in participants.items()
+            ),
+        )
+        ledger = [
+            {
+                "actor": m["person"],
+                "kind": "joined",
+                "cohort_id": m["cohort"],
+                "object_type": "membership",
+                "object_id": n,
+                "created_at": start,
+            }
+            for n, m in enumerate(memberships, 1)
+        ]
 
         # Threads and replies: 200 in the first thread, the rest spread over the others.
         threads, replies = [], []
-        per_thread, extra = divmod(size.replies - LONG_THREAD, size.cohorts * THREADS_PER_COHORT - 1)
+        per_thread, extra = divmod(
+            size.replies - LONG_THREAD, size.cohorts * THREADS_PER_COHORT - 1
+        )
         thread_id = reply_id = 0
         for cohort, group in groups.items():
             for t in range(THREADS_PER_COHORT):
@@ -163,20 +228,52 @@ def generate(size_name, seed=1, today=None):
                     parent, answered = rng.choice(said) if rng.random() < 0.3 else (None, author)
                     by = rng.choice(group)
                     feedback = KINDS[t % 3] == "share_work" and rng.random() < 0.5
-                    replies.append({"id": reply_id, "thread": thread_id, "author": by,
-                                    "parent": parent, "body": f"Reply {reply_id}: " + "words " * 30,
-                                    "is_feedback": feedback, "created_at": at})  # fmt: skip
+                    replies.append(
+                        {
+                            "id": reply_id,
+                            "thread": thread_id,
+                            "author": by,
+                            "parent": parent,
+                            "body": f"Reply {reply_id}: " + "words " * 30,
+                            "is_feedback": feedback,
+                            "created_at": at,
+                        }
+                    )
                     said.append((reply_id, by))
-                    ledger.append({"actor": by, "kind": "feedback_given" if feedback else "replied",
-                                   "cohort_id": cohort, "object_type": "reply",
-                                   "object_id": reply_id, "target": answered, "created_at": at})  # fmt: skip
-                threads.append({"id": thread_id, "cohort": cohort, "author": author,
-                                "kind": KINDS[t % 3], "title": f"Thread {thread_id} in {cohort}",
-                                "body": "What do you think? " * 10, "reply_count": count,
-                                "created_at": opened, "last_activity_at": at})  # fmt: skip
-                ledger.append({"actor": author, "kind": "thread_started", "cohort_id": cohort,
-                               "object_type": "thread", "object_id": thread_id,
-                               "created_at": opened})  # fmt: skip
+                    ledger.append(
+                        {
+                            "actor": by,
+                            "kind": "feedback_given" if feedback else "replied",
+                            "cohort_id": cohort,
+                            "object_type": "reply",
+                            "object_id": reply_id,
+                            "target": answered,
+                            "created_at": at,
+                        }
+                    )
+                threads.append(
+                    {
+                        "id": thread_id,
+                        "cohort": cohort,
+                        "author": author,
+                        "kind": KINDS[t % 3],
+                        "title": f"Thread {thread_id} in {cohort}",
+                        "body": "What do you think? " * 10,
+                        "reply_count": count,
+                        "created_at": opened,
+                        "last_activity_at": at,
+                    }
+                )
+                ledger.append(
+                    {
+                        "actor": author,
+                        "kind": "thread_started",
+                        "cohort_id": cohort,
+                        "object_type": "thread",
+                        "object_id": thread_id,
+                        "created_at": opened,
+                    }
+                )
         write(Thread, threads)
         write(Reply, replies)
 
@@ -186,12 +283,29 @@ def generate(size_name, seed=1, today=None):
         for cohort, group in groups.items():
             for _ in range(WEEKS // 2):
                 giver, receiver = rng.sample(group, 2)
-                kudos.append({"id": len(kudos) + 1, "giver": giver, "receiver": receiver,
-                              "cohort_id": cohort, "value": value, "message": "Thank you!",
-                              "token": f"bench-{len(kudos) + 1}", "created_at": moment()})  # fmt: skip
-                ledger.append({"actor": giver, "kind": "kudos_given", "cohort_id": cohort,
-                               "object_type": "kudos", "object_id": len(kudos),
-                               "target": receiver, "created_at": kudos[-1]["created_at"]})  # fmt: skip
+                kudos.append(
+                    {
+                        "id": len(kudos) + 1,
+                        "giver": giver,
+                        "receiver": receiver,
+                        "cohort_id": cohort,
+                        "value": value,
+                        "message": "Thank you!",
+                        "token": f"bench-{len(kudos) + 1}",
+                        "created_at": moment(),
+                    }
+                )
+                ledger.append(
+                    {
+                        "actor": giver,
+                        "kind": "kudos_given",
+                        "cohort_id": cohort,
+                        "object_type": "kudos",
+                        "object_id": len(kudos),
+                        "target": receiver,
+                        "created_at": kudos[-1]["created_at"],
+                    }
+                )
         write(Kudos, kudos)
 
         # Check-ins fill the ledger up to its size, spread over the weeks.
@@ -202,30 +316,63 @@ def generate(size_name, seed=1, today=None):
             for _ in range(per_cohort):
                 at, person = moment(), rng.choice(group)
                 week = at.date() - dt.timedelta(days=at.weekday())
-                check_ins.append({"id": len(check_ins) + 1, "challenge": challenge,
-                                  "cohort": cohort, "person": person, "status": "done",
-                                  "week": week, "token": f"bench-{len(check_ins) + 1}",
-                                  "created_at": at})  # fmt: skip
-                ledger.append({"actor": person, "kind": "checked_in", "cohort_id": cohort,
-                               "object_type": "checkin", "object_id": len(check_ins),
-                               "created_at": at})  # fmt: skip
+                check_ins.append(
+                    {
+                        "id": len(check_ins) + 1,
+                        "challenge": challenge,
+                        "cohort": cohort,
+                        "person": person,
+                        "status": "done",
+                        "week": week,
+                        "token": f"bench-{len(check_ins) + 1}",
+                        "created_at": at,
+                    }
+                )
+                ledger.append(
+                    {
+                        "actor": person,
+                        "kind": "checked_in",
+                        "cohort_id": cohort,
+                        "object_type": "checkin",
+                        "object_id": len(check_ins),
+                        "created_at": at,
+                    }
+                )
         write(CheckIn, check_ins)
         ledger.sort(key=lambda row: row["created_at"])
         write(Activity, ledger)
 
         # What the member has seen, and a bell with something in it.
         seen = end - dt.timedelta(days=3)
-        write(CohortVisit, ({"cohort": first, "person": p, "seen_at": seen}
-                            for p in dict.fromkeys(groups[first])))  # fmt: skip
+        write(
+            CohortVisit,
+            ({"cohort": first, "person": p, "seen_at": seen} for p in dict.fromkeys(groups[first])),
+        )
         member = ids[3]
-        write(ThreadRead, ({"thread": t, "person": member, "seen_at": seen}
-                           for t in range(1, THREADS_PER_COHORT + 1)))  # fmt: skip
-        write(Notification, ({"person": member, "kind": "reply", "key": f"bench:{n}",
-                              "cohort_id": first, "place": "Cohort 1",
-                              "text": f"Someone replied ({n})", "link": "/threads/1",
-                              "created_at": end - dt.timedelta(hours=n),
-                              "read_at": None if n < 5 else end}
-                             for n in range(60)))  # fmt: skip
+        write(
+            ThreadRead,
+            (
+                {"thread": t, "person": member, "seen_at": seen}
+                for t in range(1, THREADS_PER_COHORT + 1)
+            ),
+        )
+        write(
+            Notification,
+            (
+                {
+                    "person": member,
+                    "kind": "reply",
+                    "key": f"bench:{n}",
+                    "cohort_id": first,
+                    "place": "Cohort 1",
+                    "text": f"Someone replied ({n})",
+                    "link": "/threads/1",
+                    "created_at": end - dt.timedelta(hours=n),
+                    "read_at": None if n < 5 else end,
+                }
+                for n in range(60)
+            ),
+        )
     _reset_sequences(write.counts)
     return {model._meta.table_name: count for model, count in write.counts.items()}
 
@@ -238,7 +385,7 @@ def _reset_sequences(counts):
         table = model._meta.table_name
         db.execute_sql(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (our names)
-            f"(SELECT MAX(id) FROM \"{table}\"))"
+            f'(SELECT MAX(id) FROM "{table}"))'
         )
 
 
@@ -257,7 +404,9 @@ def build(size_name, url, seed=1):
     from learning.migrate import migrate
 
     fresh_database(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": "redis://127.0.0.1:1"})
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": "redis://127.0.0.1:1"}
+    )
     with app.app_context():
         migrate()
         with connection():

@@ -46,10 +46,20 @@ SCENARIOS = [
     Scenario("home", "/"),
     Scenario("cohort space", "/cohorts/1"),
     Scenario("thread, 200 replies", "/threads/1"),
-    Scenario("post a reply", "/threads/2/replies", kind="partial", method="POST",
-             body="body=Thanks+for+sharing+this+{n}&parent_id=0"),  # fmt: skip
-    Scenario("check-in", "/cohorts/1/challenges/1/check-ins", kind="partial", method="POST",
-             body="c1-status=done&c1-token={token}{n}"),  # fmt: skip
+    Scenario(
+        "post a reply",
+        "/threads/2/replies",
+        kind="partial",
+        method="POST",
+        body="body=Thanks+for+sharing+this+{n}&parent_id=0",
+    ),
+    Scenario(
+        "check-in",
+        "/cohorts/1/challenges/1/check-ins",
+        kind="partial",
+        method="POST",
+        body="c1-status=done&c1-token={token}{n}",
+    ),
     Scenario("notification badge poll", "/notifications/bell", kind="partial"),
     Scenario("L&D analytics", "/programs/1/analytics", "manager"),
     Scenario("HR report", "/reports/", "hr"),
@@ -69,12 +79,34 @@ class Server:
     def __init__(self, database_url, redis_url):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-               "SECRET_KEY": "bench", "DEV_OUTBOX": "0", "SIGNIN_LIMIT": "1000 per minute"}  # fmt: skip
-        command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
-                   "--workers", str(WORKERS), "--threads", str(THREADS),
-                   "--bind", f"127.0.0.1:{self.port}", "--chdir", str(BENCH),
-                   "--pythonpath", str(ROOT), "--log-level", "warning", "wsgi:app"]  # fmt: skip
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "bench",
+            "DEV_OUTBOX": "0",
+            "SIGNIN_LIMIT": "1000 per minute",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--chdir",
+            str(BENCH),
+            "--pythonpath",
+            str(ROOT),
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ]
         self.process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 (ours)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -111,8 +143,10 @@ class Visitor:
         if scenario.kind == "partial":
             headers["HX-Request"] = "true"
         if scenario.method == "POST":
-            headers |= {"X-CSRFToken": self.token,
-                        "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+            headers |= {
+                "X-CSRFToken": self.token,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
         return headers
 
     def get(self, path):
@@ -120,7 +154,9 @@ class Visitor:
 
     def request(self, method, path, body=None, headers=None):
         data = body.encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data, headers or {}, method=method)
+        request = urllib.request.Request(  # noqa: S310 (loopback http)
+            self.base + path, data, headers or {}, method=method
+        )
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.headers, response.read().decode()
@@ -143,15 +179,26 @@ def probe(visitor, scenario, body):
 def load(base, scenario, visitor, body, connections, seconds):
     """wrk at `connections` for `seconds`; its JSON summary."""
     headers = [f"{name}: {value}" for name, value in visitor.headers(scenario).items()]
-    command = ["wrk", f"--threads={min(2, connections)}", f"--connections={connections}",
-               f"--duration={seconds}s", "--timeout=10s", f"--script={BENCH / 'wrk.lua'}",
-               base + scenario.path, "--", scenario.method, body, *headers]  # fmt: skip
+    command = [
+        "wrk",
+        f"--threads={min(2, connections)}",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={BENCH / 'wrk.lua'}",
+        base + scenario.path,
+        "--",
+        scenario.method,
+        body,
+        *headers,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 (ours)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(database_url, redis_url, connections=(8, 32), seconds=10):
-    """Every scenario at every concurrency against a generated database; a list of rows."""
+def run(database_url, redis_url, connections=(8, 32), seconds=10, only=None):
+    """Every scenario (or those whose names contain `only`) at every concurrency against a
+    generated database; a list of rows."""
     server = Server(database_url, redis_url)
     try:
         visitors = {"": Visitor(server.base)}
@@ -159,17 +206,32 @@ def run(database_url, redis_url, connections=(8, 32), seconds=10):
         run_token = secrets.token_hex(10)  # check-in tokens are 32 hex digits, new each run
         rows = []
         for scenario in SCENARIOS:
+            if (
+                only
+                and not any(n in scenario.name for n in only.split(","))
+                and scenario.kind != "reference"
+            ):
+                continue
             visitor = visitors[scenario.who]
             body = scenario.body.replace("{token}", run_token)
             queries, size = probe(visitor, scenario, body)
             for count in connections:
                 result = load(server.base, scenario, visitor, body, count, seconds)
-                result |= {"scenario": scenario.name, "kind": scenario.kind,
-                           "connections": count, "queries": queries, "probe_bytes": size}  # fmt: skip
+                result |= {
+                    "scenario": scenario.name,
+                    "kind": scenario.kind,
+                    "connections": count,
+                    "queries": queries,
+                    "probe_bytes": size,
+                }
                 rows.append(result)
-                print(f"  {scenario.name:28} c={count:<3} {rate(result):8.0f} req/s  "
-                      f"p95 {result['p95'] / 1000:7.1f} ms  p99 {result['p99'] / 1000:7.1f} ms  "
-                      f"max {result['max'] / 1000:7.1f} ms  {queries} queries", flush=True)  # fmt: skip
+                time.sleep(2)  # what wrk left in the server's queue is served before the next
+                print(
+                    f"  {scenario.name:28} c={count:<3} {rate(result):8.0f} req/s  "
+                    f"p95 {result['p95'] / 1000:7.1f} ms  p99 {result['p99'] / 1000:7.1f} ms  "
+                    f"max {result['max'] / 1000:7.1f} ms  {queries} queries",
+                    flush=True,
+                )
         return rows
     finally:
         server.stop()

@@ -19,8 +19,11 @@ def rate(row):
 
 
 def reference(rows, connections):
-    return next(rate(r) for r in rows
-                if r["scenario"].startswith("minimal view") and r["connections"] == connections)  # fmt: skip
+    return next(
+        rate(r)
+        for r in rows
+        if r["scenario"].startswith("minimal view") and r["connections"] == connections
+    )
 
 
 def checks(database):
@@ -34,8 +37,9 @@ def checks(database):
         if row["kind"] == "page":
             found.append((f"{name}: p95 ≤ {PAGE_P95} ms", f"{p95:.0f} ms", p95 <= PAGE_P95))
             found.append((f"{name}: p99 ≤ {PAGE_P99} ms", f"{p99:.0f} ms", p99 <= PAGE_P99))
-            found.append((f"{name}: ≤ {MAX_QUERIES} queries", row["queries"],
-                          row["queries"] <= MAX_QUERIES))  # fmt: skip
+            found.append(
+                (f"{name}: ≤ {MAX_QUERIES} queries", row["queries"], row["queries"] <= MAX_QUERIES)
+            )
         else:
             found.append((f"{name}: p95 ≤ {PARTIAL_P95} ms", f"{p95:.0f} ms", p95 <= PARTIAL_P95))
         found.append((f"{name}: no request over {ANY_MAX} ms", f"{top:.0f} ms", top <= ANY_MAX))
@@ -43,32 +47,56 @@ def checks(database):
         found.append((f"{name}: no errors", errors, errors == 0))
     cohort = next(r for r in rows if r["scenario"] == "cohort space")
     share = rate(cohort) / reference(database["load"], TARGET_CONNECTIONS)
-    found.append((f"cohort space: ≥ {COHORT_SHARE:.0%} of the minimal view's requests/s",
-                  f"{share:.0%}", share >= COHORT_SHARE))  # fmt: skip
+    found.append(
+        (
+            f"cohort space: ≥ {COHORT_SHARE:.0%} of the minimal view's requests/s",
+            f"{share:.0%}",
+            share >= COHORT_SHARE,
+        )
+    )
     digest = database["digests"]
-    found.append((f"digests for {digest['people']:,} people accepted by SMTP in < "
-                  f"{DIGEST_SECONDS} s, none twice",
-                  f"{digest['seconds']:.1f} s, {digest['received']:,} received, "
-                  f"{digest['duplicates']} twice", digest["ok"]))  # fmt: skip
+    found.append(
+        (
+            f"digests for {digest['people']:,} people accepted by SMTP in < "
+            f"{DIGEST_SECONDS} s, none twice",
+            f"{digest['seconds']:.1f} s, {digest['received']:,} received, "
+            f"{digest['duplicates']} twice",
+            digest["ok"],
+        )
+    )
     for export in database["exports"]:
         for fmt in ("csv", "xlsx"):
             peak = export[fmt]["peak_mb"]
-            found.append((f"export of {export['people']:,} rows, {fmt.upper()}: worker peak < "
-                          f"{EXPORT_MB} MB", f"{peak:.0f} MB", peak < EXPORT_MB))  # fmt: skip
+            found.append(
+                (
+                    f"export of {export['people']:,} rows, {fmt.upper()}: worker peak < "
+                    f"{EXPORT_MB} MB",
+                    f"{peak:.0f} MB",
+                    peak < EXPORT_MB,
+                )
+            )
     if len(database["exports"]) > 1:
         small, large = database["exports"][0], database["exports"][-1]
         for fmt in ("csv", "xlsx"):
             growth = large[fmt]["peak_mb"] / small[fmt]["peak_mb"] - 1
-            found.append((f"export {fmt.upper()}: {large['people']:,} rows within "
-                          f"{EXPORT_GROWTH:.0%} of {small['people']:,} rows' memory",
-                          f"{growth:+.0%}", growth <= EXPORT_GROWTH))  # fmt: skip
+            found.append(
+                (
+                    f"export {fmt.upper()}: {large['people']:,} rows within "
+                    f"{EXPORT_GROWTH:.0%} of {small['people']:,} rows' memory",
+                    f"{growth:+.0%}",
+                    growth <= EXPORT_GROWTH,
+                )
+            )
     return found
 
 
 def misses(run):
-    return [f"{NAMES[kind]}: {target} (measured {measured})"
-            for kind, database in run["databases"].items()
-            for target, measured, met in checks(database) if not met]  # fmt: skip
+    return [
+        f"{NAMES[kind]}: {target} (measured {measured})"
+        for kind, database in run["databases"].items()
+        for target, measured, met in checks(database)
+        if not met
+    ]
 
 
 def headline(run):
@@ -83,15 +111,18 @@ def headline(run):
 
 def _load_table(database):
     rows = database["load"]
-    lines = ["| Scenario | Connections | Requests/s | Share of minimal view | p50 ms | p95 ms "
-             "| p99 ms | Max ms | Queries | Bytes | Errors |",
-             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
+    lines = [
+        "| Scenario | Connections | Requests/s | Share of minimal view | p50 ms | p95 ms "
+        "| p99 ms | Max ms | Queries | Bytes | Errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
     for row in rows:
         share = rate(row) / reference(rows, row["connections"])
+        size = row["bytes"] / max(row["requests"], 1)
         lines.append(
             f"| {row['scenario']} | {row['connections']} | {rate(row):,.0f} | {share:.0%} "
             f"| {ms(row['p50']):.1f} | {ms(row['p95']):.1f} | {ms(row['p99']):.1f} "
-            f"| {ms(row['max']):.0f} | {row['queries']} | {row['bytes'] / max(row['requests'], 1):,.0f} "
+            f"| {ms(row['max']):.0f} | {row['queries']} | {size:,.0f} "
             f"| {row['errors'] + row['status_errors']} |"
         )
     return lines
@@ -106,10 +137,13 @@ def _jobs(run, database):
         f"a batch of {digest['batch']}."
     ]
     for export in database["exports"]:
-        parts = [f"{f.upper()} {export[f]['seconds']:.1f} s, peak {export[f]['peak_mb']:.0f} MB"
-                 for f in ("csv", "xlsx")]  # fmt: skip
-        lines.append(f"- **Export of {export['people']:,} rows** (worker process): "
-                     + "; ".join(parts) + ".")  # fmt: skip
+        parts = [
+            f"{f.upper()} {export[f]['seconds']:.1f} s, peak {export[f]['peak_mb']:.0f} MB"
+            for f in ("csv", "xlsx")
+        ]
+        lines.append(
+            f"- **Export of {export['people']:,} rows** (worker process): " + "; ".join(parts) + "."
+        )
     return lines
 
 
@@ -133,12 +167,20 @@ def _run_section(run):
     ]
     for kind, database in run["databases"].items():
         generated = database["generate"]
-        out += [f"### {NAMES[kind]}", "",
-                f"Generated in {generated['seconds']:.0f} s "
-                f"({sum(generated['rows'].values()):,} rows).", ""]  # fmt: skip
+        out += [
+            f"### {NAMES[kind]}",
+            "",
+            f"Generated in {generated['seconds']:.0f} s "
+            f"({sum(generated['rows'].values()):,} rows).",
+            "",
+        ]
         out += _load_table(database) + [""] + _jobs(run, database) + [""]
-        out += [f"Targets (set for size M on SQLite at {TARGET_CONNECTIONS} connections):", "",
-                "| Target | Measured | Met |", "|---|---|:-:|"]  # fmt: skip
+        out += [
+            f"Targets (set for size M on SQLite at {TARGET_CONNECTIONS} connections):",
+            "",
+            "| Target | Measured | Met |",
+            "|---|---|:-:|",
+        ]
         out += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in checks(database)]
         out.append("")
     return out
@@ -148,31 +190,44 @@ def _history(path):
     if not path.exists():
         return []
     lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    out = ["## History", "",
-           f"p95 in ms at {TARGET_CONNECTIONS} connections, by run; the newest last. "
-           "Before and after each change are two runs here.", ""]  # fmt: skip
+    out = [
+        "## History",
+        "",
+        f"p95 in ms at {TARGET_CONNECTIONS} connections, by run; the newest last. "
+        "Before and after each change are two runs here.",
+        "",
+    ]
     for size in sorted({line["size"] for line in lines}):
         for kind in NAMES:
             runs = [line for line in lines if line["size"] == size and kind in line]
             if not runs:
                 continue
             scenarios = [s for s in runs[-1][kind] if s != "misses" and "reference" not in s]
-            out += [f"Size {size}, {NAMES[kind]}:", "",
-                    "| Run | Commit | " + " | ".join(scenarios) + " | Targets missed |",
-                    "|---|---|" + "--:|" * (len(scenarios) + 1)]  # fmt: skip
+            out += [
+                f"Size {size}, {NAMES[kind]}:",
+                "",
+                "| Run | Commit | " + " | ".join(scenarios) + " | Targets missed |",
+                "|---|---|" + "--:|" * (len(scenarios) + 1),
+            ]
             for line in runs:
                 cells = [str(line[kind].get(s, ["", ""])[0]) for s in scenarios]
-                out.append(f"| {line['date']} | `{line['commit']}` | " + " | ".join(cells)
-                           + f" | {line[kind]['misses']} |")  # fmt: skip
+                out.append(
+                    f"| {line['date']} | `{line['commit']}` | "
+                    + " | ".join(cells)
+                    + f" | {line[kind]['misses']} |"
+                )
             out.append("")
     return out
 
 
 def render(folder):
-    out = ["# Benchmark results", "",
-           "Written by `make bench` (`bench/run.py`) from the runs in `bench/results/`; "
-           "not edited by hand. How to run it and what each number means: `bench/README.md`.",
-           ""]  # fmt: skip
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`bench/run.py`) from the runs in `bench/results/`; "
+        "not edited by hand. How to run it and what each number means: `bench/README.md`.",
+        "",
+    ]
     for size in ("S", "M", "L"):
         path = folder / f"{size}.json"
         if path.exists():

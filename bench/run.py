@@ -53,7 +53,9 @@ def postgres_url():
     server = POSTGRES.rsplit("/", 1)[0] + "/postgres"
     database = POSTGRES.rsplit("/", 1)[1]
     with psycopg.connect(server, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
+        ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{database}"')
     open_database(POSTGRES).close()
@@ -69,13 +71,25 @@ def redis_url():
     ]
 
 
+def git(*arguments):
+    done = subprocess.run(["git", *arguments], capture_output=True, text=True, cwd=BENCH)  # noqa: S603, S607
+    return done.stdout.strip()
+
+
 def machine(database_urls):
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor())  # fmt: skip
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    versions = {name: metadata.version(name) for name in
-                ("Flask", "Werkzeug", "Jinja2", "peewee", "gunicorn", "rq", "redis", "psycopg")}  # fmt: skip
+    versions = {
+        name: metadata.version(name)
+        for name in ("Flask", "Werkzeug", "Jinja2", "peewee", "gunicorn", "rq", "redis", "psycopg")
+    }
     versions["Python"] = platform.python_version()
     versions["SQLite"] = sqlite3.sqlite_version
     wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True)  # noqa: S607
@@ -89,13 +103,16 @@ def machine(database_urls):
     import redis
 
     versions["Redis"] = redis.Redis.from_url(os.environ["REDIS_URL"]).info()["redis_version"]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,  # noqa: S607
-                            text=True, cwd=BENCH).stdout.strip() or "unknown"  # fmt: skip
-    dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True,  # noqa: S607
-                           text=True, cwd=BENCH).stdout.strip()  # fmt: skip
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory,
-            "os": f"{platform.system()} {platform.release()}", "versions": versions,
-            "commit": commit + ("+changes" if dirty else "")}  # fmt: skip
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory,
+        "os": f"{platform.system()} {platform.release()}",
+        "versions": versions,
+        "commit": commit + ("+changes" if dirty else ""),
+    }
 
 
 def bench_database(size, kind, url, plan):
@@ -132,9 +149,15 @@ def main():
     else:
         print("PostgreSQL is not reachable (or --sqlite-only): SQLite only.")
     began = time.perf_counter()
-    run = {"size": size, "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-           "machine": machine(urls), "server": WORKERS_LINE, "plan": plan,
-           "sizes": {k: vars(v) for k, v in generate.SIZES.items()}, "databases": {}}  # fmt: skip
+    run = {
+        "size": size,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(urls),
+        "server": WORKERS_LINE,
+        "plan": plan,
+        "sizes": {k: vars(v) for k, v in generate.SIZES.items()},
+        "databases": {},
+    }
     print(f"== cohort builder on {plan['builder']} participants", flush=True)
     run["builder"] = builder.measure(plan["builder"])
     for kind, url in urls.items():

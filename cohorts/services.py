@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort
+from flask import abort, g, has_request_context, request
 from peewee import JOIN, fn
 
 from cohorts.models import (
@@ -76,7 +76,18 @@ def access_own_cohort(person, cohort_id):
 
 
 def membership_of(person, cohort):
-    return Membership.get_or_none(Membership.cohort == cohort, Membership.person == person)
+    """The person's membership of the cohort, or None. A page asks several times (access,
+    facilitation, each section); within a GET, which changes no membership, it is read once."""
+    cohort_id = getattr(cohort, "id", cohort)
+    if not (has_request_context() and request.method in ("GET", "HEAD")):
+        return Membership.get_or_none(Membership.cohort == cohort_id, Membership.person == person)
+    known = g.setdefault("memberships", {})
+    key = (person.id, cohort_id)
+    if key not in known:
+        known[key] = Membership.get_or_none(
+            Membership.cohort == cohort_id, Membership.person == person
+        )
+    return known[key]
 
 
 def is_facilitator(person, cohort):

@@ -3,8 +3,18 @@ kudos, profiles and cheers for celebrations."""
 
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from cohorts import forming, imports
 from cohorts import services as cohorts
@@ -22,6 +32,7 @@ from learning import htmx
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import sources as insights
+from learning.insights.cache import remembered
 from learning.people.models import Person
 from learning.people.services import normalize_email
 from learning.people.sessions import passive
@@ -534,14 +545,20 @@ def cheer(cohort_id, milestone_id):
 def analytics(program_id):
     """Where conversations happen in the program, and which cohorts need help (L&D)."""
     program = cohorts.access_program(current_user, program_id)
-    whole, rows, progress = cohorts.program_analytics(program)
+
+    def figures():
+        whole, rows, progress = cohorts.program_analytics(program)
+        return render_template(
+            "cohorts/_analytics_body.html", whole=whole, rows=rows, progress=progress
+        )
+
+    body, as_of = remembered("program-analytics", [program.id], figures)
     return htmx.render(
         "cohorts/analytics.html",
         "cohorts/analytics.html",
         program=program,
-        whole=whole,
-        rows=rows,
-        progress=progress,
+        body=Markup(body),  # noqa: S704 (rendered by Jinja above, escaped there)
+        as_of=as_of,
     )
 
 

@@ -329,8 +329,34 @@ def newest_reply_id(thread):
     return Reply.select(fn.MAX(Reply.id)).where(Reply.thread == thread).scalar() or 0
 
 
-def has_replies_after(thread, reply_id):
-    return Reply.select().where(Reply.thread == thread, Reply.id > reply_id).exists()
+def has_replies_after(thread, reply_id, viewer):
+    """Whether someone other than `viewer` replied after `reply_id` (their own replies are on
+    their page already)."""
+    return (
+        Reply.select()
+        .where(Reply.thread == thread, Reply.id > reply_id, Reply.author != viewer)
+        .exists()
+    )
+
+
+def reply_choices(thread):
+    """What a reply can answer: [(id, "Name: the start of it")] for each top-level reply, in
+    order; one query of the few columns needed."""
+    rows = (
+        Reply.select(Reply.id, Reply.body, Reply.worked, Reply.try_next, Reply.question,
+                     Person.display_name)
+        .join(Person)
+        .where(Reply.thread == thread, Reply.parent.is_null())
+        .order_by(Reply.created_at, Reply.id)
+        .tuples()
+    )  # fmt: skip
+    return [(id, f"{name}: {snippet(*texts)}") for id, *texts, name in rows]
+
+
+def snippet(*texts, length=60):
+    """The start of the first of `texts` that is not empty, on one line."""
+    text = next((t for t in texts if t), "").replace("\n", " ")
+    return text[:length] + ("…" if len(text) > length else "")
 
 
 def needs_reply(cohort, person):

@@ -17,7 +17,7 @@ from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.security import number
 from learning.text import render_markdown
-from learning.views import add_nav
+from learning.views import add_nav, url_pattern
 
 bp = Blueprint("feedback", __name__)
 
@@ -50,17 +50,32 @@ def start_thread(cohort_id):
     )
 
 
-def _reply_form(thread, top, formdata=None):
+def _reply_form(choices, formdata=None):
+    """The reply form; `choices` are what it can answer ((id, label) per top-level reply)."""
     form = ReplyForm(formdata=formdata)
-    form.parent_id.choices = [(0, "The thread")] + [
-        (item.id, f"{item.author.display_name}: {_snippet(item)}") for item in top
-    ]
+    form.parent_id.choices = [(0, "The thread"), *choices]
     return form
 
 
-def _snippet(item):
-    text = (item.body or item.worked or item.try_next or item.question).replace("\n", " ")
-    return text[:60] + ("…" if len(text) > 60 else "")
+def _choices(top):
+    return [
+        (item.id, f"{item.author.display_name}: "
+                  f"{services.snippet(item.body, item.worked, item.try_next, item.question)}")
+        for item in top
+    ]  # fmt: skip
+
+
+def reply_links(thread):
+    """Each reply's links, built once for the whole list (see url_pattern)."""
+    return {
+        "react": url_for("feedback.react", thread_id=thread.id),
+        "edit": url_pattern("feedback.edit_reply", "reply_id"),
+        "remove": url_pattern("feedback.remove_reply", "reply_id"),
+        "report": url_pattern("feedback.report", "reply_id", thread_id=thread.id),
+        "kudos": url_pattern("cohorts.kudos", "to", "about", cohort_id=thread.cohort_id),
+        "accept": url_pattern("feedback.accept", "reply_id"),
+        "helpful": url_pattern("feedback.helpful", "reply_id"),
+    }
 
 
 def _page(thread, fragment="feedback/show.html", status=200, form=None, conversation=None):
@@ -73,7 +88,8 @@ def _page(thread, fragment="feedback/show.html", status=200, form=None, conversa
         top=top,
         reactions=reactions,
         newest=max((r.id for r in replies), default=0),
-        form=form or _reply_form(thread, top),
+        links=reply_links(thread),
+        form=form or _reply_form(_choices(top)),
         facilitates=cohorts.is_facilitator(current_user, thread.cohort),
         people=services.cohort_people(thread.cohort),
         revisions=services.revisions(thread)
@@ -94,8 +110,7 @@ def show(thread_id):
 @login_required
 def reply(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    conversation = services.conversation(thread, current_user)
-    form = _reply_form(thread, conversation[0], request.form)
+    form = _reply_form(services.reply_choices(thread), request.form)
     if form.validate_on_submit():
         created = services.reply(
             thread,
@@ -110,8 +125,11 @@ def reply(thread_id):
             return htmx.redirect(
                 url_for("feedback.show", thread_id=thread.id, _anchor=f"reply-{created.id}")
             )
-        # Only the conversation changes; the form comes back empty.
-        return _page(thread, "feedback/_after_reply.html")
+        if not thread.reply_count:  # the first reply: the conversation replaces "No replies"
+            return _page(thread, "feedback/_after_reply.html")
+        return _added(thread, created)
+    conversation = services.conversation(thread, current_user)
+    form.parent_id.choices = [(0, "The thread"), *_choices(conversation[0])]
     response = _page(
         thread, "feedback/_reply_form.html", submitted_status(form), form, conversation
     )
@@ -120,13 +138,33 @@ def reply(thread_id):
     return response
 
 
+def _added(thread, created):
+    """After a reply by htmx: the new reply joins the list (or its parent's answers), and the
+    form comes back empty; the rest of the page stays as it is."""
+    created.author = current_user._get_current_object()
+    choices = services.reply_choices(thread)
+    return htmx.render(
+        "feedback/_added_reply.html",
+        "feedback/_added_reply.html",
+        thread=thread,
+        item=created,
+        reactions={},
+        revisions={},
+        links=reply_links(thread),
+        facilitates=cohorts.is_facilitator(current_user, thread.cohort),
+        people=services.cohort_people(thread.cohort),
+        form=_reply_form(choices),
+    )
+
+
 @bp.get("/threads/<int:thread_id>/replies")
 @passive
 @login_required
 def new_replies(thread_id):
     """For the poll: 204 while nothing is new, the conversation once something is."""
     thread = services.access_thread(current_user, thread_id)
-    if not services.has_replies_after(thread, request.args.get("after", 0, type=number)):
+    after = request.args.get("after", 0, type=number)
+    if not services.has_replies_after(thread, after, current_user):
         return "", 204
     return _page(thread, "feedback/_replies.html")
 

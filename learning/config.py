@@ -42,6 +42,10 @@ ENVIRONMENT = {
         "24",
         "Months raw activity entries are kept; a nightly job deletes older ones.",
     ),
+    "INSIGHTS_CACHE_SECONDS": (
+        "300",
+        "Seconds the HR report and L&D analytics reuse their figures (0: compute every time).",
+    ),
     "SESSION_IDLE_MINUTES": ("30", "Minutes without activity after which a session ends."),
     "SESSION_MAX_HOURS": ("12", "Hours after signing in at which a session ends, active or not."),
     "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
@@ -73,6 +77,7 @@ def load(overrides=None):
         "REPORT_MIN_GROUP": int(env["REPORT_MIN_GROUP"]),
         "EXPORT_DAYS": int(env["EXPORT_DAYS"]),
         "RETENTION_MONTHS": int(env["RETENTION_MONTHS"]),
+        "INSIGHTS_CACHE_SECONDS": int(env["INSIGHTS_CACHE_SECONDS"]),
         "EXPORTS_DIR": str(INSTANCE / "exports"),
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],

@@ -1,5 +1,7 @@
 """User-written text: Markdown with raw HTML off, then an allow-list, for pages and emails."""
 
+import functools
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -16,19 +18,24 @@ SCHEMES = {"http", "https", "mailto"}
 
 def render_markdown(text):
     """Safe HTML for `text`; the template still wraps it in an hx-ignore container."""
-    html = _markdown.render(text or "")
+    return Markup(_cleaned(text or ""))  # noqa: S704 (nh3 has cleaned it with an allow-list)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cleaned(text):
+    """The same text always gives the same HTML: a thread's replies are rendered once per
+    worker process, not at every view (about 10 MB at most)."""
+    html = _markdown.render(text)
     # Headings in a post sit below the page's own h1 and h2.
     for level in (1, 2):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
-    return Markup(  # noqa: S704 (nh3 has cleaned it with an allow-list)
-        nh3.clean(
-            html,
-            tags=TAGS,
-            attributes=ATTRIBUTES,
-            url_schemes=SCHEMES,
-            link_rel="noopener noreferrer nofollow ugc",
-            strip_comments=True,
-        )
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel="noopener noreferrer nofollow ugc",
+        strip_comments=True,
     )
 
 

@@ -126,6 +126,9 @@ def make_app(database_url, redis_url, smtp_server, tmp_path, **overrides):
             "OUTBOX_DIR": str(tmp_path / "outbox"),
             "EXPORTS_DIR": str(tmp_path / "exports"),
             "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            # Figures are computed afresh for each request; tests/learning/test_insights_cache.py
+            # covers keeping them.
+            "INSIGHTS_CACHE_SECONDS": 0,
             **overrides,
         }
     )

@@ -10,7 +10,7 @@ from flask import abort, current_app
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused
-from learning.insights import exports, participation, sources
+from learning.insights import cache, exports, participation, sources
 from learning.insights.models import Export
 from learning.jobs.services import defer
 from learning.people.access import require_role
@@ -43,9 +43,16 @@ def choices():
     }
 
 
-def participation_report(viewer, filters, grouping):
+def participation_table(viewer, filters, grouping):
+    """(header, rows, when computed): the report as `table` gives it, kept for a few minutes
+    (INSIGHTS_CACHE_SECONDS) because the whole ledger is read to build it."""
     require_reader(viewer)
-    return participation.build(filters, grouping, threshold())
+    (header, rows), at = cache.remembered(
+        "participation",
+        [filters.describe(), grouping, threshold()],
+        lambda: table(participation.build(filters, grouping, threshold())),
+    )
+    return header, rows, at
 
 
 def table(report):

@@ -21,10 +21,11 @@ def no_store(response):
 
 
 def _page(form, export_form, status=200):
-    header, rows = None, []
+    header, rows, as_of = None, [], None
     if not form.errors:
-        report = services.participation_report(current_user, form.filters(), form.grouping.data)
-        header, rows = services.table(report)
+        header, rows, as_of = services.participation_table(
+            current_user, form.filters(), form.grouping.data
+        )
     return htmx.render(
         "learning/insights/participation.html",
         "learning/insights/participation.html",
@@ -33,6 +34,7 @@ def _page(form, export_form, status=200):
         export_form=export_form,
         header=header,
         rows=rows,
+        as_of=as_of,
         threshold=services.threshold(),
         exports=services.recent_exports(current_user),
     )

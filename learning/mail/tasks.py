@@ -87,8 +87,8 @@ def hand_batch(delivery_ids):
 @task
 def release_due(now=None):
     """Hand over the mail whose time has come: quiet hours over, a retry due, a send whose
-    worker was killed (claimed long ago and never finished), or a batch never handed over. Each delivery is claimed
-    by one update, so two runs at once hand it over once."""
+    worker was killed (claimed long ago and never finished), or a batch never handed over.
+    Each delivery is claimed by one update, so two runs at once hand it over once."""
     now = now or utcnow()
     Delivery.update(status="waiting").where(
         Delivery.status == "sending", Delivery.due_at < now - STUCK_AFTER

@@ -11,6 +11,7 @@ from flask_login import (
     login_required,
     logout_user,
 )
+from peewee import JOIN
 
 from learning import htmx
 from learning.notify import preferences as notify_preferences
@@ -27,7 +28,7 @@ from learning.people.forms import (
     RolesForm,
     SignInForm,
 )
-from learning.people.models import Person, Role
+from learning.people.models import Person, PersonRole, Role
 from learning.security import limiter
 from learning.views import add_nav
 
@@ -406,11 +407,22 @@ def init_app(app):
         person_id, _, version = session_id.partition(":")
         if not (person_id.isdigit() and version.isdigit()):
             return None
-        return Person.get_or_none(
-            Person.id == int(person_id),
-            Person.session_version == int(version),
-            Person.is_active == True,  # noqa: E712
+        # The person and their roles in one query: one row per role.
+        rows = list(
+            Person.select(Person, PersonRole.role.alias("role_name"))
+            .join(PersonRole, JOIN.LEFT_OUTER)
+            .where(
+                Person.id == int(person_id),
+                Person.session_version == int(version),
+                Person.is_active == True,  # noqa: E712
+            )
+            .objects()
         )
+        if not rows:
+            return None
+        person = rows[0]
+        person._roles = {Role(row.role_name) for row in rows if row.role_name}
+        return person
 
     @login_manager.unauthorized_handler
     def _unauthorized():

@@ -38,7 +38,10 @@ def test_every_feedback_template_renders(app, cohort, team, sign_in, run_jobs):
             f"/threads/{thread.id}/replies", data={"parent_id": "0", "worked": "W"}, headers=HTMX
         )
         other.post(f"/threads/{thread.id}/replies", data={"parent_id": "0"}, headers=HTMX)
-        other.get(f"/threads/{thread.id}/replies?after=0", headers=HTMX)
+        other.post(
+            f"/threads/{thread.id}/replies", data={"parent_id": "0", "body": "More"}, headers=HTMX
+        )
+        author.get(f"/threads/{thread.id}/replies?after=0", headers=HTMX)
         other.post(f"/threads/{thread.id}/reactions", data={"kind": "thanks"}, headers=HTMX)
         author.get(f"/threads/{thread.id}")
         author.get(f"/threads/{thread.id}/edit")
@@ -52,7 +55,7 @@ def test_every_feedback_template_renders(app, cohort, team, sign_in, run_jobs):
         run_jobs()
         other.get("/search?q=T")
         other.get("/search?q=T", headers=HTMX)
-        assert Reply.select().count() == 1
+        assert Reply.select().count() == 2
     finally:
         template_rendered.disconnect(remember, app)
 

@@ -326,13 +326,20 @@ def test_a_late_digest_waits_for_the_end_of_quiet_hours(app, busy):
     me = busy["me"]
     with app.app_context(), connection():
         Person.update(time_zone="Asia/Kolkata").where(Person.id == me.id).execute()
-    now = at("2026-11-24 20:00")  # 01:30 on Wednesday in Kolkata
+    # A coming day (after the fixture's news) whose 20:00 UTC is 01:30 on a working day in
+    # Kolkata; a fixed date would fall before the news once the calendar passes it.
+    day = utcnow().date() + dt.timedelta(days=1)
+    while (day + dt.timedelta(days=1)).weekday() > 4:
+        day += dt.timedelta(days=1)
+    now = dt.datetime.combine(day, dt.time(20, 0))
     with app.app_context(), connection():
         reader = Person.select(Person, Preferences).join(Preferences).where(Person.id == me.id)
         composed = services.compose([reader.get()], now)[me.id]
-        assert services.send_one(composed, "d2026-11-24", at("2026-11-24 03:30"), now) == "sent"
+        slot = dt.datetime.combine(day, dt.time(3, 30))
+        assert services.send_one(composed, f"d{day}", slot, now) == "sent"
         delivery = Delivery.get(Delivery.key.startswith("digest-"))
-    assert (delivery.status, delivery.due_at) == ("waiting", at("2026-11-25 02:30"))
+    expected = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(2, 30))
+    assert (delivery.status, delivery.due_at) == ("waiting", expected)
 
 
 def test_the_digest_arrives_once_by_smtp_with_working_links_and_a_working_unsubscribe(

@@ -23,6 +23,7 @@ INCLUDED_ONLY = {
     "macros/charts.html",
     "learning/insights/_filters.html",
     "learning/insights/_table.html",
+    "learning/insights/_as_of.html",
 }
 
 
