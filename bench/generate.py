@@ -33,7 +33,7 @@ from learning.ledger import Activity  # noqa: E402
 from learning.notify.models import Notification  # noqa: E402
 from learning.people.models import Person, PersonRole, Preferences, Role  # noqa: E402
 from learning.people.services import hasher  # noqa: E402
-from learning.recognition.models import CompanyValue, Kudos  # noqa: E402
+from learning.recognition.models import CompanyValue, Kudos, Milestone  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,10 @@ class Writer:
         return [row["id"] for row in rows]
 
 
-def generate(size_name, seed=1, today=None):
-    """Fill an empty, migrated database; returns {table: rows written}."""
-    size = SIZES[size_name]
+def generate(size, seed=1, today=None):
+    """Fill an empty, migrated database at `size` (a name in SIZES, or a Size); returns
+    {table: rows written}."""
+    size = SIZES[size] if isinstance(size, str) else size
     rng = random.Random(seed)
     today = today or dt.datetime.now(dt.UTC).replace(tzinfo=None).date()
     end = dt.datetime.combine(today, dt.time(0))
@@ -306,7 +307,55 @@ def generate(size_name, seed=1, today=None):
                         "created_at": kudos[-1]["created_at"],
                     }
                 )
+        # The first cohort's latest news holds every kind its feed shows, at every size.
+        recent = end - dt.timedelta(hours=1)
+        giver, receiver = groups[first][1], groups[first][0]
+        kudos.append(
+            {
+                "id": len(kudos) + 1,
+                "giver": giver,
+                "receiver": receiver,
+                "cohort_id": first,
+                "value": value,
+                "message": "Thanks for today",
+                "token": f"bench-{len(kudos) + 1}",
+                "created_at": recent,
+            }
+        )
+        ledger.append(
+            {
+                "actor": giver,
+                "kind": "kudos_given",
+                "cohort_id": first,
+                "object_type": "kudos",
+                "object_id": len(kudos),
+                "target": receiver,
+                "created_at": recent,
+            }
+        )
         write(Kudos, kudos)
+        write(
+            Milestone,
+            [
+                {
+                    "key": "bench:goal",
+                    "kind": "goal_reached",
+                    "cohort_id": first,
+                    "text": "Cohort 1 reached the goal of Weekly practice",
+                    "created_at": recent,
+                }
+            ],
+        )
+        ledger.append(
+            {
+                "actor": None,
+                "kind": "celebrated",
+                "cohort_id": first,
+                "object_type": "milestone",
+                "object_id": 1,
+                "created_at": recent,
+            }
+        )
 
         # Check-ins fill the ledger up to its size, spread over the weeks.
         check_ins = []
@@ -342,37 +391,53 @@ def generate(size_name, seed=1, today=None):
         ledger.sort(key=lambda row: row["created_at"])
         write(Activity, ledger)
 
-        # What the member has seen, and a bell with something in it.
+        # What people have seen: each member has read their cohort's threads, a while ago,
+        # and visited their cohort; everyone has celebrated one milestone.
         seen = end - dt.timedelta(days=3)
         write(
             CohortVisit,
-            ({"cohort": first, "person": p, "seen_at": seen} for p in dict.fromkeys(groups[first])),
+            ({"cohort": m["cohort"], "person": m["person"], "seen_at": seen} for m in memberships),
         )
-        member = ids[3]
         write(
             ThreadRead,
             (
-                {"thread": t, "person": member, "seen_at": seen}
-                for t in range(1, THREADS_PER_COHORT + 1)
+                {"thread": thread["id"], "person": person, "seen_at": seen}
+                for thread in threads
+                for person in dict.fromkeys(groups[thread["cohort"]])
             ),
         )
+        firsts = {}
+        for m in memberships:
+            firsts.setdefault(m["person"], m["cohort"])
         write(
-            Notification,
+            Milestone,
             (
                 {
-                    "person": member,
-                    "kind": "reply",
-                    "key": f"bench:{n}",
-                    "cohort_id": first,
-                    "place": "Cohort 1",
-                    "text": f"Someone replied ({n})",
-                    "link": "/threads/1",
-                    "created_at": end - dt.timedelta(hours=n),
-                    "read_at": None if n < 5 else end,
+                    "key": f"first_reply:{person}",
+                    "kind": "first_reply",
+                    "person": person,
+                    "cohort_id": cohort,
+                    "text": "A first reply",
+                    "created_at": start + dt.timedelta(days=1),
                 }
-                for n in range(60)
+                for person, cohort in firsts.items()
             ),
         )
+        member = ids[3]
+        # Everyone has a few read notices; the member's bell has more, five of them unread.
+        notices = [
+            {"person": p, "kind": "reply", "key": f"bench:{p}:{n}", "text": "Someone replied",
+             "link": "/", "created_at": end - dt.timedelta(days=n + 1), "read_at": end}
+            for p in ids
+            for n in range(3)
+        ]  # fmt: skip
+        notices += [
+            {"person": member, "kind": "reply", "key": f"bench:member:{n}", "cohort_id": first,
+             "place": "Cohort 1", "text": f"Someone replied ({n})", "link": "/threads/1",
+             "created_at": end - dt.timedelta(hours=n), "read_at": None if n < 5 else end}
+            for n in range(60)
+        ]  # fmt: skip
+        write(Notification, notices)
     _reset_sequences(write.counts)
     return {model._meta.table_name: count for model, count in write.counts.items()}
 

@@ -80,6 +80,8 @@ class CheckIn(BaseModel):
             (("challenge", "cohort", "created_at"), False),
             (("cohort", "week"), False),
             (("person", "week"), False),
+            (("cohort", "created_at"), False),
+            (("person", "created_at"), False),
         )
 
     @property

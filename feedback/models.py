@@ -44,7 +44,10 @@ class Thread(BaseModel):
     hidden_at = DateTimeField(null=True)  # by a facilitator, after a report
 
     class Meta:
-        indexes = ((("cohort", "last_activity_at"), False),)
+        indexes = (
+            (("cohort", "last_activity_at"), False),
+            (("cohort", "pinned", "last_activity_at"), False),
+        )
 
     target = property(lambda self: f"thread:{self.id}")
 
@@ -71,7 +74,7 @@ class Reply(BaseModel):
     hidden_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("thread", "created_at"), False),)
+        indexes = ((("thread", "created_at"), False), (("created_at",), False))
 
     target = property(lambda self: f"reply:{self.id}")
 

@@ -16,7 +16,8 @@ from learning.jobs.services import redis_connection
 
 def remembered(name, params, compute):
     """(compute()'s value, when it was computed); the value must be JSON. `params` are all
-    that the value depends on (never who is reading)."""
+    that the value depends on (never who is reading). Give `name` a new suffix whenever the
+    value's shape changes, so that what an earlier release kept is not read as the new one."""
     seconds = current_app.config["INSIGHTS_CACHE_SECONDS"]
     if seconds <= 0:
         return compute(), utcnow()

@@ -27,7 +27,13 @@ class ReportForm(FlaskForm):
     def offer(self, choices):
         """The filters' options: only what exists, and "All"."""
         self.program.choices = [EVERY, *(SelectChoice(str(i), n) for i, n in choices["programs"])]
-        self.cohort.choices = [EVERY, *(SelectChoice(str(i), n) for i, n in choices["cohorts"])]
+        # A company has thousands of cohorts: the chosen program's are offered (and a cohort
+        # already chosen), not one list of them all.
+        program, cohort = self.program.data or "", self.cohort.data or ""
+        self.cohort.choices = [EVERY, *(SelectChoice(str(i), n) for i, n, p in choices["cohorts"]
+                                        if str(p) == program or str(i) == cohort)]  # fmt: skip
+        if not program:
+            self.cohort.description = "Choose a program, then show the report, to pick a cohort."
         self.department.choices = [EVERY, *(SelectChoice(d, d) for d in choices["departments"])]
         self.location.choices = [EVERY, *(SelectChoice(p, p) for p in choices["locations"])]
         return self

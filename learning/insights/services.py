@@ -31,13 +31,19 @@ def threshold():
 
 
 def choices():
-    """What the filters offer: programs, cohorts, departments and locations with people."""
+    """What the filters offer: programs, cohorts, departments and locations with people; kept
+    like the figures (every membership is read to find them)."""
+    return cache.remembered("report-choices-2", [], _choices)[0]
+
+
+def _choices():
     members = list(sources.memberships())
     return {
         "programs": sorted({(m.program_id, m.program) for m in members}, key=lambda p: p[1]),
         "cohorts": sorted(
-            {(m.cohort_id, f"{m.cohort} ({m.program})") for m in members}, key=lambda c: c[1]
-        ),  # fmt: skip
+            {(m.cohort_id, f"{m.cohort} ({m.program})", m.program_id) for m in members},
+            key=lambda c: c[1],
+        ),
         "departments": sorted({m.department for m in members if m.department}),
         "locations": sorted({m.location for m in members if m.location}),
     }

@@ -24,4 +24,4 @@ class Delivery(BaseModel):
     unsubscribe_url = CharField(default="")
 
     class Meta:
-        indexes = ((("status", "due_at"), False),)
+        indexes = ((("status", "due_at"), False), (("status", "created_at"), False))

@@ -41,7 +41,7 @@ def new_nonce():
 class Person(BaseModel):
     # Stored lower-cased, so the unique index makes addresses case-insensitive.
     email = CharField(unique=True)
-    display_name = CharField()
+    display_name = CharField(index=True)
     department = CharField(default="")
     location = CharField(default="")
     time_zone = CharField(default="UTC")

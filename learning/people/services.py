@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from peewee import fn
 from zxcvbn import zxcvbn
 
 from learning.audit.services import log
@@ -88,16 +89,27 @@ def preferences(person):
     return Preferences.get(Preferences.person == person)
 
 
-def people(viewer):
-    """Everyone, by name, with their roles loaded in one more query; admins only."""
+PEOPLE_PAGE = 50
+
+
+def people(viewer, find="", page=1):
+    """A page of people by name, those whose name or email contains `find` if given, with
+    their roles; (people, whether a next page exists). Two queries; admins only."""
     require_role(viewer, Role.ADMIN)
-    everyone = list(Person.select().order_by(Person.display_name, Person.id))
+    query = Person.select().order_by(Person.display_name, Person.id)
+    if find.strip():
+        words = find.strip().lower()
+        query = query.where(
+            fn.LOWER(Person.display_name).contains(words) | fn.LOWER(Person.email).contains(words)
+        )
+    shown = list(query.offset((page - 1) * PEOPLE_PAGE).limit(PEOPLE_PAGE + 1))
+    shown, more = shown[:PEOPLE_PAGE], len(shown) > PEOPLE_PAGE
     roles = {}
-    for row in PersonRole.select():
+    for row in PersonRole.select().where(PersonRole.person.in_([p.id for p in shown])):
         roles.setdefault(row.person_id, set()).add(Role(row.role))
-    for person in everyone:
+    for person in shown:
         person._roles = roles.get(person.id, set())
-    return everyone
+    return shown, more
 
 
 def set_roles(actor, person, roles):

@@ -29,7 +29,7 @@ from learning.people.forms import (
     SignInForm,
 )
 from learning.people.models import Person, PersonRole, Role
-from learning.security import limiter
+from learning.security import limiter, number
 from learning.views import add_nav
 
 auth = Blueprint("auth", __name__)
@@ -328,10 +328,17 @@ def new_link():
 @admin.get("/")
 @login_required
 def index():
+    find = request.args.get("find", "")[:200]
+    page = max(1, request.args.get("page", 1, type=number))
+    people, more = services.people(current_user, find, page)
     return htmx.render(
         "learning/people/index.html",
         "learning/people/index.html",
-        people=services.people(current_user),
+        people=people,
+        find=find,
+        page=page,
+        more=more,
+        first=(page - 1) * services.PEOPLE_PAGE + 1,
         roles=list(Role),
     )
 

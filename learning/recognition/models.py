@@ -47,6 +47,9 @@ class Milestone(BaseModel):
     public = BooleanField(default=True)  # False: the person asked for no public celebration
     created_at = DateTimeField(default=utcnow)
 
+    class Meta:
+        indexes = ((("person", "created_at"), False),)
+
 
 class MilestoneTemplate(BaseModel):
     """An admin's wording for a kind of milestone; without one, the built-in wording."""

@@ -42,6 +42,22 @@ def test_share_work_ask_for_feedback_and_mark_it_helpful(
     expect(b.locator("#replies")).to_contain_text("The first-day section is great")
     expect(b.get_by_label("What worked")).to_have_value("")
 
+    # A second reply joins the list in place; an answer goes under the reply it answers.
+    b.get_by_label("Your reply").fill("And the glossary helps")
+    b.get_by_role("button", name="Post the reply").click()
+    expect(b.locator("#replies-list > li")).to_have_count(2)
+    expect(b.locator("#replies-list > li").last).to_contain_text("And the glossary helps")
+    expect(b.get_by_label("Your reply")).to_have_value("")
+    b.get_by_label("Reply to").select_option(
+        label=f"{reviewer.display_name}: The first-day section is great"
+    )
+    b.get_by_label("Your reply").fill("Especially the map")
+    b.get_by_role("button", name="Post the reply").click()
+    expect(b.locator("#replies-list > li").first.locator(".replies.nested")).to_contain_text(
+        "Especially the map"
+    )
+    expect(b.locator("#replies-list > li")).to_have_count(2)
+
     # A still has the thread open: the poll brings the feedback within about ten seconds.
     expect(a.locator("#replies")).to_contain_text("Split week two", timeout=15_000)
     a.get_by_role("button", name=f"Mark the feedback of {reviewer.display_name} as helpful").click()

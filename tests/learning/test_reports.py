@@ -140,6 +140,22 @@ def test_the_report_page_shows_fewer_than_five_in_words(app, history, make_perso
     assert 'value="2026-11-30"' in bad.text  # what they typed stays
 
 
+def test_the_cohort_filter_offers_the_chosen_programs_cohorts(
+    app, history, cohort, program, make_person, sign_in
+):
+    """A company has thousands of cohorts: one program's are offered at a time."""
+    hr = sign_in(make_person(roles=(Role.MEMBER, Role.HR)))
+    option = f'<option value="{cohort.id}">{cohort.name} ('
+    first = hr.get("/reports/")
+    assert option not in first.text
+    assert "Choose a program, then show the report, to pick a cohort." in first.text
+    chosen = hr.get(f"/reports/?program={program.id}")
+    assert option in chosen.text and "Choose a program" not in chosen.text
+    alone = hr.get(f"/reports/?cohort={cohort.id}")  # a bookmark with a cohort only
+    assert alone.status_code == 200
+    assert f'<option selected value="{cohort.id}">{cohort.name} (' in alone.text
+
+
 def test_members_and_admins_cannot_open_reports(app, history, member_client, admin_client):
     for client in (member_client, admin_client):
         assert client.get("/reports/").status_code == 403
