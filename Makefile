@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt migrate demo bench browser clean
+.PHONY: help run test lint fmt migrate demo bench browser wrk clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,10 +45,13 @@ migrate: $(VENV)/.installed ## Apply pending migrations
 demo: $(VENV)/.installed ## Load demo data into an empty database
 	$(BIN)/flask --app app demo
 
-bench: $(VENV)/.installed ## Run the benchmarks under bench/ (speed targets live there, not in tests)
-	$(BIN)/python bench/builder.py
-	$(BIN)/python bench/digests.py
-	$(BIN)/python bench/exports.py
+SIZE ?= S
+
+wrk: ## Make sure wrk (the load generator) exists: Debian's package
+	@command -v wrk >/dev/null 2>&1 || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk))
+
+bench: $(VENV)/.installed-test wrk ## The benchmark at SIZE=S (default, minutes), M or L; writes bench/RESULTS.md
+	$(BIN)/python bench/run.py --size $(SIZE)
 
 clean: ## Remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) .ruff_cache build *.egg-info

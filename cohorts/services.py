@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, g, has_request_context, request
+from flask import abort
 from peewee import JOIN, fn
 
 from cohorts.models import (
@@ -18,7 +18,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, stream, utcnow
+from learning.db import atomic, insert_new, read_once, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics
@@ -79,15 +79,10 @@ def membership_of(person, cohort):
     """The person's membership of the cohort, or None. A page asks several times (access,
     facilitation, each section); within a GET, which changes no membership, it is read once."""
     cohort_id = getattr(cohort, "id", cohort)
-    if not (has_request_context() and request.method in ("GET", "HEAD")):
-        return Membership.get_or_none(Membership.cohort == cohort_id, Membership.person == person)
-    known = g.setdefault("memberships", {})
-    key = (person.id, cohort_id)
-    if key not in known:
-        known[key] = Membership.get_or_none(
-            Membership.cohort == cohort_id, Membership.person == person
-        )
-    return known[key]
+    return read_once(
+        ("membership", person.id, cohort_id),
+        lambda: Membership.get_or_none(Membership.cohort == cohort_id, Membership.person == person),
+    )
 
 
 def is_facilitator(person, cohort):
@@ -164,12 +159,15 @@ def published_cohorts(program):
 
 
 def members(cohort):
-    """Members with their people, facilitators first, then by name; one query."""
-    return list(
-        Membership.select(Membership, Person)
-        .join(Person)
-        .where(Membership.cohort == cohort)
-        .order_by(Membership.role.desc(), Person.display_name)
+    """Members with their people, facilitators first, then by name; one query (per GET)."""
+    return read_once(
+        ("members", cohort.id),
+        lambda: list(
+            Membership.select(Membership, Person)
+            .join(Person)
+            .where(Membership.cohort == cohort)
+            .order_by(Membership.role.desc(), Person.display_name)
+        ),
     )
 
 

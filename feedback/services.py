@@ -288,7 +288,7 @@ def conversation(thread, viewer):
     """Top-level replies with their children, and reactions per post: three queries
     whatever the number of replies."""
     replies = list(
-        Reply.select(Reply, Person)
+        Reply.select(Reply, Person.id, Person.display_name)  # what a reply shows of its author
         .join(Person)
         .where(Reply.thread == thread)
         .order_by(Reply.created_at, Reply.id)

@@ -110,7 +110,8 @@ def show(thread_id):
 @login_required
 def reply(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    form = _reply_form(services.reply_choices(thread), request.form)
+    choices = services.reply_choices(thread)
+    form = _reply_form(choices, request.form)
     if form.validate_on_submit():
         created = services.reply(
             thread,
@@ -127,7 +128,7 @@ def reply(thread_id):
             )
         if not thread.reply_count:  # the first reply: the conversation replaces "No replies"
             return _page(thread, "feedback/_after_reply.html")
-        return _added(thread, created)
+        return _added(thread, created, choices)
     conversation = services.conversation(thread, current_user)
     form.parent_id.choices = [(0, "The thread"), *_choices(conversation[0])]
     response = _page(
@@ -138,11 +139,12 @@ def reply(thread_id):
     return response
 
 
-def _added(thread, created):
+def _added(thread, created, choices):
     """After a reply by htmx: the new reply joins the list (or its parent's answers), and the
-    form comes back empty; the rest of the page stays as it is."""
+    form comes back empty, offering the new reply to answer; the rest of the page stays."""
     created.author = current_user._get_current_object()
-    choices = services.reply_choices(thread)
+    if not created.parent_id:
+        choices = [*choices, *_choices([created])]
     return htmx.render(
         "feedback/_added_reply.html",
         "feedback/_added_reply.html",

@@ -2,8 +2,10 @@
 
 import datetime
 import re
+import threading
 from contextlib import contextmanager
 
+from flask import g, has_request_context, request
 from peewee import DatabaseProxy, Model, SqliteDatabase
 from playhouse.db_url import connect
 
@@ -63,10 +65,22 @@ def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
 
 
+# SQLite has one writer at a time. Threads of one process queue for it here, and each wakes
+# as soon as the one before commits; waiting in SQLite instead polls with growing sleeps (up
+# to 100 ms each), which is what a page's slowest answers were made of under load.
+_sqlite_writer = threading.RLock()
+
+
+@contextmanager
 def atomic():
     """A write transaction. On SQLite it takes the write lock at once, so read-then-write
     transactions never fail with "database is locked" under concurrency."""
-    return db.atomic("IMMEDIATE") if is_sqlite() else db.atomic()
+    if not is_sqlite():
+        with db.atomic():
+            yield
+        return
+    with _sqlite_writer, db.atomic("IMMEDIATE"):
+        yield
 
 
 def insert_new(query):
@@ -76,6 +90,18 @@ def insert_new(query):
     may be another row of another table when this one was ignored."""
     rows = list(query.on_conflict_ignore().returning(query.model._meta.primary_key).execute())
     return rows[0].id if rows else None
+
+
+def read_once(key, read):
+    """`read()`, run once per GET request for the same `key`: the parts of a page (access,
+    sections of several domains) ask for the same rows, and a GET changes none of them.
+    Outside a GET it simply reads."""
+    if not (has_request_context() and request.method in ("GET", "HEAD")):
+        return read()
+    known = g.setdefault("read_once", {})
+    if key not in known:
+        known[key] = read()
+    return known[key]
 
 
 @contextmanager

@@ -107,7 +107,7 @@ def test_typed_markup_is_text_in_every_page_that_shows_it(app, world):
 
 def test_typed_markup_is_text_in_the_emails(app, world, run_jobs, inbox):
     from learning.digest import services as digests
-    from learning.people.models import Person
+    from learning.people.models import Person, Preferences
     from learning.recognition import services as recognition
     from learning.recognition.models import CompanyValue
 
@@ -115,6 +115,10 @@ def test_typed_markup_is_text_in_the_emails(app, world, run_jobs, inbox):
     run_jobs()  # what the demo itself sent
     inbox.messages.clear()
     with app.app_context(), connection():
+        # Whatever the hour the suite runs at, no quiet hours hold the notice back.
+        Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456").where(
+            Preferences.person == member.id
+        ).execute()
         giver = Person.get(Person.email == "facilitator@demo.test")
         recognition.give_kudos(
             giver, member, world["cohort"].id, "cohort", CompanyValue.select().first().id,
