@@ -105,6 +105,11 @@ class Server:
             str(ROOT),
             "--log-level",
             "warning",
+            *(
+                ["--access-logfile", os.environ["BENCH_ACCESS_LOG"]]
+                if os.environ.get("BENCH_ACCESS_LOG")
+                else []
+            ),
             "wsgi:app",
         ]
         self.process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 (ours)
@@ -232,7 +237,8 @@ def run(database_url, redis_url, connections=(8, 32), seconds=10, only=None):
                 print(
                     f"  {scenario.name:28} c={count:<3} {rate(result):8.0f} req/s  "
                     f"p95 {result['p95'] / 1000:7.1f} ms  p99 {result['p99'] / 1000:7.1f} ms  "
-                    f"max {result['max'] / 1000:7.1f} ms  {queries} queries",
+                    f"max {result['max'] / 1000:7.1f} ms  {queries} queries  "
+                    f"{result['errors'] + result['status_errors']} errors",
                     flush=True,
                 )
         return rows

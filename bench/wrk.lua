@@ -23,7 +23,7 @@ function request()
   if body == "" then
     return wrk.format()
   end
-  local unique = string.format("%d%08d", id, sent)
+  local unique = string.format("%04d%08d", id, sent)
   return wrk.format(nil, nil, nil, (body:gsub("{n}", unique)))
 end
 

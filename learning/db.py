@@ -121,7 +121,8 @@ def init_app(app):
 
     @app.before_request
     def _connect():
-        db.connect(reuse_if_open=True)
+        if request.endpoint != "static":  # files need no database
+            db.connect(reuse_if_open=True)
 
     @app.teardown_appcontext
     def _close(exc):
