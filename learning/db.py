@@ -68,7 +68,7 @@ def is_sqlite():
 # SQLite has one writer at a time. Threads of one process queue for it here, and each wakes
 # as soon as the one before commits; waiting in SQLite instead polls with growing sleeps (up
 # to 100 ms each), which is what a page's slowest answers were made of under load.
-_sqlite_writer = threading.RLock()
+_sqlite_writer = threading.Lock()
 
 
 @contextmanager
@@ -79,8 +79,26 @@ def atomic():
         with db.atomic():
             yield
         return
-    with _sqlite_writer, db.atomic("IMMEDIATE"):
-        yield
+    if db.in_transaction():  # a savepoint: the outer transaction holds the lock
+        with db.atomic("IMMEDIATE"):
+            yield
+        return
+    held = _sqlite_writer.acquire()
+
+    def release():
+        nonlocal held
+        if held:
+            held = False
+            _sqlite_writer.release()
+
+    try:
+        with db.atomic("IMMEDIATE"):
+            # First of the commit callbacks: what runs after the commit (jobs handed to Redis,
+            # which may be slow or down) does not keep the next writer waiting.
+            db.after_commit(release)
+            yield
+    finally:
+        release()
 
 
 def insert_new(query):
