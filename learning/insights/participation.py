@@ -287,11 +287,13 @@ def _per_person(filters):
         goals[cohort_id] += 1
     total = defaultdict(int)
     people = active = week_count = 0
-    seen_cohorts = set()
+    # Only cohorts with goals are remembered for the total: a set of every cohort seen would
+    # grow with the company, and the export's memory with it.
+    goal_cohorts = set()
     for person_id, memberships in groupby(_members(filters), key=lambda m: m.person_id):
         memberships = list(memberships)
         cohorts = {m.cohort_id for m in memberships}
-        seen_cohorts |= cohorts
+        goal_cohorts |= {c for c in cohorts if c in goals}
         counts = defaultdict(int)
         for cohort_id, kind, number in given.take(person_id):
             if cohort_id in cohorts:
@@ -308,9 +310,9 @@ def _per_person(filters):
         week_count += own_weeks
         first = memberships[0]
         yield _person_row(f"{first.name} (#{person_id})", took_part, counts, own_weeks,
-                          sum(goals[c] for c in cohorts))  # fmt: skip
+                          sum(goals.get(c, 0) for c in cohorts))  # fmt: skip
     row = _person_row("All", active, total, round(week_count / people, 1) if people else 0,
-                      sum(goals[c] for c in seen_cohorts))  # fmt: skip
+                      sum(goals[c] for c in goal_cohorts))  # fmt: skip
     row.values["people"] = row.people = people
     yield row
 
