@@ -18,7 +18,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, read_once, stream, utcnow
+from learning.db import atomic, insert_new, read_once, reading, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics
@@ -77,12 +77,12 @@ def access_own_cohort(person, cohort_id):
 
 def membership_of(person, cohort):
     """The person's membership of the cohort, or None. A page asks several times (access,
-    facilitation, each section); within a GET, which changes no membership, it is read once."""
+    facilitation, each section) and most show the members: within a GET, which changes no
+    membership, it is found among the members, read once."""
     cohort_id = getattr(cohort, "id", cohort)
-    return read_once(
-        ("membership", person.id, cohort_id),
-        lambda: Membership.get_or_none(Membership.cohort == cohort_id, Membership.person == person),
-    )
+    if reading():
+        return next((m for m in members(cohort_id) if m.person_id == person.id), None)
+    return Membership.get_or_none(Membership.cohort == cohort_id, Membership.person == person)
 
 
 def is_facilitator(person, cohort):
@@ -160,12 +160,13 @@ def published_cohorts(program):
 
 def members(cohort):
     """Members with their people, facilitators first, then by name; one query (per GET)."""
+    cohort_id = getattr(cohort, "id", cohort)
     return read_once(
-        ("members", cohort.id),
+        ("members", cohort_id),
         lambda: list(
             Membership.select(Membership, Person)
             .join(Person)
-            .where(Membership.cohort == cohort)
+            .where(Membership.cohort == cohort_id)
             .order_by(Membership.role.desc(), Person.display_name)
         ),
     )

@@ -74,7 +74,11 @@ class Reply(BaseModel):
     hidden_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("thread", "created_at"), False), (("created_at",), False))
+        indexes = (
+            (("thread", "created_at"), False),
+            (("created_at",), False),
+            (("thread", "parent", "id"), False),  # a page of the conversation
+        )
 
     target = property(lambda self: f"reply:{self.id}")
 

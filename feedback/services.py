@@ -5,12 +5,13 @@ Every exchange is a ledger entry, with the person answered, in the same transact
 import datetime
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from flask import abort
 from peewee import JOIN, fn
 
-from cohorts.models import Cohort, Membership
-from cohorts.services import is_facilitator, membership_of
+from cohorts.models import Cohort
+from cohorts.services import is_facilitator, members, membership_of
 from feedback import search
 from feedback.models import (
     REACTIONS,
@@ -68,13 +69,8 @@ def can_post(person, cohort):
 
 
 def cohort_people(cohort):
-    """The cohort's members, by name."""
-    return list(
-        Person.select()
-        .join(Membership)
-        .where(Membership.cohort == cohort)
-        .order_by(Person.display_name)
-    )
+    """The cohort's members, by name (the members a page reads once)."""
+    return sorted((m.person for m in members(cohort)), key=lambda person: person.display_name)
 
 
 def mentioned(text, people):
@@ -112,18 +108,25 @@ def reply_path(reply_id):
     found = Reply.get_or_none(Reply.id == reply_id)
     if found is None:
         return ""
-    return path_for("feedback.show", anchor=f"reply-{reply_id}", thread_id=found.thread_id)
+    return thread_path(found.thread_id, reply_id)
+
+
+def thread_path(thread_id, reply_id=None):
+    """A thread; with a reply, the page of the conversation that shows it, scrolled to it."""
+    if not reply_id:
+        return path_for("feedback.show", thread_id=thread_id)
+    return path_for("feedback.show", anchor=f"reply-{reply_id}", thread_id=thread_id,
+                    start=reply_id)  # fmt: skip
 
 
 def _notify(person, kind, key, thread, reply, text):
     """An in-app notice about a thread (or one of its replies) for `person`."""
-    anchor = f"reply-{reply.id}" if reply else None
     notify(
         person,
         kind,
         f"{key}:{person.id}",
         text,
-        path_for("feedback.show", anchor=anchor, thread_id=thread.id),
+        thread_path(thread.id, reply and reply.id),
         cohort_id=thread.cohort_id,
         place=thread.cohort.name,
     )
@@ -284,32 +287,99 @@ def mark_read(thread, person):
     ).execute()
 
 
-def conversation(thread, viewer):
-    """Top-level replies with their children, and reactions per post: three queries
-    whatever the number of replies."""
-    replies = list(
-        Reply.select(Reply, Person.id, Person.display_name)  # what a reply shows of its author
-        .join(Person)
-        .where(Reply.thread == thread)
-        .order_by(Reply.created_at, Reply.id)
+PAGE = 30  # top-level replies on one page of a conversation, each with all its answers
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which page of a conversation: the newest, the one `before` a top-level reply, or the
+    one that `start`s at a reply (at the top-level reply it answers, for an answer). Links
+    and forms carry it as query arguments."""
+
+    before: int | None = None
+    start: int | None = None
+
+    @property
+    def args(self):
+        return {name: value for name, value in vars(self).items() if value is not None}
+
+
+NEWEST = Window()  # the newest page
+
+
+@dataclass
+class Conversation:
+    top: list  # the page's top-level replies, each with its answers as `nested`
+    reactions: dict  # {target: {kind: (count, names, mine)}} for the posts shown
+    earlier: int | None  # the first top-level reply shown, when earlier ones exist
+    later: int | None  # the top-level reply after the page, when there is one
+
+    @property
+    def replies(self):
+        return [reply for item in self.top for reply in (item, *item.nested)]
+
+    @property
+    def newest(self):
+        return max((reply.id for reply in self.replies), default=0)
+
+
+def _tops(query, thread, window):
+    """The top-level replies of a page of the thread, in order; with what lies beyond it: the
+    first shown (earlier ones exist) and the one after (later ones exist), or None."""
+    query = query.where(Reply.thread == thread, Reply.parent.is_null())
+    if window.start is not None:
+        # The page starts at the top-level reply `start` is, or answers; one query also finds
+        # the thread's first top-level reply.
+        other = Reply.alias()
+        answered = other.select(other.parent).where(other.id == window.start)
+        first = other.select(fn.MIN(other.id)).where(other.thread == thread, other.parent.is_null())
+        rows = list(
+            query.select_extend(first.alias("first_id"))
+            .where(Reply.id >= fn.COALESCE(answered, window.start))
+            .order_by(Reply.id)
+            .limit(PAGE + 1)
+        )
+        top, after = rows[:PAGE], rows[PAGE:]
+        earlier = top and top[0].first_id < top[0].id
+        return top, top[0] if earlier else None, after[0] if after else None
+    if window.before is not None:
+        query = query.where(Reply.id < window.before)
+    rows = list(query.order_by(Reply.id.desc()).limit(PAGE + 1))
+    top = rows[:PAGE][::-1]
+    later = Reply(id=window.before) if window.before is not None else None
+    return top, top[0] if len(rows) > PAGE else None, later
+
+
+def conversation(thread, viewer, window=NEWEST):
+    """A page of the conversation (PAGE top-level replies, the newest unless `window` says
+    otherwise) with all their answers, and the reactions to what it shows: four queries
+    whatever the length of the thread."""
+    top, earlier, later = _tops(
+        Reply.select(Reply, Person.id, Person.display_name).join(Person), thread, window
     )
     children = defaultdict(list)
-    for item in replies:
-        if item.parent_id:
-            children[item.parent_id].append(item)
-    top = [item for item in replies if not item.parent_id]
+    if top:
+        answers = (
+            Reply.select(Reply, Person.id, Person.display_name)  # what a reply shows of its author
+            .join(Person)
+            .where(Reply.parent.in_([item.id for item in top]))
+        )
+        for answer in sorted(answers, key=lambda answer: answer.id):
+            children[answer.parent_id].append(answer)
     for item in top:
         item.nested = children[item.id]
-    reactions = reactions_by_post(thread, viewer)
-    return top, replies, reactions
+    shown = Conversation(top, {}, earlier and earlier.id, later and later.id)
+    targets = [f"thread:{thread.id}", *(reply.target for reply in shown.replies)]
+    shown.reactions = reactions_by_post(thread, viewer, targets)
+    return shown
 
 
-def reactions_by_post(thread, viewer):
-    """{target: {kind: (count, names, mine)}} for every post in the thread; one query."""
+def reactions_by_post(thread, viewer, targets):
+    """{target: {kind: (count, names, mine)}} for these posts of the thread; one query."""
     rows = (
         Reaction.select(Reaction.target, Reaction.kind, Reaction.person, Person.display_name)
         .join(Person, JOIN.INNER, on=Reaction.person)
-        .where(Reaction.thread == thread)
+        .where(Reaction.thread == thread, Reaction.target.in_(targets))
         .order_by(Reaction.id)
         .tuples()
     )
@@ -325,10 +395,6 @@ def reactions_by_post(thread, viewer):
     }
 
 
-def newest_reply_id(thread):
-    return Reply.select(fn.MAX(Reply.id)).where(Reply.thread == thread).scalar() or 0
-
-
 def has_replies_after(thread, reply_id, viewer):
     """Whether someone other than `viewer` replied after `reply_id` (their own replies are on
     their page already)."""
@@ -339,18 +405,19 @@ def has_replies_after(thread, reply_id, viewer):
     )
 
 
-def reply_choices(thread):
-    """What a reply can answer: [(id, "Name: the start of it")] for each top-level reply, in
-    order; one query of the few columns needed."""
-    rows = (
-        Reply.select(Reply.id, Reply.body, Reply.worked, Reply.try_next, Reply.question,
-                     Person.display_name)
-        .join(Person)
-        .where(Reply.thread == thread, Reply.parent.is_null())
-        .order_by(Reply.created_at, Reply.id)
-        .tuples()
-    )  # fmt: skip
-    return [(id, f"{name}: {snippet(*texts)}") for id, *texts, name in rows]
+def reply_choices(thread, window=NEWEST):
+    """What a reply on this page of the conversation can answer: [(id, "Name: the start of
+    it")] for each top-level reply shown; the few columns needed."""
+    query = Reply.select(
+        Reply.id, Reply.body, Reply.worked, Reply.try_next, Reply.question, Person.display_name
+    ).join(Person)
+    return [choice(item) for item in _tops(query, thread, window)[0]]
+
+
+def choice(reply):
+    """A top-level reply as the reply form offers it: (id, "Name: the start of it")."""
+    texts = (reply.body, reply.worked, reply.try_next, reply.question)
+    return reply.id, f"{reply.author.display_name}: {snippet(*texts)}"
 
 
 def snippet(*texts, length=60):
@@ -536,11 +603,6 @@ def _tell_author(post, thread, what, audit_id):
 # The digest's parts that are about conversations
 
 
-def _thread_path(thread_id, reply_id=None):
-    anchor = f"reply-{reply_id}" if reply_id else None
-    return path_for("feedback.show", anchor=anchor, thread_id=thread_id)
-
-
 def digest_needs_you(readers, until):
     """What waits for each reader, in their cohorts: feedback asked of them, mentions they
     have not answered, other people's questions nobody answered. Three queries. Only what
@@ -608,15 +670,15 @@ def digest_needs_you(readers, until):
 
     for person_id, at, thread_id, title, cohort_id, author in asked:
         add(readers_by_id[person_id], at, cohort_id,
-            f"{author} asks for your feedback on “{title}”", _thread_path(thread_id))  # fmt: skip
+            f"{author} asks for your feedback on “{title}”", thread_path(thread_id))  # fmt: skip
     for person_id, at, thread_id, title, cohort_id, author, reply_id in mentioned:
         add(readers_by_id[person_id], at, cohort_id,
-            f"{author} mentioned you in “{title}”", _thread_path(thread_id, reply_id))  # fmt: skip
+            f"{author} mentioned you in “{title}”", thread_path(thread_id, reply_id))  # fmt: skip
     for asker_id, at, thread_id, title, cohort_id, author in questions:
         for reader in readers:
             if reader.person_id != asker_id:
                 text = f"{author} asked “{title}”: nobody has answered yet"
-                add(reader, at, cohort_id, text, _thread_path(thread_id))
+                add(reader, at, cohort_id, text, thread_path(thread_id))
     return result
 
 
@@ -684,7 +746,7 @@ def digest_replies(readers, until):
         result.setdefault(person_id, []).append(
             sections.Item(
                 f"{who} {verb} “{first[7]}”",
-                _thread_path(thread_id, first[0]),
+                thread_path(thread_id, first[0]),
                 last[1],
                 detail=sections.snippet(last[3] or last[4]),
                 place=place,

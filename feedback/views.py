@@ -57,16 +57,9 @@ def _reply_form(choices, formdata=None):
     return form
 
 
-def _choices(top):
-    return [
-        (item.id, f"{item.author.display_name}: "
-                  f"{services.snippet(item.body, item.worked, item.try_next, item.question)}")
-        for item in top
-    ]  # fmt: skip
-
-
-def reply_links(thread):
-    """Each reply's links, built once for the whole list (see url_pattern)."""
+def reply_links(thread, window):
+    """Each reply's links, built once for the whole list (see url_pattern); those that answer
+    with the conversation keep to its page."""
     return {
         "react": url_for("feedback.react", thread_id=thread.id),
         "edit": url_pattern("feedback.edit_reply", "reply_id"),
@@ -74,26 +67,35 @@ def reply_links(thread):
         "report": url_pattern("feedback.report", "reply_id", thread_id=thread.id),
         "kudos": url_pattern("cohorts.kudos", "to", "about", cohort_id=thread.cohort_id),
         "accept": url_pattern("feedback.accept", "reply_id"),
-        "helpful": url_pattern("feedback.helpful", "reply_id"),
+        "helpful": url_pattern("feedback.helpful", "reply_id", **window.args),
     }
 
 
-def _page(thread, fragment="feedback/show.html", status=200, form=None, conversation=None):
-    top, replies, reactions = conversation or services.conversation(thread, current_user)
+def _window():
+    """The page of the conversation the request asks for (see services.Window)."""
+    return services.Window(
+        before=request.args.get("before", type=number),
+        start=request.args.get("start", type=number),
+    )
+
+
+def _page(thread, fragment="feedback/show.html", status=200, form=None, window=None):
+    window = window or _window()
+    shown = services.conversation(thread, current_user, window)
     return htmx.render(
         "feedback/show.html",
         fragment,
         status,
         thread=thread,
-        top=top,
-        reactions=reactions,
-        newest=max((r.id for r in replies), default=0),
-        links=reply_links(thread),
-        form=form or _reply_form(_choices(top)),
+        window=window,
+        conversation=shown,
+        reactions=shown.reactions,
+        links=reply_links(thread, window),
+        form=form or _reply_form(map(services.choice, shown.top)),
         facilitates=cohorts.is_facilitator(current_user, thread.cohort),
         people=services.cohort_people(thread.cohort),
         revisions=services.revisions(thread)
-        if thread.edited_at or any(r.edited_at for r in replies)
+        if thread.edited_at or any(r.edited_at for r in shown.replies)
         else {},
     )
 
@@ -110,7 +112,8 @@ def show(thread_id):
 @login_required
 def reply(thread_id):
     thread = services.access_thread(current_user, thread_id)
-    choices = services.reply_choices(thread)
+    window = _window()
+    choices = services.reply_choices(thread, window)
     form = _reply_form(choices, request.form)
     if form.validate_on_submit():
         created = services.reply(
@@ -123,36 +126,31 @@ def reply(thread_id):
             form.question.data,
         )
         if not htmx.is_htmx():
-            return htmx.redirect(
-                url_for("feedback.show", thread_id=thread.id, _anchor=f"reply-{created.id}")
-            )
+            return htmx.redirect(services.thread_path(thread.id, created.id))
         if not thread.reply_count:  # the first reply: the conversation replaces "No replies"
-            return _page(thread, "feedback/_after_reply.html")
-        return _added(thread, created, choices)
-    conversation = services.conversation(thread, current_user)
-    form.parent_id.choices = [(0, "The thread"), *_choices(conversation[0])]
-    response = _page(
-        thread, "feedback/_reply_form.html", submitted_status(form), form, conversation
-    )
+            return _page(thread, "feedback/_after_reply.html", window=window)
+        return _added(thread, created, choices, window)
+    response = _page(thread, "feedback/_reply_form.html", submitted_status(form), form, window)
     if htmx.is_htmx():
         htmx.retarget(response, "#reply-form", "outerHTML")
     return response
 
 
-def _added(thread, created, choices):
+def _added(thread, created, choices, window):
     """After a reply by htmx: the new reply joins the list (or its parent's answers), and the
     form comes back empty, offering the new reply to answer; the rest of the page stays."""
     created.author = current_user._get_current_object()
     if not created.parent_id:
-        choices = [*choices, *_choices([created])]
+        choices = [*choices, services.choice(created)]
     return htmx.render(
         "feedback/_added_reply.html",
         "feedback/_added_reply.html",
         thread=thread,
+        window=window,
         item=created,
         reactions={},
         revisions={},
-        links=reply_links(thread),
+        links=reply_links(thread, window),
         facilitates=cohorts.is_facilitator(current_user, thread.cohort),
         people=services.cohort_people(thread.cohort),
         form=_reply_form(choices),
@@ -163,7 +161,7 @@ def _added(thread, created, choices):
 @passive
 @login_required
 def new_replies(thread_id):
-    """For the poll: 204 while nothing is new, the conversation once something is."""
+    """For the poll: 204 while nothing is new, the conversation's page once something is."""
     thread = services.access_thread(current_user, thread_id)
     after = request.args.get("after", 0, type=number)
     if not services.has_replies_after(thread, after, current_user):
@@ -185,7 +183,7 @@ def react(thread_id):
             thread=thread,
             post=post,
             target=f"reply:{post.id}" if target else f"thread:{thread.id}",
-            reactions=services.reactions_by_post(thread, current_user),
+            reactions=services.reactions_by_post(thread, current_user, [post.target]),
         )
     return htmx.redirect(url_for("feedback.show", thread_id=thread.id))
 
@@ -195,9 +193,7 @@ def react(thread_id):
 def accept(reply_id):
     item = services.access_reply(current_user, reply_id)
     services.accept_answer(current_user, item)
-    return htmx.redirect(
-        url_for("feedback.show", thread_id=item.thread_id, _anchor=f"reply-{item.id}")
-    )
+    return htmx.redirect(services.thread_path(item.thread_id, item.id))
 
 
 @bp.post("/replies/<int:reply_id>/helpful")
@@ -207,9 +203,7 @@ def helpful(reply_id):
     services.mark_helpful(current_user, item)
     if htmx.is_htmx():
         return _page(item.thread, "feedback/_replies.html")
-    return htmx.redirect(
-        url_for("feedback.show", thread_id=item.thread_id, _anchor=f"reply-{item.id}")
-    )
+    return htmx.redirect(services.thread_path(item.thread_id, item.id))
 
 
 @bp.post("/preview")
@@ -224,8 +218,7 @@ def preview():
 
 
 def _back(thread, item=None):
-    anchor = f"reply-{item.id}" if item else None
-    return htmx.redirect(url_for("feedback.show", thread_id=thread.id, _anchor=anchor))
+    return htmx.redirect(services.thread_path(thread.id, item and item.id))
 
 
 @bp.route("/threads/<int:thread_id>/edit", methods=["GET", "POST"])

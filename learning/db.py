@@ -110,11 +110,16 @@ def insert_new(query):
     return rows[0].id if rows else None
 
 
+def reading():
+    """Whether this is a GET request, which changes nothing that read_once keeps."""
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
 def read_once(key, read):
     """`read()`, run once per GET request for the same `key`: the parts of a page (access,
     sections of several domains) ask for the same rows, and a GET changes none of them.
     Outside a GET it simply reads."""
-    if not (has_request_context() and request.method in ("GET", "HEAD")):
+    if not reading():
         return read()
     known = g.setdefault("read_once", {})
     if key not in known:

@@ -54,11 +54,11 @@ def test_kudos_on_feedback_reaches_the_bell_the_feedback_and_the_inbox(
     bell.click()
     check_accessibility(b)
     b.get_by_role("button", name=re.compile(f"{author.display_name} gave you kudos")).click()
-    expect(b).to_have_url(re.compile(rf"/threads/{thread.id}#reply-{given.id}$"))
+    expect(b).to_have_url(re.compile(rf"/threads/{thread.id}\?start={given.id}#reply-{given.id}$"))
     expect(b.locator(f"#reply-{given.id}")).to_contain_text("Clear story")
 
     run_jobs()
     [email] = [m for m in inbox.to(reviewer.email) if "kudos" in m["Subject"]]
     assert "Your feedback made my slides twice as good" in inbox.text(email)
-    assert f"/threads/{thread.id}#reply-{given.id}" in inbox.text(email)
+    assert f"/threads/{thread.id}?start={given.id}#reply-{given.id}" in inbox.text(email)
     assert Kudos.get().receiver_id == reviewer.id

@@ -44,7 +44,7 @@ def test_a_reply_notifies_the_thread_author_once_and_opening_it_lands_on_the_rep
     notice = Notification.get(Notification.person == author)
     response = client.post(f"/notifications/{notice.id}")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/threads/{thread.id}#reply-{item.id}"
+    assert response.headers["Location"] == (f"/threads/{thread.id}?start={item.id}#reply-{item.id}")
     assert bell_count(client.get("/").text) == 0
     assert Notification.select().where(Notification.person == replier).count() == 0
 

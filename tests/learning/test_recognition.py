@@ -51,7 +51,7 @@ def test_a_member_thanks_a_peer_for_their_feedback_and_everyone_in_the_cohort_se
     )  # fmt: skip
     assert response.status_code == 303
     kudos = Kudos.get()
-    assert kudos.link == f"/threads/{thread.id}#reply-{given.id}"
+    assert kudos.link == f"/threads/{thread.id}?start={given.id}#reply-{given.id}"
     space = sign_in(team[3]).get(f"/cohorts/{cohort.id}").text
     assert (
         f'gave <a href="/cohorts/{cohort.id}/people/{receiver.id}">{receiver.display_name}</a>'
@@ -141,7 +141,7 @@ def test_a_first_reply_is_celebrated_once_in_the_feed_and_told_to_its_author(
         f"{team[1].display_name} wrote their first reply. "
         "Every good conversation needs a second voice."
     )
-    assert milestone.link == f"/threads/{thread.id}#reply-{first.id}"
+    assert milestone.link == f"/threads/{thread.id}?start={first.id}#reply-{first.id}"
     notices = Notification.select().where(Notification.kind == "milestone",
                                           Notification.person == team[1])  # fmt: skip
     assert [n.text for n in notices] == [milestone.text]
