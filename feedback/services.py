@@ -324,8 +324,8 @@ class Conversation:
 
 
 def _tops(query, thread, window):
-    """The top-level replies of a page of the thread, in order; with what lies beyond it: the
-    first shown (earlier ones exist) and the one after (later ones exist), or None."""
+    """The top-level replies of a page of the thread, in order; with the ids of what lies
+    beyond it: the first shown (earlier ones exist) and the one after (later ones exist)."""
     query = query.where(Reply.thread == thread, Reply.parent.is_null())
     if window.start is not None:
         # The page starts at the top-level reply `start` is, or answers; one query also finds
@@ -340,14 +340,13 @@ def _tops(query, thread, window):
             .limit(PAGE + 1)
         )
         top, after = rows[:PAGE], rows[PAGE:]
-        earlier = top and top[0].first_id < top[0].id
-        return top, top[0] if earlier else None, after[0] if after else None
+        earlier = top[0].id if top and top[0].first_id < top[0].id else None
+        return top, earlier, after[0].id if after else None
     if window.before is not None:
         query = query.where(Reply.id < window.before)
     rows = list(query.order_by(Reply.id.desc()).limit(PAGE + 1))
     top = rows[:PAGE][::-1]
-    later = Reply(id=window.before) if window.before is not None else None
-    return top, top[0] if len(rows) > PAGE else None, later
+    return top, top[0].id if len(rows) > PAGE else None, window.before
 
 
 def conversation(thread, viewer, window=NEWEST):
@@ -368,7 +367,7 @@ def conversation(thread, viewer, window=NEWEST):
             children[answer.parent_id].append(answer)
     for item in top:
         item.nested = children[item.id]
-    shown = Conversation(top, {}, earlier and earlier.id, later and later.id)
+    shown = Conversation(top, {}, earlier, later)
     targets = [f"thread:{thread.id}", *(reply.target for reply in shown.replies)]
     shown.reactions = reactions_by_post(thread, viewer, targets)
     return shown
