@@ -1,6 +1,8 @@
 """A facilitator sets a challenge from a template; two members check in and each sees the
 other's progress arrive without reloading, until the cohort reaches its goal together."""
 
+import datetime
+
 from playwright.sync_api import expect
 
 from challenges.models import GoalReached
@@ -23,6 +25,10 @@ def test_a_cohort_reaches_its_goal_together(
     expect(lead.get_by_text("Enter a number, like 2 or 1.5.")).to_be_visible()
     expect(lead.get_by_label("Title")).to_have_value("30 practice sessions")
     lead.get_by_label("How many check-ins, or what total, together").fill("2")
+    # The template starts it today on the facilitator's calendar (Berlin); from 23:00 UTC that
+    # is tomorrow in London, where it would not have begun yet. Yesterday has, everywhere.
+    yesterday = datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=1)
+    lead.get_by_label("Starts on").fill(yesterday.isoformat())
     lead.get_by_role("button", name="Set the challenge").click()
     expect(lead.get_by_role("heading", level=1)).to_have_text(cohort.name)
 
