@@ -86,18 +86,25 @@ def _page(thread, fragment="feedback/show.html", status=200, form=None, window=N
         "feedback/show.html",
         fragment,
         status,
-        thread=thread,
-        window=window,
+        **_thread_context(thread, window),
         conversation=shown,
         reactions=shown.reactions,
-        links=reply_links(thread, window),
         form=form or _reply_form(map(services.choice, shown.top)),
-        facilitates=cohorts.is_facilitator(current_user, thread.cohort),
-        people=services.cohort_people(thread.cohort),
         revisions=services.revisions(thread)
         if thread.edited_at or any(r.edited_at for r in shown.replies)
         else {},
     )
+
+
+def _thread_context(thread, window):
+    """What every part of a thread's page needs, whole or a fragment."""
+    return {
+        "thread": thread,
+        "window": window,
+        "links": reply_links(thread, window),
+        "facilitates": cohorts.is_facilitator(current_user, thread.cohort),
+        "people": services.cohort_people(thread.cohort),
+    }
 
 
 @bp.get("/threads/<int:thread_id>")
@@ -145,14 +152,10 @@ def _added(thread, created, choices, window):
     return htmx.render(
         "feedback/_added_reply.html",
         "feedback/_added_reply.html",
-        thread=thread,
-        window=window,
+        **_thread_context(thread, window),
         item=created,
         reactions={},
         revisions={},
-        links=reply_links(thread, window),
-        facilitates=cohorts.is_facilitator(current_user, thread.cohort),
-        people=services.cohort_people(thread.cohort),
         form=_reply_form(choices),
     )
 

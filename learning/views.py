@@ -61,8 +61,8 @@ _SLOT = 2_147_480_000
 
 def url_pattern(endpoint, *slots, **values):
     """url_for(endpoint, **values) with each value named in `slots` left as "{name}", to be
-    filled in with str.format for each item of a long list: a page of 200 replies builds
-    each of its links once, not 200 times."""
+    filled in with str.format for each item of a long list: a page of replies builds each
+    of its links once, not once per reply."""
     numbers = {name: _SLOT + n for n, name in enumerate(slots)}
     url = url_for(endpoint, **values, **numbers)
     for name, number in numbers.items():
@@ -73,5 +73,4 @@ def url_pattern(endpoint, *slots, **values):
 def init_app(app):
     app.register_blueprint(home)
     app.context_processor(lambda: {"nav_items": nav_items})
-    app.jinja_env.globals["url_pattern"] = url_pattern
     add_nav(app, "Home", "home.index")

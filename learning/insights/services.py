@@ -53,10 +53,11 @@ def participation_table(viewer, filters, grouping):
     """(header, rows, when computed): the report as `table` gives it, kept for a few minutes
     (INSIGHTS_CACHE_SECONDS) because the whole ledger is read to build it."""
     require_reader(viewer)
+    smallest = threshold()
     (header, rows), at = cache.remembered(
         "participation",
-        [filters.describe(), grouping, threshold()],
-        lambda: table(participation.build(filters, grouping, threshold())),
+        [filters.describe(), grouping, smallest],
+        lambda: table(participation.build(filters, grouping, smallest)),
     )
     return header, rows, at
 
