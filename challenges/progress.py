@@ -5,7 +5,7 @@ challenges, cohorts or check-ins."""
 import hashlib
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from challenges.models import Challenge, CheckIn, GoalReached, HiddenBoard, HiddenNumbers, Step
 from challenges.streaks import week_of
@@ -58,37 +58,36 @@ def tally(challenges, cohort_ids, week=None):
     scope = CheckIn.challenge.in_(ids) & CheckIn.cohort.in_(cohort_ids)
     if week is not None:
         scope &= CheckIn.week == week
+    aggregates = (
+        _done("count"),
+        _done("amount"),
+        fn.SUM(Case(None, [(CheckIn.status == "blocked", 1)], 0)),
+        fn.COUNT(CheckIn.id),
+        fn.MAX(CheckIn.id),
+        fn.MAX(CheckIn.edited_at),
+    )
+    # The goals reached come in the same query, as rows of their own.
     rows = (
-        CheckIn.select(
-            CheckIn.challenge,
-            CheckIn.cohort,
-            _done("count"),
-            _done("amount"),
-            fn.SUM(Case(None, [(CheckIn.status == "blocked", 1)], 0)),
-            fn.COUNT(CheckIn.id),
-            fn.MAX(CheckIn.id),
-            fn.MAX(CheckIn.edited_at),
-        )
+        CheckIn.select(CheckIn.challenge, CheckIn.cohort, *aggregates, SQL("NULL"))
         .where(scope)
         .group_by(CheckIn.challenge, CheckIn.cohort)
-        .tuples()
-    )
-    raw = {}
-    for challenge_id, cohort_id, done, amount, blocked, count, newest, edited in rows:
+    ) + GoalReached.select(
+        GoalReached.challenge,
+        GoalReached.cohort,
+        *[SQL("NULL")] * len(aggregates),
+        GoalReached.reached_at,
+    ).where(GoalReached.challenge.in_(ids), GoalReached.cohort.in_(cohort_ids))
+    raw, reached = {}, {}
+    for challenge_id, cohort_id, done, amount, blocked, count, newest, edited, at in rows.tuples():
+        if at is not None:
+            reached[challenge_id, cohort_id] = GoalReached.reached_at.python_value(at)
+            continue
         raw[challenge_id, cohort_id] = (done or 0, float(amount or 0), blocked or 0)
         result[challenge_id, cohort_id].fingerprint = f"{count}.{newest}.{edited}.{amount}"
     checklists = [c.id for c in challenges if c.goal == "checklist"]
     steps = steps_of(checklists)
     sizes = member_counts(cohort_ids) if checklists else {}
     completed = _steps_completed(checklists, cohort_ids, week) if checklists else {}
-    reached = {
-        (c, k): at
-        for c, k, at in GoalReached.select(
-            GoalReached.challenge, GoalReached.cohort, GoalReached.reached_at
-        )
-        .where(GoalReached.challenge.in_(ids), GoalReached.cohort.in_(cohort_ids))
-        .tuples()
-    }
     for (challenge_id, cohort_id), item in result.items():
         done, amount, blocked = raw.get((challenge_id, cohort_id), (0, 0.0, 0))
         goal = item.challenge.goal

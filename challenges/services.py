@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import abort
-from peewee import JOIN
+from peewee import JOIN, SQL, fn
 
 from challenges import progress, streaks
 from challenges.models import (
@@ -273,9 +273,11 @@ def change_challenge(actor, challenge, *, title, description, starts_on, ends_on
 
 
 def cohort_challenges(cohort, today):
-    """The cohort's running and upcoming challenges, then those that ended lately."""
+    """The cohort's running and upcoming challenges, then those that ended lately, each
+    knowing whether the cohort hid the program board (`board_hidden`)."""
+    hidden = HiddenBoard.select(SQL("1")).where(HiddenBoard.cohort == cohort)
     rows = list(
-        Challenge.select()
+        Challenge.select(Challenge, fn.EXISTS(hidden).alias("board_hidden"))
         .where(
             Challenge.program == cohort.program_id,
             Challenge.cohort.is_null() | (Challenge.cohort == cohort),
@@ -541,24 +543,27 @@ class Card:
     today: object = None  # on the viewer's calendar
 
 
-def cards(cohort, person, now=None, challenges=None):
+def cards(cohort, person, now=None, challenges=None, own=None):
     """The cohort's challenges (or `challenges`) with progress and the viewer's part, in a
-    fixed number of queries whatever the number of challenges."""
+    fixed number of queries whatever the number of challenges. `own` brings the viewer's
+    check-ins in the cohort, (challenge, step, status, week), if they were read already."""
     today = streaks.local_date(person, now)
     challenges = cohort_challenges(cohort, today) if challenges is None else challenges
     if not challenges:
         return []
     tallies = progress.tally(challenges, [cohort.id])
     week = streaks.week_of(today)
-    mine = list(
-        CheckIn.select(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
-        .where(
-            CheckIn.person == person,
-            CheckIn.cohort == cohort,
-            CheckIn.challenge.in_([c.id for c in challenges]),
+    if own is None:
+        own = (
+            CheckIn.select(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
+            .where(
+                CheckIn.person == person,
+                CheckIn.cohort == cohort,
+                CheckIn.challenge.in_([c.id for c in challenges]),
+            )
+            .tuples()
         )
-        .tuples()
-    )
+    mine = list(own)
     result = []
     for challenge in challenges:
         own = [row for row in mine if row[0] == challenge.id]

@@ -2,7 +2,12 @@
 and never broken by a week that is not over yet."""
 
 import datetime
+import functools
+import operator
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
+
+from peewee import SQL, Cast, Value
 
 from challenges.models import AwayWeek, CheckIn
 from learning.db import utcnow
@@ -44,46 +49,90 @@ def streak(this_week, active, away):
 
 def person_streak(person, now=None):
     """Weeks in a row with at least one check-in of any kind, in any challenge."""
-    this_week = week_of(local_date(person, now))
-    since = this_week - HORIZON * WEEK
-    active = {
-        week
-        for (week,) in CheckIn.select(CheckIn.week)
-        .where(CheckIn.person == person, CheckIn.week >= since)
-        .distinct()
-        .tuples()
-    }
-    return streak(this_week, active, away_weeks(person, since))
+    return streaks(person, None, (), now).own
 
 
 def cohort_streak(member_ids, cohort, now=None):
     """Weeks in a row in which most members who were not away checked in. A week in which
     everyone was away pauses the streak."""
-    this_week = week_of((now or utcnow()).date())
-    since = this_week - HORIZON * WEEK
-    checked = {}
-    for week, person_id in (
-        CheckIn.select(CheckIn.week, CheckIn.person)
-        .where(CheckIn.cohort == cohort, CheckIn.week >= since, CheckIn.person.in_(member_ids))
-        .distinct()
-        .tuples()
-    ):
-        checked.setdefault(week, set()).add(person_id)
-    absent = {}
-    for week, person_id in (
-        AwayWeek.select(AwayWeek.week, AwayWeek.person)
-        .where(AwayWeek.person.in_(member_ids), AwayWeek.week >= since)
-        .tuples()
-    ):
-        absent.setdefault(week, set()).add(person_id)
-    active, paused = set(), set()
-    for week in set(checked) | set(absent):
-        present = len(member_ids) - len(absent.get(week, set()) - checked.get(week, set()))
-        if present == 0:
-            paused.add(week)
-        elif 2 * len(checked.get(week, ())) > present:
-            active.add(week)
-    return streak(this_week, active, paused)
+    return streaks(None, cohort, member_ids, now).together
+
+
+class Streaks(NamedTuple):
+    own: int  # the person's streak
+    together: int  # the cohort's
+    check_ins: list  # the person's check-ins in the cohort: (challenge, step, status, week)
+
+
+def streaks(person, cohort, member_ids, now=None):
+    """`person`'s streak, `cohort`'s streak over `member_ids`, and the person's check-ins in
+    the cohort, in one query; leave the person or the cohort out with None."""
+    own_week = week_of(local_date(person, now)) if person is not None else None
+    cohort_week = week_of((now or utcnow()).date())
+    since = min(filter(None, (own_week, cohort_week))) - HORIZON * WEEK
+    mine, checked, absent, check_ins = set(), {}, {}, []
+    for source, week, person_id, *check_in in _weeks(person, cohort, member_ids, since):
+        if source == "mine":
+            mine.add(week)
+            if check_in[1] == getattr(cohort, "id", None):
+                check_ins.append((check_in[0], *check_in[2:], week))
+        else:
+            (checked if source == "cohort" else absent).setdefault(week, set()).add(person_id)
+    own = 0
+    if person is not None:
+        own = streak(own_week, mine, {w for w, ids in absent.items() if person.id in ids})
+    together = 0
+    if cohort is not None:
+        active, paused = set(), set()
+        for week in set(checked) | set(absent):
+            away = {i for i in absent.get(week, ()) if i in member_ids}
+            present = len(member_ids) - len(away - checked.get(week, set()))
+            if present == 0:
+                paused.add(week)
+            elif 2 * len(checked.get(week, ())) > present:
+                active.add(week)
+        together = streak(cohort_week, active, paused)
+    return Streaks(own, together, check_ins)
+
+
+def _weeks(person, cohort, member_ids, since):
+    """Rows (source, week, person, challenge, cohort, step, status): "mine", `person`'s
+    check-ins since `since` anywhere and all of theirs in `cohort`; "cohort", the weeks since
+    then in which each of `member_ids` checked in in `cohort`; "away", the weeks each of them
+    (and `person`) was away. One UNION ALL query, each part on its own index."""
+    # Typed, as PostgreSQL needs to match them with the first part's columns.
+    blank = [Cast(SQL("NULL"), "INTEGER")] * 3 + [Cast(SQL("NULL"), "TEXT")]
+    parts, away_ids = [], set(member_ids)
+    if person is not None:
+        away_ids.add(person.id)
+        mine = CheckIn.person == person
+        if cohort is not None:
+            mine &= (CheckIn.week >= since) | (CheckIn.cohort == cohort)
+        else:
+            mine &= CheckIn.week >= since
+        parts.append(
+            CheckIn.select(
+                Value("mine"),
+                CheckIn.week,
+                CheckIn.person,
+                CheckIn.challenge,
+                CheckIn.cohort,
+                CheckIn.step,
+                CheckIn.status,
+            ).where(mine)
+        )
+    if cohort is not None and member_ids:
+        parts.append(
+            CheckIn.select(Value("cohort"), CheckIn.week, CheckIn.person, *blank)
+            .where(CheckIn.cohort == cohort, CheckIn.week >= since, CheckIn.person.in_(member_ids))
+            .distinct()
+        )
+    parts.append(
+        AwayWeek.select(Value("away"), AwayWeek.week, AwayWeek.person, *blank).where(
+            AwayWeek.person.in_(away_ids), AwayWeek.week >= since
+        )
+    )
+    return functools.reduce(operator.add, parts).tuples()
 
 
 def away_weeks(person, since):

@@ -343,12 +343,13 @@ def hide_board(cohort_id):
 
 
 def _section(cohort, person):
-    cards = services.cards(cohort, person)
     is_member = cohorts.membership_of(person, cohort) is not None
+    member_ids = [m.person_id for m in cohorts.members(cohort)]
+    both = streaks.streaks(person if is_member else None, cohort, member_ids)
+    cards = services.cards(cohort, person, own=both.check_ins)
     can_create = services.can_create(person, cohort)
     if not cards and not can_create:
         return None
-    member_ids = [m.person_id for m in cohorts.members(cohort)]
     return {
         "cohort": cohort,
         "cards": cards,
@@ -356,10 +357,10 @@ def _section(cohort, person):
         "can_check_in": is_member,
         "can_create": can_create,
         "blocked": services.blocked_lately(cohort),
-        "streak": streaks.person_streak(person) if is_member else 0,
-        "cohort_streak": streaks.cohort_streak(member_ids, cohort),
+        "streak": both.own,
+        "cohort_streak": both.together,
         "board": any(c.challenge.cohort_id is None for c in cards)
-        and not services.board_hidden(cohort),
+        and not cards[0].challenge.board_hidden,
     }
 
 

@@ -52,18 +52,46 @@ def access_program(person, program_id):
 def access_cohort(person, cohort_id):
     """The published cohort if `person` belongs to it or runs programs; otherwise 404, so
     nobody learns that it exists."""
-    cohort = (
-        Cohort.select(Cohort, Program)
-        .join(Program)
-        .where(Cohort.id == cohort_id, Cohort.status == "published")
-        .first()
-    )
+    cohort = _published(person, cohort_id)
     if cohort is None:
         abort(404)
     if person.has_role(*MANAGERS):
         return cohort
     if membership_of(person, cohort) is None:
         abort(404)
+    return cohort
+
+
+def _published(person, cohort_id):
+    """The published cohort with its program. Within a GET, the same query brings its
+    members (kept for `members`) and when `person` last saw its space (`cohort.seen_at`)."""
+    query = (
+        Cohort.select(Cohort, Program)
+        .join(Program)
+        .where(Cohort.id == cohort_id, Cohort.status == "published")
+    )
+    if not reading():
+        return query.first()
+    rows = list(
+        query.select_extend(Membership, Person, CohortVisit.seen_at)
+        .switch(Cohort)
+        .join(Membership, JOIN.LEFT_OUTER, attr="member")
+        .join(Person, JOIN.LEFT_OUTER)
+        .switch(Cohort)
+        .join(
+            CohortVisit,
+            JOIN.LEFT_OUTER,
+            on=(CohortVisit.cohort == Cohort.id) & (CohortVisit.person == person.id),
+            attr="visit",
+        )
+        .order_by(*MEMBER_ORDER)
+    )
+    if not rows:
+        return None
+    cohort = rows[0]
+    people = [row.member for row in rows if row.member is not None and row.member.id]
+    read_once(("members", cohort.id), lambda: people)
+    cohort.seen_at = cohort.visit.seen_at if cohort.visit is not None else None
     return cohort
 
 
@@ -158,6 +186,9 @@ def published_cohorts(program):
 # The cohort space
 
 
+MEMBER_ORDER = (Membership.role.desc(), Person.display_name)
+
+
 def members(cohort):
     """Members with their people, facilitators first, then by name; one query (per GET)."""
     cohort_id = getattr(cohort, "id", cohort)
@@ -167,7 +198,7 @@ def members(cohort):
             Membership.select(Membership, Person)
             .join(Person)
             .where(Membership.cohort == cohort_id)
-            .order_by(Membership.role.desc(), Person.display_name)
+            .order_by(*MEMBER_ORDER)
         ),
     )
 
@@ -184,7 +215,7 @@ def local_time(person, now=None):
 def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
     """Newest first, with what kudos and celebrations show. `before` pages back ("show
     more"); `after` returns only what is new. Returns (entries, has_more)."""
-    query = ledger.cohort_activity(cohort.id)
+    query = recognition.with_kudos(ledger.cohort_activity(cohort.id))
     if before:
         query = query.where(Activity.id < before)
     if after:
@@ -195,8 +226,13 @@ def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
     return recognition.attach(entries[:limit], viewer), len(entries) > limit
 
 
-def record_visit(person, cohort):
-    """Remember that `person` has seen the space now."""
+def record_visit(person, cohort, newest=None):
+    """Remember that `person` has seen the space now. When they saw it after the `newest`
+    entry in it (`cohort.seen_at`, read with the cohort in a GET), what counts as new for
+    them stays the same, so nothing is written."""
+    seen = getattr(cohort, "seen_at", None)
+    if seen is not None and (newest is None or newest <= seen):
+        return
     CohortVisit.insert(cohort=cohort, person=person, seen_at=utcnow()).on_conflict(
         conflict_target=[CohortVisit.cohort, CohortVisit.person],
         update={CohortVisit.seen_at: utcnow()},

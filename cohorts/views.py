@@ -344,7 +344,7 @@ def show(cohort_id):
     entries, has_more = cohorts.feed(cohort, current_user)
     members = cohorts.members(cohort)
     manages = cohorts.can_manage_members(current_user, cohort)
-    cohorts.record_visit(current_user, cohort)
+    cohorts.record_visit(current_user, cohort, entries[0].created_at if entries else None)
     return htmx.render(
         "cohorts/show.html",
         "cohorts/show.html",
@@ -372,7 +372,7 @@ def feed(cohort_id):
     if after is not None:
         if not entries:
             return "", 204
-        cohorts.record_visit(current_user, cohort)
+        cohorts.record_visit(current_user, cohort, entries[0].created_at)
         return htmx.render(
             "cohorts/_feed_new.html", "cohorts/_feed_new.html", cohort=cohort, entries=entries
         )

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import abort
-from peewee import JOIN, fn
+from peewee import JOIN, Value, fn
 
 from cohorts.models import Cohort
 from cohorts.services import is_facilitator, members, membership_of
@@ -259,23 +259,26 @@ def mark_helpful(person, reply):
 
 def cohort_threads(cohort, viewer):
     """The cohort's threads, pinned first, then most recently active, with their authors and
-    whether something happened since `viewer` last read each; two queries."""
+    whether something happened since `viewer` last read each; one query."""
+    read = ThreadRead.alias()
     threads = list(
-        Thread.select(Thread, Person)
+        Thread.select(Thread, Person, read.seen_at)
         .join(Person)
+        .switch(Thread)
+        .join(
+            read,
+            JOIN.LEFT_OUTER,
+            on=(read.thread == Thread.id) & (read.person == viewer.id),
+            attr="read",
+        )
         .where(Thread.cohort == cohort, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc())
         .limit(THREADS_SHOWN)
     )
-    seen = dict(
-        ThreadRead.select(ThreadRead.thread, ThreadRead.seen_at)
-        .where(ThreadRead.person == viewer, ThreadRead.thread.in_([t.id for t in threads]))
-        .tuples()
-    )
     for thread in threads:
-        read = seen.get(thread.id)
+        seen = thread.read.seen_at if thread.read else None
         thread.unread = thread.author_id != viewer.id and (
-            read is None or thread.last_activity_at > read
+            seen is None or thread.last_activity_at > seen
         )
     return threads
 
@@ -425,11 +428,27 @@ def snippet(*texts, length=60):
     return text[:length] + ("…" if len(text) > length else "")
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A thread that waits for someone's reply, and who asked (or mentioned, or wrote it)."""
+
+    id: int
+    title: str
+    name: str
+    at: datetime.datetime
+
+
 def needs_reply(cohort, person):
-    """What waits for `person` in this cohort: feedback requests to them, mentions they have
-    not answered, and other people's questions nobody has answered. Three queries."""
-    requests = list(
-        Thread.select(Thread, Person)
+    """What waits for `person` in this cohort: feedback requests to them (newest first),
+    mentions they have not answered (newest first), and other people's questions nobody has
+    answered (oldest first). One query."""
+    by = Person.alias()
+
+    def part(why, name):
+        return Thread.select(Value(why), Thread.id, Thread.title, name, Thread.created_at)
+
+    requests = (
+        part("requests", Person.display_name)
         .join(Person)
         .switch(Thread)
         .join(FeedbackRequest)
@@ -439,20 +458,16 @@ def needs_reply(cohort, person):
             FeedbackRequest.answered_at.is_null(),
             Thread.removed_at.is_null(),
         )
-        .order_by(Thread.created_at.desc())
     )
-    by = Person.alias()
-    mentions = list(
-        Thread.select(Thread, by.display_name.alias("by_name"))
+    mentions = (
+        part("mentions", by.display_name)
         .join(Mention)
         .join(by, on=(Mention.by == by.id))
         .where(Thread.cohort == cohort, Mention.person == person, Mention.answered_at.is_null())
-        .order_by(Thread.id.desc())
         .distinct()
-        .objects()
     )
-    questions = list(
-        Thread.select(Thread, Person)
+    questions = (
+        part("questions", Person.display_name)
         .join(Person)
         .where(
             Thread.cohort == cohort,
@@ -461,9 +476,13 @@ def needs_reply(cohort, person):
             Thread.author != person,
             Thread.removed_at.is_null(),
         )
-        .order_by(Thread.created_at)
     )
-    return {"requests": requests, "mentions": mentions, "questions": questions}
+    waiting = {"requests": [], "mentions": [], "questions": []}
+    for why, *row in (requests + mentions + questions).tuples():
+        waiting[why].append(Waiting(*row))
+    for why, newest_first in (("requests", True), ("mentions", True), ("questions", False)):
+        waiting[why].sort(key=lambda w: (w.at, w.id), reverse=newest_first)
+    return waiting
 
 
 # Editing and removal

@@ -3,6 +3,7 @@
 import itertools
 
 from flask import current_app
+from peewee import fn
 
 from learning.db import insert_new, utcnow
 from learning.jobs.services import defer
@@ -53,8 +54,20 @@ def shown_to(person):
     )
 
 
+def unread(person_id):
+    """The query counting a person's unread notices, to fold into the query that loads them
+    for a request (`unread_notices`)."""
+    return Notification.select(fn.COUNT(Notification.id)).where(
+        Notification.person == person_id,
+        Notification.shown == True,  # noqa: E712
+        Notification.read_at.is_null(),
+    )
+
+
 def unread_count(person):
-    return shown_to(person).where(Notification.read_at.is_null()).count()
+    """As counted when the person was loaded for this request, else afresh."""
+    known = getattr(person, "unread_notices", None)
+    return unread(person.id).scalar() if known is None else known
 
 
 def grouped(person, limit=SHOWN):

@@ -15,6 +15,7 @@ from peewee import JOIN
 
 from learning import htmx
 from learning.notify import preferences as notify_preferences
+from learning.notify import services as notify_services
 from learning.people import services, sessions
 from learning.people.access import INVITERS, require_role
 from learning.people.forms import (
@@ -414,9 +415,14 @@ def init_app(app):
         person_id, _, version = session_id.partition(":")
         if not (person_id.isdigit() and version.isdigit()):
             return None
-        # The person and their roles in one query: one row per role.
+        # The person, their roles and their unread notices (for the page's bell) in one
+        # query: one row per role.
         rows = list(
-            Person.select(Person, PersonRole.role.alias("role_name"))
+            Person.select(
+                Person,
+                PersonRole.role.alias("role_name"),
+                notify_services.unread(int(person_id)).alias("unread_notices"),
+            )
             .join(PersonRole, JOIN.LEFT_OUTER)
             .where(
                 Person.id == int(person_id),

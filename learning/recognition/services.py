@@ -176,34 +176,62 @@ def cheer(person, milestone, kind):
     return not removed
 
 
+def with_kudos(activity):
+    """A query of ledger entries with, for kudos entries, the kudos, its receiver's name and
+    its value, for `attach` (which then reads no kudos)."""
+    receiver = Person.alias()
+    return (
+        activity.select_extend(Kudos, receiver.id, receiver.display_name, CompanyValue)
+        .switch(Activity)
+        .join(
+            Kudos,
+            JOIN.LEFT_OUTER,
+            on=(Activity.object_type == "kudos") & (Activity.object_id == Kudos.id),
+            attr="kudos_row",
+        )
+        .join(receiver, JOIN.LEFT_OUTER, on=(Kudos.receiver == receiver.id))
+        .switch(Kudos)
+        .join(CompanyValue, JOIN.LEFT_OUTER, on=(Kudos.value == CompanyValue.id))
+    )
+
+
 def attach(entries, viewer):
     """Give the feed's kudos and celebration entries what they show: `entry.kudos`,
-    `entry.milestone` and `entry.cheers` [(kind, label, count, mine)]. At most three queries
+    `entry.milestone` and `entry.cheers` [(kind, label, count, mine)]. At most two queries
     whatever the number of entries."""
     ids = {"kudos": set(), "milestone": set()}
-    for entry in entries:
-        if entry.object_type in ids and entry.object_id:
-            ids[entry.object_type].add(entry.object_id)
     kudos = {}
+    for entry in entries:
+        joined = getattr(entry, "kudos_row", None)
+        if joined is not None and joined.id is not None:
+            kudos[joined.id] = joined
+        elif entry.object_type in ids and entry.object_id:
+            ids[entry.object_type].add(entry.object_id)
     if ids["kudos"]:
         wanted = list(ids["kudos"])
-        kudos = {k.id: k for k in _kudos_with(Kudos.receiver).where(Kudos.id.in_(wanted))}
+        kudos |= {k.id: k for k in _kudos_with(Kudos.receiver).where(Kudos.id.in_(wanted))}
     milestones, counts = {}, {}
     if ids["milestone"]:
         wanted = list(ids["milestone"])
-        milestones = {m.id: m for m in Milestone.select().where(Milestone.id.in_(wanted))}
-        for milestone_id, kind, count, mine in (
-            Cheer.select(
-                Cheer.milestone,
-                Cheer.kind,
-                fn.COUNT(Cheer.id),
-                fn.SUM(Case(None, [(Cheer.person == viewer.id, 1)], 0)),
+        # Each milestone once per kind of cheer it received (once with no kind if none).
+        for milestone in (
+            Milestone.select(
+                Milestone,
+                Cheer.kind.alias("cheer_kind"),
+                fn.COUNT(Cheer.id).alias("cheer_count"),
+                fn.SUM(Case(None, [(Cheer.person == viewer.id, 1)], 0)).alias("cheer_mine"),
             )
-            .where(Cheer.milestone.in_(list(milestones)))
-            .group_by(Cheer.milestone, Cheer.kind)
-            .tuples()
+            .join(Cheer, JOIN.LEFT_OUTER)
+            .where(Milestone.id.in_(wanted))
+            .group_by(Milestone.id, Cheer.kind)
+            .objects()
         ):
-            counts[(milestone_id, kind)] = (count, bool(mine))
+            milestones[milestone.id] = milestone
+            if milestone.cheer_kind:
+                counts[(milestone.id, milestone.cheer_kind)] = (
+                    milestone.cheer_count,
+                    bool(milestone.cheer_mine),
+                )
     for entry in entries:
         entry.kudos = kudos.get(entry.object_id) if entry.object_type == "kudos" else None
         entry.milestone = (
