@@ -14,7 +14,7 @@ from rq import Queue, Retry, get_current_job
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
-from learning.db import connection, db, utcnow
+from learning.db import connection, db, insert_new, utcnow
 from learning.jobs.models import PendingJob
 
 log = logging.getLogger(__name__)
@@ -75,23 +75,32 @@ def task(fn):
 def defer(func, *args, key, queue="default"):
     """Record a job in the current transaction; it reaches RQ only once the write commits.
 
-    Deferring the same key twice records one job."""
+    Deferring the same key twice records one job. The row counts as handed over from the
+    start, which it is once the write commits: no second write per job. If Redis refuses
+    it, it goes back to the sweep at once; if the process dies before handing it over, the
+    sweep finds it missing from Redis after LOST_AFTER."""
     if not KEY.match(key):
         raise ValueError(f"job key {key!r} must match {KEY.pattern}")
     if queue not in current_app.config["QUEUES"]:
         raise ValueError(f"unknown queue {queue!r}")
-    PendingJob.insert(
-        key=key, func=f"{func.__module__}.{func.__name__}", args=json.dumps(args), queue=queue
-    ).on_conflict_ignore().execute()
-    db.after_commit(functools.partial(_hand_over_keys, [key]))
+    job = {
+        "key": key,
+        "func": f"{func.__module__}.{func.__name__}",
+        "args": json.dumps(args),
+        "queue": queue,
+        "handed_at": utcnow(),
+    }
+    if insert_new(PendingJob.insert(**job)) is not None:
+        db.after_commit(functools.partial(_hand_over_new, PendingJob(**job)))
 
 
-def _hand_over_keys(keys):
-    hand_over(PendingJob.select().where(PendingJob.key.in_(keys), PendingJob.done_at.is_null()))
+def _hand_over_new(job):
+    if not _enqueue([job]):
+        PendingJob.update(handed_at=None).where(PendingJob.key == job.key).execute()
 
 
-def hand_over(pending):
-    """Enqueue outbox rows on RQ. With Redis down they stay in the outbox for the sweep."""
+def _enqueue(pending):
+    """Put outbox rows on RQ; returns those that got there. Stops if Redis is down."""
     handed = []
     try:
         for job in pending:
@@ -100,9 +109,15 @@ def hand_over(pending):
                 queue(job.queue).enqueue(
                     job.func, *json.loads(job.args), job_id=job.key, unique=True, retry=RETRY
                 )
-            handed.append(job.id)
+            handed.append(job)
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
         log.warning("Redis unavailable; jobs stay in the outbox for the sweep: %s", error)
+    return handed
+
+
+def hand_over(pending):
+    """Enqueue outbox rows on RQ. With Redis down they stay in the outbox for the sweep."""
+    handed = [job.id for job in _enqueue(pending)]
     if handed:
         PendingJob.update(handed_at=utcnow()).where(PendingJob.id.in_(handed)).execute()
     return len(handed)
