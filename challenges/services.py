@@ -5,7 +5,7 @@ recorded once, with a ledger entry of its own."""
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import abort
 from peewee import JOIN, SQL, fn
@@ -378,7 +378,7 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
             return entry
         entry = CheckIn.get_by_id(created)
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
-        _reach(challenge, cohort, person, now)
+        entry.progress = _reach(challenge, cohort, person, now)
         _celebrate_streak(person, cohort, now)
     return entry
 
@@ -404,7 +404,10 @@ def check_in_path(check_in_id):
 
 
 def _reach(challenge, cohort, person, now):
-    _record_reached(challenge, cohort.id, progress.progress_of(challenge, cohort), person, now)
+    """The cohort's progress towards the challenge, once the goal is recorded if reached."""
+    current = progress.progress_of(challenge, cohort)
+    _record_reached(challenge, cohort.id, current, person, now)
+    return current
 
 
 def _record_reached(challenge, cohort_id, current, person, now):
@@ -413,6 +416,7 @@ def _record_reached(challenge, cohort_id, current, person, now):
         return
     reached = GoalReached.insert(challenge=challenge, cohort=cohort_id, by=person, reached_at=now)
     if insert_new(reached):
+        current.reached_at = now
         ledger.record(person, "goal_reached", cohort_id=cohort_id, obj=challenge, at=now)
         cohort = Cohort.get_by_id(cohort_id)
         milestones.award(
@@ -579,6 +583,18 @@ def cards(cohort, person, now=None, challenges=None, own=None):
             )
         )
     return result
+
+
+def card_after(card, entry):
+    """`card` once its viewer checked in `entry`: with the progress read as it was recorded
+    and the viewer's part counting it, without reading again."""
+    done = entry.status == "done" and entry.step_id
+    return replace(
+        card,
+        progress=entry.progress,
+        done_steps=card.done_steps | {entry.step_id} if done else card.done_steps,
+        this_week=card.this_week + (entry.week == streaks.week_of(card.today)),
+    )
 
 
 def card(cohort, challenge, person, now=None):

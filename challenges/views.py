@@ -180,7 +180,7 @@ def check_in(cohort_id, challenge_id):
     form = check_in_form(card, request.form)
     if form.validate_on_submit():
         try:
-            services.check_in(
+            entry = services.check_in(
                 current_user,
                 challenge,
                 cohort,
@@ -195,7 +195,11 @@ def check_in(cohort_id, challenge_id):
             if not htmx.is_htmx():
                 flash(message, "success")
                 return htmx.redirect(_back(cohort, challenge))
-            return _card(cohort, services.card(cohort, challenge, current_user), message=message)
+            if hasattr(entry, "progress"):
+                card = services.card_after(card, entry)
+            else:  # the same form again: nothing new was recorded
+                card = services.card(cohort, challenge, current_user)
+            return _card(cohort, card, message=message)
     if htmx.is_htmx():
         return _card(cohort, card, form, status=422)
     return show(cohort.id, challenge.id, form=form, status=422)
