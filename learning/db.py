@@ -1,6 +1,8 @@
 """The database: one proxy, one base model, a connection per request or job."""
 
 import datetime
+import fcntl
+import os
 import re
 import threading
 from contextlib import contextmanager
@@ -65,10 +67,24 @@ def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
 
 
-# SQLite has one writer at a time. Threads of one process queue for it here, and each wakes
-# as soon as the one before commits; waiting in SQLite instead polls with growing sleeps (up
-# to 100 ms each), which is what a page's slowest answers were made of under load.
+# SQLite has one writer at a time. Writers queue for it here, the threads of a process on a
+# lock and the processes (web workers, job workers) on an flock of a file beside the
+# database; each wakes as soon as the one before commits. Waiting in SQLite instead polls
+# with growing sleeps (up to 100 ms each), which is what a page's slowest answers were made
+# of under load.
 _sqlite_writer = threading.Lock()
+_writer_files = {}  # (process, database file) -> the open lock file
+
+
+def _writer_file():
+    """This process's lock file for the database file, or None for a database in memory."""
+    path = db.obj.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    key = (os.getpid(), path)  # a forked job worker opens its own: flock is per open file
+    if key not in _writer_files:
+        _writer_files[key] = open(f"{path}-writer", "ab")  # noqa: SIM115 (kept open)
+    return _writer_files[key]
 
 
 @contextmanager
@@ -83,12 +99,18 @@ def atomic():
         with db.atomic("IMMEDIATE"):
             yield
         return
-    held = _sqlite_writer.acquire()
+    _sqlite_writer.acquire()
+    lock_file = _writer_file()
+    if lock_file is not None:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+    held = True
 
     def release():
         nonlocal held
         if held:
             held = False
+            if lock_file is not None:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
             _sqlite_writer.release()
 
     try:
