@@ -486,7 +486,15 @@ def blocked_lately(cohort, now=None):
     """Blocked check-ins of the last week: invitations to help."""
     since = (now or utcnow()) - BLOCKED_SHOWN
     return list(
-        CheckIn.select(CheckIn, Person, Challenge)
+        CheckIn.select(
+            CheckIn.id,
+            CheckIn.note,
+            CheckIn.created_at,
+            Person.id,
+            Person.display_name,
+            Challenge.id,
+            Challenge.title,
+        )
         .join(Person)
         .switch(CheckIn)
         .join(Challenge)
@@ -550,7 +558,8 @@ class Card:
 def cards(cohort, person, now=None, challenges=None, own=None):
     """The cohort's challenges (or `challenges`) with progress and the viewer's part, in a
     fixed number of queries whatever the number of challenges. `own` brings the viewer's
-    check-ins in the cohort, (challenge, step, status, week), if they were read already."""
+    check-ins in the cohort, counted as (challenge, step, status, week, count), if they were
+    read already."""
     today = streaks.local_date(person, now)
     challenges = cohort_challenges(cohort, today) if challenges is None else challenges
     if not challenges:
@@ -559,12 +568,15 @@ def cards(cohort, person, now=None, challenges=None, own=None):
     week = streaks.week_of(today)
     if own is None:
         own = (
-            CheckIn.select(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
+            CheckIn.select(
+                CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week, fn.COUNT(CheckIn.id)
+            )
             .where(
                 CheckIn.person == person,
                 CheckIn.cohort == cohort,
                 CheckIn.challenge.in_([c.id for c in challenges]),
             )
+            .group_by(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
             .tuples()
         )
     mine = list(own)
@@ -577,8 +589,8 @@ def cards(cohort, person, now=None, challenges=None, own=None):
                 tallies[challenge.id, cohort.id],
                 phase(challenge, today),
                 tallies[challenge.id, cohort.id].steps,
-                {step for _, step, status, _ in own if step and status == "done"},
-                sum(1 for *_, w in own if w == week),
+                {step for _, step, status, *_ in own if step and status == "done"},
+                sum(count for *_, w, count in own if w == week),
                 today,
             )
         )

@@ -7,7 +7,7 @@ import operator
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from peewee import SQL, Cast, Value
+from peewee import SQL, Cast, Value, fn
 
 from challenges.models import AwayWeek, CheckIn
 from learning.db import utcnow
@@ -61,7 +61,8 @@ def cohort_streak(member_ids, cohort, now=None):
 class Streaks(NamedTuple):
     own: int  # the person's streak
     together: int  # the cohort's
-    check_ins: list  # the person's check-ins in the cohort: (challenge, step, status, week)
+    # The person's check-ins in the cohort, counted: (challenge, step, status, week, count).
+    check_ins: list
 
 
 def streaks(person, cohort, member_ids, now=None):
@@ -74,8 +75,9 @@ def streaks(person, cohort, member_ids, now=None):
     for source, week, person_id, *check_in in _weeks(person, cohort, member_ids, since):
         if source == "mine":
             mine.add(week)
-            if check_in[1] == getattr(cohort, "id", None):
-                check_ins.append((check_in[0], *check_in[2:], week))
+            challenge_id, cohort_id, step_id, status, count = check_in
+            if cohort_id == getattr(cohort, "id", None):
+                check_ins.append((challenge_id, step_id, status, week, count))
         else:
             (checked if source == "cohort" else absent).setdefault(week, set()).add(person_id)
     own = 0
@@ -96,12 +98,13 @@ def streaks(person, cohort, member_ids, now=None):
 
 
 def _weeks(person, cohort, member_ids, since):
-    """Rows (source, week, person, challenge, cohort, step, status): "mine", `person`'s
-    check-ins since `since` anywhere and all of theirs in `cohort`; "cohort", the weeks since
+    """Rows (source, week, person, challenge, cohort, step, status, count): "mine", `person`'s
+    check-ins since `since` anywhere and all of theirs in `cohort`, counted by week, challenge,
+    step and status (a few rows, however many check-ins); "cohort", the weeks since
     then in which each of `member_ids` checked in in `cohort`; "away", the weeks each of them
     (and `person`) was away. One UNION ALL query, each part on its own index."""
     # Typed, as PostgreSQL needs to match them with the first part's columns.
-    blank = [Cast(SQL("NULL"), "INTEGER")] * 3 + [Cast(SQL("NULL"), "TEXT")]
+    blank = [*[Cast(SQL("NULL"), "INTEGER")] * 3, Cast(SQL("NULL"), "TEXT"), SQL("1")]
     parts, away_ids = [], set(member_ids)
     if person is not None:
         away_ids.add(person.id)
@@ -119,7 +122,17 @@ def _weeks(person, cohort, member_ids, since):
                 CheckIn.cohort,
                 CheckIn.step,
                 CheckIn.status,
-            ).where(mine)
+                fn.COUNT(CheckIn.id),
+            )
+            .where(mine)
+            .group_by(
+                CheckIn.week,
+                CheckIn.person,
+                CheckIn.challenge,
+                CheckIn.cohort,
+                CheckIn.step,
+                CheckIn.status,
+            )
         )
     if cohort is not None and member_ids:
         parts.append(
