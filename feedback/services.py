@@ -257,12 +257,27 @@ def mark_helpful(person, reply):
             )
 
 
+# What a list of threads shows of each (not its body).
+LISTED = (
+    Thread.id,
+    Thread.cohort,
+    Thread.author,
+    Thread.kind,
+    Thread.title,
+    Thread.pinned,
+    Thread.reply_count,
+    Thread.answer_id,
+    Thread.created_at,
+    Thread.last_activity_at,
+)
+
+
 def cohort_threads(cohort, viewer):
     """The cohort's threads, pinned first, then most recently active, with their authors and
     whether something happened since `viewer` last read each; one query."""
     read = ThreadRead.alias()
     threads = list(
-        Thread.select(Thread, Person, read.seen_at)
+        Thread.select(*LISTED, Person.id, Person.display_name, read.seen_at)
         .join(Person)
         .switch(Thread)
         .join(

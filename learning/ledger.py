@@ -55,9 +55,9 @@ def withdraw(obj):
 
 
 def cohort_activity(cohort_id):
-    """The cohort's contributions, newest first, with their actors."""
+    """The cohort's contributions, newest first, with their actors' names."""
     return (
-        Activity.select(Activity, Person)
+        Activity.select(Activity, Person.id, Person.display_name)
         .join(Person, JOIN.LEFT_OUTER, on=Activity.actor)
         .where(Activity.cohort_id == cohort_id)
         .order_by(Activity.created_at.desc(), Activity.id.desc())

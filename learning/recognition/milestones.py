@@ -136,10 +136,12 @@ def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **
 
 
 def _celebrate(kind, entry, person):
+    key = f"{kind}:{person.id}"
+    if reached(key):  # the usual case, before reading where and what it would link to
+        return
     place, space = places.cohort(entry.cohort_id)
     link = places.link_for(entry.object_type, entry.object_id) or space
-    award(kind, f"{kind}:{person.id}", cohort_id=entry.cohort_id, place=place, person=person,
-          link=link)  # fmt: skip
+    award(kind, key, cohort_id=entry.cohort_id, place=place, person=person, link=link)
 
 
 def _firsts(kind):

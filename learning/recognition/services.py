@@ -177,11 +177,22 @@ def cheer(person, milestone, kind):
 
 
 def with_kudos(activity):
-    """A query of ledger entries with, for kudos entries, the kudos, its receiver's name and
-    its value, for `attach` (which then reads no kudos)."""
+    """A query of ledger entries with, for kudos entries, what the feed shows of the kudos (its
+    receiver's name, its value's), for `attach` (which then reads no kudos)."""
     receiver = Person.alias()
     return (
-        activity.select_extend(Kudos, receiver.id, receiver.display_name, CompanyValue)
+        activity.select_extend(
+            Kudos.id,
+            Kudos.receiver,
+            Kudos.value,
+            Kudos.message,
+            Kudos.object_id,
+            Kudos.link,
+            receiver.id,
+            receiver.display_name,
+            CompanyValue.id,
+            CompanyValue.name,
+        )
         .switch(Activity)
         .join(
             Kudos,
