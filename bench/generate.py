@@ -223,9 +223,12 @@ def generate(size, seed=1, today=None):
                 author, opened = rng.choice(group), moment()
                 count = LONG_THREAD if thread_id == 1 else per_thread + (thread_id <= extra + 1)
                 at, said = opened, [(None, author)]
+                # Gaps of up to ten hours, shorter when the thread opened lately: history
+                # ends today, and nothing lies in the future.
+                gap = min(36_000, max(60, int((end - opened).total_seconds()) // (count + 1)))
                 for _ in range(count):
                     reply_id += 1
-                    at += dt.timedelta(seconds=rng.randint(60, 36_000))
+                    at = min(end, at + dt.timedelta(seconds=rng.randint(60, gap)))
                     parent, answered = rng.choice(said) if rng.random() < 0.3 else (None, author)
                     by = rng.choice(group)
                     feedback = KINDS[t % 3] == "share_work" and rng.random() < 0.5

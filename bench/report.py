@@ -194,7 +194,9 @@ def _history(path):
         "## History",
         "",
         f"p95 in ms at {TARGET_CONNECTIONS} connections, by run; the newest last. "
-        "Before and after each change are two runs here.",
+        "Before and after each change are two runs here. The machine's speed varies from "
+        "run to run: the minimal view's requests per second, in the same run, says by how "
+        "much.",
         "",
     ]
     for size in sorted({line["size"] for line in lines}):
@@ -206,13 +208,19 @@ def _history(path):
             out += [
                 f"Size {size}, {NAMES[kind]}:",
                 "",
-                "| Run | Commit | " + " | ".join(scenarios) + " | Targets missed |",
-                "|---|---|" + "--:|" * (len(scenarios) + 1),
+                "| Run | Commit | minimal view, requests/s | "
+                + " | ".join(scenarios)
+                + " | Targets missed |",
+                "|---|---|" + "--:|" * (len(scenarios) + 2),
             ]
             for line in runs:
                 cells = [str(line[kind].get(s, ["", ""])[0]) for s in scenarios]
+                minimal = next(
+                    (f"{v[1]:,}" for k, v in line[kind].items() if k.startswith("minimal view")),
+                    "",
+                )
                 out.append(
-                    f"| {line['date']} | `{line['commit']}` | "
+                    f"| {line['date']} | `{line['commit']}` | {minimal} | "
                     + " | ".join(cells)
                     + f" | {line[kind]['misses']} |"
                 )

@@ -233,10 +233,11 @@ def record_visit(person, cohort, newest=None):
     seen = getattr(cohort, "seen_at", None)
     if seen is not None and (newest is None or newest <= seen):
         return
-    CohortVisit.insert(cohort=cohort, person=person, seen_at=utcnow()).on_conflict(
-        conflict_target=[CohortVisit.cohort, CohortVisit.person],
-        update={CohortVisit.seen_at: utcnow()},
-    ).execute()
+    with atomic():  # on SQLite, in turn with the other writers (see learning.db.atomic)
+        CohortVisit.insert(cohort=cohort, person=person, seen_at=utcnow()).on_conflict(
+            conflict_target=[CohortVisit.cohort, CohortVisit.person],
+            update={CohortVisit.seen_at: utcnow()},
+        ).execute()
 
 
 def my_cohorts(person):
