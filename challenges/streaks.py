@@ -113,26 +113,12 @@ def _weeks(person, cohort, member_ids, since):
             mine &= (CheckIn.week >= since) | (CheckIn.cohort == cohort)
         else:
             mine &= CheckIn.week >= since
+        counted = (CheckIn.week, CheckIn.person, CheckIn.challenge, CheckIn.cohort,
+                   CheckIn.step, CheckIn.status)  # fmt: skip
         parts.append(
-            CheckIn.select(
-                Value("mine"),
-                CheckIn.week,
-                CheckIn.person,
-                CheckIn.challenge,
-                CheckIn.cohort,
-                CheckIn.step,
-                CheckIn.status,
-                fn.COUNT(CheckIn.id),
-            )
+            CheckIn.select(Value("mine"), *counted, fn.COUNT(CheckIn.id))
             .where(mine)
-            .group_by(
-                CheckIn.week,
-                CheckIn.person,
-                CheckIn.challenge,
-                CheckIn.cohort,
-                CheckIn.step,
-                CheckIn.status,
-            )
+            .group_by(*counted)
         )
     if cohort is not None and member_ids:
         parts.append(
