@@ -371,10 +371,11 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
                 created_at=now,
             )
         )
-        if created is None:
+        if created is None:  # the same form again: nothing new, no progress read
             entry = CheckIn.get(CheckIn.token == token)
             if entry.person_id != person.id:
                 abort(404)
+            entry.progress = None
             return entry
         entry = CheckIn.get_by_id(created)
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)

@@ -195,10 +195,10 @@ def check_in(cohort_id, challenge_id):
             if not htmx.is_htmx():
                 flash(message, "success")
                 return htmx.redirect(_back(cohort, challenge))
-            if hasattr(entry, "progress"):
-                card = services.card_after(card, entry)
-            else:  # the same form again: nothing new was recorded
+            if entry.progress is None:  # the same form again: nothing new was recorded
                 card = services.card(cohort, challenge, current_user)
+            else:
+                card = services.card_after(card, entry)
             return _card(cohort, card, message=message)
     if htmx.is_htmx():
         return _card(cohort, card, form, status=422)

@@ -57,10 +57,8 @@ def shown_to(person):
 def unread(person_id):
     """The query counting a person's unread notices, to fold into the query that loads them
     for a request (`unread_notices`)."""
-    return Notification.select(fn.COUNT(Notification.id)).where(
-        Notification.person == person_id,
-        Notification.shown == True,  # noqa: E712
-        Notification.read_at.is_null(),
+    return (
+        shown_to(person_id).select(fn.COUNT(Notification.id)).where(Notification.read_at.is_null())
     )
 
 

@@ -178,7 +178,7 @@ def cheer(person, milestone, kind):
 
 def with_kudos(activity):
     """A query of ledger entries with, for kudos entries, what the feed shows of the kudos (its
-    receiver's name, its value's), for `attach` (which then reads no kudos)."""
+    receiver's name, its value's) as `entry.kudos`."""
     receiver = Person.alias()
     return (
         activity.select_extend(
@@ -198,7 +198,7 @@ def with_kudos(activity):
             Kudos,
             JOIN.LEFT_OUTER,
             on=(Activity.object_type == "kudos") & (Activity.object_id == Kudos.id),
-            attr="kudos_row",
+            attr="kudos",
         )
         .join(receiver, JOIN.LEFT_OUTER, on=(Kudos.receiver == receiver.id))
         .switch(Kudos)
@@ -207,23 +207,12 @@ def with_kudos(activity):
 
 
 def attach(entries, viewer):
-    """Give the feed's kudos and celebration entries what they show: `entry.kudos`,
-    `entry.milestone` and `entry.cheers` [(kind, label, count, mine)]. At most two queries
-    whatever the number of entries."""
-    ids = {"kudos": set(), "milestone": set()}
-    kudos = {}
-    for entry in entries:
-        joined = getattr(entry, "kudos_row", None)
-        if joined is not None and joined.id is not None:
-            kudos[joined.id] = joined
-        elif entry.object_type in ids and entry.object_id:
-            ids[entry.object_type].add(entry.object_id)
-    if ids["kudos"]:
-        wanted = list(ids["kudos"])
-        kudos |= {k.id: k for k in _kudos_with(Kudos.receiver).where(Kudos.id.in_(wanted))}
+    """Give the feed's celebration entries what they show: `entry.milestone` and
+    `entry.cheers` [(kind, label, count, mine)], in one query whatever the number of entries.
+    Kudos come with the entries (`with_kudos`); entries read without them show none."""
+    wanted = [e.object_id for e in entries if e.object_type == "milestone" and e.object_id]
     milestones, counts = {}, {}
-    if ids["milestone"]:
-        wanted = list(ids["milestone"])
+    if wanted:
         # Each milestone once per kind of cheer it received (once with no kind if none).
         for milestone in (
             Milestone.select(
@@ -244,7 +233,7 @@ def attach(entries, viewer):
                     bool(milestone.cheer_mine),
                 )
     for entry in entries:
-        entry.kudos = kudos.get(entry.object_id) if entry.object_type == "kudos" else None
+        entry.kudos = getattr(entry, "kudos", None)
         entry.milestone = (
             milestones.get(entry.object_id) if entry.object_type == "milestone" else None
         )
