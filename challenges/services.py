@@ -356,28 +356,18 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
     today = streaks.local_date(person, now)
     amount, step = _checked(person, challenge, cohort, status, amount, step_id, note, today)
     token = token or uuid.uuid4().hex
+    fields = {"challenge": challenge, "cohort": cohort, "person": person, "status": status,
+              "amount": amount, "step": step, "note": note, "week": streaks.week_of(today),
+              "token": token, "created_at": now}  # fmt: skip
     with atomic():
-        created = insert_new(
-            CheckIn.insert(
-                challenge=challenge,
-                cohort=cohort,
-                person=person,
-                status=status,
-                amount=amount,
-                step=step,
-                note=note,
-                week=streaks.week_of(today),
-                token=token,
-                created_at=now,
-            )
-        )
+        created = insert_new(CheckIn.insert(**fields))
         if created is None:  # the same form again: nothing new, no progress read
             entry = CheckIn.get(CheckIn.token == token)
             if entry.person_id != person.id:
                 abort(404)
             entry.progress = None
             return entry
-        entry = CheckIn.get_by_id(created)
+        entry = CheckIn(id=created, **fields)
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
         entry.progress = _reach(challenge, cohort, person, now)
         _celebrate_streak(person, cohort, now)

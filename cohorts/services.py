@@ -18,7 +18,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, read_once, reading, stream, utcnow
+from learning.db import atomic, insert_new, read_once, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics
@@ -63,17 +63,11 @@ def access_cohort(person, cohort_id):
 
 
 def _published(person, cohort_id):
-    """The published cohort with its program. Within a GET, the same query brings its
-    members (kept for `members`) and when `person` last saw its space (`cohort.seen_at`)."""
-    query = (
-        Cohort.select(Cohort, Program)
-        .join(Program)
-        .where(Cohort.id == cohort_id, Cohort.status == "published")
-    )
-    if not reading():
-        return query.first()
+    """The published cohort with its program. The same query brings its members (kept for
+    `members`) and when `person` last saw its space (`cohort.seen_at`)."""
     rows = list(
-        query.select_extend(Membership, Person, CohortVisit.seen_at)
+        Cohort.select(Cohort, Program, Membership, Person, CohortVisit.seen_at)
+        .join(Program)
         .switch(Cohort)
         .join(Membership, JOIN.LEFT_OUTER, attr="member")
         .join(Person, JOIN.LEFT_OUTER)
@@ -84,13 +78,14 @@ def _published(person, cohort_id):
             on=(CohortVisit.cohort == Cohort.id) & (CohortVisit.person == person.id),
             attr="visit",
         )
+        .where(Cohort.id == cohort_id, Cohort.status == "published")
         .order_by(*MEMBER_ORDER)
     )
     if not rows:
         return None
     cohort = rows[0]
     people = [row.member for row in rows if row.member is not None and row.member.id]
-    read_once(("members", cohort.id), lambda: people)
+    read_once(("members", cohort.id), lambda: people, MEMBERS_FROM)
     cohort.seen_at = cohort.visit.seen_at if cohort.visit is not None else None
     return cohort
 
@@ -104,13 +99,11 @@ def access_own_cohort(person, cohort_id):
 
 
 def membership_of(person, cohort):
-    """The person's membership of the cohort, or None. A page asks several times (access,
-    facilitation, each section) and most show the members: within a GET, which changes no
-    membership, it is found among the members, read once."""
+    """The person's membership of the cohort, or None. A request asks several times (access,
+    facilitation, each section) and most show the members: it is found among the members,
+    read once."""
     cohort_id = getattr(cohort, "id", cohort)
-    if reading():
-        return next((m for m in members(cohort_id) if m.person_id == person.id), None)
-    return Membership.get_or_none(Membership.cohort == cohort_id, Membership.person == person)
+    return next((m for m in members(cohort_id) if m.person_id == person.id), None)
 
 
 def is_facilitator(person, cohort):
@@ -187,10 +180,12 @@ def published_cohorts(program):
 
 
 MEMBER_ORDER = (Membership.role.desc(), Person.display_name)
+MEMBERS_FROM = (Membership, Person)
 
 
 def members(cohort):
-    """Members with their people, facilitators first, then by name; one query (per GET)."""
+    """Members with their people, facilitators first, then by name; one query (per request,
+    until it changes a membership or a person)."""
     cohort_id = getattr(cohort, "id", cohort)
     return read_once(
         ("members", cohort_id),
@@ -200,6 +195,7 @@ def members(cohort):
             .where(Membership.cohort == cohort_id)
             .order_by(*MEMBER_ORDER)
         ),
+        MEMBERS_FROM,
     )
 
 
@@ -233,11 +229,10 @@ def record_visit(person, cohort, newest=None):
     seen = getattr(cohort, "seen_at", None)
     if seen is not None and (newest is None or newest <= seen):
         return
-    with atomic():  # on SQLite, in turn with the other writers (see learning.db.atomic)
-        CohortVisit.insert(cohort=cohort, person=person, seen_at=utcnow()).on_conflict(
-            conflict_target=[CohortVisit.cohort, CohortVisit.person],
-            update={CohortVisit.seen_at: utcnow()},
-        ).execute()
+    CohortVisit.insert(cohort=cohort, person=person, seen_at=utcnow()).on_conflict(
+        conflict_target=[CohortVisit.cohort, CohortVisit.person],
+        update={CohortVisit.seen_at: utcnow()},
+    ).execute()
 
 
 def my_cohorts(person):

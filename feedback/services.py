@@ -299,11 +299,10 @@ def cohort_threads(cohort, viewer):
 
 
 def mark_read(thread, person):
-    with atomic():  # on SQLite, in turn with the other writers (see learning.db.atomic)
-        ThreadRead.insert(thread=thread, person=person, seen_at=utcnow()).on_conflict(
-            conflict_target=[ThreadRead.thread, ThreadRead.person],
-            update={ThreadRead.seen_at: utcnow()},
-        ).execute()
+    ThreadRead.insert(thread=thread, person=person, seen_at=utcnow()).on_conflict(
+        conflict_target=[ThreadRead.thread, ThreadRead.person],
+        update={ThreadRead.seen_at: utcnow()},
+    ).execute()
 
 
 PAGE = 30  # top-level replies on one page of a conversation, each with all its answers

@@ -5,13 +5,27 @@ import fcntl
 import os
 import re
 import threading
+import weakref
 from contextlib import contextmanager
 
 from flask import g, has_request_context, request
-from peewee import DatabaseProxy, Model, SqliteDatabase
-from playhouse.db_url import connect
+from peewee import DatabaseProxy, Delete, Insert, Model, SqliteDatabase, Update
+from playhouse.db_url import connect, parse
 
-db = DatabaseProxy()
+
+class Database(DatabaseProxy):
+    """The database the models use (bound at start-up). A write through a query forgets
+    what the request kept (`read_once`) from the table it writes."""
+
+    __slots__ = DatabaseProxy.__slots__
+
+    def execute(self, query, **options):
+        if isinstance(query, Insert | Update | Delete):
+            _forget(query.table)
+        return self.obj.execute(query, **options)
+
+
+db = Database()
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -36,10 +50,11 @@ POSTGRES = re.compile(r"^(postgres|postgresql)(\+pool)?://")
 
 
 def open_database(url):
-    """Build a database from a peewee URL; SQLite gets WAL and foreign keys. PostgreSQL gets
-    peewee's extended class, the one with server-side cursors (for streamed exports)."""
+    """Build a database from a peewee URL. SQLite gets WAL, foreign keys and queued
+    writers; PostgreSQL gets peewee's extended class, the one with server-side cursors
+    (for streamed exports)."""
     if url.startswith("sqlite"):
-        return connect(url, pragmas=SQLITE_PRAGMAS)
+        return QueuedWritersSqlite(**parse(url), pragmas=SQLITE_PRAGMAS)
     return connect(POSTGRES.sub(r"\1ext\2://", url))
 
 
@@ -72,46 +87,85 @@ def is_sqlite():
 # database; each wakes as soon as the one before commits. Waiting in SQLite instead polls
 # with growing sleeps (up to 100 ms each), which is what a page's slowest answers were made
 # of under load.
-_sqlite_writer = threading.Lock()
-_writer_files = {}  # (process, database file) -> the open lock file
+class QueuedWritersSqlite(SqliteDatabase):
+    """SQLite whose writers take turns: a write transaction (`atomic()`) holds the turn
+    until it commits, and a write outside any transaction (one statement) holds it while
+    it runs."""
+
+    READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._writers = threading.Lock()
+        self._turn = threading.local()  # whether this thread holds the turn
+        self._lock_files = {}  # process -> its open lock file
+        weakref.finalize(self, _close_all, self._lock_files)
+
+    def _lock_file(self):
+        """This process's lock file, or None for a database in memory."""
+        path = self.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        pid = os.getpid()  # a forked job worker opens its own: flock is per open file
+        if pid not in self._lock_files:
+            self._lock_files[pid] = open(f"{path}-writer", "ab")  # noqa: SIM115 (kept open)
+        return self._lock_files[pid]
+
+    def take_turn(self):
+        """Wait for the writer's turn; False if this thread already holds it."""
+        if getattr(self._turn, "held", False):
+            return False
+        self._writers.acquire()
+        lock_file = self._lock_file()
+        if lock_file is not None:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+        self._turn.held = True
+        return True
+
+    def give_turn(self):
+        self._turn.held = False
+        lock_file = self._lock_file()
+        if lock_file is not None:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+        self._writers.release()
+
+    def execute_sql(self, sql, params=None):
+        if self.in_transaction() or sql.lstrip()[:7].upper().startswith(self.READS):
+            return super().execute_sql(sql, params)
+        took = self.take_turn()
+        try:
+            return super().execute_sql(sql, params)
+        finally:
+            if took:
+                self.give_turn()
 
 
-def _writer_file():
-    """This process's lock file for the database file, or None for a database in memory."""
-    path = db.obj.database
-    if not path or path == ":memory:" or path.startswith("file:"):
-        return None
-    key = (os.getpid(), path)  # a forked job worker opens its own: flock is per open file
-    if key not in _writer_files:
-        _writer_files[key] = open(f"{path}-writer", "ab")  # noqa: SIM115 (kept open)
-    return _writer_files[key]
+def _close_all(files):
+    for file in files.values():
+        file.close()
 
 
 @contextmanager
 def atomic():
-    """A write transaction. On SQLite it takes the write lock at once, so read-then-write
-    transactions never fail with "database is locked" under concurrency."""
+    """A write transaction. On SQLite it takes the writer's turn and the write lock at
+    once, so read-then-write transactions never fail with "database is locked" under
+    concurrency."""
     if not is_sqlite():
         with db.atomic():
             yield
         return
-    if db.in_transaction():  # a savepoint: the outer transaction holds the lock
+    if db.in_transaction():  # a savepoint: the outer transaction holds the turn
         with db.atomic("IMMEDIATE"):
             yield
         return
-    _sqlite_writer.acquire()
-    lock_file = _writer_file()
-    if lock_file is not None:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-    held = True
+    database = db.obj
+    held = database.take_turn()
 
     def release():
         nonlocal held
         if held:
             held = False
-            if lock_file is not None:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
-            _sqlite_writer.release()
+            database.give_turn()
 
     try:
         with db.atomic("IMMEDIATE"):
@@ -132,21 +186,26 @@ def insert_new(query):
     return rows[0].id if rows else None
 
 
-def reading():
-    """Whether this is a GET request, which changes nothing that read_once keeps."""
-    return has_request_context() and request.method in ("GET", "HEAD")
-
-
-def read_once(key, read):
-    """`read()`, run once per GET request for the same `key`: the parts of a page (access,
-    sections of several domains) ask for the same rows, and a GET changes none of them.
-    Outside a GET it simply reads."""
-    if not reading():
+def read_once(key, read, tables):
+    """`read()`, run once per request for the same `key`: the parts of a page (access,
+    sections of several domains, a post and the page after it) ask for the same rows. What
+    it returned is kept until the request writes to one of `tables` (the models it was read
+    from). Outside a request it simply reads."""
+    if not has_request_context():
         return read()
     known = g.setdefault("read_once", {})
     if key not in known:
-        known[key] = read()
-    return known[key]
+        known[key] = (read(), {table._meta.table_name for table in tables})
+    return known[key][0]
+
+
+def _forget(model):
+    """Drop what the request kept from `model`'s table, which it is writing."""
+    known = g.get("read_once") if has_request_context() else None
+    if known:
+        table = model._meta.table_name
+        for key in [key for key, (_, tables) in known.items() if table in tables]:
+            del known[key]
 
 
 @contextmanager
