@@ -18,7 +18,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, read_once, stream, utcnow
+from learning.db import atomic, insert_new, page_of, read_once, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics
@@ -218,8 +218,8 @@ def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
         return recognition.attach(
             list(query.where(Activity.id > after).limit(limit)), viewer
         ), False
-    entries = list(query.limit(limit + 1))
-    return recognition.attach(entries[:limit], viewer), len(entries) > limit
+    entries, more = page_of(query, limit)
+    return recognition.attach(entries, viewer), more
 
 
 def record_visit(person, cohort, newest=None):

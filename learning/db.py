@@ -186,6 +186,13 @@ def insert_new(query):
     return rows[0].id if rows else None
 
 
+def page_of(query, size):
+    """Up to `size` rows of `query` and whether more follow, in one query (it reads one row
+    more than it shows)."""
+    rows = list(query.limit(size + 1))
+    return rows[:size], len(rows) > size
+
+
 def read_once(key, read, tables):
     """`read()`, run once per request for the same `key`: the parts of a page (access,
     sections of several domains, a post and the page after it) ask for the same rows. What

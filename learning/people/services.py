@@ -14,7 +14,7 @@ from peewee import fn
 from zxcvbn import zxcvbn
 
 from learning.audit.services import log
-from learning.db import atomic, utcnow
+from learning.db import atomic, page_of, utcnow
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
@@ -94,7 +94,8 @@ PEOPLE_PAGE = 50
 
 def people(viewer, find="", page=1):
     """A page of people by name, those whose name or email contains `find` if given, with
-    their roles; (people, whether a next page exists). Two queries; admins only."""
+    their roles; (people, whether a next page exists, how many there are in all). Three
+    queries; admins only."""
     require_role(viewer, Role.ADMIN)
     query = Person.select().order_by(Person.display_name, Person.id)
     if find.strip():
@@ -102,14 +103,13 @@ def people(viewer, find="", page=1):
         query = query.where(
             fn.LOWER(Person.display_name).contains(words) | fn.LOWER(Person.email).contains(words)
         )
-    shown = list(query.offset((page - 1) * PEOPLE_PAGE).limit(PEOPLE_PAGE + 1))
-    shown, more = shown[:PEOPLE_PAGE], len(shown) > PEOPLE_PAGE
+    shown, more = page_of(query.offset((page - 1) * PEOPLE_PAGE), PEOPLE_PAGE)
     roles = {}
     for row in PersonRole.select().where(PersonRole.person.in_([p.id for p in shown])):
         roles.setdefault(row.person_id, set()).add(Role(row.role))
     for person in shown:
         person._roles = roles.get(person.id, set())
-    return shown, more
+    return shown, more, query.order_by().count()
 
 
 def set_roles(actor, person, roles):

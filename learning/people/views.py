@@ -331,7 +331,7 @@ def new_link():
 def index():
     find = request.args.get("find", "")[:200]
     page = max(1, request.args.get("page", 1, type=number))
-    people, more = services.people(current_user, find, page)
+    people, more, total = services.people(current_user, find, page)
     return htmx.render(
         "learning/people/index.html",
         "learning/people/index.html",
@@ -339,6 +339,7 @@ def index():
         find=find,
         page=page,
         more=more,
+        total=total,
         first=(page - 1) * services.PEOPLE_PAGE + 1,
         roles=list(Role),
     )
