@@ -275,9 +275,8 @@ def change_challenge(actor, challenge, *, title, description, starts_on, ends_on
 def cohort_challenges(cohort, today):
     """The cohort's running and upcoming challenges, then those that ended lately, each
     knowing whether the cohort hid the program board (`board_hidden`)."""
-    hidden = HiddenBoard.select(SQL("1")).where(HiddenBoard.cohort == cohort)
     rows = list(
-        Challenge.select(Challenge, fn.EXISTS(hidden).alias("board_hidden"))
+        Challenge.select(Challenge, fn.EXISTS(_hidden_board(cohort)).alias("board_hidden"))
         .where(
             Challenge.program == cohort.program_id,
             Challenge.cohort.is_null() | (Challenge.cohort == cohort),
@@ -510,8 +509,12 @@ def hide_numbers(person, hidden=True):
         HiddenNumbers.delete().where(HiddenNumbers.person == person).execute()
 
 
+def _hidden_board(cohort):
+    return HiddenBoard.select(SQL("1")).where(HiddenBoard.cohort == cohort)
+
+
 def board_hidden(cohort):
-    return HiddenBoard.select().where(HiddenBoard.cohort == cohort).exists()
+    return _hidden_board(cohort).exists()
 
 
 def can_hide_board(person, cohort):
