@@ -217,7 +217,8 @@ class Counter(logging.Handler):
     count = 0
 
     def emit(self, record):
-        self.count += 1
+        if record.name == "peewee":  # a statement; "peewee.pool" tells of connections
+            self.count += 1
 
 
 def queries_per_batch(size):

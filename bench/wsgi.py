@@ -24,7 +24,8 @@ class QueryCount(logging.Handler):
         self.local = threading.local()
 
     def emit(self, record):
-        self.local.count = getattr(self.local, "count", 0) + 1
+        if record.name == "peewee":  # a statement; "peewee.pool" tells of connections
+            self.local.count = getattr(self.local, "count", 0) + 1
 
 
 def counting(wsgi_app):

@@ -10,7 +10,7 @@ from peewee import JOIN, SQL, Case, fn
 from challenges.models import Challenge, CheckIn, GoalReached, HiddenBoard, HiddenNumbers, Step
 from challenges.streaks import week_of
 from cohorts.models import Cohort, Membership
-from learning.db import utcnow
+from learning.db import built_once, utcnow
 from learning.people.models import Person
 
 
@@ -55,30 +55,9 @@ def tally(challenges, cohort_ids, week=None):
     result = {(c.id, k): Progress(c) for c in challenges for k in cohort_ids}
     if not ids or not cohort_ids:
         return result
-    scope = CheckIn.challenge.in_(ids) & CheckIn.cohort.in_(cohort_ids)
-    if week is not None:
-        scope &= CheckIn.week == week
-    aggregates = (
-        _done("count"),
-        _done("amount"),
-        fn.SUM(Case(None, [(CheckIn.status == "blocked", 1)], 0)),
-        fn.COUNT(CheckIn.id),
-        fn.MAX(CheckIn.id),
-        fn.MAX(CheckIn.edited_at),
-    )
-    # The goals reached come in the same query, as rows of their own.
-    rows = (
-        CheckIn.select(CheckIn.challenge, CheckIn.cohort, *aggregates, SQL("NULL"))
-        .where(scope)
-        .group_by(CheckIn.challenge, CheckIn.cohort)
-    ) + GoalReached.select(
-        GoalReached.challenge,
-        GoalReached.cohort,
-        *[SQL("NULL")] * len(aggregates),
-        GoalReached.reached_at,
-    ).where(GoalReached.challenge.in_(ids), GoalReached.cohort.in_(cohort_ids))
     raw, reached = {}, {}
-    for challenge_id, cohort_id, done, amount, blocked, count, newest, edited, at in rows.tuples():
+    rows = _tally_rows(ids, list(cohort_ids), week)
+    for challenge_id, cohort_id, done, amount, blocked, count, newest, edited, at in rows:
         if at is not None:
             reached[challenge_id, cohort_id] = GoalReached.reached_at.python_value(at)
             continue
@@ -105,6 +84,37 @@ def tally(challenges, cohort_ids, week=None):
             digest_size=6,
         ).hexdigest()
     return result
+
+
+@built_once
+def _tally_rows(ids, cohort_ids, week):
+    """The check-ins of the challenges `ids` in `cohort_ids` (of `week` if given), counted
+    per challenge and cohort; and, in the same query, as rows of their own, the goals they
+    reached."""
+    scope = CheckIn.challenge.in_(ids) & CheckIn.cohort.in_(cohort_ids)
+    if week is not None:
+        scope &= CheckIn.week == week
+    aggregates = (
+        _done("count"),
+        _done("amount"),
+        fn.SUM(Case(None, [(CheckIn.status == "blocked", 1)], 0)),
+        fn.COUNT(CheckIn.id),
+        fn.MAX(CheckIn.id),
+        fn.MAX(CheckIn.edited_at),
+    )
+    return (
+        (
+            CheckIn.select(CheckIn.challenge, CheckIn.cohort, *aggregates, SQL("NULL"))
+            .where(scope)
+            .group_by(CheckIn.challenge, CheckIn.cohort)
+        )
+        + GoalReached.select(
+            GoalReached.challenge,
+            GoalReached.cohort,
+            *[SQL("NULL")] * len(aggregates),
+            GoalReached.reached_at,
+        ).where(GoalReached.challenge.in_(ids), GoalReached.cohort.in_(cohort_ids))
+    ).tuples()
 
 
 def steps_of(challenge_ids):

@@ -32,7 +32,7 @@ from cohorts.services import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, utcnow
+from learning.db import atomic, built_once, insert_new, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.notify.services import path_for
@@ -136,19 +136,24 @@ def access_challenge(person, cohort_id, challenge_id):
     """(cohort, challenge) for people who see the cohort, when the challenge is the cohort's
     (its own, or its program's); 404 otherwise."""
     cohort = access_cohort(person, cohort_id)
-    challenge = (
-        Challenge.select()
-        .where(
-            Challenge.id == challenge_id,
-            Challenge.program == cohort.program_id,
-            Challenge.cohort.is_null() | (Challenge.cohort == cohort),
-        )
-        .first()
-    )
+    challenge = next(iter(_challenge_of(challenge_id, cohort.id, cohort.program_id)), None)
     if challenge is None:
         abort(404)
     challenge.program = cohort.program
     return cohort, challenge
+
+
+@built_once
+def _challenge_of(challenge_id, cohort_id, program_id):
+    return (
+        Challenge.select()
+        .where(
+            Challenge.id == challenge_id,
+            Challenge.program == program_id,
+            Challenge.cohort.is_null() | (Challenge.cohort == cohort_id),
+        )
+        .limit(1)
+    )
 
 
 def access_check_in(person, check_in_id):
@@ -275,16 +280,21 @@ def change_challenge(actor, challenge, *, title, description, starts_on, ends_on
 def cohort_challenges(cohort, today):
     """The cohort's running and upcoming challenges, then those that ended lately, each
     knowing whether the cohort hid the program board (`board_hidden`)."""
-    rows = list(
-        Challenge.select(Challenge, fn.EXISTS(_hidden_board(cohort)).alias("board_hidden"))
+    rows = _challenges_of(cohort.id, cohort.program_id, today - RECENTLY_ENDED)
+    return sorted(rows, key=lambda c: c.ends_on < today)
+
+
+@built_once
+def _challenges_of(cohort_id, program_id, ended_since):
+    return (
+        Challenge.select(Challenge, fn.EXISTS(_hidden_board(cohort_id)).alias("board_hidden"))
         .where(
-            Challenge.program == cohort.program_id,
-            Challenge.cohort.is_null() | (Challenge.cohort == cohort),
-            Challenge.ends_on >= today - RECENTLY_ENDED,
+            Challenge.program == program_id,
+            Challenge.cohort.is_null() | (Challenge.cohort == cohort_id),
+            Challenge.ends_on >= ended_since,
         )
         .order_by(Challenge.ends_on, Challenge.id)
     )
-    return sorted(rows, key=lambda c: c.ends_on < today)
 
 
 def program_challenges(program):
@@ -474,8 +484,12 @@ def my_check_ins(person, limit=30):
 
 def blocked_lately(cohort, now=None):
     """Blocked check-ins of the last week: invitations to help."""
-    since = (now or utcnow()) - BLOCKED_SHOWN
-    return list(
+    return list(_blocked_since(getattr(cohort, "id", cohort), (now or utcnow()) - BLOCKED_SHOWN))
+
+
+@built_once
+def _blocked_since(cohort_id, since):
+    return (
         CheckIn.select(
             CheckIn.id,
             CheckIn.note,
@@ -488,7 +502,9 @@ def blocked_lately(cohort, now=None):
         .join(Person)
         .switch(CheckIn)
         .join(Challenge)
-        .where(CheckIn.cohort == cohort, CheckIn.status == "blocked", CheckIn.created_at >= since)
+        .where(
+            CheckIn.cohort == cohort_id, CheckIn.status == "blocked", CheckIn.created_at >= since
+        )
         .order_by(CheckIn.created_at.desc())
         .limit(10)
     )
@@ -561,18 +577,7 @@ def cards(cohort, person, now=None, challenges=None, own=None):
     tallies = progress.tally(challenges, [cohort.id])
     week = streaks.week_of(today)
     if own is None:
-        own = (
-            CheckIn.select(
-                CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week, fn.COUNT(CheckIn.id)
-            )
-            .where(
-                CheckIn.person == person,
-                CheckIn.cohort == cohort,
-                CheckIn.challenge.in_([c.id for c in challenges]),
-            )
-            .group_by(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
-            .tuples()
-        )
+        own = _own_counted(person.id, cohort.id, [c.id for c in challenges])
     mine = list(own)
     result = []
     for challenge in challenges:
@@ -589,6 +594,22 @@ def cards(cohort, person, now=None, challenges=None, own=None):
             )
         )
     return result
+
+
+@built_once
+def _own_counted(person_id, cohort_id, challenge_ids):
+    return (
+        CheckIn.select(
+            CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week, fn.COUNT(CheckIn.id)
+        )
+        .where(
+            CheckIn.person == person_id,
+            CheckIn.cohort == cohort_id,
+            CheckIn.challenge.in_(challenge_ids),
+        )
+        .group_by(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
+        .tuples()
+    )
 
 
 def card_after(card, entry):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from peewee import SQL, Cast, Value, fn
 
 from challenges.models import AwayWeek, CheckIn
-from learning.db import utcnow
+from learning.db import built_once, utcnow
 
 WEEK = datetime.timedelta(days=7)
 HORIZON = 104  # weeks a streak looks back
@@ -72,7 +72,10 @@ def streaks(person, cohort, member_ids, now=None):
     cohort_week = week_of((now or utcnow()).date())
     since = min(filter(None, (own_week, cohort_week))) - HORIZON * WEEK
     mine, checked, absent, check_ins = set(), {}, {}, []
-    for source, week, person_id, *check_in in _weeks(person, cohort, member_ids, since):
+    rows = _weeks(
+        getattr(person, "id", None), getattr(cohort, "id", None), sorted(member_ids), since
+    )
+    for source, week, person_id, *check_in in rows:
         if source == "mine":
             mine.add(week)
             challenge_id, cohort_id, step_id, status, count = check_in
@@ -97,7 +100,8 @@ def streaks(person, cohort, member_ids, now=None):
     return Streaks(own, together, check_ins)
 
 
-def _weeks(person, cohort, member_ids, since):
+@built_once
+def _weeks(person_id, cohort_id, member_ids, since):
     """Rows (source, week, person, challenge, cohort, step, status, count): "mine", `person`'s
     check-ins since `since` anywhere and all of theirs in `cohort`, counted by week, challenge,
     step and status (a few rows, however many check-ins); "cohort", the weeks since
@@ -105,12 +109,12 @@ def _weeks(person, cohort, member_ids, since):
     (and `person`) was away. One UNION ALL query, each part on its own index."""
     # Typed, as PostgreSQL needs to match them with the first part's columns.
     blank = [*[Cast(SQL("NULL"), "INTEGER")] * 3, Cast(SQL("NULL"), "TEXT"), SQL("1")]
-    parts, away_ids = [], set(member_ids)
-    if person is not None:
-        away_ids.add(person.id)
-        mine = CheckIn.person == person
-        if cohort is not None:
-            mine &= (CheckIn.week >= since) | (CheckIn.cohort == cohort)
+    parts, away_ids = [], list(member_ids)
+    if person_id is not None:
+        away_ids.append(person_id)
+        mine = CheckIn.person == person_id
+        if cohort_id is not None:
+            mine &= (CheckIn.week >= since) | (CheckIn.cohort == cohort_id)
         else:
             mine &= CheckIn.week >= since
         counted = (CheckIn.week, CheckIn.person, CheckIn.challenge, CheckIn.cohort,
@@ -120,10 +124,12 @@ def _weeks(person, cohort, member_ids, since):
             .where(mine)
             .group_by(*counted)
         )
-    if cohort is not None and member_ids:
+    if cohort_id is not None and member_ids:
         parts.append(
             CheckIn.select(Value("cohort"), CheckIn.week, CheckIn.person, *blank)
-            .where(CheckIn.cohort == cohort, CheckIn.week >= since, CheckIn.person.in_(member_ids))
+            .where(
+                CheckIn.cohort == cohort_id, CheckIn.week >= since, CheckIn.person.in_(member_ids)
+            )
             .distinct()
         )
     parts.append(

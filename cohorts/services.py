@@ -18,7 +18,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, page_of, read_once, stream, utcnow
+from learning.db import atomic, built_once, insert_new, page_of, read_once, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics
@@ -65,7 +65,19 @@ def access_cohort(person, cohort_id):
 def _published(person, cohort_id):
     """The published cohort with its program. The same query brings its members (kept for
     `members`) and when `person` last saw its space (`cohort.seen_at`)."""
-    rows = list(
+    rows = list(_published_with_members(cohort_id, person.id))
+    if not rows:
+        return None
+    cohort = rows[0]
+    people = [row.member for row in rows if row.member is not None and row.member.id]
+    read_once(("members", cohort.id), lambda: people, MEMBERS_FROM)
+    cohort.seen_at = cohort.visit.seen_at if cohort.visit is not None else None
+    return cohort
+
+
+@built_once
+def _published_with_members(cohort_id, person_id):
+    return (
         Cohort.select(Cohort, Program, Membership, Person, CohortVisit.seen_at)
         .join(Program)
         .switch(Cohort)
@@ -75,19 +87,12 @@ def _published(person, cohort_id):
         .join(
             CohortVisit,
             JOIN.LEFT_OUTER,
-            on=(CohortVisit.cohort == Cohort.id) & (CohortVisit.person == person.id),
+            on=(CohortVisit.cohort == Cohort.id) & (CohortVisit.person == person_id),
             attr="visit",
         )
         .where(Cohort.id == cohort_id, Cohort.status == "published")
         .order_by(*MEMBER_ORDER)
     )
-    if not rows:
-        return None
-    cohort = rows[0]
-    people = [row.member for row in rows if row.member is not None and row.member.id]
-    read_once(("members", cohort.id), lambda: people, MEMBERS_FROM)
-    cohort.seen_at = cohort.visit.seen_at if cohort.visit is not None else None
-    return cohort
 
 
 def access_own_cohort(person, cohort_id):
@@ -187,15 +192,16 @@ def members(cohort):
     """Members with their people, facilitators first, then by name; one query (per request,
     until it changes a membership or a person)."""
     cohort_id = getattr(cohort, "id", cohort)
-    return read_once(
-        ("members", cohort_id),
-        lambda: list(
-            Membership.select(Membership, Person)
-            .join(Person)
-            .where(Membership.cohort == cohort_id)
-            .order_by(*MEMBER_ORDER)
-        ),
-        MEMBERS_FROM,
+    return read_once(("members", cohort_id), lambda: list(_members(cohort_id)), MEMBERS_FROM)
+
+
+@built_once
+def _members(cohort_id):
+    return (
+        Membership.select(Membership, Person)
+        .join(Person)
+        .where(Membership.cohort == cohort_id)
+        .order_by(*MEMBER_ORDER)
     )
 
 
@@ -211,15 +217,20 @@ def local_time(person, now=None):
 def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
     """Newest first, with what kudos and celebrations show. `before` pages back ("show
     more"); `after` returns only what is new. Returns (entries, has_more)."""
-    query = recognition.with_kudos(ledger.cohort_activity(cohort.id))
+    if after:
+        return recognition.attach(list(_entries(cohort.id, before, after, limit)), viewer), False
+    entries, more = page_of(lambda size: _entries(cohort.id, before, None, size), limit)
+    return recognition.attach(entries, viewer), more
+
+
+@built_once
+def _entries(cohort_id, before, after, limit):
+    query = recognition.with_kudos(ledger.cohort_activity(cohort_id))
     if before:
         query = query.where(Activity.id < before)
     if after:
-        return recognition.attach(
-            list(query.where(Activity.id > after).limit(limit)), viewer
-        ), False
-    entries, more = page_of(query, limit)
-    return recognition.attach(entries, viewer), more
+        query = query.where(Activity.id > after)
+    return query.limit(limit)
 
 
 def record_visit(person, cohort, newest=None):

@@ -26,7 +26,7 @@ from feedback.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, utcnow
+from learning.db import atomic, built_once, utcnow
 from learning.digest import sections
 from learning.mail.services import absolute_url, send_mail
 from learning.notify.services import notify, path_for
@@ -38,17 +38,22 @@ MAX_ASKED = 3
 
 def access_thread(person, thread_id):
     """The thread, for members of its cohort only; 404 for everyone else (HR included)."""
-    thread = (
+    thread = next(iter(_published_thread(thread_id)), None)
+    if thread is None or membership_of(person, thread.cohort) is None:
+        abort(404)
+    return thread
+
+
+@built_once
+def _published_thread(thread_id):
+    return (
         Thread.select(Thread, Cohort, Person)
         .join(Cohort)
         .switch(Thread)
         .join(Person)
         .where(Thread.id == thread_id, Cohort.status == "published")
-        .first()
+        .limit(1)
     )
-    if thread is None or membership_of(person, thread.cohort) is None:
-        abort(404)
-    return thread
 
 
 def reply_in(thread, reply_id):
@@ -275,27 +280,32 @@ LISTED = (
 def cohort_threads(cohort, viewer):
     """The cohort's threads, pinned first, then most recently active, with their authors and
     whether something happened since `viewer` last read each; one query."""
-    read = ThreadRead.alias()
-    threads = list(
-        Thread.select(*LISTED, Person.id, Person.display_name, read.seen_at)
-        .join(Person)
-        .switch(Thread)
-        .join(
-            read,
-            JOIN.LEFT_OUTER,
-            on=(read.thread == Thread.id) & (read.person == viewer.id),
-            attr="read",
-        )
-        .where(Thread.cohort == cohort, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
-        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc())
-        .limit(THREADS_SHOWN)
-    )
+    threads = list(_listed_threads(getattr(cohort, "id", cohort), viewer.id))
     for thread in threads:
         seen = thread.read.seen_at if thread.read else None
         thread.unread = thread.author_id != viewer.id and (
             seen is None or thread.last_activity_at > seen
         )
     return threads
+
+
+@built_once
+def _listed_threads(cohort_id, viewer_id):
+    read = ThreadRead.alias()
+    return (
+        Thread.select(*LISTED, Person.id, Person.display_name, read.seen_at)
+        .join(Person)
+        .switch(Thread)
+        .join(
+            read,
+            JOIN.LEFT_OUTER,
+            on=(read.thread == Thread.id) & (read.person == viewer_id),
+            attr="read",
+        )
+        .where(Thread.cohort == cohort_id, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
+        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc())
+        .limit(THREADS_SHOWN)
+    )
 
 
 def mark_read(thread, person):
@@ -341,39 +351,56 @@ class Conversation:
         return max((reply.id for reply in self.replies), default=0)
 
 
-def _tops(query, thread, window):
+def _tops(thread, window, brief=False):
     """The top-level replies of a page of the thread, in order; with the ids of what lies
-    beyond it: the first shown (earlier ones exist) and the one after (later ones exist)."""
-    query = query.where(Reply.thread == thread, Reply.parent.is_null())
+    beyond it: the first shown (earlier ones exist) and the one after (later ones exist).
+    `brief` reads only what the reply form's choices show."""
+    rows = list(_top_rows(brief, getattr(thread, "id", thread), window.start, window.before))
     if window.start is not None:
-        # The page starts at the top-level reply `start` is, or answers; one query also finds
-        # the thread's first top-level reply.
-        other = Reply.alias()
-        answered = other.select(other.parent).where(other.id == window.start)
-        first = other.select(fn.MIN(other.id)).where(other.thread == thread, other.parent.is_null())
-        rows = list(
-            query.select_extend(first.alias("first_id"))
-            .where(Reply.id >= fn.COALESCE(answered, window.start))
-            .order_by(Reply.id)
-            .limit(PAGE + 1)
-        )
         top, after = rows[:PAGE], rows[PAGE:]
         earlier = top[0].id if top and top[0].first_id < top[0].id else None
         return top, earlier, after[0].id if after else None
-    if window.before is not None:
-        query = query.where(Reply.id < window.before)
-    rows = list(query.order_by(Reply.id.desc()).limit(PAGE + 1))
     top = rows[:PAGE][::-1]
     return top, top[0].id if len(rows) > PAGE else None, window.before
+
+
+@built_once
+def _top_rows(brief, thread_id, start, before):
+    """One row more than a page of top-level replies: from `start` on (the top-level reply
+    it is, or answers, with the thread's first top-level reply as `first_id`), else the
+    newest ones `before` a reply (if given), newest first."""
+    columns = (
+        (Reply.id, Reply.body, Reply.worked, Reply.try_next, Reply.question)
+        if brief
+        else (Reply, Person.id)
+    )
+    query = (
+        Reply.select(*columns, Person.display_name)  # what a reply shows of its author
+        .join(Person)
+        .where(Reply.thread == thread_id, Reply.parent.is_null())
+    )
+    if start is not None:
+        other = Reply.alias()
+        answered = other.select(other.parent).where(other.id == start)
+        first = other.select(fn.MIN(other.id)).where(
+            other.thread == thread_id, other.parent.is_null()
+        )
+        return (
+            query.select_extend(first.alias("first_id"))
+            .where(Reply.id >= fn.COALESCE(answered, start))
+            .order_by(Reply.id)
+            .limit(PAGE + 1)
+        )
+    if before is not None:
+        query = query.where(Reply.id < before)
+    return query.order_by(Reply.id.desc()).limit(PAGE + 1)
 
 
 def conversation(thread, viewer, window=NEWEST):
     """A page of the conversation (PAGE top-level replies, the newest unless `window` says
     otherwise) with all their answers, and the reactions to what it shows: four queries
     whatever the length of the thread."""
-    top, earlier, later = _tops(
-        Reply.select(Reply, Person.id, Person.display_name).join(Person), thread, window
-    )
+    top, earlier, later = _tops(thread, window)
     children = defaultdict(list)
     if top:
         answers = (
@@ -425,10 +452,7 @@ def has_replies_after(thread, reply_id, viewer):
 def reply_choices(thread, window=NEWEST):
     """What a reply on this page of the conversation can answer: [(id, "Name: the start of
     it")] for each top-level reply shown; the few columns needed."""
-    query = Reply.select(
-        Reply.id, Reply.body, Reply.worked, Reply.try_next, Reply.question, Person.display_name
-    ).join(Person)
-    return [choice(item) for item in _tops(query, thread, window)[0]]
+    return [choice(item) for item in _tops(thread, window, brief=True)[0]]
 
 
 def choice(reply):
@@ -457,6 +481,16 @@ def needs_reply(cohort, person):
     """What waits for `person` in this cohort: feedback requests to them (newest first),
     mentions they have not answered (newest first), and other people's questions nobody has
     answered (oldest first). One query."""
+    waiting = {"requests": [], "mentions": [], "questions": []}
+    for why, *row in _waiting(getattr(cohort, "id", cohort), person.id):
+        waiting[why].append(Waiting(*row))
+    for why, newest_first in (("requests", True), ("mentions", True), ("questions", False)):
+        waiting[why].sort(key=lambda w: (w.at, w.id), reverse=newest_first)
+    return waiting
+
+
+@built_once
+def _waiting(cohort, person):
     by = Person.alias()
 
     def part(why, name):
@@ -492,12 +526,7 @@ def needs_reply(cohort, person):
             Thread.removed_at.is_null(),
         )
     )
-    waiting = {"requests": [], "mentions": [], "questions": []}
-    for why, *row in (requests + mentions + questions).tuples():
-        waiting[why].append(Waiting(*row))
-    for why, newest_first in (("requests", True), ("mentions", True), ("questions", False)):
-        waiting[why].sort(key=lambda w: (w.at, w.id), reverse=newest_first)
-    return waiting
+    return (requests + mentions + questions).tuples()
 
 
 # Editing and removal

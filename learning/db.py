@@ -2,15 +2,17 @@
 
 import datetime
 import fcntl
+import functools
 import os
 import re
 import threading
 import weakref
 from contextlib import contextmanager
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from peewee import DatabaseProxy, Delete, Insert, Model, SqliteDatabase, Update
 from playhouse.db_url import connect, parse
+from playhouse.pool import PooledSqliteDatabase
 
 
 class Database(DatabaseProxy):
@@ -22,6 +24,11 @@ class Database(DatabaseProxy):
     def execute(self, query, **options):
         if isinstance(query, Insert | Update | Delete):
             _forget(query.table)
+        bound = getattr(query, "_bound", None)
+        if bound is not None:
+            if bound[0] is not query:
+                raise TypeError("a query built once per shape cannot be changed by its caller")
+            return self.obj.execute_sql(bound[1], bound[2])
         return self.obj.execute(query, **options)
 
 
@@ -50,11 +57,14 @@ POSTGRES = re.compile(r"^(postgres|postgresql)(\+pool)?://")
 
 
 def open_database(url):
-    """Build a database from a peewee URL. SQLite gets WAL, foreign keys and queued
-    writers; PostgreSQL gets peewee's extended class, the one with server-side cursors
-    (for streamed exports)."""
+    """Build a database from a peewee URL. SQLite gets WAL, foreign keys, queued writers
+    and a pool of its connections; PostgreSQL gets peewee's extended class, the one with
+    server-side cursors (for streamed exports), pooled with `+pool`."""
     if url.startswith("sqlite"):
-        return QueuedWritersSqlite(**parse(url), pragmas=SQLITE_PRAGMAS)
+        return QueuedWritersSqlite(
+            **{"max_connections": None, "check_same_thread": False, **parse(url)},
+            pragmas=SQLITE_PRAGMAS,
+        )
     return connect(POSTGRES.sub(r"\1ext\2://", url))
 
 
@@ -87,10 +97,13 @@ def is_sqlite():
 # database; each wakes as soon as the one before commits. Waiting in SQLite instead polls
 # with growing sleeps (up to 100 ms each), which is what a page's slowest answers were made
 # of under load.
-class QueuedWritersSqlite(SqliteDatabase):
+#
+# Its connections are pooled: opening one and reading the schema again took about half a
+# millisecond of every request.
+class QueuedWritersSqlite(PooledSqliteDatabase):
     """SQLite whose writers take turns: a write transaction (`atomic()`) holds the turn
     until it commits, and a write outside any transaction (one statement) holds it while
-    it runs."""
+    it runs. A forked process starts with a pool of its own."""
 
     READS = ("SELECT", "PRAGMA", "EXPLAIN")
 
@@ -100,6 +113,24 @@ class QueuedWritersSqlite(SqliteDatabase):
         self._turn = threading.local()  # whether this thread holds the turn
         self._lock_files = {}  # process -> its open lock file
         weakref.finalize(self, _close_all, self._lock_files)
+        database = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (d := database()) and d._leave_to_parent())
+
+    def _leave_to_parent(self):
+        """In a forked child: the pooled connections are the parent's. SQLite forbids using
+        them across a fork, and closing them could end the parent's WAL, so they are kept,
+        unused, for the life of the child."""
+        _PARENTS.append((self._connections, self._in_use, self._state.conn))
+        self._connections, self._in_use = [], {}
+        self._state.reset()
+        # Locks another thread of the parent may have held when it forked.
+        self._lock, self._writers, self._turn = (
+            threading.Lock(),
+            threading.Lock(),
+            threading.local(),
+        )
+        self._pool_lock = threading.RLock()
+        self._pool_available = threading.Condition(self._pool_lock)
 
     def _lock_file(self):
         """This process's lock file, or None for a database in memory."""
@@ -138,6 +169,9 @@ class QueuedWritersSqlite(SqliteDatabase):
         finally:
             if took:
                 self.give_turn()
+
+
+_PARENTS = []  # in a forked child: its parent's SQLite connections, never used or closed
 
 
 def _close_all(files):
@@ -186,11 +220,98 @@ def insert_new(query):
     return rows[0].id if rows else None
 
 
-def page_of(query, size):
-    """Up to `size` rows of `query` and whether more follow, in one query (it reads one row
-    more than it shows)."""
-    rows = list(query.limit(size + 1))
+def page_of(read, size):
+    """Up to `size` rows and whether more follow, in one query: `read(limit)` reads one row
+    more than the page shows."""
+    rows = list(read(size + 1))
     return rows[:size], len(rows) > size
+
+
+def built_once(build):
+    """A hot SELECT whose SQL text peewee builds once per shape, not on every call: building
+    it takes longer than SQLite takes to run it. `build(*args)` returns the query; its
+    arguments are ids, text, dates and times (or lists or tuples of them) that it only compares
+    columns with. The first call of a shape builds the query with stand-ins for the values
+    and finds where they land among the parameters; later calls put their own values there.
+
+    The shape is the database's kind, each argument's type, a list's length, and the value
+    of None, booleans and false-y arguments (which a builder may branch on). The decorated
+    function returns the rows, so no caller can change the query. Under test every call
+    also builds its query in full and checks that both give the same SQL and parameters."""
+    shapes = {}
+
+    @functools.wraps(build)
+    def rows(*args):
+        key = (type(db.obj), *map(_shape_of, args))
+        shape = shapes.get(key)
+        if shape is None:
+            if len(shapes) >= MAX_SHAPES:  # lists of many lengths
+                shapes.clear()
+            shape = shapes[key] = _Shape(build, args)
+        query = shape.query.clone()
+        params = shape.bind(args)
+        if has_app_context() and current_app.testing:
+            expected = db.get_sql_context().sql(build(*args)).query()
+            if expected != (shape.sql, params):
+                raise AssertionError(f"{build.__qualname__}: {expected} != {shape.sql, params}")
+        query._bound = (query, shape.sql, params)
+        return query.execute()
+
+    return rows
+
+
+MAX_SHAPES = 256  # per query
+_STAND_INS = {
+    int: lambda n: -(10**15) - n,
+    str: lambda n: f"\x00stand-in {n}\x00",
+    datetime.date: lambda n: datetime.date(1, 1, 1) + datetime.timedelta(days=n),
+    datetime.datetime: lambda n: datetime.datetime(1, 1, 1) + datetime.timedelta(seconds=n),
+}
+
+
+def _shape_of(value):
+    if isinstance(value, list | tuple):
+        return (type(value), tuple(_shape_of(item) for item in value))
+    if value is None or isinstance(value, bool) or not value:
+        return (type(value), value)
+    if type(value) not in _STAND_INS:
+        raise TypeError(f"built_once takes ids, text, dates and times, not {type(value)}")
+    return type(value)
+
+
+def _flat(args):
+    """The values that get stand-ins, in order: the scalars and the items of lists."""
+    for value in args:
+        if isinstance(value, list | tuple):
+            yield from _flat(value)
+        elif _shape_of(value) in _STAND_INS:  # not None, booleans or false-y ones
+            yield value
+
+
+class _Shape:
+    """One shape of a `built_once` query: its SQL, and for each parameter either the
+    argument it comes from or the constant it is."""
+
+    def __init__(self, build, args):
+        count = iter(range(1, 10**6))
+
+        def stand_in(value):
+            if isinstance(value, list | tuple):
+                return type(value)(stand_in(item) for item in value)
+            if _shape_of(value) in _STAND_INS:
+                return _STAND_INS[type(value)](next(count))
+            return value
+
+        stand_ins = [stand_in(value) for value in args]
+        self.query = build(*stand_ins)
+        self.sql, params = db.get_sql_context().sql(self.query).query()
+        where = {(type(v), v): i for i, v in enumerate(_flat(stand_ins))}
+        self.slots = [where.get((type(p), p), -1) for p in params]
+        self.constants = params
+
+    def bind(self, args):
+        values = list(_flat(args))
+        return [values[s] if s >= 0 else c for s, c in zip(self.slots, self.constants, strict=True)]
 
 
 def read_once(key, read, tables):
@@ -228,7 +349,10 @@ def connection():
 
 def init_app(app):
     """Bind the proxy to the configured database and connect per request."""
+    previous = db.obj
     db.initialize(open_database(app.config["DATABASE_URL"]))
+    if hasattr(previous, "close_idle"):  # an app made before this one (tests make many)
+        previous.close_idle()
 
     @app.before_request
     def _connect():

@@ -240,7 +240,8 @@ class QueryCounter(logging.Handler):
         self.count = 0
 
     def emit(self, record):
-        self.count += 1
+        if record.name == "peewee":  # a statement; "peewee.pool" tells of connections
+            self.count += 1
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def statements(app, visits):
     by its visitor: the second time the report and analytics figures are kept ones."""
     logger, counter = logging.getLogger("peewee"), QueryCounter()
     seen = []
-    counter.emit = lambda record: seen.append(record.msg)
+    counter.emit = lambda record: record.name == "peewee" and seen.append(record.msg)
     found = {}
     clients = {who: signed_in(app, who) for who in visits}
     logger.setLevel(logging.DEBUG)

@@ -103,7 +103,7 @@ def people(viewer, find="", page=1):
         query = query.where(
             fn.LOWER(Person.display_name).contains(words) | fn.LOWER(Person.email).contains(words)
         )
-    shown, more = page_of(query.offset((page - 1) * PEOPLE_PAGE), PEOPLE_PAGE)
+    shown, more = page_of(query.offset((page - 1) * PEOPLE_PAGE).limit, PEOPLE_PAGE)
     roles = {}
     for row in PersonRole.select().where(PersonRole.person.in_([p.id for p in shown])):
         roles.setdefault(row.person_id, set()).add(Role(row.role))

@@ -14,6 +14,7 @@ from flask_login import (
 from peewee import JOIN
 
 from learning import htmx
+from learning.db import built_once
 from learning.notify import preferences as notify_preferences
 from learning.notify import services as notify_services
 from learning.people import services, sessions
@@ -401,6 +402,26 @@ def init_nav(app):
     add_nav(app, "Your account", "auth.account")
 
 
+@built_once
+def _signed_in(person_id, version):
+    """The person, their roles and their unread notices (for the page's bell) in one query:
+    one row per role."""
+    return (
+        Person.select(
+            Person,
+            PersonRole.role.alias("role_name"),
+            notify_services.unread(person_id).alias("unread_notices"),
+        )
+        .join(PersonRole, JOIN.LEFT_OUTER)
+        .where(
+            Person.id == person_id,
+            Person.session_version == version,
+            Person.is_active == True,  # noqa: E712
+        )
+        .objects()
+    )
+
+
 def init_app(app):
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -416,22 +437,7 @@ def init_app(app):
         person_id, _, version = session_id.partition(":")
         if not (person_id.isdigit() and version.isdigit()):
             return None
-        # The person, their roles and their unread notices (for the page's bell) in one
-        # query: one row per role.
-        rows = list(
-            Person.select(
-                Person,
-                PersonRole.role.alias("role_name"),
-                notify_services.unread(int(person_id)).alias("unread_notices"),
-            )
-            .join(PersonRole, JOIN.LEFT_OUTER)
-            .where(
-                Person.id == int(person_id),
-                Person.session_version == int(version),
-                Person.is_active == True,  # noqa: E712
-            )
-            .objects()
-        )
+        rows = list(_signed_in(int(person_id), int(version)))
         if not rows:
             return None
         person = rows[0]

@@ -7,7 +7,7 @@ from peewee import JOIN, Case, fn
 
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, insert_new, utcnow
+from learning.db import atomic, built_once, insert_new, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.ledger import Activity
@@ -206,6 +206,22 @@ def with_kudos(activity):
     )
 
 
+@built_once
+def _cheered(milestone_ids, viewer_id):
+    return (
+        Milestone.select(
+            Milestone,
+            Cheer.kind.alias("cheer_kind"),
+            fn.COUNT(Cheer.id).alias("cheer_count"),
+            fn.SUM(Case(None, [(Cheer.person == viewer_id, 1)], 0)).alias("cheer_mine"),
+        )
+        .join(Cheer, JOIN.LEFT_OUTER)
+        .where(Milestone.id.in_(milestone_ids))
+        .group_by(Milestone.id, Cheer.kind)
+        .objects()
+    )
+
+
 def attach(entries, viewer):
     """Give the feed's celebration entries what they show: `entry.milestone` and
     `entry.cheers` [(kind, label, count, mine)], in one query whatever the number of entries.
@@ -214,18 +230,7 @@ def attach(entries, viewer):
     milestones, counts = {}, {}
     if wanted:
         # Each milestone once per kind of cheer it received (once with no kind if none).
-        for milestone in (
-            Milestone.select(
-                Milestone,
-                Cheer.kind.alias("cheer_kind"),
-                fn.COUNT(Cheer.id).alias("cheer_count"),
-                fn.SUM(Case(None, [(Cheer.person == viewer.id, 1)], 0)).alias("cheer_mine"),
-            )
-            .join(Cheer, JOIN.LEFT_OUTER)
-            .where(Milestone.id.in_(wanted))
-            .group_by(Milestone.id, Cheer.kind)
-            .objects()
-        ):
+        for milestone in _cheered(wanted, viewer.id):
             milestones[milestone.id] = milestone
             if milestone.cheer_kind:
                 counts[(milestone.id, milestone.cheer_kind)] = (

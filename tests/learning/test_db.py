@@ -4,6 +4,7 @@ runs after the commit, jobs handed to Redis, runs); a write outside a transactio
 while it runs."""
 
 import fcntl
+import os
 import threading
 
 import pytest
@@ -86,3 +87,27 @@ def test_a_write_outside_a_transaction_waits_for_another_processs_turn(app, tmp_
         assert Person.get().display_name == "Renamed"
         assert Person.select().count() == 1  # reads never wait: no turn taken for them
     other_process.close()
+
+
+def test_connections_are_pooled_and_a_forked_process_opens_its_own(app):
+    with app.app_context(), connection():
+        Person.create(email="a@example.com", display_name="A")
+        first = db.connection()
+    with app.app_context(), connection():
+        assert db.connection() is first  # back from the pool, not opened again
+
+    # A job worker forks: the child must not use the parent's connection (SQLite forbids it).
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports through the pipe)
+        try:
+            with app.app_context(), connection():
+                own = db.connection() is not first and Person.select().count() == 1
+            os.write(write, b"yes" if own else b"no")
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 3) == b"yes"
+    with app.app_context(), connection():
+        assert db.connection() is first  # the parent's is still its own
+        assert Person.select().count() == 1

@@ -1,0 +1,76 @@
+"""Hot queries whose SQL is built once per shape (`built_once`): later calls bind their own
+values to it, and get the rows the query built in full would give."""
+
+import datetime
+
+import pytest
+
+from learning.db import built_once, connection
+from learning.people.models import Person
+
+built = []  # the arguments each build of `named` was given
+
+
+@built_once
+def named(names, since, active):
+    """Emails of people with these names, created since `since`, active or not (None: all)."""
+    built.append((names, since, active))
+    query = Person.select(Person.email).where(
+        Person.display_name.in_(names), Person.created_at >= since
+    )
+    if active is not None:
+        query = query.where(Person.is_active == active)
+    return query.order_by(Person.email).tuples()
+
+
+@pytest.fixture
+def people(app):
+    with app.app_context(), connection():
+        Person.create(email="ada@example.com", display_name="Ada")
+        Person.create(email="bo@example.com", display_name="Bo", is_active=False)
+        Person.create(email="cy@example.com", display_name="Cy")
+    return app
+
+
+def emails(rows):
+    return [email for (email,) in rows]
+
+
+def test_each_call_gets_its_own_values_and_the_sql_is_built_once_per_shape(people):
+    long_ago = datetime.datetime(2000, 1, 1)
+    tomorrow = datetime.datetime.now() + datetime.timedelta(days=1)
+    people.testing = False  # under test every call also builds its query in full, to check it
+    built.clear()
+    with people.app_context(), connection():
+        assert emails(named(["Ada"], long_ago, None)) == ["ada@example.com"]
+        assert emails(named(["Cy"], long_ago, None)) == ["cy@example.com"]
+        assert emails(named(["Ada"], tomorrow, None)) == []
+        assert len(built) == 1  # one shape so far: one name, a time, no activity filter
+
+        assert emails(named(["Ada", "Bo", "Cy"], long_ago, None)) == [
+            "ada@example.com",
+            "bo@example.com",
+            "cy@example.com",
+        ]
+        assert emails(named(["Ada", "Bo"], long_ago, False)) == ["bo@example.com"]
+        assert emails(named(["Ada", "Bo"], long_ago, True)) == ["ada@example.com"]
+        assert len(built) == 4  # three names; two names and inactive; two names and active
+
+        # What the stand-ins built is not what the values see: the builder had stand-ins.
+        assert all(value not in ("Ada", "Bo", "Cy") for names, *_ in built for value in names)
+
+
+def test_under_test_a_builder_that_computes_with_its_values_is_caught(people):
+    @built_once
+    def first_ones(count):
+        return Person.select(Person.email).order_by(Person.id).limit(count + 1).tuples()
+
+    with people.app_context(), connection(), pytest.raises(AssertionError, match="first_ones"):
+        first_ones(1)
+
+
+def test_it_takes_ids_text_dates_and_times_only(people):
+    with people.app_context(), connection():
+        ada = Person.get(Person.email == "ada@example.com")
+        with pytest.raises(TypeError, match="ids, text, dates and times"):
+            named([ada], datetime.datetime(2000, 1, 1), None)
