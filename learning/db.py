@@ -3,6 +3,7 @@
 import datetime
 import fcntl
 import functools
+import itertools
 import os
 import re
 import threading
@@ -24,11 +25,9 @@ class Database(DatabaseProxy):
     def execute(self, query, **options):
         if isinstance(query, Insert | Update | Delete):
             _forget(query.table)
-        bound = getattr(query, "_bound", None)
+        bound = getattr(query, "_bound", None)  # (SQL, parameters) of a built_once query
         if bound is not None:
-            if bound[0] is not query:
-                raise TypeError("a query built once per shape cannot be changed by its caller")
-            return self.obj.execute_sql(bound[1], bound[2])
+            return self.obj.execute_sql(*bound)
         return self.obj.execute(query, **options)
 
 
@@ -254,7 +253,7 @@ def built_once(build):
             expected = db.get_sql_context().sql(build(*args)).query()
             if expected != (shape.sql, params):
                 raise AssertionError(f"{build.__qualname__}: {expected} != {shape.sql, params}")
-        query._bound = (query, shape.sql, params)
+        query._bound = (shape.sql, params)
         return query.execute()
 
     return rows
@@ -269,10 +268,16 @@ _STAND_INS = {
 }
 
 
+def _stands_in(value):
+    """Whether the value gets a stand-in: not None, booleans or false-y ones, which a builder
+    may branch on."""
+    return not (value is None or isinstance(value, bool) or not value)
+
+
 def _shape_of(value):
     if isinstance(value, list | tuple):
         return (type(value), tuple(_shape_of(item) for item in value))
-    if value is None or isinstance(value, bool) or not value:
+    if not _stands_in(value):
         return (type(value), value)
     if type(value) not in _STAND_INS:
         raise TypeError(f"built_once takes ids, text, dates and times, not {type(value)}")
@@ -284,7 +289,7 @@ def _flat(args):
     for value in args:
         if isinstance(value, list | tuple):
             yield from _flat(value)
-        elif _shape_of(value) in _STAND_INS:  # not None, booleans or false-y ones
+        elif _stands_in(value):
             yield value
 
 
@@ -293,12 +298,12 @@ class _Shape:
     argument it comes from or the constant it is."""
 
     def __init__(self, build, args):
-        count = iter(range(1, 10**6))
+        count = itertools.count(1)
 
         def stand_in(value):
             if isinstance(value, list | tuple):
                 return type(value)(stand_in(item) for item in value)
-            if _shape_of(value) in _STAND_INS:
+            if _stands_in(value):
                 return _STAND_INS[type(value)](next(count))
             return value
 
