@@ -1,7 +1,8 @@
 """Challenges and check-ins: who may see and do what, and every write.
 
-A check-in is a ledger entry written in the same transaction; a cohort reaching its goal is
-recorded once, with a ledger entry of its own."""
+A check-in is a ledger entry written in the same transaction; once it commits, the cohort's
+progress is read and a cohort reaching its goal is recorded once, with a ledger entry of its
+own."""
 
 import datetime
 import uuid
@@ -378,8 +379,8 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
             return entry
         entry = CheckIn(id=created, **fields)
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
-        entry.progress = _reach(challenge, cohort, person, now)
-        _celebrate_streak(person, cohort, now)
+    entry.progress = _reach(challenge, cohort, person, now)
+    _celebrate_streak(person, cohort, now)
     return entry
 
 
@@ -390,8 +391,9 @@ def _celebrate_streak(person, cohort, now):
     key = f"streak_4:{person.id}"
     if milestones.reached(key) or streaks.person_streak(person, now) < STREAK_CELEBRATED:
         return
-    milestones.award("streak_4", key, cohort_id=cohort.id, place=cohort.name, person=person,
-                     link=path_for("cohorts.show", cohort_id=cohort.id))  # fmt: skip
+    with atomic():
+        milestones.award("streak_4", key, cohort_id=cohort.id, place=cohort.name, person=person,
+                         link=path_for("cohorts.show", cohort_id=cohort.id))  # fmt: skip
 
 
 def check_in_path(check_in_id):
@@ -404,7 +406,11 @@ def check_in_path(check_in_id):
 
 
 def _reach(challenge, cohort, person, now):
-    """The cohort's progress towards the challenge, once the goal is recorded if reached."""
+    """The cohort's progress towards the challenge, once the goal is recorded if reached.
+
+    Read after the check-in commits, not in its transaction: on SQLite that would keep every
+    other writer waiting for the read. Of check-ins committed together, the one that reads
+    last sees them all, and the goal is recorded once (`GoalReached` is unique)."""
     current = progress.progress_of(challenge, cohort)
     _record_reached(challenge, cohort.id, current, person, now)
     return current
@@ -415,7 +421,9 @@ def _record_reached(challenge, cohort_id, current, person, now):
     if current.reached_at or not current.goal or current.done < current.goal:
         return
     reached = GoalReached.insert(challenge=challenge, cohort=cohort_id, by=person, reached_at=now)
-    if insert_new(reached):
+    with atomic():
+        if not insert_new(reached):
+            return
         current.reached_at = now
         ledger.record(person, "goal_reached", cohort_id=cohort_id, obj=challenge, at=now)
         cohort = Cohort.get_by_id(cohort_id)
@@ -452,7 +460,7 @@ def edit_check_in(person, entry, status, *, amount=None, step_id=None, note="", 
         entry.status, entry.amount, entry.step, entry.note = status, amount, step, note
         entry.edited_at = now
         entry.save()
-        _reach(challenge, cohort, person, now)
+    _reach(challenge, cohort, person, now)
     return entry
 
 
@@ -565,16 +573,17 @@ class Card:
     today: object = None  # on the viewer's calendar
 
 
-def cards(cohort, person, now=None, challenges=None, own=None):
+def cards(cohort, person, now=None, challenges=None, own=None, tallies=None):
     """The cohort's challenges (or `challenges`) with progress and the viewer's part, in a
     fixed number of queries whatever the number of challenges. `own` brings the viewer's
-    check-ins in the cohort, counted as (challenge, step, status, week, count), if they were
-    read already."""
+    check-ins in the cohort, counted as (challenge, step, status, week, count), and `tallies`
+    the progress, if they were read already."""
     today = streaks.local_date(person, now)
     challenges = cohort_challenges(cohort, today) if challenges is None else challenges
     if not challenges:
         return []
-    tallies = progress.tally(challenges, [cohort.id])
+    if tallies is None:
+        tallies = progress.tally(challenges, [cohort.id])
     week = streaks.week_of(today)
     if own is None:
         own = _own_counted(person.id, cohort.id, [c.id for c in challenges])
@@ -626,6 +635,15 @@ def card_after(card, entry):
 
 def card(cohort, challenge, person, now=None):
     [only] = cards(cohort, person, now, [challenge])
+    return only
+
+
+def card_to_check_in(cohort, challenge, person):
+    """What a check-in's form needs (the viewer's part, a checklist's steps), without the
+    cohort's progress: the check-in reads that once it is recorded (`card_after`)."""
+    steps = progress.steps_of([challenge.id]) if challenge.goal == "checklist" else {}
+    blank = progress.Progress(challenge, steps=steps.get(challenge.id, []))
+    [only] = cards(cohort, person, None, [challenge], tallies={(challenge.id, cohort.id): blank})
     return only
 
 

@@ -176,7 +176,7 @@ def progress_bar(cohort_id, challenge_id):
 @login_required
 def check_in(cohort_id, challenge_id):
     cohort, challenge = services.access_challenge(current_user, cohort_id, challenge_id)
-    card = services.card(cohort, challenge, current_user)
+    card = services.card_to_check_in(cohort, challenge, current_user)
     form = check_in_form(card, request.form)
     if form.validate_on_submit():
         try:
@@ -201,7 +201,7 @@ def check_in(cohort_id, challenge_id):
                 card = services.card_after(card, entry)
             return _card(cohort, card, message=message)
     if htmx.is_htmx():
-        return _card(cohort, card, form, status=422)
+        return _card(cohort, services.card(cohort, challenge, current_user), form, status=422)
     return show(cohort.id, challenge.id, form=form, status=422)
 
 

@@ -106,7 +106,8 @@ def reached(key):
 def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **values):
     """Record a milestone once, celebrate it and notify who it is about: `person` for a
     person's milestone, `people` (ids) for a cohort's. Returns it, or None if reached before.
-    Call inside the transaction of the write that reached it."""
+    Call inside a transaction (`atomic`): the milestone, its entry and its notices commit
+    together."""
     if reached(key):  # the usual case, in one query
         return None
     values = {"name": person.display_name if person else "", "cohort": place, **values}

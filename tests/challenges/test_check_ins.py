@@ -2,12 +2,15 @@
 change one's mind, and the ledger."""
 
 import datetime
+import threading
 
 import pytest
 
+from challenges import services
 from challenges.models import CheckIn, GoalReached
-from learning.db import utcnow
+from learning.db import connection, utcnow
 from learning.ledger import Activity
+from learning.recognition.models import Milestone
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -168,6 +171,32 @@ def test_reaching_the_goal_is_recorded_once_and_shown_as_done(
     ]
     page = sign_in(team[4]).get(f"/cohorts/{cohort.id}/challenges/{challenge.id}").text
     assert "Goal reached!" in page and "3 of 2 check-ins together (100%)" in page
+
+
+def test_members_reaching_the_goal_at_the_same_moment_record_it_once(
+    app, cohort, team, set_challenge
+):
+    """The progress is read after each check-in commits: whoever reads last sees them all."""
+    challenge = set_challenge(target=len(team))
+    start, errors = threading.Barrier(len(team)), []
+
+    def check_in(person):
+        try:
+            with app.app_context(), connection():
+                start.wait(timeout=10)
+                services.check_in(person, challenge, cohort, "done")
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    members = [threading.Thread(target=check_in, args=(person,)) for person in team]
+    for member in members:
+        member.start()
+    for member in members:
+        member.join()
+    assert errors == []
+    assert GoalReached.select().where(GoalReached.cohort == cohort).count() == 1
+    assert Activity.select().where(Activity.kind == "goal_reached").count() == 1
+    assert Milestone.select().where(Milestone.kind == "goal_reached").count() == 1
 
 
 def test_a_member_changes_a_check_in_within_24_hours(
