@@ -9,7 +9,6 @@ non-zero over the target."""
 
 import argparse
 import datetime as dt
-import logging
 import random
 import re
 import sys
@@ -27,7 +26,7 @@ from bench.load import free_port  # noqa: E402
 from challenges.models import Challenge, CheckIn  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from feedback.models import FeedbackRequest, Reply, Thread  # noqa: E402
-from learning.db import atomic, connection, db  # noqa: E402
+from learning.db import atomic, connection, db, statements  # noqa: E402
 from learning.digest import services  # noqa: E402
 from learning.digest.models import Digest  # noqa: E402
 from learning.factory import create_app  # noqa: E402
@@ -213,27 +212,16 @@ def build(size, seed=1):
     return len(rows) + len(replies) + len(kudos) + len(check_ins)
 
 
-class Counter(logging.Handler):
-    count = 0
-
-    def emit(self, record):
-        if record.name == "peewee":  # a statement; "peewee.pool" tells of connections
-            self.count += 1
-
-
 def queries_per_batch(size):
     """Queries to compose one batch of digests, and to compose one digest alone."""
-    logger, counter = logging.getLogger("peewee"), Counter()
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(counter)
-    try:
+    with statements() as seen:
         people = list(Person.select(Person, Preferences).join(Preferences).limit(size))
+        seen.clear()
         services.compose(people, NOW)
-        batch, counter.count = counter.count, 0
+        batch = len(seen)
+        seen.clear()
         services.compose(people[:1], NOW)
-        return batch, counter.count
-    finally:
-        logger.removeHandler(counter)
+        return batch, len(seen)
 
 
 class Sink:

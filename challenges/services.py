@@ -137,7 +137,7 @@ def access_challenge(person, cohort_id, challenge_id):
     """(cohort, challenge) for people who see the cohort, when the challenge is the cohort's
     (its own, or its program's); 404 otherwise."""
     cohort = access_cohort(person, cohort_id)
-    challenge = next(iter(_challenge_of(challenge_id, cohort.id, cohort.program_id)), None)
+    challenge = next(iter(_challenge_of(challenge_id, cohort, cohort.program_id)), None)
     if challenge is None:
         abort(404)
     challenge.program = cohort.program
@@ -281,7 +281,7 @@ def change_challenge(actor, challenge, *, title, description, starts_on, ends_on
 def cohort_challenges(cohort, today):
     """The cohort's running and upcoming challenges, then those that ended lately, each
     knowing whether the cohort hid the program board (`board_hidden`)."""
-    rows = _challenges_of(cohort.id, cohort.program_id, today - RECENTLY_ENDED)
+    rows = _challenges_of(cohort, cohort.program_id, today - RECENTLY_ENDED)
     return sorted(rows, key=lambda c: c.ends_on < today)
 
 
@@ -492,7 +492,7 @@ def my_check_ins(person, limit=30):
 
 def blocked_lately(cohort, now=None):
     """Blocked check-ins of the last week: invitations to help."""
-    return list(_blocked_since(getattr(cohort, "id", cohort), (now or utcnow()) - BLOCKED_SHOWN))
+    return list(_blocked_since(cohort, (now or utcnow()) - BLOCKED_SHOWN))
 
 
 @built_once
@@ -586,7 +586,7 @@ def cards(cohort, person, now=None, challenges=None, own=None, tallies=None):
         tallies = progress.tally(challenges, [cohort.id])
     week = streaks.week_of(today)
     if own is None:
-        own = _own_counted(person.id, cohort.id, [c.id for c in challenges])
+        own = _own_counted(person, cohort, challenges)
     mine = list(own)
     result = []
     for challenge in challenges:

@@ -72,9 +72,7 @@ def streaks(person, cohort, member_ids, now=None):
     cohort_week = week_of((now or utcnow()).date())
     since = min(filter(None, (own_week, cohort_week))) - HORIZON * WEEK
     mine, checked, absent, check_ins = set(), {}, {}, []
-    rows = _weeks(
-        getattr(person, "id", None), getattr(cohort, "id", None), sorted(member_ids), since
-    )
+    rows = _weeks(person, cohort, sorted(member_ids), since)
     for source, week, person_id, *check_in in rows:
         if source == "mine":
             mine.add(week)

@@ -65,7 +65,7 @@ def access_cohort(person, cohort_id):
 def _published(person, cohort_id):
     """The published cohort with its program. The same query brings its members (kept for
     `members`) and when `person` last saw its space (`cohort.seen_at`)."""
-    rows = list(_published_with_members(cohort_id, person.id))
+    rows = list(_published_with_members(cohort_id, person))
     if not rows:
         return None
     cohort = rows[0]
@@ -218,8 +218,8 @@ def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
     """Newest first, with what kudos and celebrations show. `before` pages back ("show
     more"); `after` returns only what is new. Returns (entries, has_more)."""
     if after:
-        return recognition.attach(list(_entries(cohort.id, before, after, limit)), viewer), False
-    entries, more = page_of(lambda size: _entries(cohort.id, before, None, size), limit)
+        return recognition.attach(list(_entries(cohort, before, after, limit)), viewer), False
+    entries, more = page_of(lambda size: _entries(cohort, before, None, size), limit)
     return recognition.attach(entries, viewer), more
 
 

@@ -280,7 +280,7 @@ LISTED = (
 def cohort_threads(cohort, viewer):
     """The cohort's threads, pinned first, then most recently active, with their authors and
     whether something happened since `viewer` last read each; one query."""
-    threads = list(_listed_threads(getattr(cohort, "id", cohort), viewer.id))
+    threads = list(_listed_threads(cohort, viewer))
     for thread in threads:
         seen = thread.read.seen_at if thread.read else None
         thread.unread = thread.author_id != viewer.id and (
@@ -355,7 +355,7 @@ def _tops(thread, window, brief=False):
     """The top-level replies of a page of the thread, in order; with the ids of what lies
     beyond it: the first shown (earlier ones exist) and the one after (later ones exist).
     `brief` reads only what the reply form's choices show."""
-    rows = list(_top_rows(brief, getattr(thread, "id", thread), window.start, window.before))
+    rows = list(_top_rows(brief, thread, window.start, window.before))
     if window.start is not None:
         top, after = rows[:PAGE], rows[PAGE:]
         earlier = top[0].id if top and top[0].first_id < top[0].id else None
@@ -482,7 +482,7 @@ def needs_reply(cohort, person):
     mentions they have not answered (newest first), and other people's questions nobody has
     answered (oldest first). One query."""
     waiting = {"requests": [], "mentions": [], "questions": []}
-    for why, *row in _waiting(getattr(cohort, "id", cohort), person.id):
+    for why, *row in _waiting(cohort, person):
         waiting[why].append(Waiting(*row))
     for why, newest_first in (("requests", True), ("mentions", True), ("questions", False)):
         waiting[why].sort(key=lambda w: (w.at, w.id), reverse=newest_first)

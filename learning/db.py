@@ -4,6 +4,7 @@ import datetime
 import fcntl
 import functools
 import itertools
+import logging
 import os
 import re
 import threading
@@ -230,8 +231,9 @@ def built_once(build):
     """A hot SELECT whose SQL text peewee builds once per shape, not on every call: building
     it takes longer than SQLite takes to run it. `build(*args)` returns the query; its
     arguments are ids, text, dates and times (or lists or tuples of them) that it only compares
-    columns with. The first call of a shape builds the query with stand-ins for the values
-    and finds where they land among the parameters; later calls put their own values there.
+    columns with; a model instance stands for its id. The first call of a shape builds the
+    query with stand-ins for the values and finds where they land among the parameters; later
+    calls put their own values there.
 
     The shape is the database's kind, each argument's type, a list's length, and the value
     of None, booleans and false-y arguments (which a builder may branch on). The decorated
@@ -241,6 +243,7 @@ def built_once(build):
 
     @functools.wraps(build)
     def rows(*args):
+        args = tuple(map(_plain, args))
         key = (type(db.obj), *map(_shape_of, args))
         shape = shapes.get(key)
         if shape is None:
@@ -266,6 +269,16 @@ _STAND_INS = {
     datetime.date: lambda n: datetime.date(1, 1, 1) + datetime.timedelta(days=n),
     datetime.datetime: lambda n: datetime.datetime(1, 1, 1) + datetime.timedelta(seconds=n),
 }
+
+
+def _plain(value):
+    """The value with model instances as their ids (not `get_id()`, which a model may give
+    another meaning, as `Person` does for flask-login)."""
+    if isinstance(value, Model):
+        return value._pk
+    if isinstance(value, list | tuple):
+        return type(value)(map(_plain, value))
+    return value
 
 
 def _stands_in(value):
@@ -350,6 +363,45 @@ def connection():
     finally:
         if opened and not db.is_closed():
             db.close()
+
+
+class _Statements(logging.Handler):
+    """The SQL statements peewee runs, kept per thread for the threads that asked."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.seen = {}  # thread id: [(sql, params)]
+        self.lock = threading.Lock()
+
+    def emit(self, record):
+        if record.name == "peewee":  # a statement; "peewee.pool" tells of connections
+            seen = self.seen.get(record.thread)
+            if seen is not None:
+                seen.append(record.msg)
+
+
+_statements = _Statements()
+
+
+@contextmanager
+def statements():
+    """The (SQL, parameters) of each statement this thread runs inside, in a list that grows
+    as they run: for query budgets in tests and the benchmark's probes."""
+    logger, thread = logging.getLogger("peewee"), threading.get_ident()
+    with _statements.lock:
+        if not _statements.seen:
+            _statements.logger_level = logger.level
+            logger.addHandler(_statements)
+            logger.setLevel(logging.DEBUG)
+        seen = _statements.seen[thread] = []
+    try:
+        yield seen
+    finally:
+        with _statements.lock:
+            del _statements.seen[thread]
+            if not _statements.seen:
+                logger.removeHandler(_statements)
+                logger.setLevel(_statements.logger_level)
 
 
 def init_app(app):

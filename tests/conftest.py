@@ -3,7 +3,6 @@
 import datetime
 import email
 import email.policy
-import logging
 import os
 import re
 import socket
@@ -18,7 +17,7 @@ from rq import SimpleWorker
 from cohorts import forming
 from cohorts import services as cohorts
 from cohorts.models import Membership
-from learning.db import connection, db
+from learning.db import connection, db, statements
 from learning.factory import create_app
 from learning.jobs.models import PendingJob
 from learning.jobs.services import redis_connection
@@ -234,32 +233,16 @@ def member_client(member, sign_in):
     return sign_in(member)
 
 
-class QueryCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record):
-        if record.name == "peewee":  # a statement; "peewee.pool" tells of connections
-            self.count += 1
-
-
 @pytest.fixture
 def count_queries():
-    logger = logging.getLogger("peewee")
-    handler = QueryCounter()
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
+    """How many SQL statements `call()` runs."""
 
     def count(call):
-        handler.count = 0
-        call()
-        return handler.count
+        with statements() as seen:
+            call()
+        return len(seen)
 
-    yield count
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    return count
 
 
 # Cohorts

@@ -3,16 +3,15 @@ as many queries for a company three times the size, the benchmark's pages stay w
 query budget, and the queries behind the hot pages use indexes (EXPLAIN), on SQLite and on
 PostgreSQL."""
 
-import logging
 import re
 
 import pytest
 import redis
 
 from bench.generate import Size, generate
-from learning.db import connection, db, is_sqlite, open_database
+from learning.db import connection, db, is_sqlite, open_database, statements
 from learning.demo import PASSWORD
-from tests.conftest import QueryCounter, make_app
+from tests.conftest import make_app
 
 SMALL = Size(people=60, cohorts=6, ledger=3_000, replies=600)
 LARGE = Size(people=180, cohorts=18, ledger=9_000, replies=1_800)
@@ -53,17 +52,12 @@ def signed_in(app, who):
     return client
 
 
-def statements(app, visits):
+def page_statements(app, visits):
     """{path: ([SQL statements], [SQL statements the second time])} for each page, asked twice
     by its visitor: the second time the report and analytics figures are kept ones."""
-    logger, counter = logging.getLogger("peewee"), QueryCounter()
-    seen = []
-    counter.emit = lambda record: record.name == "peewee" and seen.append(record.msg)
     found = {}
     clients = {who: signed_in(app, who) for who in visits}
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(counter)
-    try:
+    with statements() as seen:
         for who, paths in visits.items():
             for path in paths:
                 found[path] = []
@@ -72,9 +66,6 @@ def statements(app, visits):
                     response = clients[who].get(path)
                     assert response.status_code == 200, (who, path, response.status_code)
                     found[path].append(list(seen))
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(logging.WARNING)
     return found
 
 
@@ -98,7 +89,7 @@ def test_list_pages_make_as_many_queries_for_a_company_three_times_the_size(
         app = company(size, url_for_size(name), smtp_server, redis_url, tmp_path / name)
         counts[name] = {
             path: tuple(len(sql) for sql in visits)
-            for path, visits in statements(app, PAGES).items()
+            for path, visits in page_statements(app, PAGES).items()
         }
         db.close()
     assert counts["large"] == counts["small"]
@@ -162,7 +153,7 @@ def postgresql_problems(sql, params):
 
 def test_the_hot_pages_queries_use_indexes(database_url, smtp_server, redis_url, tmp_path):
     app = company(LARGE, database_url, smtp_server, redis_url, tmp_path)
-    problems, asked = {}, statements(app, HOT)
+    problems, asked = {}, page_statements(app, HOT)
     with app.app_context(), connection():
         check = sqlite_problems if is_sqlite() else postgresql_problems
         for path, (first, _) in asked.items():

@@ -10,14 +10,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from peewee import fn
+from peewee import JOIN, fn
 from zxcvbn import zxcvbn
 
 from learning.audit.services import log
-from learning.db import atomic, page_of, utcnow
+from learning.db import atomic, built_once, page_of, utcnow
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
+from learning.notify import services as notify_services
 from learning.people import tasks
 from learning.people.access import INVITERS, require_role
 from learning.people.models import (
@@ -415,3 +416,37 @@ def reset_password(reset, password):
         ).execute()
         log(reset.person, "password_reset", reset.person.email)
     return reset.person
+
+
+def signed_in(session_id):
+    """The person a session's id ("person:version") stands for, with their roles and unread
+    notices, or None once they signed out everywhere, changed their password or left."""
+    person_id, _, version = session_id.partition(":")
+    if not (person_id.isdigit() and version.isdigit()):
+        return None
+    rows = list(_signed_in(int(person_id), int(version)))
+    if not rows:
+        return None
+    person = rows[0]
+    person._roles = {Role(row.role_name) for row in rows if row.role_name}
+    return person
+
+
+@built_once
+def _signed_in(person_id, version):
+    """The person, their roles and their unread notices (for the page's bell) in one query:
+    one row per role."""
+    return (
+        Person.select(
+            Person,
+            PersonRole.role.alias("role_name"),
+            notify_services.unread(person_id).alias("unread_notices"),
+        )
+        .join(PersonRole, JOIN.LEFT_OUTER)
+        .where(
+            Person.id == person_id,
+            Person.session_version == version,
+            Person.is_active == True,  # noqa: E712
+        )
+        .objects()
+    )

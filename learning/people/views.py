@@ -11,12 +11,9 @@ from flask_login import (
     login_required,
     logout_user,
 )
-from peewee import JOIN
 
 from learning import htmx
-from learning.db import built_once
 from learning.notify import preferences as notify_preferences
-from learning.notify import services as notify_services
 from learning.people import services, sessions
 from learning.people.access import INVITERS, require_role
 from learning.people.forms import (
@@ -30,7 +27,7 @@ from learning.people.forms import (
     RolesForm,
     SignInForm,
 )
-from learning.people.models import Person, PersonRole, Role
+from learning.people.models import Person, Role
 from learning.security import limiter, number
 from learning.views import add_nav
 
@@ -402,26 +399,6 @@ def init_nav(app):
     add_nav(app, "Your account", "auth.account")
 
 
-@built_once
-def _signed_in(person_id, version):
-    """The person, their roles and their unread notices (for the page's bell) in one query:
-    one row per role."""
-    return (
-        Person.select(
-            Person,
-            PersonRole.role.alias("role_name"),
-            notify_services.unread(person_id).alias("unread_notices"),
-        )
-        .join(PersonRole, JOIN.LEFT_OUTER)
-        .where(
-            Person.id == person_id,
-            Person.session_version == version,
-            Person.is_active == True,  # noqa: E712
-        )
-        .objects()
-    )
-
-
 def init_app(app):
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -434,15 +411,7 @@ def init_app(app):
 
     @login_manager.user_loader
     def _load(session_id):
-        person_id, _, version = session_id.partition(":")
-        if not (person_id.isdigit() and version.isdigit()):
-            return None
-        rows = list(_signed_in(int(person_id), int(version)))
-        if not rows:
-            return None
-        person = rows[0]
-        person._roles = {Role(row.role_name) for row in rows if row.role_name}
-        return person
+        return services.signed_in(session_id)
 
     @login_manager.unauthorized_handler
     def _unauthorized():

@@ -230,7 +230,7 @@ def attach(entries, viewer):
     milestones, counts = {}, {}
     if wanted:
         # Each milestone once per kind of cheer it received (once with no kind if none).
-        for milestone in _cheered(wanted, viewer.id):
+        for milestone in _cheered(wanted, viewer):
             milestones[milestone.id] = milestone
             if milestone.cheer_kind:
                 counts[(milestone.id, milestone.cheer_kind)] = (

@@ -69,8 +69,13 @@ def test_under_test_a_builder_that_computes_with_its_values_is_caught(people):
         first_ones(1)
 
 
-def test_it_takes_ids_text_dates_and_times_only(people):
+def test_a_model_instance_stands_for_its_id_and_other_types_are_refused(people):
+    @built_once
+    def emails_of(people_ids):
+        return Person.select(Person.email).where(Person.id.in_(people_ids)).tuples()
+
     with people.app_context(), connection():
         ada = Person.get(Person.email == "ada@example.com")
+        assert emails(emails_of([ada])) == emails(emails_of([ada.id])) == ["ada@example.com"]
         with pytest.raises(TypeError, match="ids, text, dates and times"):
-            named([ada], datetime.datetime(2000, 1, 1), None)
+            emails_of([1.5])
