@@ -6,6 +6,7 @@ import email.policy
 import os
 import re
 import socket
+import threading
 import uuid
 
 import pytest
@@ -231,6 +232,32 @@ def member(make_person):
 @pytest.fixture
 def member_client(member, sign_in):
     return sign_in(member)
+
+
+@pytest.fixture
+def at_once(app):
+    """Run `write(item)` for each item, each in its own thread with its own connection, all
+    released at the same moment; the errors they raised."""
+
+    def run(write, items):
+        start, errors = threading.Barrier(len(items)), []
+
+        def one(item):
+            try:
+                with app.app_context(), connection():
+                    start.wait(timeout=10)
+                    write(item)
+            except Exception as error:  # noqa: BLE001 (returned to the test)
+                errors.append(error)
+
+        threads = [threading.Thread(target=one, args=(item,)) for item in items]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return errors
+
+    return run
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 change one's mind, and the ledger."""
 
 import datetime
-import threading
 
 import pytest
 
 from challenges import services
 from challenges.models import CheckIn, GoalReached
-from learning.db import connection, utcnow
+from learning.db import utcnow
 from learning.ledger import Activity
 from learning.recognition.models import Milestone
 
@@ -174,26 +173,11 @@ def test_reaching_the_goal_is_recorded_once_and_shown_as_done(
 
 
 def test_members_reaching_the_goal_at_the_same_moment_record_it_once(
-    app, cohort, team, set_challenge
+    cohort, team, set_challenge, at_once
 ):
     """The progress is read after each check-in commits: whoever reads last sees them all."""
     challenge = set_challenge(target=len(team))
-    start, errors = threading.Barrier(len(team)), []
-
-    def check_in(person):
-        try:
-            with app.app_context(), connection():
-                start.wait(timeout=10)
-                services.check_in(person, challenge, cohort, "done")
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-
-    members = [threading.Thread(target=check_in, args=(person,)) for person in team]
-    for member in members:
-        member.start()
-    for member in members:
-        member.join()
-    assert errors == []
+    assert at_once(lambda person: services.check_in(person, challenge, cohort, "done"), team) == []
     assert GoalReached.select().where(GoalReached.cohort == cohort).count() == 1
     assert Activity.select().where(Activity.kind == "goal_reached").count() == 1
     assert Milestone.select().where(Milestone.kind == "goal_reached").count() == 1
