@@ -391,9 +391,8 @@ def _celebrate_streak(person, cohort, now):
     key = f"streak_4:{person.id}"
     if milestones.reached(key) or streaks.person_streak(person, now) < STREAK_CELEBRATED:
         return
-    with atomic():
-        milestones.award("streak_4", key, cohort_id=cohort.id, place=cohort.name, person=person,
-                         link=path_for("cohorts.show", cohort_id=cohort.id))  # fmt: skip
+    milestones.award("streak_4", key, cohort_id=cohort.id, place=cohort.name, person=person,
+                     link=path_for("cohorts.show", cohort_id=cohort.id))  # fmt: skip
 
 
 def check_in_path(check_in_id):

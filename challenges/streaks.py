@@ -72,12 +72,12 @@ def streaks(person, cohort, member_ids, now=None):
     cohort_week = week_of((now or utcnow()).date())
     since = min(filter(None, (own_week, cohort_week))) - HORIZON * WEEK
     mine, checked, absent, check_ins = set(), {}, {}, []
-    rows = _weeks(person, cohort, sorted(member_ids), since)
-    for source, week, person_id, *check_in in rows:
+    here = getattr(cohort, "id", None)
+    for source, week, person_id, *check_in in _weeks(person, cohort, sorted(member_ids), since):
         if source == "mine":
             mine.add(week)
             challenge_id, cohort_id, step_id, status, count = check_in
-            if cohort_id == getattr(cohort, "id", None):
+            if cohort_id == here:
                 check_ins.append((challenge_id, step_id, status, week, count))
         else:
             (checked if source == "cohort" else absent).setdefault(week, set()).add(person_id)

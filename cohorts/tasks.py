@@ -115,14 +115,13 @@ def celebrate_dates(now=None):
             if not due or milestones.reached(f"{kind}:{cohort.id}"):
                 continue
             people = people or [m.person_id for m in members(cohort)]
-            with atomic():
-                celebrated += bool(
-                    milestones.award(
-                        kind, f"{kind}:{cohort.id}", cohort_id=cohort.id, place=cohort.name,
-                        people=people, link=path_for("cohorts.show", cohort_id=cohort.id),
-                        **values,
-                    )
-                )  # fmt: skip
+            celebrated += bool(
+                milestones.award(
+                    kind, f"{kind}:{cohort.id}", cohort_id=cohort.id, place=cohort.name,
+                    people=people, link=path_for("cohorts.show", cohort_id=cohort.id),
+                    **values,
+                )
+            )  # fmt: skip
     return celebrated
 
 

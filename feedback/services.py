@@ -490,7 +490,7 @@ def needs_reply(cohort, person):
 
 
 @built_once
-def _waiting(cohort, person):
+def _waiting(cohort_id, person_id):
     by = Person.alias()
 
     def part(why, name):
@@ -502,8 +502,8 @@ def _waiting(cohort, person):
         .switch(Thread)
         .join(FeedbackRequest)
         .where(
-            Thread.cohort == cohort,
-            FeedbackRequest.person == person,
+            Thread.cohort == cohort_id,
+            FeedbackRequest.person == person_id,
             FeedbackRequest.answered_at.is_null(),
             Thread.removed_at.is_null(),
         )
@@ -512,17 +512,19 @@ def _waiting(cohort, person):
         part("mentions", by.display_name)
         .join(Mention)
         .join(by, on=(Mention.by == by.id))
-        .where(Thread.cohort == cohort, Mention.person == person, Mention.answered_at.is_null())
+        .where(
+            Thread.cohort == cohort_id, Mention.person == person_id, Mention.answered_at.is_null()
+        )
         .distinct()
     )
     questions = (
         part("questions", Person.display_name)
         .join(Person)
         .where(
-            Thread.cohort == cohort,
+            Thread.cohort == cohort_id,
             Thread.kind == "question",
             Thread.reply_count == 0,
-            Thread.author != person,
+            Thread.author != person_id,
             Thread.removed_at.is_null(),
         )
     )

@@ -5,7 +5,7 @@ template, and told to the people it is about."""
 import string
 
 from learning import ledger
-from learning.db import insert_new
+from learning.db import atomic, insert_new
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
@@ -106,8 +106,8 @@ def reached(key):
 def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **values):
     """Record a milestone once, celebrate it and notify who it is about: `person` for a
     person's milestone, `people` (ids) for a cohort's. Returns it, or None if reached before.
-    Call inside a transaction (`atomic`): the milestone, its entry and its notices commit
-    together."""
+    The milestone, its entry and its notices commit together (with the write that reached
+    it, when called inside that write's transaction)."""
     if reached(key):  # the usual case, in one query
         return None
     values = {"name": person.display_name if person else "", "cohort": place, **values}
@@ -116,20 +116,21 @@ def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **
         chosen = Preferences.get_or_none(Preferences.person == person)
         public = chosen.celebrate_me if chosen else True
     text = _message(kind, **values)[:250]
-    milestone_id = insert_new(
-        Milestone.insert(
-            key=key, kind=kind, person=person, cohort_id=cohort_id, text=text, link=link,
-            public=public,
-        )
-    )  # fmt: skip
-    if milestone_id is None:
-        return None
-    milestone = Milestone.get_by_id(milestone_id)
-    if public:
-        ledger.record(person, "celebrated", cohort_id=cohort_id, obj=milestone)
-    for someone in [person.id] if person is not None else people:
-        notify(someone, "milestone", f"milestone:{milestone_id}:{someone}", text,
-               link or "/", cohort_id=cohort_id, place=place)  # fmt: skip
+    with atomic():
+        milestone_id = insert_new(
+            Milestone.insert(
+                key=key, kind=kind, person=person, cohort_id=cohort_id, text=text, link=link,
+                public=public,
+            )
+        )  # fmt: skip
+        if milestone_id is None:
+            return None
+        milestone = Milestone.get_by_id(milestone_id)
+        if public:
+            ledger.record(person, "celebrated", cohort_id=cohort_id, obj=milestone)
+        for someone in [person.id] if person is not None else people:
+            notify(someone, "milestone", f"milestone:{milestone_id}:{someone}", text,
+                   link or "/", cohort_id=cohort_id, place=place)  # fmt: skip
     return milestone
 
 
