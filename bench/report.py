@@ -154,6 +154,18 @@ def _jobs(run, database):
         lines.append(
             f"- **Export of {export['people']:,} rows** (worker process): " + "; ".join(parts) + "."
         )
+    prepared = [
+        f"{row['scenario']} {row['ready_ms'] / 1000:,.1f} s"
+        for row in database["load"]
+        if "ready_ms" in row and row["connections"] == TARGET_CONNECTIONS
+    ]
+    if prepared:
+        lines.append(
+            "- **Figures computed by a job** (one worker on the exports queue), from the first "
+            "request, which shows that they are being prepared, to the page showing them: "
+            + "; ".join(prepared)
+            + "."
+        )
     return lines
 
 

@@ -1,7 +1,9 @@
 """Programs, access to cohorts, the cohort space, and membership changes."""
 
 import json
+from dataclasses import asdict
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import abort
@@ -21,7 +23,7 @@ from learning.audit.services import log
 from learning.db import atomic, built_once, insert_new, page_of, read_once, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
-from learning.insights import analytics
+from learning.insights import analytics, kept
 from learning.insights import sources as insights
 from learning.ledger import Activity
 from learning.mail.services import absolute_url, send_mail
@@ -537,18 +539,47 @@ def _span(program, cohorts, now):
     return min([program.starts_on, *published]), max(program.ends_on, now.date())
 
 
-def program_analytics(program, now=None):
-    """(the program's Conversation, [(cohort, Conversation, Health)]) for L&D."""
+def program_analytics(program, now=None, progress=lambda done, steps: None):
+    """(the program's Conversation, [(cohort, Conversation, Health)], challenges) for L&D,
+    with `progress(done, 3)` as it goes."""
     now = now or utcnow()
     cohorts = published_cohorts(program)
     start, end = _span(program, cohorts, now)
     members = analytics.for_members(program_id=program.id)
+    progress(1, 3)
     by_cohort, whole = analytics.conversations(members, start, end, now)
+    progress(2, 3)
     rows = []
     for cohort in cohorts:
         conversation = by_cohort.get(cohort.id) or analytics.Conversation()
         rows.append((cohort, conversation, analytics.health(conversation)))
     return whole, rows, _challenges(cohorts, now)
+
+
+class AnalyticsCohort(NamedTuple):
+    id: int
+    name: str
+
+
+def program_analytics_figures(program):
+    """Figures: program_analytics' value as a job computed it (see `analytics_from_plain`)."""
+    return kept.figures("program-analytics-2", [program.id])
+
+
+def analytics_from_plain(value):
+    """program_analytics' value from the kept figures' JSON."""
+    whole, rows, challenges = value
+    rows = [(AnalyticsCohort(*cohort), analytics.Conversation.from_plain(conversation),
+             analytics.Health(**health)) for cohort, conversation, health in rows]  # fmt: skip
+    return analytics.Conversation.from_plain(whole), rows, challenges
+
+
+@kept.computation("program-analytics-2")
+def _program_analytics(params, progress):
+    whole, rows, challenges = program_analytics(Program.get_by_id(params[0]), progress=progress)
+    rows = [((cohort.id, cohort.name), conversation.plain(), asdict(health))
+            for cohort, conversation, health in rows]  # fmt: skip
+    return whole.plain(), rows, challenges
 
 
 def _challenges(cohorts, now):

@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from cohorts import forming, imports
 from cohorts import services as cohorts
@@ -31,8 +30,8 @@ from cohorts.models import Cohort, MembershipRequest, PeopleImport
 from learning import htmx
 from learning.digest import sections
 from learning.errors import Refused
+from learning.insights import kept
 from learning.insights import sources as insights
-from learning.insights.cache import remembered
 from learning.people.models import Person
 from learning.people.services import normalize_email
 from learning.people.sessions import passive
@@ -545,20 +544,20 @@ def cheer(cohort_id, milestone_id):
 def analytics(program_id):
     """Where conversations happen in the program, and which cohorts need help (L&D)."""
     program = cohorts.access_program(current_user, program_id)
+    figures = cohorts.program_analytics_figures(program)
 
-    def figures():
-        whole, rows, progress = cohorts.program_analytics(program)
+    def body(value):
+        whole, rows, progress = cohorts.analytics_from_plain(value)
         return render_template(
             "cohorts/_analytics_body.html", whole=whole, rows=rows, progress=progress
         )
 
-    body, as_of = remembered("program-analytics", [program.id], figures)
     return htmx.render(
         "cohorts/analytics.html",
         "cohorts/analytics.html",
         program=program,
-        body=Markup(body),  # noqa: S704 (rendered by Jinja above, escaped there)
-        as_of=as_of,
+        figures=figures,
+        body=None if figures.preparing else kept.rendered(figures, body),
     )
 
 

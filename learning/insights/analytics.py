@@ -6,7 +6,7 @@ queries, whatever the number of people or entries."""
 import datetime as dt
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from peewee import fn
 
@@ -65,6 +65,23 @@ class Conversation:
     @property
     def reciprocity(self):
         return self.reciprocal / self.pairs if self.pairs else None
+
+    def plain(self):
+        """As JSON keeps it, for kept figures; `from_plain` reads it back."""
+        values = asdict(self)
+        values["weekly_active"] = [[monday.isoformat(), n] for monday, n in self.weekly_active]
+        if self.median_first_reply is not None:
+            values["median_first_reply"] = self.median_first_reply.total_seconds()
+        return values
+
+    @classmethod
+    def from_plain(cls, values):
+        values = dict(values)
+        values["weekly_active"] = [(dt.date.fromisoformat(monday), n)
+                                   for monday, n in values["weekly_active"]]  # fmt: skip
+        if values["median_first_reply"] is not None:
+            values["median_first_reply"] = dt.timedelta(seconds=values["median_first_reply"])
+        return cls(**values)
 
 
 @dataclass

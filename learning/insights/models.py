@@ -1,4 +1,5 @@
-"""An export: what was asked, by whom, how far the job got, and where the file is."""
+"""Exports (what was asked, by whom, how far the job got, where the file is) and the figures
+kept for reports."""
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
@@ -21,3 +22,21 @@ class Export(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
     finished_at = DateTimeField(null=True)
     expires_at = DateTimeField()
+
+
+class KeptFigures(BaseModel):
+    """Figures a job computed (the HR report, its filter options, a program's analytics),
+    kept for every reader; one row per computation and its parameters."""
+
+    name = CharField()
+    digest = CharField()  # of the parameters, for the unique key
+    params = TextField()  # JSON, what the computation is given
+    value = TextField(null=True)  # JSON; None until first computed
+    computed_at = DateTimeField(null=True)  # when the computation that gave `value` began
+    asked_at = DateTimeField(null=True)  # a computation asked for and not yet finished
+    round = IntegerField(default=0)  # computations asked for so far (the job's unique key)
+    done = IntegerField(default=0)  # the running computation's steps done, of `steps`
+    steps = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("name", "digest"), True),)

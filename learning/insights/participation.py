@@ -168,9 +168,11 @@ def people(filters):
     return (person_id for person_id, _ in groupby(_members(filters), key=lambda m: m.person_id))
 
 
-def build(filters, grouping, threshold):
-    """The report: a row per group, then the total. Five queries whatever the data size."""
+def build(filters, grouping, threshold, progress=lambda done, steps: None):
+    """The report: a row per group, then the total. Five queries whatever the data size,
+    with `progress(done, 5)` called after each."""
     members = list(_members(filters))
+    progress(1, 5)
     group_of = {(m.person_id, m.cohort_id): _group_key(m, grouping) for m in members}
     cohort_ids = sorted({m.cohort_id for m in members})
     people = defaultdict(set)
@@ -188,14 +190,17 @@ def build(filters, grouping, threshold):
             if group is not None:
                 counts[group][GIVEN[kind]] += count
                 active[group].add(actor)
+        progress(2, 5)
         for target, cohort_id, kind, count in _received(filters, cohort_ids).tuples():
             group = group_of.get((target, cohort_id))
             if group is not None:
                 counts[group][RECEIVED[kind]] += count
+        progress(3, 5)
         for actor, cohort_id, week in _active_weeks(filters, cohort_ids).tuples():
             group = group_of.get((actor, cohort_id))
             if group is not None:
                 weeks[group].add((actor, str(week)[:10]))
+        progress(4, 5)
         goals = set(_goals(filters, cohort_ids).tuples())
     rows = [
         _row(

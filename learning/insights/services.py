@@ -10,7 +10,7 @@ from flask import abort, current_app
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused
-from learning.insights import cache, exports, participation, sources
+from learning.insights import exports, kept, participation, sources
 from learning.insights.models import Export
 from learning.jobs.services import defer
 from learning.people.access import require_role
@@ -31,12 +31,18 @@ def threshold():
 
 
 def choices():
-    """What the filters offer: programs, cohorts, departments and locations with people; kept
-    like the figures (every membership is read to find them)."""
-    return cache.remembered("report-choices-2", [], _choices)[0]
+    """Figures: what the filters offer (programs, cohorts, departments and locations with
+    people), kept like the report's (every membership is read to find them)."""
+    return kept.figures("report-choices-3", [])
 
 
-def _choices():
+def options(choices):
+    """What the filters offer, from `choices()`: nothing but "All" until first computed."""
+    return choices.value or {"programs": [], "cohorts": [], "departments": [], "locations": []}
+
+
+@kept.computation("report-choices-3")
+def _choices(params, progress):
     members = list(sources.memberships())
     return {
         "programs": sorted({(m.program_id, m.program) for m in members}, key=lambda p: p[1]),
@@ -50,16 +56,17 @@ def _choices():
 
 
 def participation_table(viewer, filters, grouping):
-    """(header, rows, when computed): the report as `table` gives it, kept for a few minutes
-    (INSIGHTS_CACHE_SECONDS) because the whole ledger is read to build it."""
+    """Figures whose value is the report as (header, rows) of cells, computed by a job
+    because the whole ledger is read to build it."""
     require_reader(viewer)
-    smallest = threshold()
-    (header, rows), at = cache.remembered(
-        "participation",
-        [filters.describe(), grouping, smallest],
-        lambda: table(participation.build(filters, grouping, smallest)),
-    )
-    return header, rows, at
+    return kept.figures("participation-2", [filters.describe(), grouping, threshold()])
+
+
+@kept.computation("participation-2")
+def _participation(params, progress):
+    described, grouping, smallest = params
+    report = participation.build(parsed_filters(described), grouping, smallest, progress)
+    return table(report)
 
 
 def table(report):
@@ -180,7 +187,12 @@ def filename(export):
 
 
 def filters_of(export):
-    values = json.loads(export.filters)
+    return parsed_filters(json.loads(export.filters))
+
+
+def parsed_filters(values):
+    """Filters from what `Filters.describe` gave."""
+    values = dict(values)
     for key in ("start", "end"):
         if values.get(key):
             values[key] = dt.date.fromisoformat(values[key])

@@ -1,12 +1,12 @@
 """HR's participation report, its exports (a job with a progress bar) and their downloads.
 Nothing here is cached by browsers or proxies."""
 
-from flask import Blueprint, flash, request, send_file, url_for
+from flask import Blueprint, flash, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from learning import htmx
 from learning.errors import Refused
-from learning.insights import services
+from learning.insights import kept, services
 from learning.insights.forms import ExportForm, IndividualForm, ReportForm
 from learning.people.sessions import passive
 from learning.people.views import show_refused
@@ -20,21 +20,25 @@ def no_store(response):
     return response
 
 
-def _page(form, export_form, status=200):
-    header, rows, as_of = None, [], None
-    if not form.errors:
-        header, rows, as_of = services.participation_table(
-            current_user, form.filters(), form.grouping.data
-        )
+def _page(form, export_form, choices, status=200):
+    """The report's page; while the filters' options are first computed, it waits for them."""
+    figures = choices if choices.preparing else None
+    if figures is None and not form.errors:
+        figures = services.participation_table(current_user, form.filters(), form.grouping.data)
+
+    def table(value):
+        header, rows = value
+        return render_template("learning/insights/_participation_table.html", header=header,
+                               rows=rows, form=form)  # fmt: skip
+
     return htmx.render(
         "learning/insights/participation.html",
         "learning/insights/participation.html",
         status,
         form=form,
         export_form=export_form,
-        header=header,
-        rows=rows,
-        as_of=as_of,
+        figures=figures,
+        table=kept.rendered(figures, table) if figures and not figures.preparing else None,
         threshold=services.threshold(),
         exports=services.recent_exports(current_user),
     )
@@ -45,10 +49,10 @@ def _page(form, export_form, status=200):
 def participation():
     services.require_reader(current_user)
     choices = services.choices()
-    form = ReportForm(request.args).offer(choices)
-    valid = form.validate() if request.args else True
-    export_form = ExportForm(formdata=None, data=form.data).offer(choices)
-    return _page(form, export_form, 200 if valid else 422)
+    form = ReportForm(request.args).offer(services.options(choices))
+    valid = form.validate() if request.args and not choices.preparing else True
+    export_form = ExportForm(formdata=None, data=form.data).offer(services.options(choices))
+    return _page(form, export_form, choices, 200 if valid else 422)
 
 
 @bp.route("/people", methods=["GET", "POST"])
@@ -56,7 +60,7 @@ def participation():
 def individual():
     """Participation per person: only HR, only with a purpose and their password."""
     services.require_reader(current_user)
-    form = IndividualForm().offer(services.choices())
+    form = IndividualForm().offer(services.options(services.choices()))
     header, rows = None, []
     if form.validate_on_submit():
         asked = (current_user, form.filters(), form.purpose.data or "", form.password.data or "")
@@ -83,7 +87,7 @@ def individual():
 def export():
     services.require_reader(current_user)
     choices = services.choices()
-    form = ExportForm().offer(choices)
+    form = ExportForm().offer(services.options(choices))
     if form.validate_on_submit():
         try:
             made = services.request_export(
@@ -94,9 +98,9 @@ def export():
         else:
             flash("Your export is being prepared.", "success")
             return htmx.redirect(url_for("reports.export_status", export_id=made.id))
-    report_form = ReportForm(formdata=None, data=form.data).offer(choices)
+    report_form = ReportForm(formdata=None, data=form.data).offer(services.options(choices))
     report_form.validate()
-    return _page(report_form, form, 422)
+    return _page(report_form, form, choices, 422)
 
 
 @bp.get("/exports/<int:export_id>")

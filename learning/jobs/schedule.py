@@ -7,6 +7,7 @@ from rq import cron
 
 from cohorts.tasks import celebrate_dates
 from learning.digest.tasks import dispatch as dispatch_digests
+from learning.insights.tasks import forget_unused_figures
 from learning.jobs.tasks import sweep_outbox
 from learning.mail.tasks import release_due
 from learning.privacy.tasks import purge_old_data
@@ -18,3 +19,5 @@ cron.register(celebrate_dates, "default", interval=3600)
 cron.register(dispatch_digests, "digests", interval=300)
 # Retention: old ledger entries and expired export files, once a night (UTC).
 cron.register(purge_old_data, "default", cron="30 3 * * *")
+# Kept report figures no page asked for in a week.
+cron.register(forget_unused_figures, "default", cron="45 3 * * *")

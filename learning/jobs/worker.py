@@ -14,16 +14,29 @@ SCHEDULE = "learning.jobs.schedule"
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    help="Only this queue (repeat for several). Default: every queue, in priority order.",
+)
+@click.option("--quiet", is_flag=True, help="Log warnings and errors only, not every job.")
 @with_appcontext
-def worker_command(burst):
-    """Run an RQ worker on every queue, in priority order."""
+def worker_command(burst, queues, quiet):
+    """Run an RQ worker on every queue, in priority order, or on the queues named."""
+    every = current_app.config["QUEUES"]
+    unknown = sorted(set(queues) - set(every))
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: the queues are {', '.join(every)}", param_hint="--queue"
+        )
     # Each job opens its own connection; none may be open when the worker forks.
     if hasattr(db.obj, "close_all"):
         db.close_all()
     elif not db.is_closed():
         db.close()
-    worker = Worker(current_app.config["QUEUES"], connection=redis_connection())
-    worker.work(burst=burst, with_scheduler=True)
+    worker = Worker(queues or every, connection=redis_connection())
+    worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if quiet else "INFO")
 
 
 @click.command("cron")

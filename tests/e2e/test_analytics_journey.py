@@ -1,5 +1,6 @@
-"""L&D reads the program's analytics and opens the least healthy cohort; its facilitator
-sees the same health page. Both pages pass axe."""
+"""L&D opens the program's analytics while its figures are first computed, sees them appear
+without reloading, and opens the least healthy cohort; its facilitator sees the same health
+page. The pages pass axe. Without JavaScript, the waiting page refreshes itself."""
 
 import re
 
@@ -12,8 +13,9 @@ from tests.e2e.test_invitation_journey import sign_in
 
 
 def test_ld_reads_analytics_and_a_facilitator_reads_their_cohorts_health(
-    app, live_server, cohort, team, manager, facilitator, browser, check_accessibility
+    app, live_server, cohort, team, manager, facilitator, browser, check_accessibility, run_jobs
 ):
+    app.config["INSIGHTS_CACHE_SECONDS"] = 300  # computed by a job, as in production
     with app.app_context(), connection():
         thread = feedback.start_thread(cohort, team[0], "question", "Where to start?", "Ideas?")
         feedback.reply(thread, team[1], "With the first chapter.")
@@ -24,7 +26,11 @@ def test_ld_reads_analytics_and_a_facilitator_reads_their_cohorts_health(
     page.goto(f"{live_server}/programs/{cohort.program_id}")
     page.get_by_role("link", name="Analytics and cohort health").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Analytics"))
-    expect(page.get_by_role("img", name="Weekly active members")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Preparing the analytics")
+    check_accessibility(page)
+    run_jobs()  # the worker; the page looks again and shows what it computed
+    expect(page.get_by_role("img", name="Weekly active members")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Figures as of")).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("week by week"))).to_contain_text("2 of 6")
     check_accessibility(page)
     page.get_by_role("link", name=cohort.name).click()
@@ -39,3 +45,17 @@ def test_ld_reads_analytics_and_a_facilitator_reads_their_cohorts_health(
     expect(own.get_by_role("table", name="The parts of the score")).to_contain_text(
         "Answering each other"
     )
+
+
+def test_without_javascript_the_waiting_page_refreshes_itself(
+    app, live_server, cohort, manager, browser, run_jobs
+):
+    app.config["INSIGHTS_CACHE_SECONDS"] = 300
+    page = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(page, live_server, manager.email, PASSWORD)
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"{live_server}/programs/{cohort.program_id}/analytics")
+    expect(page.get_by_text("Preparing the analytics")).to_be_visible()
+    run_jobs()
+    expect(page.get_by_role("img", name="Weekly active members")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Preparing the analytics")).to_have_count(0)

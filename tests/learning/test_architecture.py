@@ -37,7 +37,7 @@ from feedback.models import (
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.digest.models import Digest
-from learning.insights.models import Export
+from learning.insights.models import Export, KeptFigures
 from learning.jobs.models import PendingJob
 from learning.ledger import Activity
 from learning.mail.models import Delivery
@@ -88,6 +88,7 @@ MODELS = [
     Cheer,
     Digest,
     Export,
+    KeptFigures,
 ]
 
 

@@ -50,3 +50,20 @@ def test_demo_loads_once(app):
         Notification.person == member, Notification.read_at.is_null()
     )
     assert {"kudos", "reply"} <= {n.kind for n in unread}
+
+
+def test_a_worker_takes_only_the_queues_it_is_given(app, program, cohort, manager_client):
+    from learning.insights.models import KeptFigures
+    from learning.jobs.models import PendingJob
+
+    app.config["INSIGHTS_CACHE_SECONDS"] = 300
+    manager_client.get(f"/programs/{program.id}/analytics")  # a job on the exports queue
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["worker", "--burst", "--queue", "reports"])
+    assert unknown.exit_code != 0 and "reports: the queues are notices, mail" in unknown.output
+
+    done = runner.invoke(args=["worker", "--burst", "--queue", "exports"])
+    assert done.exit_code == 0, done.output
+    assert KeptFigures.get().value is not None
+    waiting = PendingJob.select().where(PendingJob.done_at.is_null())
+    assert {job.queue for job in waiting} == {"mail"}  # the invitations, for another worker

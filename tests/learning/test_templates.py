@@ -24,6 +24,9 @@ INCLUDED_ONLY = {
     "learning/insights/_filters.html",
     "learning/insights/_table.html",
     "learning/insights/_as_of.html",
+    # Figures being prepared: tests/learning/test_kept_figures.py renders these.
+    "learning/insights/_figures_wait.html",
+    "learning/insights/_figures_refresh.html",
 }
 
 
