@@ -42,58 +42,84 @@ def computation(name):
 
 @dataclass(frozen=True)
 class Figures:
-    text: str | None  # their JSON; None while the first computation runs
+    ready: bool  # False while the first computation runs
     at: dt.datetime | None  # when the computation that gave them began
     refreshing: bool = False  # a newer computation is under way
     done: int = 0  # the computation's progress, while there is nothing to show yet
     steps: int = 0
     key: tuple | None = None  # these very figures, among all kept ones; None if not kept
+    failed: str = ""  # why the last computation failed (it is tried again)
+    text: str | None = None  # their JSON, when computed in the request
 
     @property
     def preparing(self):
-        return self.text is None
+        return not self.ready
 
     @cached_property
     def value(self):
-        """Decoded when first read: a page rendered from remembered HTML never reads it."""
-        return None if self.text is None else json.loads(self.text)
+        """Read and decoded when first asked for: a page rendered from remembered HTML
+        never reads it (at M the analytics' figures are 150 kB)."""
+        if not self.ready:
+            return None
+        text = self.text
+        if text is None:
+            text = KeptFigures.select(KeptFigures.value).where(KeptFigures.id == self.key[0])
+            text = text.scalar()
+        return json.loads(text)
+
+
+# Everything of a kept row but its value, which `Figures.value` reads when needed.
+STATE = [field for field in KeptFigures._meta.sorted_fields if field is not KeptFigures.value]
 
 
 def figures(name, params):
     """The figures called `name` for `params` (JSON; all they depend on, never who is
-    reading). One query when they are fresh; a few more when a job must be asked for."""
+    reading). One query when they are fresh and rendered already, two when not; a few more
+    when a job must be asked for."""
     if current_app.config["INSIGHTS_CACHE_SECONDS"] <= 0:
         # Through JSON as when kept, so that the value has the same shape either way.
-        return Figures(json.dumps(_computations[name](params, _ignore)), utcnow())
+        text = json.dumps(_computations[name](params, _ignore))
+        return Figures(True, utcnow(), text=text)
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
-    kept = KeptFigures.get_or_none(KeptFigures.name == name, KeptFigures.digest == digest)
+    kept = (
+        KeptFigures.select(*STATE)
+        .where(KeptFigures.name == name, KeptFigures.digest == digest)
+        .get_or_none()
+    )
     now = utcnow()
     if kept is None or _stale(kept, now):
         kept = _ask(kept, name, digest, params, now)
-    return Figures(kept.value, kept.computed_at, kept.asked_at is not None, kept.done, kept.steps,
-                   (kept.id, kept.computed_at))  # fmt: skip
+    return Figures(kept.computed_at is not None, kept.computed_at, kept.asked_at is not None,
+                   kept.done, kept.steps, (kept.id, kept.computed_at), kept.failed)  # fmt: skip
 
 
 def rendered(figures, render):
     """`render(figures.value)`, HTML, remembered in this process for as long as the figures
     are the same ones: a page of many rows is rendered once per computation, not per reader."""
+    return remembered(figures, "html", lambda value: Markup(render(value)))  # noqa: S704 (escaped by render)
+
+
+def remembered(figures, purpose, make):
+    """`make(figures.value)`, remembered in this process for as long as the figures are the
+    same ones (under `purpose`, what is made of them). Not for figures still preparing."""
     if figures.key is None:
-        return Markup(render(figures.value))  # noqa: S704 (render escapes, as Jinja does)
-    with _rendering:
-        html = _rendered.get(figures.key)
-    if html is None:
-        html = Markup(render(figures.value))  # noqa: S704 (render escapes, as Jinja does)
-        with _rendering:
-            _rendered[figures.key] = html
-            while len(_rendered) > RENDERED:
-                _rendered.popitem(last=False)
-    return html
+        return make(figures.value)
+    key = (purpose, *figures.key)
+    with _remembering:
+        made = _remembered.get(key)
+    if made is None:
+        made = make(figures.value)
+        with _remembering:
+            _remembered[key] = made
+            while len(_remembered) > REMEMBERED:
+                _remembered.popitem(last=False)
+    return made
 
 
-# Rendered figures remembered per process, the oldest forgotten first.
-RENDERED = 64
-_rendered = OrderedDict()
-_rendering = threading.Lock()
+# What was made of kept figures, per process, the oldest forgotten first.
+REMEMBERED = 64
+_remembered = OrderedDict()
+_remembering = threading.Lock()
 
 
 def _ignore(done, steps):
@@ -114,7 +140,11 @@ def _ask(kept, name, digest, params, now):
         if kept is None:
             KeptFigures.insert(name=name, digest=digest, params=json.dumps(params)) \
                 .on_conflict_ignore().execute()  # fmt: skip
-            kept = KeptFigures.get(KeptFigures.name == name, KeptFigures.digest == digest)
+            kept = (
+                KeptFigures.select(*STATE)
+                .where(KeptFigures.name == name, KeptFigures.digest == digest)
+                .get()
+            )
         if kept.asked_at is not None and kept.asked_at > now - LOST_AFTER:
             return kept
         claimed = (
@@ -139,9 +169,16 @@ def compute(kept_id):
     def progress(done, steps):
         KeptFigures.update(done=done, steps=steps).where(KeptFigures.id == kept_id).execute()
 
-    value = _computations[kept.name](json.loads(kept.params), progress)
+    try:
+        value = _computations[kept.name](json.loads(kept.params), progress)
+    except Exception as error:
+        # The page says so; RQ tries again (jobs.services.RETRY), and a page asks anew once
+        # LOST_AFTER has passed.
+        failed = f"{type(error).__name__}: {error}"[:500]
+        KeptFigures.update(failed=failed).where(KeptFigures.id == kept_id).execute()
+        raise
     KeptFigures.update(value=json.dumps(value), computed_at=began, asked_at=None, done=0,
-                       steps=0).where(KeptFigures.id == kept_id).execute()  # fmt: skip
+                       steps=0, failed="").where(KeptFigures.id == kept_id).execute()  # fmt: skip
     return f"{kept.name} computed"
 
 

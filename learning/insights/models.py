@@ -37,6 +37,7 @@ class KeptFigures(BaseModel):
     round = IntegerField(default=0)  # computations asked for so far (the job's unique key)
     done = IntegerField(default=0)  # the running computation's steps done, of `steps`
     steps = IntegerField(default=0)
+    failed = TextField(default="")  # why the last attempt failed, until one succeeds
 
     class Meta:
         indexes = ((("name", "digest"), True),)

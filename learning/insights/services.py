@@ -38,7 +38,9 @@ def choices():
 
 def options(choices):
     """What the filters offer, from `choices()`: nothing but "All" until first computed."""
-    return choices.value or {"programs": [], "cohorts": [], "departments": [], "locations": []}
+    if choices.preparing:
+        return {"programs": [], "cohorts": [], "departments": [], "locations": []}
+    return kept.remembered(choices, "options", lambda value: value)
 
 
 @kept.computation("report-choices-3")

@@ -21,6 +21,7 @@ def up(migrator, db):
         round = IntegerField(default=0)
         done = IntegerField(default=0)
         steps = IntegerField(default=0)
+        failed = TextField(default="")
 
         class Meta:
             indexes = ((("name", "digest"), True),)

@@ -184,3 +184,39 @@ def test_a_process_renders_the_same_kept_figures_once(
         for _ in range(2):
             assert "6 members" in manager_client.get(page).text
     assert rendered.count("cohorts/_analytics_body.html") == 3  # the new figures, once
+
+
+@kept.computation("test-unreadable")
+def _unreadable(params, progress):
+    raise RuntimeError("the ledger is unreadable")
+
+
+def test_a_failed_computation_is_recorded_for_operators_and_raised_for_rq_to_retry(app, run_jobs):
+    with app.test_request_context(), connection():
+        assert kept.figures("test-unreadable", []).preparing
+    run_jobs()
+    with app.test_request_context(), connection():
+        figures = kept.figures("test-unreadable", [])
+        assert figures.preparing and figures.refreshing  # still asked for: RQ tries again
+        assert figures.failed == "RuntimeError: the ledger is unreadable"
+        (job,) = PendingJob.select().where(PendingJob.key.startswith("figures-"))
+        assert job.done_at is None
+
+
+def test_the_page_says_when_computing_failed_and_shows_the_figures_once_it_works(
+    app, program, cohort, manager_client, run_jobs
+):
+    page = f"/programs/{program.id}/analytics"
+    manager_client.get(page)
+    with app.app_context(), connection():
+        KeptFigures.update(failed="OperationalError: disk I/O error").execute()
+    failed = manager_client.get(page).text
+    assert "Computing the analytics failed. It is tried again in a few minutes" in failed
+    assert "disk I/O error" not in failed  # for operators, not for readers
+    assert 'hx-trigger="load delay:10s"' in failed
+    assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in failed
+    run_jobs()
+    ready = manager_client.get(page).text
+    assert "6 members" in ready and "failed" not in ready
+    with app.app_context(), connection():
+        assert KeptFigures.get().failed == ""
