@@ -193,7 +193,12 @@ def _run_section(run):
             f"### {NAMES[kind]}",
             "",
             f"Generated in {generated['seconds']:.0f} s "
-            f"({sum(generated['rows'].values()):,} rows).",
+            f"({sum(generated['rows'].values()):,} rows)"
+            + (
+                f", then flushed to disk in {generated['sync_seconds']:.0f} s before the load."
+                if "sync_seconds" in generated
+                else "."
+            ),
             "",
         ]
         out += _load_table(database) + [""] + _jobs(run, database) + [""]
