@@ -539,7 +539,7 @@ def _span(program, cohorts, now):
     return min([program.starts_on, *published]), max(program.ends_on, now.date())
 
 
-def program_analytics(program, now=None, progress=lambda done, steps: None):
+def program_analytics(program, now=None, progress=kept.ignore_progress):
     """(the program's Conversation, [(cohort, Conversation, Health)], challenges) for L&D,
     with `progress(done, 3)` as it goes."""
     now = now or utcnow()

@@ -78,19 +78,19 @@ def figures(name, params):
     when a job must be asked for."""
     if current_app.config["INSIGHTS_CACHE_SECONDS"] <= 0:
         # Through JSON as when kept, so that the value has the same shape either way.
-        text = json.dumps(_computations[name](params, _ignore))
+        text = json.dumps(_computations[name](params, ignore_progress))
         return Figures(True, utcnow(), text=text)
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
-    kept = (
-        KeptFigures.select(*STATE)
-        .where(KeptFigures.name == name, KeptFigures.digest == digest)
-        .get_or_none()
-    )
+    kept = _state(name, digest).get_or_none()
     now = utcnow()
     if kept is None or _stale(kept, now):
         kept = _ask(kept, name, digest, params, now)
     return Figures(kept.computed_at is not None, kept.computed_at, kept.asked_at is not None,
                    kept.done, kept.steps, (kept.id, kept.computed_at), kept.failed)  # fmt: skip
+
+
+def _state(name, digest):
+    return KeptFigures.select(*STATE).where(KeptFigures.name == name, KeptFigures.digest == digest)
 
 
 def rendered(figures, render):
@@ -122,8 +122,8 @@ _remembered = OrderedDict()
 _remembering = threading.Lock()
 
 
-def _ignore(done, steps):
-    pass
+def ignore_progress(done, steps):
+    """A computation's `progress` when nobody watches it."""
 
 
 def _stale(kept, now):
@@ -140,11 +140,7 @@ def _ask(kept, name, digest, params, now):
         if kept is None:
             KeptFigures.insert(name=name, digest=digest, params=json.dumps(params)) \
                 .on_conflict_ignore().execute()  # fmt: skip
-            kept = (
-                KeptFigures.select(*STATE)
-                .where(KeptFigures.name == name, KeptFigures.digest == digest)
-                .get()
-            )
+            kept = _state(name, digest).get()
         if kept.asked_at is not None and kept.asked_at > now - LOST_AFTER:
             return kept
         claimed = (

@@ -10,7 +10,7 @@ from itertools import groupby
 from peewee import SQL, fn
 
 from learning.db import is_sqlite, stream, streaming
-from learning.insights import sources
+from learning.insights import kept, sources
 from learning.ledger import Activity
 
 COLUMNS = {
@@ -168,7 +168,7 @@ def people(filters):
     return (person_id for person_id, _ in groupby(_members(filters), key=lambda m: m.person_id))
 
 
-def build(filters, grouping, threshold, progress=lambda done, steps: None):
+def build(filters, grouping, threshold, progress=kept.ignore_progress):
     """The report: a row per group, then the total. Five queries whatever the data size,
     with `progress(done, 5)` called after each."""
     members = list(_members(filters))
