@@ -11,14 +11,16 @@ from learning.people.models import Person
 
 class Activity(BaseModel):
     # None for what the platform did itself, such as celebrating a cohort.
-    actor = ForeignKeyField(Person, null=True, backref="activities", on_delete="CASCADE")
+    actor = ForeignKeyField(
+        Person, null=True, backref="activities", on_delete="CASCADE", index=False
+    )
     # An id in the cohorts domain; learning does not know the Cohort model.
     cohort_id = IntegerField(null=True)
     kind = CharField()  # thread_started, replied, feedback_given, checked_in, kudos_given, joined…
     object_type = CharField(default="")
     object_id = IntegerField(null=True)
     # When the contribution answers a person: to whom. Conversations are measured by this.
-    target = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    target = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL", index=False)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -26,7 +28,18 @@ class Activity(BaseModel):
             (("cohort_id", "created_at"), False),
             (("actor", "created_at"), False),
             (("object_type", "object_id"), False),
+            # The HR report reads the ledger grouped by these (migration 0017).
+            (("actor", "cohort_id", "kind", "created_at"), False),
+            (("target", "cohort_id", "kind", "created_at"), False),
         )
+
+
+# The goals reached, a few among millions of entries (the HR report counts them).
+Activity.add_index(
+    Activity.index(Activity.cohort_id, Activity.object_id, name="activity_goal_reached").where(
+        Activity.kind == "goal_reached"
+    )
+)
 
 
 def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):

@@ -168,3 +168,60 @@ def test_the_hot_pages_queries_use_indexes(database_url, smtp_server, redis_url,
                     for problem in check(sql, params):
                         problems.setdefault(path, []).append(f"{problem}: {sql[:300]}")
     assert problems == {}
+
+
+def _ledger_reads_sqlite(sql, params):
+    """How each step of the plan reads the ledger."""
+    return [detail for *_, detail in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params)
+            if re.match(r"(SCAN|SEARCH) (activity|t1)\b", detail)]  # fmt: skip
+
+
+def _ledger_reads_postgresql(sql, params):
+    # At this size reading the table is cheaper than any index; with that discouraged, the
+    # plan shows the index PostgreSQL would take at M.
+    db.execute_sql("SET enable_seqscan = off")
+    db.execute_sql("SET enable_bitmapscan = off")
+    [[plan]] = db.execute_sql("EXPLAIN (FORMAT JSON) " + sql, params).fetchall()
+    db.execute_sql("RESET enable_seqscan")
+    db.execute_sql("RESET enable_bitmapscan")
+    found = []
+
+    def walk(node):
+        if node.get("Relation Name") == "activity" or node["Node Type"] == "Bitmap Index Scan":
+            found.append(f"{node['Node Type']} {node.get('Index Name', '')}".strip())
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return found
+
+
+def test_the_hr_reports_job_reads_the_ledger_through_indexes_alone(
+    database_url, smtp_server, redis_url, tmp_path
+):
+    """The report groups the whole ledger by person, cohort and kind (9.5 s at M when it read
+    the table, 2 s through covering indexes): each of its reads uses an index that holds every
+    column it needs, in the order it groups by, and the goals their own small index."""
+    from learning.insights import participation
+
+    app = company(SMALL, database_url, smtp_server, redis_url, tmp_path)
+    everyone, some = participation.Filters(), participation.Filters(program_id=1)
+    with app.app_context(), connection():
+        if not is_sqlite():
+            # As autovacuum would have by then: an index alone answers only for rows that
+            # VACUUM has seen.
+            db.execute_sql("VACUUM activity")
+        cohorts = [m.cohort_id for m in participation._members(some)]
+        reads = {}
+        for name in ("_given", "_received", "_active_weeks", "_goals"):
+            for filters, ids in ((everyone, None), (some, cohorts)):
+                query = getattr(participation, name)(filters, ids)
+                sql, params = query.sql()
+                check = _ledger_reads_sqlite if is_sqlite() else _ledger_reads_postgresql
+                reads[name, ids is None] = check(sql, params)
+    if is_sqlite():
+        alone = ("COVERING INDEX", "activity_goal_reached")
+        slow = {k: v for k, v in reads.items() if not all(any(a in d for a in alone) for d in v)}
+    else:
+        slow = {k: v for k, v in reads.items() if not all("Index Only Scan" in d for d in v)}
+    assert all(reads.values()) and slow == {}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from peewee import SQL, fn
+from peewee import SQL, NodeList, fn
 
 from learning.db import is_sqlite, stream, streaming
 from learning.insights import kept, sources
@@ -92,6 +92,14 @@ def _week():
     return fn.date_trunc(SQL("'week'"), Activity.created_at)
 
 
+def _weeks_joined():
+    """The distinct Mondays of a group's entries, as one text: "2026-06-01,2026-06-08"."""
+    if is_sqlite():
+        return fn.group_concat(NodeList((SQL("DISTINCT"), _week())))
+    monday = fn.to_char(_week(), SQL("'YYYY-MM-DD'"))
+    return fn.string_agg(NodeList((SQL("DISTINCT"), monday)), SQL("','"))
+
+
 def _window(query, filters, cohort_ids=None):
     """Entries in these cohorts (or any), between the filters' dates."""
     if cohort_ids is None:
@@ -113,7 +121,7 @@ def _tally(who, kinds, filters, cohort_ids):
     """(person, cohort, kind, count) of ledger entries of `kinds`, by `who` (actor or target)."""
     return (
         _window(
-            Activity.select(who, Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id)),
+            Activity.select(who, Activity.cohort_id, Activity.kind, fn.COUNT(SQL("*"))),
             filters,
             cohort_ids,
         )
@@ -134,13 +142,24 @@ def _received(filters, cohort_ids=None):
 
 
 def _active_weeks(filters, cohort_ids=None):
-    """(actor, cohort, Monday) of each week someone contributed."""
+    """(actor, cohort, Mondays) of the weeks each person contributed to each cohort, the
+    Mondays as one text (see `weeks_of`): a row per person and cohort, read in the order of
+    an index (at M, 12,000 rows instead of 300,000 and a sort)."""
     return (
-        _window(Activity.select(Activity.actor, Activity.cohort_id, _week()), filters, cohort_ids)
-        .where(Activity.kind.in_(list(GIVEN)))
-        .group_by(Activity.actor, Activity.cohort_id, SQL("3"))
+        _window(
+            Activity.select(Activity.actor, Activity.cohort_id, _weeks_joined()),
+            filters,
+            cohort_ids,
+        )
+        .where(Activity.kind.in_(list(GIVEN)), Activity.actor.is_null(False))
+        .group_by(Activity.actor, Activity.cohort_id)
         .order_by(Activity.actor)
     )
+
+
+def weeks_of(joined):
+    """The Mondays `_active_weeks` joined into one text, as a set of ISO dates."""
+    return set(joined.split(","))
 
 
 def _goals(filters, cohort_ids=None):
@@ -196,10 +215,10 @@ def build(filters, grouping, threshold, progress=kept.ignore_progress):
             if group is not None:
                 counts[group][RECEIVED[kind]] += count
         progress(3, 5)
-        for actor, cohort_id, week in _active_weeks(filters, cohort_ids).tuples():
+        for actor, cohort_id, joined in _active_weeks(filters, cohort_ids).tuples():
             group = group_of.get((actor, cohort_id))
             if group is not None:
-                weeks[group].add((actor, str(week)[:10]))
+                weeks[group].update((actor, week) for week in weeks_of(joined))
         progress(4, 5)
         goals = set(_goals(filters, cohort_ids).tuples())
     rows = [
@@ -307,7 +326,9 @@ def _per_person(filters):
         for cohort_id, kind, number in received.take(person_id):
             if cohort_id in cohorts:
                 counts[RECEIVED[kind]] += number
-        own_weeks = len({str(w)[:10] for c, w in weeks.take(person_id) if c in cohorts})
+        own_weeks = len(
+            set().union(*(weeks_of(w) for c, w in weeks.take(person_id) if c in cohorts))
+        )
         for key, number in counts.items():
             total[key] += number
         people += 1
