@@ -1,6 +1,8 @@
 """The home page, the navigation and a health check. Domains add home sections and
 navigation links through the functions here, so learning never imports them."""
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user, login_required
 
@@ -70,7 +72,20 @@ def url_pattern(endpoint, *slots, **values):
     return url
 
 
+def this_page(**changes):
+    """This request's path with its query changed: a value replaces the parameter's, None
+    drops it."""
+    args = request.args.copy()
+    for name, value in changes.items():
+        args.pop(name, None)
+        if value is not None:
+            args[name] = value
+    query = urlencode(list(args.items(multi=True)))
+    return f"{request.path}?{query}" if query else request.path
+
+
 def init_app(app):
     app.register_blueprint(home)
     app.context_processor(lambda: {"nav_items": nav_items})
+    app.jinja_env.globals["this_page"] = this_page
     add_nav(app, "Home", "home.index")

@@ -1,5 +1,6 @@
-"""L&D opens the program's analytics while its figures are first computed, sees them appear
-without reloading, and opens the least healthy cohort; its facilitator sees the same health
+"""L&D opens the program's analytics while its figures are first computed and sees them appear
+without reloading; once they are old, the page offers the newer ones as soon as a job has
+computed them. L&D opens the least healthy cohort; its facilitator sees the same health
 page. The pages pass axe. Without JavaScript, the waiting page refreshes itself."""
 
 import re
@@ -10,6 +11,7 @@ from feedback import services as feedback
 from learning.db import connection
 from tests.conftest import PASSWORD
 from tests.e2e.test_invitation_journey import sign_in
+from tests.learning.test_kept_figures import age
 
 
 def test_ld_reads_analytics_and_a_facilitator_reads_their_cohorts_health(
@@ -33,6 +35,14 @@ def test_ld_reads_analytics_and_a_facilitator_reads_their_cohorts_health(
     expect(page.get_by_text("Figures as of")).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("week by week"))).to_contain_text("2 of 6")
     check_accessibility(page)
+
+    age(app, seconds=301)  # older than INSIGHTS_CACHE_SECONDS: shown while new ones compute
+    page.reload()
+    expect(page.get_by_text("Newer figures are being computed")).to_be_visible()
+    run_jobs()  # the page looks every five seconds and offers them once ready
+    expect(page.get_by_role("status")).to_contain_text("Newer figures are ready", timeout=12_000)
+    page.get_by_role("link", name="show them").click()
+    expect(page.get_by_text("Newer figures")).to_have_count(0)
     page.get_by_role("link", name=cohort.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Health of {cohort.name}")
     check_accessibility(page)

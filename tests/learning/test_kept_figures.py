@@ -4,6 +4,8 @@ visits show the kept figures, and once they are older than INSIGHTS_CACHE_SECOND
 them while one job computes new ones. Without Redis the job waits in the outbox."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 import redis
@@ -83,9 +85,17 @@ def test_old_figures_are_shown_while_one_job_computes_new_ones(
     stale = manager_client.get(page)
     assert "6 members" in stale.text
     assert "Newer figures are being computed" in stale.text
-    manager_client.get(page)
-    assert figure_jobs(app) == ["figures-1-1", "figures-1-2"]  # one job for both visits
+    # The page looks whether they are ready, saying which figures it shows.
+    poll = re.search(r'id="figures-newer" hx-get="([^"]+)" hx-trigger="every 5s"', stale.text)
+    poll = html.unescape(poll[1])
+    assert "shown=" in poll
+    assert "Newer figures are being computed" in manager_client.get(poll).text
+    assert figure_jobs(app) == ["figures-1-1", "figures-1-2"]  # one job for page and poll
     run_jobs()
+    ready = manager_client.get(poll)  # offered, not swapped in under the reader
+    newer = re.search(r'<span id="figures-newer">(.*?)</span>', ready.text)
+    assert newer and "Newer figures are ready" in newer[1]
+    assert f'href="{page}"' in newer[1] and "every 5s" not in ready.text
     fresh = manager_client.get(page)
     assert "7 members" in fresh.text and "Newer figures" not in fresh.text
 
