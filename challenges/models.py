@@ -78,8 +78,9 @@ class CheckIn(BaseModel):
     class Meta:
         indexes = (
             (("challenge", "cohort", "created_at"), False),
-            (("cohort", "week"), False),
-            (("person", "week"), False),
+            # The streaks read these alone (migration 0018).
+            (("cohort", "week", "person"), False),
+            (("person", "week", "challenge", "cohort", "step", "status"), False),
             (("cohort", "created_at"), False),
             (("person", "created_at"), False),
         )

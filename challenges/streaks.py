@@ -7,7 +7,7 @@ import operator
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from peewee import SQL, Cast, Value, fn
+from peewee import SQL, Case, Cast, Value, fn
 
 from challenges.models import AwayWeek, CheckIn
 from learning.db import built_once, utcnow
@@ -71,28 +71,31 @@ def streaks(person, cohort, member_ids, now=None):
     own_week = week_of(local_date(person, now)) if person is not None else None
     cohort_week = week_of((now or utcnow()).date())
     since = min(filter(None, (own_week, cohort_week))) - HORIZON * WEEK
-    mine, checked, absent, check_ins = set(), {}, {}, []
+    mine, checked, away, check_ins = set(), {}, {}, []
     here = getattr(cohort, "id", None)
-    for source, week, person_id, *check_in in _weeks(person, cohort, sorted(member_ids), since):
+    for source, week, person_id, challenge_id, cohort_id, step_id, status, count in _weeks(
+        person, cohort, sorted(member_ids), since
+    ):
         if source == "mine":
             mine.add(week)
-            challenge_id, cohort_id, step_id, status, count = check_in
             if cohort_id == here:
                 check_ins.append((challenge_id, step_id, status, week, count))
+        elif source == "cohort":
+            checked[week] = count  # how many members checked in
         else:
-            (checked if source == "cohort" else absent).setdefault(week, set()).add(person_id)
+            away.setdefault(week, {})[person_id] = bool(count)  # whether they checked in
     own = 0
     if person is not None:
-        own = streak(own_week, mine, {w for w, ids in absent.items() if person.id in ids})
+        own = streak(own_week, mine, {w for w, who in away.items() if person.id in who})
     together = 0
     if cohort is not None:
-        active, paused = set(), set()
-        for week in set(checked) | set(absent):
-            away = {i for i in absent.get(week, ()) if i in member_ids}
-            present = len(member_ids) - len(away - checked.get(week, set()))
+        members, active, paused = set(member_ids), set(), set()
+        for week in set(checked) | set(away):
+            gone = sum(1 for i, did in away.get(week, {}).items() if i in members and not did)
+            present = len(members) - gone
             if present == 0:
                 paused.add(week)
-            elif 2 * len(checked.get(week, ())) > present:
+            elif 2 * checked.get(week, 0) > present:
                 active.add(week)
         together = streak(cohort_week, active, paused)
     return Streaks(own, together, check_ins)
@@ -100,13 +103,16 @@ def streaks(person, cohort, member_ids, now=None):
 
 @built_once
 def _weeks(person_id, cohort_id, member_ids, since):
-    """Rows (source, week, person, challenge, cohort, step, status, count): "mine", `person`'s
-    check-ins since `since` anywhere and all of theirs in `cohort`, counted by week, challenge,
-    step and status (a few rows, however many check-ins); "cohort", the weeks since
-    then in which each of `member_ids` checked in in `cohort`; "away", the weeks each of them
-    (and `person`) was away. One UNION ALL query, each part on its own index."""
+    """Rows (source, week, person, challenge, cohort, step, status, count), one query of
+    three parts, each read from an index alone:
+
+    - "mine": `person`'s check-ins since `since` anywhere and all of theirs in `cohort`,
+      counted by week, challenge, step and status (a few rows, however many check-ins);
+    - "cohort": for each week since then, how many of `member_ids` checked in in `cohort`;
+    - "away": the weeks each of them (and `person`) was away, and whether they checked in
+      in `cohort` that week all the same (1 or 0)."""
     # Typed, as PostgreSQL needs to match them with the first part's columns.
-    blank = [*[Cast(SQL("NULL"), "INTEGER")] * 3, Cast(SQL("NULL"), "TEXT"), SQL("1")]
+    blank = [Cast(SQL("NULL"), "INTEGER")] * 3 + [Cast(SQL("NULL"), "TEXT")]
     parts, away_ids = [], list(member_ids)
     if person_id is not None:
         away_ids.append(person_id)
@@ -122,16 +128,40 @@ def _weeks(person_id, cohort_id, member_ids, since):
             .where(mine)
             .group_by(*counted)
         )
+    checked_too = Value(0)
     if cohort_id is not None and member_ids:
         parts.append(
-            CheckIn.select(Value("cohort"), CheckIn.week, CheckIn.person, *blank)
+            CheckIn.select(
+                Value("cohort"),
+                CheckIn.week,
+                Cast(SQL("NULL"), "INTEGER"),
+                *blank,
+                fn.COUNT(CheckIn.person.distinct()),
+            )
             .where(
                 CheckIn.cohort == cohort_id, CheckIn.week >= since, CheckIn.person.in_(member_ids)
             )
-            .distinct()
+            .group_by(CheckIn.week)
+        )
+        same_week = CheckIn.alias()
+        checked_too = Case(
+            None,
+            [
+                (
+                    fn.EXISTS(
+                        same_week.select(SQL("1")).where(
+                            same_week.cohort == cohort_id,
+                            same_week.week == AwayWeek.week,
+                            same_week.person == AwayWeek.person,
+                        )
+                    ),
+                    1,
+                )
+            ],
+            0,
         )
     parts.append(
-        AwayWeek.select(Value("away"), AwayWeek.week, AwayWeek.person, *blank).where(
+        AwayWeek.select(Value("away"), AwayWeek.week, AwayWeek.person, *blank, checked_too).where(
             AwayWeek.person.in_(away_ids), AwayWeek.week >= since
         )
     )

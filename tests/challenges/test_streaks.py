@@ -115,6 +115,30 @@ def test_a_cohort_streak_counts_weeks_in_which_most_members_checked_in(
         assert streaks.cohort_streak(ids, cohort, now) == 4
 
 
+def test_a_member_away_who_checks_in_all_the_same_counts_as_present(
+    app, cohort, team, set_challenge, check_in
+):
+    challenge = set_challenge(
+        starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2026, 12, 31)
+    )
+    for person in team:
+        person.time_zone = "UTC"
+    now = datetime.datetime(2026, 11, 25, 12, 0)
+    for person in team[:4]:
+        check_in(person, challenge, cohort, now=now)
+    # The week of 16 November: three are away, one of whom checks in anyway.
+    for person in (team[0], team[3]):
+        check_in(person, challenge, cohort, now=now - WEEK)
+    with app.app_context(), connection():
+        for person in team[3:]:
+            streaks.set_away(person, datetime.date(2026, 11, 16), now=now)
+        # Four were there (two away did not check in), two of them checked in: not most.
+        assert streaks.cohort_streak([p.id for p in team], cohort, now) == 1
+        # Away weeks still pause the person's own streak; their check-in counts for it.
+        assert streaks.person_streak(team[3], now) == 2
+        assert streaks.person_streak(team[4], now) == 0
+
+
 def test_a_lost_streak_is_never_announced(cohort, team, sign_in, set_challenge, check_in):
     challenge = set_challenge(starts_on=datetime.date.today() - datetime.timedelta(days=60))
     long_ago = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(
