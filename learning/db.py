@@ -16,6 +16,8 @@ from peewee import DatabaseProxy, Delete, Insert, Model, SqliteDatabase, Update
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledSqliteDatabase
 
+from learning.rows import Replay, maker, same
+
 
 class Database(DatabaseProxy):
     """The database the models use (bound at start-up). A write through a query forgets
@@ -26,9 +28,6 @@ class Database(DatabaseProxy):
     def execute(self, query, **options):
         if isinstance(query, Insert | Update | Delete):
             _forget(query.table)
-        bound = getattr(query, "_bound", None)  # (SQL, parameters) of a built_once query
-        if bound is not None:
-            return self.obj.execute_sql(*bound)
         return self.obj.execute(query, **options)
 
 
@@ -237,8 +236,10 @@ def built_once(build):
 
     The shape is the database's kind, each argument's type, a list's length, and the value
     of None, booleans and false-y arguments (which a builder may branch on). The decorated
-    function returns the rows, so no caller can change the query. Under test every call
-    also builds its query in full and checks that both give the same SQL and parameters."""
+    function returns the rows as a list, so no caller can change the query; they are made
+    as peewee makes them, with the work per column done once per shape (`learning.rows`).
+    Under test every call also builds its query in full and has peewee make its rows, and
+    checks that both give the same SQL and parameters, and the same rows."""
     shapes = {}
 
     @functools.wraps(build)
@@ -250,14 +251,22 @@ def built_once(build):
             if len(shapes) >= MAX_SHAPES:  # lists of many lengths
                 shapes.clear()
             shape = shapes[key] = _Shape(build, args)
-        query = shape.query.clone()
         params = shape.bind(args)
-        if has_app_context() and current_app.testing:
+        testing = has_app_context() and current_app.testing
+        if testing:
             expected = db.get_sql_context().sql(build(*args)).query()
             if expected != (shape.sql, params):
                 raise AssertionError(f"{build.__qualname__}: {expected} != {shape.sql, params}")
-        query._bound = (shape.sql, params)
-        return query.execute()
+        cursor = db.execute_sql(shape.sql, params)
+        if shape.make is None:
+            shape.make = maker(shape.query, cursor)
+        found = cursor.fetchall()
+        made = shape.make(found)
+        if testing:  # what peewee makes of the same rows
+            expected = list(shape.query._get_cursor_wrapper(Replay(cursor.description, found)))
+            if not same(made, expected):
+                raise AssertionError(f"{build.__qualname__}: {made} != {expected}")
+        return made
 
     return rows
 
@@ -326,6 +335,7 @@ class _Shape:
         where = {(type(v), v): i for i, v in enumerate(_flat(stand_ins))}
         self.slots = [where.get((type(p), p), -1) for p in params]
         self.constants = params
+        self.make = None  # how its rows are made (learning.rows), known once it has run
 
     def bind(self, args):
         values = list(_flat(args))

@@ -4,9 +4,11 @@ values to it, and get the rows the query built in full would give."""
 import datetime
 
 import pytest
+from peewee import JOIN
 
 from learning.db import built_once, connection
 from learning.people.models import Person
+from learning.rows import same
 
 built = []  # the arguments each build of `named` was given
 
@@ -79,3 +81,38 @@ def test_a_model_instance_stands_for_its_id_and_other_types_are_refused(people):
         assert emails(emails_of([ada])) == emails(emails_of([ada.id])) == ["ada@example.com"]
         with pytest.raises(TypeError, match="ids, text, dates and times"):
             emails_of([1.5])
+
+
+@built_once
+def with_managers(since):
+    """People created since `since`, each with their manager (or None), as joined models."""
+    manager = Person.alias()
+    return (
+        Person.select(Person, manager)
+        .join(manager, JOIN.LEFT_OUTER, on=(Person.manager == manager.id), attr="boss")
+        .where(Person.created_at >= since)
+        .order_by(Person.id)
+    )
+
+
+def test_rows_are_made_as_peewee_makes_them_joined_models_included(people):
+    # Under test each call also has peewee make the same rows and compares them (rows.same).
+    with people.app_context(), connection():
+        ada, bo, cy = Person.select().order_by(Person.id)
+        bo.manager = ada
+        bo.save()
+        rows = with_managers(datetime.datetime(2000, 1, 1))
+        assert [p.email for p in rows] == [ada.email, bo.email, cy.email]
+        assert rows[0].boss is None and rows[1].boss.display_name == "Ada"
+        assert rows[1].manager_id == ada.id
+        assert isinstance(rows[1].created_at, datetime.datetime)
+        assert rows[1].is_active is False and rows[2].is_active is True
+        assert not any(p.is_dirty() for p in rows)
+
+
+def test_same_tells_types_apart():
+    day = datetime.date(2026, 12, 3)
+    assert same([(1, "a", day)], [(1, "a", day)])
+    assert not same([(1,)], [(True,)])
+    assert not same(day, datetime.datetime(2026, 12, 3))
+    assert not same(Person(email="a"), Person(email="b"))
