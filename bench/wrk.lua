@@ -27,6 +27,29 @@ function request()
   return wrk.format(nil, nil, nil, (body:gsub("{n}", unique)))
 end
 
+-- A new session cookie replaces the one sent, as a browser does: signed-in pages refresh the
+-- session's idle clock once a minute, and a cookie that never changed made every request
+-- after the first minute save the session anew.
+function response(status, headers, body)
+  local set = headers["Set-Cookie"]
+  if set == nil then
+    return
+  end
+  local name, value = set:match("^([^=;]+)=([^;]*)")
+  local parts, found = {}, false
+  for pair in (wrk.headers["Cookie"] or ""):gmatch("[^;]+") do
+    pair = pair:gsub("^%s+", "")
+    if pair:match("^[^=]+") == name then
+      pair, found = name .. "=" .. value, true
+    end
+    table.insert(parts, pair)
+  end
+  if not found then
+    table.insert(parts, name .. "=" .. value)
+  end
+  wrk.headers["Cookie"] = table.concat(parts, "; ")
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

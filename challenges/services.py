@@ -33,7 +33,7 @@ from cohorts.services import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert_new, utcnow
+from learning.db import atomic, built_once, insert, insert_new, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.notify.services import path_for
@@ -370,14 +370,13 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
               "amount": amount, "step": step, "note": note, "week": streaks.week_of(today),
               "token": token, "created_at": now}  # fmt: skip
     with atomic():
-        created = insert_new(CheckIn.insert(**fields))
-        if created is None:  # the same form again: nothing new, no progress read
+        entry = CheckIn(**fields)
+        if insert(entry, new_only=True) is None:  # the same form again: nothing new
             entry = CheckIn.get(CheckIn.token == token)
             if entry.person_id != person.id:
                 abort(404)
             entry.progress = None
             return entry
-        entry = CheckIn(id=created, **fields)
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
     entry.progress = _reach(challenge, cohort, person, now)
     _celebrate_streak(person, cohort, now)

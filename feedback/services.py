@@ -26,7 +26,7 @@ from feedback.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, built_once, utcnow
+from learning.db import atomic, built_once, insert, utcnow
 from learning.digest import sections
 from learning.mail.services import absolute_url, send_mail
 from learning.notify.services import notify, path_for
@@ -170,29 +170,21 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
         if parent.parent_id:
             parent = parent.parent
     is_feedback = thread.kind == "share_work" and any((worked, try_next, question))
+    now = utcnow()
+    created = Reply(
+        thread=thread,
+        author=author,
+        parent=parent,
+        body=body,
+        worked=worked if is_feedback else "",
+        try_next=try_next if is_feedback else "",
+        question=question if is_feedback else "",
+        is_feedback=is_feedback,
+        created_at=now,
+    )
     with atomic():
-        created = Reply.create(
-            thread=thread,
-            author=author,
-            parent=parent,
-            body=body,
-            worked=worked if is_feedback else "",
-            try_next=try_next if is_feedback else "",
-            question=question if is_feedback else "",
-            is_feedback=is_feedback,
-        )
-        Thread.update(reply_count=Thread.reply_count + 1, last_activity_at=utcnow()).where(
-            Thread.id == thread.id
-        ).execute()
-        # Replying answers what was asked of the author in this thread.
-        FeedbackRequest.update(answered_at=utcnow()).where(
-            FeedbackRequest.thread == thread,
-            FeedbackRequest.person == author,
-            FeedbackRequest.answered_at.is_null(),
-        ).execute()
-        Mention.update(answered_at=utcnow()).where(
-            Mention.thread == thread, Mention.person == author, Mention.answered_at.is_null()
-        ).execute()
+        insert(created)
+        _replied(thread, author, now)
         _mention(thread, author, "\n".join((body, worked, try_next, question)), created)
         what = "feedback on" if is_feedback else "to"
         for person in {thread.author_id: thread.author, answered.id: answered}.values():
@@ -207,6 +199,36 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
             target=answered,
         )
     return created
+
+
+def _replied(thread, author, now):
+    """A reply counts in its thread, and answers what was asked of its author there."""
+    _counted_reply(thread, now)
+    _answered_request(thread, author, now)
+    _answered_mention(thread, author, now)
+
+
+@built_once
+def _counted_reply(thread_id, now):
+    return Thread.update(reply_count=Thread.reply_count + 1, last_activity_at=now).where(
+        Thread.id == thread_id
+    )
+
+
+@built_once
+def _answered_request(thread_id, person_id, now):
+    return FeedbackRequest.update(answered_at=now).where(
+        FeedbackRequest.thread == thread_id,
+        FeedbackRequest.person == person_id,
+        FeedbackRequest.answered_at.is_null(),
+    )
+
+
+@built_once
+def _answered_mention(thread_id, person_id, now):
+    return Mention.update(answered_at=now).where(
+        Mention.thread == thread_id, Mention.person == person_id, Mention.answered_at.is_null()
+    )
 
 
 def react(person, thread, kind, reply=None):

@@ -219,6 +219,44 @@ def insert_new(query):
     return rows[0].id if rows else None
 
 
+def insert(row, *, new_only=False):
+    """Write `row`, a model instance made with its values (its defaults filled in), as a new
+    row: `Model.create`'s work, with its SQL built once per model and set of fields, since
+    building it took longer than running it (a reply's transaction, which every other writer
+    waits for, spent half its time building SQL). Returns the new id, also set on `row`;
+    with `new_only` (ON CONFLICT DO NOTHING), None if the row existed."""
+    model = type(row)
+    pk = model._meta.primary_key
+    given = row.__data__
+    # In the order of the model's fields, as peewee writes the columns.
+    data = {f.name: given[f.name] for f in model._meta.sorted_fields if f.name in given}
+    if data.get(pk.name) is None:  # the database numbers it
+        data.pop(pk.name, None)
+    key = (type(db.obj), model, tuple(data), new_only)
+    sql = _inserts.get(key)
+    fields = model._meta.fields
+    params = [fields[name].db_value(value) for name, value in data.items()]
+    testing = has_app_context() and current_app.testing
+    if sql is None or testing:
+        query = model.insert({fields[name]: value for name, value in data.items()})
+        if new_only:
+            query = query.on_conflict_ignore()
+        built, built_params = db.get_sql_context().sql(query.returning(pk)).query()
+        if built_params != params:  # the fields in another order than the values
+            raise AssertionError(f"insert {model.__name__}: {built_params} != {params}")
+        sql = _inserts[key] = built
+    _forget(model)
+    found = db.execute_sql(sql, params).fetchall()
+    if not found:
+        return None
+    row.__data__[pk.name] = found[0][0]
+    row._dirty.clear()
+    return found[0][0]
+
+
+_inserts = {}  # (database kind, model, fields, new only): INSERT SQL
+
+
 def page_of(read, size):
     """Up to `size` rows and whether more follow, in one query: `read(limit)` reads one row
     more than the page shows."""
@@ -227,12 +265,14 @@ def page_of(read, size):
 
 
 def built_once(build):
-    """A hot SELECT whose SQL text peewee builds once per shape, not on every call: building
-    it takes longer than SQLite takes to run it. `build(*args)` returns the query; its
-    arguments are ids, text, dates and times (or lists or tuples of them) that it only compares
-    columns with; a model instance stands for its id. The first call of a shape builds the
-    query with stand-ins for the values and finds where they land among the parameters; later
-    calls put their own values there.
+    """A hot SELECT (or UPDATE or DELETE, which return how many rows they changed) whose SQL
+    text peewee builds once per shape, not on every call: building it takes longer than
+    SQLite takes to run it (an INSERT's defaults are computed: `insert` writes new rows).
+    `build(*args)` returns the query; its arguments are ids, text, dates and times (or lists
+    or tuples of them) that it only compares columns with or sets them to; a model instance
+    stands for its id. The first call of a shape builds the query with stand-ins for the
+    values and finds where they land among the parameters; later calls put their own values
+    there.
 
     The shape is the database's kind, each argument's type, a list's length, and the value
     of None, booleans and false-y arguments (which a builder may branch on). The decorated
@@ -258,6 +298,10 @@ def built_once(build):
             if expected != (shape.sql, params):
                 raise AssertionError(f"{build.__qualname__}: {expected} != {shape.sql, params}")
         cursor = db.execute_sql(shape.sql, params)
+        if shape.writes:
+            _forget(shape.query.model)
+            if cursor.description is None:  # nothing returned: how many rows it changed
+                return cursor.rowcount
         if shape.make is None:
             shape.make = maker(shape.query, cursor)
         found = cursor.fetchall()
@@ -336,6 +380,11 @@ class _Shape:
         self.slots = [where.get((type(p), p), -1) for p in params]
         self.constants = params
         self.make = None  # how its rows are made (learning.rows), known once it has run
+        self.writes = isinstance(self.query, Insert | Update | Delete)
+        if isinstance(self.query, Insert):
+            raise TypeError(
+                "built_once does not insert: its defaults would be built once; use insert()"
+            )
 
     def bind(self, args):
         values = list(_flat(args))

@@ -5,7 +5,7 @@ milestones, digests and reports without knowing the domains."""
 
 from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from learning.db import BaseModel, utcnow
+from learning.db import BaseModel, insert, utcnow
 from learning.people.models import Person
 
 
@@ -47,7 +47,7 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
     happened, if not now. Milestone rules look at every entry, in the same transaction."""
     from learning.recognition import milestones
 
-    entry = Activity.create(
+    entry = Activity(
         created_at=at or utcnow(),
         actor=actor,
         kind=kind,
@@ -56,6 +56,7 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
         object_id=obj.id if obj is not None else None,
         target=target,
     )
+    insert(entry)
     milestones.on_activity(entry)
     return entry
 

@@ -14,7 +14,7 @@ from rq import Queue, Retry, get_current_job
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
-from learning.db import connection, db, insert_new, utcnow
+from learning.db import connection, db, insert, utcnow
 from learning.jobs.models import PendingJob
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,9 @@ def defer(func, *args, key, queue="default"):
         "queue": queue,
         "handed_at": utcnow(),
     }
-    if insert_new(PendingJob.insert(**job)) is not None:
-        db.after_commit(functools.partial(_hand_over_new, PendingJob(**job)))
+    pending = PendingJob(**job)
+    if insert(pending, new_only=True) is not None:
+        db.after_commit(functools.partial(_hand_over_new, pending))
 
 
 def _hand_over_new(job):

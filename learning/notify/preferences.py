@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from learning.db import atomic
+from learning.db import atomic, built_once
 from learning.notify.models import CHANNELS, EMAIL_ONLY, KINDS, MutedChannel
 
 UTC = dt.UTC
@@ -33,12 +33,17 @@ def muted(person):
 
 
 def muted_channels(person, kind):
-    return {
-        channel
-        for (channel,) in MutedChannel.select(MutedChannel.channel)
-        .where(MutedChannel.person == person, MutedChannel.kind == kind)
+    """The channels on which the person turned `kind` off (read inside writes that notify)."""
+    return {channel for (channel,) in _muted_channels(person, kind)}
+
+
+@built_once
+def _muted_channels(person_id, kind):
+    return (
+        MutedChannel.select(MutedChannel.channel)
+        .where(MutedChannel.person == person_id, MutedChannel.kind == kind)
         .tuples()
-    }
+    )
 
 
 def save_channels(person, wanted):

@@ -5,7 +5,7 @@ import itertools
 from flask import current_app
 from peewee import fn
 
-from learning.db import insert_new, utcnow
+from learning.db import insert, utcnow
 from learning.jobs.services import defer
 from learning.notify import preferences
 from learning.notify.models import KINDS, Notification
@@ -29,8 +29,8 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
     off = preferences.muted_channels(person, kind)
     if {"in_app", "email"} <= off:
         return None
-    notice_id = insert_new(
-        Notification.insert(
+    notice_id = insert(
+        Notification(
             person=person,
             kind=kind,
             key=key,
@@ -39,7 +39,8 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
             text=text[:250],
             link=link,
             shown="in_app" not in off,
-        )
+        ),
+        new_only=True,
     )
     if notice_id and "email" not in off:
         defer(email_notice, notice_id, key=f"notice-{notice_id}", queue="notices")

@@ -5,7 +5,7 @@ template, and told to the people it is about."""
 import string
 
 from learning import ledger
-from learning.db import atomic, insert_new
+from learning.db import atomic, built_once, insert_new
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
@@ -100,7 +100,12 @@ def _message(kind, **values):
 
 
 def reached(key):
-    return Milestone.select().where(Milestone.key == key).exists()
+    return bool(_reached(key))
+
+
+@built_once
+def _reached(key):
+    return Milestone.select(Milestone.id).where(Milestone.key == key).limit(1).tuples()
 
 
 def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **values):
