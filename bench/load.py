@@ -24,11 +24,11 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-# Two cores: four processes of two threads. Against two processes of four, where each
-# request's threads wait for one another's turn at Python's lock (and a writer holding
-# SQLite's turn with them), the cohort space served about a fifth more requests.
-WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
-THREADS = int(os.environ.get("BENCH_THREADS", 2))
+# Two cores: two processes of four threads (BENCH_WORKERS and BENCH_THREADS change them;
+# four of two served the cohort space faster and long threads and writes at 32 connections
+# slower, within the machine's noise: bench/README.md).
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+THREADS = int(os.environ.get("BENCH_THREADS", 4))
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,13 @@
-"""The app as the load runner serves it: the real app, plus the two references measured in
-the same run (a minimal view; static files are the app's own) and a query count for probes.
+"""The app as the load runner serves it: the real app (`app.py`, as production serves it),
+plus the two references measured in the same run (a minimal view; static files are the
+app's own) and a query count for probes.
 
 A request carrying `X-Bench-Queries: 1` gets back `X-Queries`, the number of SQL statements it
 ran. The runner sends one such probe per scenario, alone, before loading it; requests under
 load count nothing."""
 
+from app import app
 from learning.db import statements
-from learning.factory import create_app
-
-app = create_app()
 
 
 @app.get("/bench/minimal")
