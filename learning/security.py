@@ -94,8 +94,10 @@ def _csrf_token():
 def init_app(app):
     app.url_map.converters["int"] = IdConverter
     csrf.init_app(app)
-    if app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") == "csrf_token":  # where g keeps it
+    if app.config["WTF_CSRF_FIELD_NAME"] == "csrf_token":  # where g keeps it
+        # Flask-WTF gives templates its own as a global and through a context processor.
         app.jinja_env.globals["csrf_token"] = _csrf_token
+        app.context_processor(lambda: {"csrf_token": _csrf_token})
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     limiter.init_app(app)
 
