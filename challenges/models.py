@@ -77,7 +77,8 @@ class CheckIn(BaseModel):
 
     class Meta:
         indexes = (
-            (("challenge", "cohort", "created_at"), False),
+            # Recent check-ins in order; progress counted from it alone (migration 0019).
+            (("challenge", "cohort", "created_at", "status", "amount", "edited_at", "id"), False),
             # The streaks read these alone (migration 0018).
             (("cohort", "week", "person"), False),
             (("person", "week", "challenge", "cohort", "step", "status"), False),
