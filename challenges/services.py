@@ -33,7 +33,7 @@ from cohorts.services import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert, insert_new, utcnow
+from learning.db import atomic, built_once, insert, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.notify.services import path_for
@@ -418,9 +418,9 @@ def _record_reached(challenge, cohort_id, current, person, now):
     """Record, once, that the cohort reached the goal; it stays reached."""
     if current.reached_at or not current.goal or current.done < current.goal:
         return
-    reached = GoalReached.insert(challenge=challenge, cohort=cohort_id, by=person, reached_at=now)
+    reached = GoalReached(challenge=challenge, cohort=cohort_id, by=person, reached_at=now)
     with atomic():
-        if not insert_new(reached):
+        if not insert(reached, new_only=True):
             return
         current.reached_at = now
         ledger.record(person, "goal_reached", cohort_id=cohort_id, obj=challenge, at=now)
@@ -549,7 +549,7 @@ def hide_board(actor, cohort, hidden=True):
         abort(404)
     with atomic():
         if hidden:
-            insert_new(HiddenBoard.insert(cohort=cohort, hidden_by=actor))
+            insert(HiddenBoard(cohort=cohort, hidden_by=actor), new_only=True)
         else:
             HiddenBoard.delete().where(HiddenBoard.cohort == cohort).execute()
         log(actor, "board_hidden" if hidden else "board_shown", cohort.name)

@@ -20,7 +20,7 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert_new, page_of, read_once, stream, utcnow
+from learning.db import atomic, built_once, insert, page_of, read_once, stream, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics, kept
@@ -289,7 +289,7 @@ def add_member(actor, cohort, person, role="member", notify=True):
     Adding someone who is already a member changes nothing."""
     with atomic():
         Participant.insert(program=cohort.program_id, person=person).on_conflict_ignore().execute()
-        created = insert_new(Membership.insert(cohort=cohort, person=person, role=role))
+        created = insert(Membership(cohort=cohort, person=person, role=role), new_only=True)
         if not created:
             return membership_of(person, cohort)
         membership = membership_of(person, cohort)

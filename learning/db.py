@@ -210,21 +210,15 @@ def atomic():
         release()
 
 
-def insert_new(query):
-    """Run an INSERT as ON CONFLICT DO NOTHING: the new row's id, or None if it existed.
-
-    Not `execute()`'s result: on SQLite that reports the connection's last insert, which
-    may be another row of another table when this one was ignored."""
-    rows = list(query.on_conflict_ignore().returning(query.model._meta.primary_key).execute())
-    return rows[0].id if rows else None
-
-
 def insert(row, *, new_only=False):
     """Write `row`, a model instance made with its values (its defaults filled in), as a new
     row: `Model.create`'s work, with its SQL built once per model and set of fields, since
     building it took longer than running it (a reply's transaction, which every other writer
     waits for, spent half its time building SQL). Returns the new id, also set on `row`;
-    with `new_only` (ON CONFLICT DO NOTHING), None if the row existed."""
+    with `new_only` (ON CONFLICT DO NOTHING), None if the row existed.
+
+    Not `execute()`'s result: on SQLite that reports the connection's last insert, which
+    may be another row of another table when this one was ignored; RETURNING says."""
     model = type(row)
     pk = model._meta.primary_key
     given = row.__data__

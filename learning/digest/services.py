@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from peewee import JOIN, fn
 
-from learning.db import atomic, insert_new, utcnow
+from learning.db import atomic, built_once, insert, utcnow
 from learning.digest import periods, sections
 from learning.digest.models import Digest
 from learning.jobs.services import defer
@@ -249,15 +249,16 @@ def send_one(composed, period, slot, now, batch=None):
     person = composed.person
     news = composed.news
     with atomic():
-        digest_id = insert_new(
-            Digest.insert(
+        digest_id = insert(
+            Digest(
                 person=person,
                 period=period,
                 status="sent" if news else "skipped",
                 items=composed.count,
                 since=composed.since,
                 until=now,
-            )
+            ),
+            new_only=True,
         )
         if digest_id is None:
             return None  # another run sent it
@@ -287,8 +288,13 @@ def send_one(composed, period, slot, now, batch=None):
             preview_link=absolute_url("digest.preview"),
             batch=batch,
         )
-        Digest.update(delivery=delivery_id).where(Digest.id == digest_id).execute()
+        _sent_by(digest_id, delivery_id)
     return "sent"
+
+
+@built_once
+def _sent_by(digest_id, delivery_id):
+    return Digest.update(delivery=delivery_id).where(Digest.id == digest_id)
 
 
 # The person's own page

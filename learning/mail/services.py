@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from peewee import fn
 
-from learning.db import insert_new, utcnow
+from learning.db import insert, utcnow
 from learning.mail.models import Delivery
 from learning.mail.tasks import hand_to_job
 
@@ -29,8 +29,8 @@ def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="
     now = utcnow()
     waits = due_at is not None and due_at > now
     context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
-    delivery_id = insert_new(
-        Delivery.insert(
+    delivery_id = insert(
+        Delivery(
             key=key,
             to_address=to_address,
             subject=subject,
@@ -39,7 +39,8 @@ def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="
             status="waiting" if waits else "pending",
             due_at=due_at if waits else now,
             unsubscribe_url=unsubscribe_url,
-        )
+        ),
+        new_only=True,
     )
     if delivery_id and not waits:
         if batch is None:

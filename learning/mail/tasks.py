@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from learning.db import atomic, utcnow
+from learning.db import atomic, built_once, utcnow
 from learning.jobs.services import defer, task
 from learning.mail.models import Delivery
 from learning.mail.transport import Sender, build_message
@@ -45,14 +45,9 @@ def deliver_many(delivery_ids):
 
 
 def _deliver(delivery_id, sender):
-    claimed = (
-        Delivery.update(status="sending", attempts=Delivery.attempts + 1, due_at=utcnow())
-        .where(Delivery.id == delivery_id, Delivery.status == "pending")
-        .execute()
-    )
-    if not claimed:
+    if not _claim(delivery_id, utcnow()):
         return "already sent"
-    delivery = Delivery.get_by_id(delivery_id)
+    delivery = _delivery(delivery_id)[0]
     try:
         sender.send(build_message(delivery))
     except (OSError, smtplib.SMTPException) as error:
@@ -64,10 +59,28 @@ def _deliver(delivery_id, sender):
             status=status, due_at=utcnow() + wait, error=f"{type(error).__name__}: {error}"[:2000]
         ).where(Delivery.id == delivery_id).execute()
         return status
-    Delivery.update(status="sent", sent_at=utcnow(), error="").where(
-        Delivery.id == delivery_id
-    ).execute()
+    _sent(delivery_id, utcnow())
     return "sent"
+
+
+# A batch of digests sends thousands of messages: their statements are built once.
+
+
+@built_once
+def _claim(delivery_id, now):
+    return Delivery.update(status="sending", attempts=Delivery.attempts + 1, due_at=now).where(
+        Delivery.id == delivery_id, Delivery.status == "pending"
+    )
+
+
+@built_once
+def _delivery(delivery_id):
+    return Delivery.select().where(Delivery.id == delivery_id)
+
+
+@built_once
+def _sent(delivery_id, now):
+    return Delivery.update(status="sent", sent_at=now, error="").where(Delivery.id == delivery_id)
 
 
 def hand_to_job(delivery_id, attempts):

@@ -5,7 +5,7 @@ template, and told to the people it is about."""
 import string
 
 from learning import ledger
-from learning.db import atomic, built_once, insert_new
+from learning.db import atomic, built_once, insert
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
@@ -122,11 +122,12 @@ def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **
         public = chosen.celebrate_me if chosen else True
     text = _message(kind, **values)[:250]
     with atomic():
-        milestone_id = insert_new(
-            Milestone.insert(
+        milestone_id = insert(
+            Milestone(
                 key=key, kind=kind, person=person, cohort_id=cohort_id, text=text, link=link,
                 public=public,
-            )
+            ),
+            new_only=True,
         )  # fmt: skip
         if milestone_id is None:
             return None

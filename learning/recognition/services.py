@@ -7,7 +7,7 @@ from peewee import JOIN, Case, fn
 
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert_new, utcnow
+from learning.db import atomic, built_once, insert, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.ledger import Activity
@@ -99,12 +99,13 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
         entry = contribution(about, receiver, cohort_id) if about else None
         _, space = places.cohort(cohort_id)
         link = places.link_for(entry.object_type, entry.object_id) if entry else ""
-        kudos_id = insert_new(
-            Kudos.insert(
+        kudos_id = insert(
+            Kudos(
                 giver=giver, receiver=receiver, cohort_id=cohort_id, value=value,
                 message=message, object_type=entry.object_type if entry else "",
                 object_id=entry.object_id if entry else None, link=link or space, token=token,
-            )
+            ),
+            new_only=True,
         )  # fmt: skip
         if kudos_id is None:  # the same form, sent twice at once
             return Kudos.get(Kudos.token == token), False
