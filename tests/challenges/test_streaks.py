@@ -88,15 +88,21 @@ def test_a_person_streak_counts_their_weeks_and_pauses_when_away(
             streaks.set_away(person, datetime.date(2026, 1, 5), now=now)
 
 
-def test_a_cohort_streak_counts_weeks_in_which_most_members_checked_in(
-    app, cohort, team, set_challenge, check_in
-):
-    challenge = set_challenge(
-        starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2026, 12, 31)
-    )
+NOW = datetime.datetime(2026, 11, 25, 12, 0)  # a Wednesday
+
+
+@pytest.fixture
+def autumn(team, set_challenge):
+    """A challenge running this autumn, and the team on UTC."""
     for person in team:
         person.time_zone = "UTC"
-    now = datetime.datetime(2026, 11, 25, 12, 0)
+    return set_challenge(starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2026, 12, 31))
+
+
+def test_a_cohort_streak_counts_weeks_in_which_most_members_checked_in(
+    app, cohort, team, autumn, check_in
+):
+    challenge, now = autumn, NOW
     ids = [p.id for p in team]
 
     def week(n, people):
@@ -116,14 +122,9 @@ def test_a_cohort_streak_counts_weeks_in_which_most_members_checked_in(
 
 
 def test_a_member_away_who_checks_in_all_the_same_counts_as_present(
-    app, cohort, team, set_challenge, check_in
+    app, cohort, team, autumn, check_in
 ):
-    challenge = set_challenge(
-        starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2026, 12, 31)
-    )
-    for person in team:
-        person.time_zone = "UTC"
-    now = datetime.datetime(2026, 11, 25, 12, 0)
+    challenge, now = autumn, NOW
     for person in team[:4]:
         check_in(person, challenge, cohort, now=now)
     # The week of 16 November: three are away, one of whom checks in anyway.
