@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiosmtpd.controller import Controller  # noqa: E402
 from rq import Worker  # noqa: E402
 
-from bench.generate import fresh_database  # noqa: E402
+from bench.generate import fresh_database, settle  # noqa: E402
 from bench.load import free_port  # noqa: E402
 from challenges.models import Challenge, CheckIn  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
@@ -258,7 +258,7 @@ def measure(size, database_url=None):
             with connection():
                 start = time.perf_counter()
                 items = build(size)
-                db.execute_sql("ANALYZE")  # the planner knows the tables, as in a running one
+                settle()
                 print(
                     f"built {size} people with {items} contributions in "
                     f"{time.perf_counter() - start:.1f} s"

@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rq import Queue  # noqa: E402
 
-from bench.generate import fresh_database  # noqa: E402
+from bench.generate import fresh_database, settle  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
-from learning.db import atomic, connection, db, is_sqlite  # noqa: E402
+from learning.db import atomic, connection  # noqa: E402
 from learning.factory import create_app  # noqa: E402
 from learning.insights.models import Export  # noqa: E402
 from learning.insights.tasks import build_export  # noqa: E402
@@ -110,11 +110,7 @@ def measure(size, database_url=None):
         with connection():
             start = time.perf_counter()
             requester = build(size)
-            # As in a running installation: the log is back in the database, and the
-            # planner knows the tables (PostgreSQL's autovacuum would have analysed them).
-            if is_sqlite():
-                db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute_sql("ANALYZE")
+            settle()
             print(f"built {size} people in {time.perf_counter() - start:.1f} s")
         for format in ("csv", "xlsx"):
             seconds, peak, rows = export(config, requester, format)
