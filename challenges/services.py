@@ -33,7 +33,7 @@ from cohorts.services import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert, utcnow
+from learning.db import atomic, built_once, inline, insert, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.notify.services import path_for
@@ -512,7 +512,7 @@ def _blocked_since(cohort_id, since):
             CheckIn.cohort == cohort_id, CheckIn.status == "blocked", CheckIn.created_at >= since
         )
         .order_by(CheckIn.created_at.desc())
-        .limit(10)
+        .limit(inline(10))
     )
 
 

@@ -20,7 +20,17 @@ from cohorts.models import (
 )
 from learning import ledger
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert, page_of, read_once, stream, utcnow
+from learning.db import (
+    Inline,
+    atomic,
+    built_once,
+    inline,
+    insert,
+    page_of,
+    read_once,
+    stream,
+    utcnow,
+)
 from learning.digest import sections
 from learning.errors import Refused
 from learning.insights import analytics, kept
@@ -220,7 +230,7 @@ def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
     """Newest first, with what kudos and celebrations show. `before` pages back ("show
     more"); `after` returns only what is new. Returns (entries, has_more)."""
     if after:
-        return recognition.attach(list(_entries(cohort, before, after, limit)), viewer), False
+        return recognition.attach(_entries(cohort, before, after, Inline(limit)), viewer), False
     entries, more = page_of(lambda size: _entries(cohort, before, None, size), limit)
     return recognition.attach(entries, viewer), more
 
@@ -232,7 +242,7 @@ def _entries(cohort_id, before, after, limit):
         query = query.where(Activity.id < before)
     if after:
         query = query.where(Activity.id > after)
-    return query.limit(limit)
+    return query.limit(inline(limit))
 
 
 def record_visit(person, cohort, newest=None):

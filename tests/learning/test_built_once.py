@@ -6,7 +6,7 @@ import datetime
 import pytest
 from peewee import JOIN
 
-from learning.db import built_once, connection
+from learning.db import Inline, built_once, connection, inline, statements
 from learning.people.models import Person
 from learning.rows import same
 
@@ -69,6 +69,23 @@ def test_under_test_a_builder_that_computes_with_its_values_is_caught(people):
 
     with people.app_context(), connection(), pytest.raises(AssertionError, match="first_ones"):
         first_ones(1)
+
+
+@built_once
+def first_emails(count):
+    return Person.select(Person.email).order_by(Person.email).limit(inline(count)).tuples()
+
+
+def test_an_inline_count_is_written_into_the_sql_and_each_count_is_a_shape(people):
+    with people.app_context(), connection():
+        assert emails(first_emails(Inline(1))) == ["ada@example.com"]
+        with statements() as seen:
+            assert emails(first_emails(Inline(2))) == ["ada@example.com", "bo@example.com"]
+        [(sql, params)] = seen
+        assert sql.endswith("LIMIT 2") and params == []
+        # A plain int argument stands for any value: writing its stand-in in would be wrong.
+        with pytest.raises(TypeError, match="Inline"):
+            first_emails(2)
 
 
 def test_a_model_instance_stands_for_its_id_and_other_types_are_refused(people):
