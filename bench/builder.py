@@ -7,12 +7,12 @@ import argparse
 import datetime
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.generate import scratch_folder  # noqa: E402
 from cohorts import forming  # noqa: E402
 from cohorts import services as cohorts  # noqa: E402
 from cohorts.builder import Candidate, build  # noqa: E402
@@ -66,7 +66,7 @@ def bench_builder(size):
 
 
 def bench_proposal(size):
-    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    folder = scratch_folder()
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",

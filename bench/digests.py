@@ -12,7 +12,6 @@ import datetime as dt
 import random
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiosmtpd.controller import Controller  # noqa: E402
 from rq import Worker  # noqa: E402
 
-from bench.generate import fresh_database, settle  # noqa: E402
+from bench.generate import fresh_database, scratch_folder, settle  # noqa: E402
 from bench.load import free_port  # noqa: E402
 from challenges.models import Challenge, CheckIn  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
@@ -238,7 +237,7 @@ class Sink:
 def measure(size, database_url=None):
     """Build `size` people on a fresh database, then time the dispatcher, one worker composing
     every digest and the same worker handing them to an SMTP sink; a dict of the numbers."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    folder = scratch_folder()
     url = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     fresh_database(url)
     sink = Sink()

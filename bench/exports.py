@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rq import Queue  # noqa: E402
 
-from bench.generate import fresh_database, settle  # noqa: E402
+from bench.generate import fresh_database, scratch_folder, settle  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from learning.db import atomic, connection  # noqa: E402
 from learning.factory import create_app  # noqa: E402
@@ -98,7 +97,7 @@ def export(config, requester, format):
 def measure(size, database_url=None):
     """Build `size` people on a fresh database and export them as CSV and XLSX, each in a
     worker process of its own; {"csv": {"seconds", "peak_mb", "rows"}, "xlsx": {...}}."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    folder = scratch_folder()
     url = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     fresh_database(url)
     config = {"DATABASE_URL": url, "SECRET_KEY": "bench", "EXPORTS_DIR": str(folder / "exports")}

@@ -18,7 +18,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -151,7 +150,7 @@ def main():
     arguments = parser.parse_args()
     size, plan = arguments.size, PLANS[arguments.size]
     os.environ["REDIS_URL"] = redis_url()
-    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    folder = generate.scratch_folder()
     urls = {"sqlite": f"sqlite:///{folder / 'bench.sqlite3'}"}
     postgres = None if arguments.sqlite_only else postgres_url()
     if postgres:
