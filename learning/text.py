@@ -1,6 +1,7 @@
 """User-written text: Markdown with raw HTML off, then an allow-list, for pages and emails."""
 
 import functools
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -54,3 +55,17 @@ def duration(delta):
 def init_app(app):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["duration"] = duration
+
+
+# Whatever a mail header or a one-line field must not hold: C0/C1 controls (CR and LF among
+# them), surrogates, and the Unicode line and paragraph separators pasted from documents.
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
+
+
+def one_line(text, limit=None):
+    """`text` on one line: every control character and line or paragraph separator becomes a
+    space, runs of spaces one; cut at `limit` characters with an ellipsis."""
+    text = " ".join(_BREAKS.sub(" ", text or "").split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text

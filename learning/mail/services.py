@@ -8,6 +8,10 @@ from peewee import fn
 from learning.db import insert, utcnow
 from learning.mail.models import Delivery
 from learning.mail.tasks import hand_to_job
+from learning.text import one_line
+
+# A subject longer than this is cut (the column holds 255; mail clients show far less).
+SUBJECT_MAX = 200
 
 
 def absolute_url(endpoint, **values):
@@ -22,12 +26,15 @@ def absolute_url(endpoint, **values):
 def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", batch=None,
               **context):  # fmt: skip
     """Compose a message from the templates <template>.txt and <template>.html, and queue it,
-    or keep it until `due_at` (naive UTC). Call inside the write's transaction. Asking twice
+    or keep it until `due_at` (naive UTC). The subject is made safe for a header. Call inside the write's transaction. Asking twice
     with the same key sends one email. Returns the new delivery's id (None if it existed).
     With a `batch` list, a message to send now is added to it instead of queued alone: the
     caller hands the whole list to one job (`hand_batch`)."""
     now = utcnow()
     waits = due_at is not None and due_at > now
+    # User text (names, titles, values) reaches the Subject: a line break there would end the
+    # header, and the message could not be built.
+    subject = one_line(subject, SUBJECT_MAX)
     context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
     delivery_id = insert(
         Delivery(

@@ -1,5 +1,6 @@
 """The delivery job: at most one send per delivery row, whatever RQ retries or repeats."""
 
+import logging
 import smtplib
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from learning.db import atomic, built_once, utcnow
 from learning.jobs.services import defer, task
 from learning.mail.models import Delivery
 from learning.mail.transport import Sender, build_message
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
 # A claim older than this belongs to a worker that died mid-send (SMTP gives up after 30 s).
@@ -26,7 +29,8 @@ def permanent(error):
 def deliver(delivery_id):
     """Send one message. A second run finds it claimed or sent and does nothing. A temporary
     failure waits and tries again later (MAIL_RETRY_DELAYS); after the last try, or on a
-    permanent failure, the delivery is failed and listed for admins. The claim records its
+    permanent failure, or a message that cannot be built, the delivery is failed and listed
+    for admins. The claim records its
     time in due_at, so release_due can tell a claim whose worker died."""
     with Sender() as sender:
         return _deliver(delivery_id, sender)
@@ -49,7 +53,15 @@ def _deliver(delivery_id, sender):
         return "already sent"
     delivery = _delivery(delivery_id)[0]
     try:
-        sender.send(build_message(delivery))
+        message = build_message(delivery)
+    except Exception as error:  # noqa: BLE001 (whatever it is, no retry will build it)
+        log.exception("Delivery %s cannot be built", delivery_id)
+        Delivery.update(
+            status="failed", error=f"Cannot be built: {type(error).__name__}: {error}"[:2000]
+        ).where(Delivery.id == delivery_id).execute()
+        return "failed"
+    try:
+        sender.send(message)
     except (OSError, smtplib.SMTPException) as error:
         delays = current_app.config["MAIL_RETRY_DELAYS"]
         retry = not permanent(error) and delivery.attempts <= len(delays)
