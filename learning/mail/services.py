@@ -26,8 +26,9 @@ def absolute_url(endpoint, **values):
 def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", batch=None,
               **context):  # fmt: skip
     """Compose a message from the templates <template>.txt and <template>.html, and queue it,
-    or keep it until `due_at` (naive UTC). The subject is made safe for a header. Call inside the write's transaction. Asking twice
-    with the same key sends one email. Returns the new delivery's id (None if it existed).
+    or keep it until `due_at` (naive UTC). Call inside the write's transaction. Asking twice
+    with the same key sends one email. The subject is put on one line, safe for a header.
+    Returns the new delivery's id (None if it existed).
     With a `batch` list, a message to send now is added to it instead of queued alone: the
     caller hands the whole list to one job (`hand_batch`)."""
     now = utcnow()

@@ -131,3 +131,12 @@ class PasswordReset(BaseModel):
     nonce = CharField(default=new_nonce, unique=True)
     created_at = DateTimeField(default=utcnow)
     used_at = DateTimeField(null=True)
+
+
+class EndedSession(BaseModel):
+    """A session signed out on the server: its cookie, copied before, opens nothing more.
+    Kept until the session would have reached its time limit anyway."""
+
+    # The random id each sign-in gives its session (learning/people/sessions.py).
+    sid = CharField(unique=True)
+    ended_at = DateTimeField(default=utcnow, index=True)

@@ -4,6 +4,7 @@ import functools
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,7 +15,7 @@ from peewee import JOIN, fn
 from zxcvbn import zxcvbn
 
 from learning.audit.services import log
-from learning.db import atomic, built_once, page_of, utcnow
+from learning.db import atomic, built_once, insert, page_of, utcnow
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
@@ -22,6 +23,7 @@ from learning.notify import services as notify_services
 from learning.people import tasks
 from learning.people.access import INVITERS, require_role
 from learning.people.models import (
+    EndedSession,
     Invitation,
     PasswordReset,
     Person,
@@ -178,6 +180,17 @@ def change_password(person, current, new):
     with atomic():
         set_password(person, new)
         log(person, "password_changed", person.email)
+
+
+def sign_out(person, sid):
+    """End this session on the server: a copy of its cookie opens nothing any more. Ended
+    sessions are kept until they would have expired anyway."""
+    now = utcnow()
+    expired = now - timedelta(seconds=current_app.config["SESSION_MAX_AGE"])
+    with atomic():
+        insert(EndedSession(sid=sid, ended_at=now), new_only=True)
+        EndedSession.delete().where(EndedSession.ended_at < expired).execute()
+        log(person, "signed_out", person.email)
 
 
 def sign_out_everywhere(person):
@@ -418,13 +431,14 @@ def reset_password(reset, password):
     return reset.person
 
 
-def signed_in(session_id):
+def signed_in(session_id, sid):
     """The person a session's id ("person:version") stands for, with their roles and unread
-    notices, or None once they signed out everywhere, changed their password or left."""
+    notices, or None once they signed out of this session (`sid`) or everywhere, changed
+    their password or left."""
     person_id, _, version = session_id.partition(":")
-    if not (person_id.isdigit() and version.isdigit()):
+    if not (person_id.isdigit() and version.isdigit() and sid):
         return None
-    rows = list(_signed_in(int(person_id), int(version)))
+    rows = list(_signed_in(int(person_id), int(version), sid))
     if not rows:
         return None
     person = rows[0]
@@ -433,9 +447,9 @@ def signed_in(session_id):
 
 
 @built_once
-def _signed_in(person_id, version):
+def _signed_in(person_id, version, sid):
     """The person, their roles and their unread notices (for the page's bell) in one query:
-    one row per role."""
+    one row per role; none once the session was signed out."""
     return (
         Person.select(
             Person,
@@ -447,6 +461,7 @@ def _signed_in(person_id, version):
             Person.id == person_id,
             Person.session_version == version,
             Person.is_active == True,  # noqa: E712
+            ~fn.EXISTS(EndedSession.select().where(EndedSession.sid == sid)),
         )
         .objects()
     )

@@ -5,6 +5,7 @@ Flask keeps the session in a signed cookie, so "rotating the session id" means s
 an empty session: nothing a visitor carried before signing in (a planted cookie, an old CSRF
 token) survives it. Both clocks live in the session and are checked on every request."""
 
+import secrets
 import time
 
 from flask import current_app, flash, request, session, url_for
@@ -12,6 +13,8 @@ from flask_login import current_user, login_user, logout_user
 
 from learning import htmx
 
+# Each sign-in's random id: signing out ends it on the server (EndedSession).
+SID = "sid"
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
 # Refreshing the idle clock rewrites the cookie: once a minute is precise enough.
@@ -31,6 +34,7 @@ def start(person, keep=False):
     session.clear()
     login_user(person, fresh=True)
     session.permanent = keep
+    session[SID] = secrets.token_urlsafe(24)
     now = int(time.time())
     session[SIGNED_IN_AT] = now
     session[SEEN_AT] = now

@@ -93,6 +93,8 @@ def sign_in():
 
 @auth.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        services.sign_out(current_user, session[sessions.SID])
     logout_user()
     session.clear()
     flash("You are signed out. See you soon.", "success")
@@ -411,7 +413,7 @@ def init_app(app):
 
     @login_manager.user_loader
     def _load(session_id):
-        return services.signed_in(session_id)
+        return services.signed_in(session_id, session.get(sessions.SID))
 
     @login_manager.unauthorized_handler
     def _unauthorized():

@@ -42,7 +42,14 @@ from learning.jobs.models import PendingJob
 from learning.ledger import Activity
 from learning.mail.models import Delivery
 from learning.notify.models import MutedChannel, Notification
-from learning.people.models import Invitation, PasswordReset, Person, PersonRole, Preferences
+from learning.people.models import (
+    EndedSession,
+    Invitation,
+    PasswordReset,
+    Person,
+    PersonRole,
+    Preferences,
+)
 from learning.recognition.models import Cheer, CompanyValue, Kudos, Milestone, MilestoneTemplate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +60,7 @@ MODELS = [
     Preferences,
     Invitation,
     PasswordReset,
+    EndedSession,
     PendingJob,
     Delivery,
     Activity,

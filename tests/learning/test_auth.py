@@ -3,6 +3,7 @@
 import re
 
 from learning.audit.models import AuditEntry
+from learning.db import connection
 from tests.conftest import CSRF_META, PASSWORD
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -106,6 +107,22 @@ def test_the_account_limit_holds_across_addresses(app, member):
 def test_sign_out_ends_the_session(member_client):
     assert member_client.post("/sign-out").status_code == 303
     assert member_client.get("/").status_code == 302
+
+
+def test_a_copy_of_the_cookie_taken_before_signing_out_opens_nothing_after(app, member, sign_in):
+    laptop = sign_in(member)
+    copied = laptop.get_cookie("session").value
+    other_device = sign_in(member)
+    assert laptop.post("/sign-out").status_code == 303
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    ended = thief.get("/account")
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("/sign-in")
+    # Only that session ended: the person's other sign-ins go on, and so does signing in.
+    assert other_device.get("/account").status_code == 200
+    assert sign_in(member).get("/account").status_code == 200
+    with app.app_context(), connection():
+        assert AuditEntry.select().where(AuditEntry.action == "signed_out").count() == 1
 
 
 def test_sign_out_everywhere_revokes_every_session_even_a_kept_one(app, member, sign_in):
