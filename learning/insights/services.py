@@ -15,7 +15,7 @@ from learning.insights.models import Export
 from learning.jobs.services import defer
 from learning.people.access import require_role
 from learning.people.models import Role
-from learning.people.services import authenticate
+from learning.people.services import confirm_password
 
 READERS = (Role.HR,)
 PURPOSE_MIN = 20
@@ -101,7 +101,7 @@ def person_rows(filters):
 def _confirmed(viewer, purpose, password):
     """The purpose, tidied, once HR confirmed their password (a fresh sign-in) and wrote why."""
     require_reader(viewer)
-    if authenticate(viewer.email, password) is None:
+    if not confirm_password(viewer, password, "individual report"):
         raise Refused("That is not your password.", field="password")
     purpose = " ".join(purpose.split())
     if len(purpose) < PURPOSE_MIN:

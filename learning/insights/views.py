@@ -9,7 +9,7 @@ from learning.errors import Refused
 from learning.insights import kept, services
 from learning.insights.forms import ExportForm, IndividualForm, ReportForm
 from learning.people.sessions import passive
-from learning.people.views import show_refused
+from learning.people.views import password_checks, show_refused
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -57,6 +57,7 @@ def participation():
 
 @bp.route("/people", methods=["GET", "POST"])
 @login_required
+@password_checks
 def individual():
     """Participation per person: only HR, only with a purpose and their password."""
     services.require_reader(current_user)

@@ -171,8 +171,18 @@ def set_password(person, password):
     person.save(only=[Person.password_hash, Person.session_version])
 
 
+def confirm_password(person, password, asked_by):
+    """Whether `password` is the signed-in person's own. A wrong one is audited: whoever holds
+    a session may be guessing (views limit these checks like sign-in)."""
+    if authenticate(person.email, password) is not None:
+        return True
+    with atomic():
+        log(person, "password_check_failed", person.email, asked_by=asked_by)
+    return False
+
+
 def change_password(person, current, new):
-    if authenticate(person.email, current) is None:
+    if not confirm_password(person, current, "change password"):
         raise ValueError("That is not your current password.")
     problem = password_problem(new, person.email, person.display_name)
     if problem:

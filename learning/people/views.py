@@ -45,6 +45,18 @@ def _limit(setting):
     return lambda: current_app.config[setting]
 
 
+def _person_key():
+    return f"person:{getattr(current_user, 'id', '')}"
+
+
+# Every place a signed-in person types their password again (changing it, HR's report per
+# person) counts against one limit, like sign-in: a stolen session is no password oracle.
+# Put it below @login_required.
+password_checks = limiter.shared_limit(
+    _limit("SIGNIN_LIMIT"), scope="password-check", key_func=_person_key, methods=["POST"]
+)
+
+
 def submitted_status(form):
     """422 when a submitted form is shown again with its errors, 200 otherwise."""
     return 422 if form.is_submitted() and form.errors else 200
@@ -164,6 +176,7 @@ def account():
 
 @auth.post("/account/password")
 @login_required
+@password_checks
 def change_password():
     form = ChangePasswordForm(person=current_user)
     if form.validate_on_submit():

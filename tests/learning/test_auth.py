@@ -1,9 +1,11 @@
 """Sign-in, sign-out, revocable sessions, password reset and rate limits."""
 
+import json
 import re
 
 from learning.audit.models import AuditEntry
 from learning.db import connection
+from learning.people.models import Role
 from tests.conftest import CSRF_META, PASSWORD
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -224,3 +226,37 @@ def test_forgot_password_with_a_bad_address_keeps_it_and_explains(client):
     assert response.status_code == 422
     assert 'value="not-an-address"' in response.text
     assert "Enter an email address like name@company.com." in response.text
+
+
+def test_typing_the_password_again_is_limited_like_sign_in_and_failures_are_audited(
+    app, make_person, sign_in
+):
+    """Changing the password and HR's report per person share one limit per person: someone
+    holding a session cannot use either as a password oracle."""
+    app.config["SIGNIN_LIMIT"] = "4 per minute"
+    hr_person = make_person(roles=(Role.MEMBER, Role.HR))
+    hr = sign_in(hr_person)
+    change = {"current": "wrong guess 1", "password": "a new long passphrase 42",
+              "confirm": "a new long passphrase 42"}  # fmt: skip
+    report = {"purpose": "Checking participation before the review", "password": "guess"}
+    assert hr.post("/account/password", data=change).status_code == 422
+    assert hr.post("/account/password", data=change).status_code == 422
+    assert hr.post("/reports/people", data=report).status_code == 422
+    assert hr.post("/reports/people", data=report).status_code == 422
+    for path, data in (("/account/password", change), ("/reports/people", report)):
+        limited = hr.post(path, data=data)
+        assert limited.status_code == 429, path
+        assert "Too many attempts" in limited.text
+    # Even the right password waits: a guesser cannot tell.
+    right = {**report, "password": PASSWORD}
+    assert hr.post("/reports/people", data=right).status_code == 429
+    # Someone else's checks are not limited by it.
+    other = sign_in(make_person(roles=(Role.MEMBER, Role.HR)))
+    assert other.post("/reports/people", data=report).status_code == 422
+    with app.app_context(), connection():
+        failed = AuditEntry.select().where(
+            AuditEntry.action == "password_check_failed", AuditEntry.actor == hr_person.id
+        )
+        assert sorted(json.loads(e.detail)["asked_by"] for e in failed) == [
+            "change password", "change password", "individual report", "individual report"
+        ]  # fmt: skip
