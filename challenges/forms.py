@@ -23,12 +23,14 @@ from challenges.services import (
     amount_problem,
     dates_problem,
 )
+from learning.inputs import number, sensible_date
+from learning.once import token_field
 from learning.people.forms import stripped
 
 NUMBER = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
 
 
-def number(text):
+def typed_number(text):
     """A positive number as people type it ("1.5", "1,5", " 2 "), or None."""
     text = (text or "").strip()
     return float(text.replace(",", ".")) if NUMBER.match(text) else None
@@ -37,13 +39,14 @@ def number(text):
 def _number_problem(text, limit):
     if not (text or "").strip():
         return "Enter an amount."
-    value = number(text)
+    value = typed_number(text)
     if value is None:
         return "Enter a number, like 2 or 1.5."
     return amount_problem(value, limit)
 
 
 class ChallengeForm(FlaskForm):
+    token = token_field()
     title = StringField(
         "Title",
         filters=[stripped],
@@ -58,9 +61,13 @@ class ChallengeForm(FlaskForm):
         validators=[Length(max=2000, message="Keep it under 2,000 characters.")],
     )
     starts_on = DateField(
-        "Starts on", validators=[DataRequired("Enter a start date, like 2027-01-04.")]
+        "Starts on",
+        validators=[DataRequired("Enter a start date, like 2027-01-04."), sensible_date],
     )
-    ends_on = DateField("Ends on", validators=[DataRequired("Enter an end date, like 2027-02-01.")])
+    ends_on = DateField(
+        "Ends on",
+        validators=[DataRequired("Enter an end date, like 2027-02-01."), sensible_date],
+    )
     goal = RadioField(
         "The goal",
         choices=[SelectChoice(value, label) for value, label in GOALS.items()],
@@ -126,7 +133,7 @@ class ChallengeForm(FlaskForm):
             "starts_on": self.starts_on.data,
             "ends_on": self.ends_on.data,
             "goal": self.goal_kind(),
-            "target": number(self.target.data) or 0,
+            "target": typed_number(self.target.data) or 0,
             "unit": self.unit.data,
             "steps": self.step_list(),
             "weekly_board": self.weekly_board.data,
@@ -164,7 +171,7 @@ class CheckInForm(FlaskForm):
 
     status = HiddenField(validators=[DataRequired("Choose did it, blocked or skipped.")])
     amount = StringField("Amount", filters=[stripped])
-    step = SelectField("Step", coerce=int, choices=[], validate_choice=False)
+    step = SelectField("Step", coerce=number, choices=[], validate_choice=False)
     note = StringField(
         "Note (optional)",
         filters=[stripped],
@@ -187,7 +194,7 @@ class CheckInForm(FlaskForm):
 
     def check_in_fields(self):
         return {
-            "amount": number(self.amount.data),
+            "amount": typed_number(self.amount.data),
             "step_id": self.step.data or None,
             "note": self.note.data,
         }

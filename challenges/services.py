@@ -31,7 +31,7 @@ from cohorts.services import (
     members,
     membership_of,
 )
-from learning import ledger
+from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, built_once, inline, insert, utcnow
 from learning.digest import sections
@@ -214,13 +214,18 @@ def create_challenge(
     unit="",
     steps=(),
     weekly_board=False,
+    token=None,
 ):
-    """A challenge for every cohort of `program`, or for `cohort` only; audited."""
+    """A challenge for every cohort of `program`, or for `cohort` only; audited. The same
+    form sent twice (`token`) sets one."""
     if not can_create(actor, cohort):
         abort(404)
     _dates(starts_on, ends_on)
     target, unit, steps = _goal(goal, target, unit, steps)
     with atomic():
+        first = once.sent_before(actor, token, "challenge")
+        if first is not None:
+            return once.again(first, Challenge)
         challenge = Challenge.create(
             program=program,
             cohort=cohort,
@@ -234,6 +239,7 @@ def create_challenge(
             weekly_board=weekly_board and cohort is None,
             created_by=actor,
         )
+        once.made(token, challenge)
         if steps:
             Step.insert_many(
                 [{"challenge": challenge, "position": n, "title": s} for n, s in enumerate(steps)]

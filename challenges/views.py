@@ -49,8 +49,9 @@ def _new(program, cohort, back):
     if form.validate_on_submit():
         try:
             challenge = services.create_challenge(
-                current_user, program, cohort=cohort, **form.challenge_fields()
-            )
+                current_user, program, cohort=cohort, token=form.token.data,
+                **form.challenge_fields(),
+            )  # fmt: skip
         except services.Refused as problem:
             show_refused(form, problem)
         else:

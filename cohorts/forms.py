@@ -23,6 +23,8 @@ from wtforms.validators import (
 )
 
 from cohorts.models import DEFAULT_GUIDELINES, MAX_SIZE, MIN_SIZE
+from learning.inputs import number, sensible_date
+from learning.once import token_field
 from learning.people.forms import stripped
 from learning.recognition.services import MESSAGE_MAX
 
@@ -30,14 +32,17 @@ SIZE_MESSAGE = f"Choose a size from {MIN_SIZE} to {MAX_SIZE}: small groups talk 
 
 
 class ProgramForm(FlaskForm):
+    token = token_field()
     name = StringField(
         "Name",
         filters=[stripped],
         validators=[DataRequired("Give the program a name."), Length(max=120)],
     )
     description = TextAreaField("Description", filters=[stripped], validators=[Length(max=4000)])
-    starts_on = DateField("Starts on", validators=[DataRequired("Enter a start date.")])
-    ends_on = DateField("Ends on", validators=[DataRequired("Enter an end date.")])
+    starts_on = DateField(
+        "Starts on", validators=[DataRequired("Enter a start date."), sensible_date]
+    )
+    ends_on = DateField("Ends on", validators=[DataRequired("Enter an end date."), sensible_date])
     cohort_size = IntegerField(
         "Target cohort size",
         default=8,
@@ -67,6 +72,7 @@ class ProgramForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
+    token = token_field()
     file = FileField(
         "CSV file",
         validators=[FileRequired("Choose a CSV file to upload.")],
@@ -103,6 +109,7 @@ class EmailForm(FlaskForm):
 
 
 class MoveRequestForm(FlaskForm):
+    token = token_field()
     reason = TextAreaField(
         "Why would you like to move?",
         filters=[stripped],
@@ -119,13 +126,13 @@ class KudosForm(FlaskForm):
 
     receiver = SelectField(
         "Who do you want to thank?",
-        coerce=int,
+        coerce=number,
         validate_choice=False,  # the service says why a choice is refused
         validators=[DataRequired("Choose who you want to thank.")],
     )
     value = RadioField(
         "For which of our values?",
-        coerce=int,
+        coerce=number,
         validate_choice=False,
         validators=[DataRequired("Choose one of the company's values.")],
     )

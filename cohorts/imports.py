@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from cohorts.models import PeopleImport
 from cohorts.tasks import apply_import
+from learning import once
 from learning.audit.services import log
 from learning.db import atomic
 from learning.jobs.services import defer
@@ -144,10 +145,14 @@ def _existing_emails(emails):
     return found
 
 
-def preview(actor, program, filename, data):
-    """Check an uploaded file and keep it for the preview; nothing about people is saved."""
+def preview(actor, program, filename, data, token=None):
+    """Check an uploaded file and keep it for the preview; nothing about people is saved.
+    The same form sent twice (`token`) keeps one."""
     rows = check_rows(read_rows(data))
     with atomic():
+        first = once.sent_before(actor, token, "people_import")
+        if first:
+            return once.again(first, PeopleImport)
         upload = PeopleImport.create(
             program=program,
             uploaded_by=actor,
@@ -156,7 +161,7 @@ def preview(actor, program, filename, data):
             total_rows=len(rows),
             valid_rows=sum(1 for r in rows if not r["problems"]),
         )
-    return upload
+        return once.made(token, upload)
 
 
 def start(actor, upload, valid_only):
@@ -170,9 +175,15 @@ def start(actor, upload, valid_only):
     if upload.valid_rows == 0:
         raise ValueError("No row can be imported: fix the file and upload it again.")
     with atomic():
-        upload.status = "queued"
-        upload.valid_only = valid_only
-        upload.save()
+        # Started twice at once (a double click): the first claims it.
+        claimed = (
+            PeopleImport.update(status="queued", valid_only=valid_only)
+            .where(PeopleImport.id == upload.id, PeopleImport.status == "previewed")
+            .execute()
+        )
+        upload.status, upload.valid_only = "queued", valid_only
+        if not claimed:
+            return upload
         log(actor, "people_import_started", upload.filename, rows=upload.valid_rows)
         defer(apply_import, upload.id, key=f"import-{upload.id}", queue="default")
     return upload

@@ -18,7 +18,7 @@ from cohorts.models import (
     PeopleImport,
     Program,
 )
-from learning import ledger
+from learning import ledger, once
 from learning.audit.services import log
 from learning.db import (
     Inline,
@@ -158,12 +158,16 @@ def programs(viewer):
     return rows
 
 
-def save_program(actor, program=None, **fields):
-    """Create a program, or change one; both are audited."""
+def save_program(actor, program=None, token=None, **fields):
+    """Create a program, or change one; both are audited. The same new-program form sent
+    twice (`token`) creates one."""
     require_manager(actor)
     with atomic():
         if program is None:
-            program = Program.create(created_by=actor, **fields)
+            first = once.sent_before(actor, token, "program")
+            if first is not None:
+                return once.again(first, Program)
+            program = once.made(token, Program.create(created_by=actor, **fields))
             log(actor, "program_created", program.name)
         else:
             for name, value in fields.items():
@@ -344,9 +348,13 @@ def remove_member(actor, cohort, person):
     return bool(deleted)
 
 
-def ask_to_move(person, cohort, reason):
-    """A member asks to move; one open request per person and cohort."""
+def ask_to_move(person, cohort, reason, token=None):
+    """A member asks to move; one open request per person and cohort, also when the form is
+    sent twice at once (`token`)."""
     with atomic():
+        first = once.sent_before(person, token, "move_request")
+        if first is not None:
+            return once.again(first, MembershipRequest)
         existing = MembershipRequest.get_or_none(
             MembershipRequest.cohort == cohort,
             MembershipRequest.person == person,
@@ -356,7 +364,9 @@ def ask_to_move(person, cohort, reason):
             existing.reason = reason
             existing.save()
             return existing
-        request = MembershipRequest.create(cohort=cohort, person=person, reason=reason)
+        request = once.made(
+            token, MembershipRequest.create(cohort=cohort, person=person, reason=reason)
+        )
         log(person, "move_requested", person.email, cohort=cohort.name)
     return request
 

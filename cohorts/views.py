@@ -30,6 +30,7 @@ from cohorts.models import Cohort, MembershipRequest, PeopleImport
 from learning import htmx
 from learning.digest import sections
 from learning.errors import Refused
+from learning.inputs import number
 from learning.insights import kept
 from learning.insights import sources as insights
 from learning.people.models import Person
@@ -40,7 +41,6 @@ from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.recognition import services as recognition
 from learning.recognition.models import CHEERS
-from learning.security import number
 from learning.views import add_home_section, add_nav
 
 programs = Blueprint("programs", __name__, url_prefix="/programs")
@@ -64,7 +64,7 @@ def new():
     cohorts.require_manager(current_user)
     form = ProgramForm()
     if form.validate_on_submit():
-        program = cohorts.save_program(current_user, **form.program_fields())
+        program = cohorts.save_program(current_user, token=form.token.data, **form.program_fields())
         flash(f"{program.name} is created. Next, import its participants.", "success")
         return htmx.redirect(url_for("programs.show", program_id=program.id))
     return htmx.render(
@@ -124,7 +124,9 @@ def upload(program_id):
             # Never more than the limit in memory, whatever the upload's size.
             data = file.read(imports.MAX_BYTES + 1)
             file.close()  # a big upload waits in a temporary file
-            checked = imports.preview(current_user, program, file.filename or "", data)
+            checked = imports.preview(
+                current_user, program, file.filename or "", data, form.token.data
+            )
         except imports.FileProblem as problem:
             form.file.errors.append(str(problem))
         else:
@@ -401,7 +403,7 @@ def move_request(cohort_id):
     cohort = cohorts.access_own_cohort(current_user, cohort_id)
     form = MoveRequestForm()
     if form.validate_on_submit():
-        cohorts.ask_to_move(current_user, cohort, form.reason.data)
+        cohorts.ask_to_move(current_user, cohort, form.reason.data, form.token.data)
         flash("Your request is sent. Your facilitator or the learning team will reply.", "success")
         return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return htmx.render(

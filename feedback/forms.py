@@ -6,7 +6,10 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from feedback.models import KINDS
+from learning.inputs import number
+from learning.once import token_field
 from learning.people.forms import MultiCheckboxField, stripped
+from learning.text import one_line
 
 BODY_MAX = 20_000
 
@@ -16,7 +19,7 @@ class PostForm(FlaskForm):
 
     title = StringField(
         "Title",
-        filters=[stripped],
+        filters=[one_line],
         validators=[
             DataRequired("Give the thread a title."),
             Length(max=150, message="Keep the title under 150 characters."),
@@ -39,6 +42,7 @@ class PostForm(FlaskForm):
 
 
 class ThreadForm(PostForm):
+    token = token_field()
     kind = RadioField(
         "What kind of thread?",
         choices=[SelectChoice(value, label) for value, label in KINDS.items()],
@@ -47,7 +51,7 @@ class ThreadForm(PostForm):
     )
     ask = MultiCheckboxField(
         "Ask for feedback from (up to three)",
-        coerce=int,
+        coerce=number,
         choices=[],
         description="They will see your request at the top of their cohort space.",
     )
@@ -58,7 +62,7 @@ class ThreadForm(PostForm):
 
 
 class ReplyForm(FlaskForm):
-    parent_id = SelectField("Reply to", coerce=int, choices=[], validate_choice=True)
+    parent_id = SelectField("Reply to", coerce=number, choices=[], validate_choice=True)
     body = TextAreaField(
         "Your reply",
         filters=[stripped],
@@ -68,6 +72,7 @@ class ReplyForm(FlaskForm):
     try_next = TextAreaField("What to try next", filters=[stripped], validators=[Length(max=4000)])
     question = TextAreaField("A question", filters=[stripped], validators=[Length(max=4000)])
     newest = HiddenField()
+    token = token_field()
 
     def validate_body(self, field):
         if not (field.data or self.worked.data or self.try_next.data or self.question.data):
@@ -86,6 +91,7 @@ class EditReplyForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
+    token = token_field()
     reason = TextAreaField(
         "What is wrong with this post?",
         filters=[stripped],

@@ -24,7 +24,7 @@ from feedback.models import (
     Thread,
     ThreadRead,
 )
-from learning import ledger
+from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, built_once, insert, utcnow
 from learning.digest import sections
@@ -137,9 +137,10 @@ def _notify(person, kind, key, thread, reply, text):
     )
 
 
-def start_thread(cohort, author, kind, title, body, link="", ask=()):
+def start_thread(cohort, author, kind, title, body, link="", ask=(), token=None):
     """A new thread in the cohort; the author must be a member. `ask`: up to three members
-    whose feedback the author asks for; they see the request in "needs your reply"."""
+    whose feedback the author asks for; they see the request in "needs your reply". The same
+    form sent twice (`token`) starts one thread: the second gets it, `repeated`."""
     if not can_post(author, cohort):
         abort(404)
     members = {p.id: p for p in cohort_people(cohort)}
@@ -147,9 +148,13 @@ def start_thread(cohort, author, kind, title, body, link="", ask=()):
     if len(asked) > MAX_ASKED:
         raise ValueError(f"Ask at most {MAX_ASKED} people, so each request means something.")
     with atomic():
+        first = once.sent_before(author, token, "thread")
+        if first is not None:
+            return once.again(first, Thread)
         thread = Thread.create(
             cohort=cohort, author=author, kind=kind, title=title, body=body, link=link or ""
         )
+        once.made(token, thread)
         FeedbackRequest.insert_many([{"thread": thread, "person": p} for p in asked]).execute()
         for person in asked:
             _notify(person, "feedback_request", f"thread:{thread.id}:asked", thread, None,
@@ -160,9 +165,11 @@ def start_thread(cohort, author, kind, title, body, link="", ask=()):
     return thread
 
 
-def reply(thread, author, body="", parent_id=None, worked="", try_next="", question=""):
+def reply(thread, author, body="", parent_id=None, worked="", try_next="", question="",
+          token=None):  # fmt: skip
     """Reply to the thread or to one of its replies (kept one level deep). Structured
-    feedback is only for shared work. The ledger says whom the reply answers."""
+    feedback is only for shared work. The ledger says whom the reply answers. The same form
+    sent twice (`token`) makes one reply: the second gets it, `repeated`."""
     parent, answered = None, thread.author
     if parent_id:
         parent = Reply.get_or_none(Reply.id == parent_id, Reply.thread == thread) or abort(404)
@@ -183,7 +190,11 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
         created_at=now,
     )
     with atomic():
+        first = once.sent_before(author, token, "reply")
+        if first is not None:
+            return once.again(first, Reply)
         insert(created)
+        once.made(token, created)
         _replied(thread, author, now)
         _mention(thread, author, "\n".join((body, worked, try_next, question)), created)
         what = "feedback on" if is_feedback else "to"
@@ -604,12 +615,17 @@ def revisions(thread):
 # Moderation
 
 
-def report(person, thread, reason, item=None):
-    """Anyone in the cohort reports a post with a reason; the facilitator sees it."""
+def report(person, thread, reason, item=None, token=None):
+    """Anyone in the cohort reports a post with a reason; the facilitator sees it. The same
+    form sent twice (`token`) makes one report."""
     post = item or thread
     with atomic():
-        Report.create(target=post.target, thread=thread, reporter=person, reason=reason)
+        first = once.sent_before(person, token, "report")
+        if first is not None:
+            return once.again(first, Report)
+        made = Report.create(target=post.target, thread=thread, reporter=person, reason=reason)
         log(person, "post_reported", post.target, cohort=thread.cohort.name)
+        return once.made(token, made)
 
 
 def open_reports(cohort, person):

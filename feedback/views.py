@@ -10,12 +10,12 @@ from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, Threa
 from feedback.models import REACTIONS, Report
 from learning import htmx
 from learning.digest import sections
+from learning.inputs import number
 from learning.insights import analytics
 from learning.people.sessions import passive
 from learning.people.views import submitted_status
 from learning.privacy import services as privacy
 from learning.recognition import places
-from learning.security import number
 from learning.text import render_markdown
 from learning.views import add_nav, url_pattern
 
@@ -38,6 +38,7 @@ def start_thread(cohort_id):
             form.body.data,
             form.link.data,
             ask=form.ask.data or (),
+            token=form.token.data,
         )
         return htmx.redirect(url_for("feedback.show", thread_id=thread.id))
     return htmx.render(
@@ -131,8 +132,10 @@ def reply(thread_id):
             form.worked.data,
             form.try_next.data,
             form.question.data,
+            token=form.token.data,
         )
-        if not htmx.is_htmx():
+        # Sent again (a double click): the page that shows the reply, drawn once.
+        if not htmx.is_htmx() or getattr(created, "repeated", False):
             return htmx.redirect(services.thread_path(thread.id, created.id))
         if not thread.reply_count:  # the first reply: the conversation replaces "No replies"
             return _page(thread, "feedback/_after_reply.html", window=window)
@@ -289,7 +292,7 @@ def report(thread_id):
     item = services.reply_in(thread, request.values.get("reply_id", type=number))
     form = ReportForm()
     if form.validate_on_submit():
-        services.report(current_user, thread, form.reason.data, item)
+        services.report(current_user, thread, form.reason.data, item, form.token.data)
         flash("Thank you. The facilitator will look at it.", "success")
         return _back(thread, item)
     return htmx.render(

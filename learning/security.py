@@ -7,9 +7,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.routing import IntegerConverter
 
 from learning import htmx
+from learning.inputs import IdConverter
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
@@ -47,28 +47,6 @@ CSRF_MESSAGE = (
     "The page was open too long or was sent from somewhere else. Reload the page and try again; "
     "nothing was changed.",
 )
-
-
-# Ids are 32-bit on PostgreSQL (serial) and at most 64-bit on SQLite: a bigger number in a URL
-# or a query would reach the database as an error, so it is refused before.
-MAX_ID = 2**31 - 1
-
-
-class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: a number beyond MAX_ID is not found, like any unknown id."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
-
-
-def number(value):
-    """`type=` for whole numbers in query strings: out of range is invalid, so the default
-    applies, as for any other bad value."""
-    result = int(value)
-    if not 0 <= result <= MAX_ID:
-        raise ValueError(f"{value!r} is out of range")
-    return result
 
 
 def error_response(status, title, detail):

@@ -9,15 +9,9 @@ import pytest
 
 from learning import demo
 from learning.db import connection, db
-from learning.recognition.models import CompanyValue
-from tests.challenges.test_access import TABLE as CHALLENGES
-from tests.cohorts.test_access import TABLE as COHORTS
-from tests.feedback.test_access import TABLE as FEEDBACK
-from tests.learning.test_access import PLATFORM
-from tests.learning.test_access import TABLE as PLATFORM_PAGES
-from tests.routes import routes, urls
+from tests.routes import routes
+from tests.world import TABLES, world_urls
 
-TABLES = CHALLENGES | COHORTS | FEEDBACK | PLATFORM_PAGES | PLATFORM
 SIGN_INS = ("admin", "manager", "hr", "member", "facilitator")
 # Read markers: opening a cohort or a thread records that its visitor has seen it, which is
 # what "new since your last visit" is made of. Nothing anyone else sees changes.
@@ -34,19 +28,7 @@ def test_every_route_of_the_app_is_in_an_access_table(app):
 
 @pytest.fixture
 def world(app, demo):
-    """A URL for every route, pointing at things the demo member can reach."""
-    with app.app_context(), connection():
-        value_id = CompanyValue.select().first().id
-    ids = {
-        "filename": "css/app.css", "token": "made-up", "person_id": demo.member.id,
-        "notification_id": 1, "value_id": value_id, "export_id": 1,
-        "program_id": demo.cohort.program_id, "import_id": 1, "cohort_id": demo.cohort.id,
-        "request_id": 1, "milestone_id": demo.milestone.id, "thread_id": demo.thread.id,
-        "reply_id": demo.reply.id, "action": "hide", "report_id": 1,
-        "challenge_id": demo.challenge.id, "check_in_id": demo.check_in.id, "name": "none",
-        "delivery_id": 1,
-    }  # fmt: skip
-    return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
+    return world_urls(app, demo)
 
 
 def signed_in(app):

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from learning import htmx
 from learning.audit import services
-from learning.security import number
+from learning.inputs import number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

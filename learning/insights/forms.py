@@ -4,8 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from learning.inputs import sensible_date
 from learning.insights.participation import GROUPINGS, Filters
 from learning.insights.services import FORMATS
+from learning.once import token_field
 
 EVERY = SelectChoice("", "All")
 
@@ -18,8 +20,8 @@ class ReportForm(FlaskForm):
     cohort = SelectField("Cohort", default="")
     department = SelectField("Department", default="")
     location = SelectField("Location", default="")
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()], description="Included.")
+    start = DateField("From", validators=[Optional(), sensible_date])
+    end = DateField("To", validators=[Optional(), sensible_date], description="Included.")
     grouping = SelectField(
         "Group by", choices=[SelectChoice(k, v) for k, v in GROUPINGS.items()], default="program"
     )
@@ -65,6 +67,8 @@ class ExportForm(ReportForm):
     class Meta:
         csrf = True
 
+    token = token_field()
+
     format = RadioField(
         "Format", choices=[SelectChoice(k, v) for k, v in FORMATS.items()], default="xlsx"
     )
@@ -76,6 +80,7 @@ class IndividualForm(ReportForm):
     class Meta:
         csrf = True
 
+    token = token_field()
     purpose = TextAreaField(
         "Why do you need numbers per person?",
         description="It goes in the audit log with the filters and the number of people.",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import abort, current_app
 
+from learning import once
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused
@@ -113,8 +114,9 @@ def _confirmed(viewer, purpose, password):
     return purpose
 
 
-def individual_export(viewer, filters, purpose, password, format):
-    return request_export(viewer, filters, "person", format, _confirmed(viewer, purpose, password))
+def individual_export(viewer, filters, purpose, password, format, token=None):
+    purpose = _confirmed(viewer, purpose, password)
+    return request_export(viewer, filters, "person", format, purpose, token)
 
 
 def individual_report(viewer, filters, purpose, password):
@@ -131,9 +133,10 @@ def individual_report(viewer, filters, purpose, password):
 # Exports
 
 
-def request_export(viewer, filters, grouping, format, purpose=""):
+def request_export(viewer, filters, grouping, format, purpose="", token=None):
     """Record the export and queue its job; audited now, and again with its row count.
-    Numbers per person (grouping "person") come only through `individual_export`."""
+    Numbers per person (grouping "person") come only through `individual_export`. The same
+    form sent twice (`token`) makes one export."""
     from learning.insights.tasks import build_export
 
     require_reader(viewer)
@@ -142,6 +145,9 @@ def request_export(viewer, filters, grouping, format, purpose=""):
     report = "individual" if grouping == "person" else "participation"
     now = utcnow()
     with atomic():
+        first = once.sent_before(viewer, token, "export")
+        if first:
+            return once.again(first, Export)
         export = Export.create(
             requested_by=viewer,
             report=report,
@@ -154,7 +160,7 @@ def request_export(viewer, filters, grouping, format, purpose=""):
         log(viewer, "export_requested", f"{report} report ({format})", export=export.id,
             grouping=grouping, filters=filters.describe(), purpose=purpose)  # fmt: skip
         defer(build_export, export.id, key=f"export-{export.id}", queue="exports")
-    return export
+        return once.made(token, export)
 
 
 def access_export(viewer, export_id):

@@ -67,7 +67,7 @@ def individual():
         asked = (current_user, form.filters(), form.purpose.data or "", form.password.data or "")
         try:
             if form.output.data != "screen":
-                made = services.individual_export(*asked, form.output.data)
+                made = services.individual_export(*asked, form.output.data, form.token.data)
                 flash("Your export is being prepared.", "success")
                 return htmx.redirect(url_for("reports.export_status", export_id=made.id))
             header, rows = services.individual_report(*asked)
@@ -92,8 +92,9 @@ def export():
     if form.validate_on_submit():
         try:
             made = services.request_export(
-                current_user, form.filters(), form.grouping.data, form.format.data
-            )
+                current_user, form.filters(), form.grouping.data, form.format.data,
+                token=form.token.data,
+            )  # fmt: skip
         except Refused as refused:
             show_refused(form, refused)
         else:

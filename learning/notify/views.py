@@ -4,11 +4,12 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from learning import htmx
+from learning.inputs import number
 from learning.notify import preferences, services
 from learning.notify.models import CHANNELS, KINDS
 from learning.people.models import Person
 from learning.people.sessions import passive
-from learning.security import csrf, number
+from learning.security import csrf
 
 bp = Blueprint("notify", __name__)
 

@@ -17,9 +17,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learning.inputs import number
 from learning.notify import preferences
 from learning.notify.models import CHANNELS, KINDS
 from learning.notify.preferences import DAY_NAMES
+from learning.once import token_field
 from learning.people.models import ROLE_LABELS
 from learning.people.services import password_problem
 
@@ -81,6 +83,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class InviteForm(FlaskForm):
+    token = token_field()
     people = TextAreaField(
         "People to invite",
         validators=[DataRequired("Enter at least one email address.")],
@@ -134,11 +137,11 @@ class DigestForm(FlaskForm):
     digest_weekday = SelectField(
         "Day for the weekly digest",
         choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)],
-        coerce=int,
+        coerce=number,
         description="On a day off, it comes on your next working day.",
     )
     digest_hour = SelectField(
-        "Hour", choices=[SelectChoice(h, f"{h:02d}:00") for h in range(6, 21)], coerce=int
+        "Hour", choices=[SelectChoice(h, f"{h:02d}:00") for h in range(6, 21)], coerce=number
     )
     digest_email = BooleanField("Send me the digest by email")
 
@@ -147,12 +150,12 @@ class PreferencesForm(DigestForm):
     """How a person hears from the platform: one switch per kind of notice and channel
     (fields named like `kudos_email`, added below), quiet hours, working days, digest."""
 
-    quiet_from = SelectField("No emails from", choices=HOURS, coerce=int)
-    quiet_until = SelectField("until", choices=HOURS, coerce=int)
+    quiet_from = SelectField("No emails from", choices=HOURS, coerce=number)
+    quiet_until = SelectField("until", choices=HOURS, coerce=number)
     working_days = MultiCheckboxField(
         "Working days",
         choices=[SelectChoice(i, day) for i, day in enumerate(DAY_NAMES)],
-        coerce=int,
+        coerce=number,
         validators=[DataRequired("Choose at least one working day.")],
         description="Emails due on other days wait for the next working day.",
     )

@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import JOIN, fn
 from zxcvbn import zxcvbn
 
+from learning import once
 from learning.audit.services import log
 from learning.db import atomic, built_once, insert, page_of, utcnow
 from learning.jobs.services import defer
@@ -305,14 +306,18 @@ def parse_invite_list(text):
 class InviteResult:
     invited: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (email, reason)
+    repeated: bool = False  # the same form sent again: nobody was invited twice
 
 
-def invite(actor, entries):
+def invite(actor, entries, token=None):
     """Invite each (email, name): create the person if new and email them a link. People who
-    already have an account are skipped and reported; inviting twice just sends a new link."""
+    already have an account are skipped and reported; inviting twice just sends a new link,
+    but the same form sent twice (`token`) invites once."""
     require_role(actor, *INVITERS)
     result = InviteResult()
     with atomic():
+        if once.sent_before(actor, token, "invitations"):
+            return InviteResult(repeated=True)
         for email, name in entries:
             person = Person.get_or_none(Person.email == email)
             if person is not None and person.password_hash:

@@ -13,6 +13,7 @@ from flask_login import (
 )
 
 from learning import htmx
+from learning.inputs import number
 from learning.notify import preferences as notify_preferences
 from learning.people import services, sessions
 from learning.people.access import INVITERS, require_role
@@ -28,7 +29,7 @@ from learning.people.forms import (
     SignInForm,
 )
 from learning.people.models import Person, Role
-from learning.security import limiter, number
+from learning.security import limiter
 from learning.views import add_nav
 
 auth = Blueprint("auth", __name__)
@@ -392,7 +393,7 @@ def invite():
         if parsed.errors:
             form.people.errors.extend(parsed.errors)
         else:
-            result = services.invite(current_user, parsed.entries)
+            result = services.invite(current_user, parsed.entries, form.token.data)
             form = InviteForm(formdata=None)
     return htmx.render(
         "learning/people/invite.html",

@@ -4,11 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from learning.once import token_field
 from learning.people.forms import stripped
 from learning.recognition.milestones import KINDS, template_problem
 
 
 class ValueForm(FlaskForm):
+    token = token_field()
     name = StringField(
         "Name", filters=[stripped], validators=[DataRequired("Give the value a name.")]
     )

@@ -3,18 +3,20 @@
 Who may thank whom in which cohort is the cohorts domain's to check; this module checks
 the rest: no kudos to oneself, a value in use, and a contribution that is the receiver's."""
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, IntegrityError, fn
 
-from learning import ledger
+from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, built_once, insert, utcnow
 from learning.digest import sections
 from learning.errors import Refused
+from learning.inputs import number_or_none
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person
 from learning.recognition import places
 from learning.recognition.models import CHEERS, Cheer, CompanyValue, Kudos, Milestone
+from learning.text import one_line
 
 MESSAGE_MAX = 280
 # Contributions a kudos can thank for, as the ledger names them.
@@ -28,25 +30,37 @@ def values(include_archived=False):
     return list(query)
 
 
-def save_value(actor, name, description="", value=None):
-    """Add a value, or rename one; names are unique regardless of case."""
-    name, description = name.strip(), description.strip()
+def save_value(actor, name, description="", value=None, token=None):
+    """Add a value, or rename one; names are unique regardless of case. The same add form
+    sent twice (`token`) adds one."""
+    name, description = one_line(name), one_line(description)
     if not name:
         raise Refused("Give the value a name.", "name")
     if len(name) > 40:
         raise Refused("Keep the name under 40 characters.", "name")
-    clash = CompanyValue.select().where(fn.LOWER(CompanyValue.name) == name.lower())
-    if value is not None:
-        clash = clash.where(CompanyValue.id != value.id)
-    if clash.exists():
-        raise Refused(f"There is already a value called “{name}”.", "name")
-    with atomic():
-        if value is None:
-            value = CompanyValue.create(name=name, description=description[:200])
-        else:
-            value.name, value.description = name, description[:200]
-            value.save()
-        log(actor, "value_saved", name)
+    try:
+        with atomic():
+            first = once.sent_before(actor, token, "value") if value is None else None
+            if first:
+                return once.again(first, CompanyValue)
+            # A company has a handful of values: compared here, as SQL's LOWER knows ASCII only.
+            own = value.id if value is not None else None
+            taken = {
+                v.name.casefold(): v.id
+                for v in CompanyValue.select(CompanyValue.id, CompanyValue.name)
+            }
+            if taken.get(name.casefold(), own) != own:
+                raise Refused(f"There is already a value called “{name}”.", "name")
+            if value is None:
+                value = once.made(
+                    token, CompanyValue.create(name=name, description=description[:200])
+                )
+            else:
+                value.name, value.description = name, description[:200]
+                value.save()
+            log(actor, "value_saved", name)
+    except IntegrityError:  # the same name, sent twice at once
+        raise Refused(f"There is already a value called “{name}”.", "name") from None
     return value
 
 
@@ -60,13 +74,14 @@ def contribution(about, receiver, cohort_id):
     """The ledger entry of the contribution `about` ("reply:12") if it is the receiver's, in
     this cohort; refuses anything else."""
     object_type, _, object_id = (about or "").partition(":")
-    if object_type not in THANKABLE or not object_id.isdigit():
+    object_id = number_or_none(object_id)
+    if object_type not in THANKABLE or object_id is None:
         raise Refused("That contribution cannot be thanked for.", "about")
     entry = (
         Activity.select()
         .where(
             Activity.object_type == object_type,
-            Activity.object_id == int(object_id),
+            Activity.object_id == object_id,
             Activity.actor == receiver,
             Activity.cohort_id == cohort_id,
         )

@@ -48,7 +48,9 @@ def add_value():
     form = ValueForm()
     if form.validate_on_submit():
         try:
-            value = services.save_value(current_user, form.name.data, form.description.data)
+            value = services.save_value(
+                current_user, form.name.data, form.description.data, token=form.token.data
+            )
         except Refused as refused:
             show_refused(form, refused)
         else:

@@ -42,6 +42,7 @@ from learning.jobs.models import PendingJob
 from learning.ledger import Activity
 from learning.mail.models import Delivery
 from learning.notify.models import MutedChannel, Notification
+from learning.once import Submission
 from learning.people.models import (
     EndedSession,
     Invitation,
@@ -61,6 +62,7 @@ MODELS = [
     Invitation,
     PasswordReset,
     EndedSession,
+    Submission,
     PendingJob,
     Delivery,
     Activity,

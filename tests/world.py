@@ -1,0 +1,29 @@
+"""The demo company as a world to probe: every route in an access table, and a URL for each
+pointing at things the demo member can reach."""
+
+from learning.db import connection
+from learning.recognition.models import CompanyValue
+from tests.challenges.test_access import TABLE as CHALLENGES
+from tests.cohorts.test_access import TABLE as COHORTS
+from tests.feedback.test_access import TABLE as FEEDBACK
+from tests.learning.test_access import PLATFORM
+from tests.learning.test_access import TABLE as PLATFORM_PAGES
+from tests.routes import urls
+
+TABLES = CHALLENGES | COHORTS | FEEDBACK | PLATFORM_PAGES | PLATFORM
+
+
+def world_urls(app, demo):
+    """{endpoint: URL} for every route, with ids from the demo (`demo` fixture)."""
+    with app.app_context(), connection():
+        value_id = CompanyValue.select().first().id
+    ids = {
+        "filename": "css/app.css", "token": "made-up", "person_id": demo.member.id,
+        "notification_id": 1, "value_id": value_id, "export_id": 1,
+        "program_id": demo.cohort.program_id, "import_id": 1, "cohort_id": demo.cohort.id,
+        "request_id": 1, "milestone_id": demo.milestone.id, "thread_id": demo.thread.id,
+        "reply_id": demo.reply.id, "action": "hide", "report_id": 1,
+        "challenge_id": demo.challenge.id, "check_in_id": demo.check_in.id, "name": "none",
+        "delivery_id": 1,
+    }  # fmt: skip
+    return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
