@@ -98,7 +98,10 @@ def load(overrides=None):
         # Tokens live as long as the session, so a page left open for hours still posts.
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": True,
-        # A Redis outage must not turn sign-in into an error page.
+        # A Redis outage must neither hang sign-in nor lift its limits (SECURITY.md): Redis gets
+        # half a second, then each process counts in memory until Redis answers again.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_KEY_PREFIX": "learning",
         "QUEUES": ("notices", "mail", "digests", "exports", "default"),

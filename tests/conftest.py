@@ -21,7 +21,7 @@ from cohorts.models import Membership
 from learning.db import connection, db, statements
 from learning.factory import create_app
 from learning.jobs.models import PendingJob
-from learning.jobs.services import redis_connection
+from learning.jobs.services import worker_connection
 from learning.migrate import migrate
 from learning.people import services as people
 from learning.people.models import Person, Role
@@ -160,7 +160,7 @@ def run_jobs(app):
         with app.app_context():
             done = PendingJob.select().where(PendingJob.done_at.is_null(False)).count
             before = done()
-            SimpleWorker(app.config["QUEUES"], connection=redis_connection()).work(burst=True)
+            SimpleWorker(app.config["QUEUES"], connection=worker_connection()).work(burst=True)
             return done() - before
 
     return run

@@ -338,3 +338,162 @@ def test_postgresql_going_away_fails_requests_cleanly_and_the_app_recovers_alone
     assert client.get("/account").status_code == 200
     assert client.get("/healthz").json == {"status": "ok"}
     cable.unplug()
+
+
+def _flask(command, database_url, redis_url, smtp_port, log):
+    """`flask COMMAND…` in a process of its own, as `make run` or a server would start it."""
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+           "SECRET_KEY": "test-secret", "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", *command],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def _wait_for(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+def _timed(call):
+    started = time.monotonic()
+    answer = call()
+    return answer, time.monotonic() - started
+
+
+def test_redis_not_answering_for_a_while_loses_nothing_and_everything_catches_up_alone(
+    database_url, smtp_server, tmp_path, inbox, cohort, team, any_time
+):
+    """Redis stopped (SIGSTOP: connections open, nothing answers), as a hung or swapping server
+    is: sign-in and writes answer within two seconds, the worker and the cron process started
+    meanwhile wait for it instead of ending, and once Redis answers the notices go out once."""
+    port = free_port()
+    server = ValkeyServer(port=port)
+    server.start()
+    url = f"redis://127.0.0.1:{port}"
+    pid = redis.Redis.from_url(url).info("server")["process_id"]
+    app = make_app(database_url, url, smtp_server, tmp_path)
+    with app.app_context(), connection():
+        value = CompanyValue.select().first().id
+    author, colleague = team[0], team[1]
+    log = (tmp_path / "processes.log").open("w+b")
+    processes = []
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        for command in (["worker"], ["cron"]):
+            processes.append(_flask(command, database_url, url, smtp_server.port, log))
+        clients = {}
+        for person in (author, colleague):
+            clients[person.id] = app.test_client()
+            signed, took = _timed(lambda p=person: clients[p.id].post(
+                "/sign-in", data={"email": p.email, "password": PASSWORD}))  # fmt: skip
+            assert signed.status_code == 303 and took < 2, took
+        a, b = clients[author.id], clients[colleague.id]
+        question = {"kind": "question", "title": "Frozen", "body": "Anyone?"}
+        started, took = _timed(lambda: a.post(f"/cohorts/{cohort.id}/threads/new", data=question))
+        assert started.status_code == 303 and took < 2, took
+        thread_path = started.headers["Location"]
+        answer = {"body": "Here!", "parent_id": "0"}
+        replied, took = _timed(lambda: b.post(f"{thread_path}/replies", data=answer))
+        assert replied.status_code == 303 and took < 2, took
+        kudos = {"receiver": colleague.id, "value": value, "message": "Thanks", "token": "cd" * 16}
+        thanked, took = _timed(lambda: a.post(f"/cohorts/{cohort.id}/kudos", data=kudos))
+        assert thanked.status_code == 303 and took < 2, took
+        # Longer than the worker's and the cron's Redis timeouts: they have met the outage.
+        time.sleep(8)
+        assert [p.poll() for p in processes] == [None, None], log_text(log)
+        assert inbox.messages == []
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    try:
+        with app.app_context(), connection():
+            assert Reply.select().join(Thread).where(Thread.title == "Frozen").count() == 1
+            assert Kudos.select().count() == 1
+
+        def arrived():
+            return len(inbox.to(author.email)) >= 2 and len(inbox.to(colleague.email)) >= 2
+
+        _wait_for(arrived, 60, lambda: log_text(log))
+        time.sleep(3)  # anything sent twice would have arrived by now
+        replied_to = [m["Subject"] for m in inbox.to(author.email)]
+        thanked = [m["Subject"] for m in inbox.to(colleague.email)]
+        assert len([s for s in replied_to if "replied to" in s]) == 1
+        assert len([s for s in thanked if "gave you kudos" in s]) == 1
+        assert len(set(replied_to + thanked)) == len(replied_to + thanked)
+        assert "cron: Redis is unavailable" in log_text(log)
+        # Then Redis goes away altogether and comes back empty, as after a restart without
+        # persistence: the same processes, untouched, take the next notice.
+        server.stop()
+        time.sleep(3)
+        server = ValkeyServer(port=port)
+        server.start()
+        again = {"body": "Back again", "parent_id": "0"}
+        assert b.post(f"{thread_path}/replies", data=again).status_code == 303
+        _wait_for(lambda: len(inbox.to(author.email)) == len(replied_to) + 1, 30,
+                  lambda: log_text(log))  # fmt: skip
+        for process in processes:
+            assert process.poll() is None, log_text(log)
+            process.send_signal(signal.SIGTERM)  # asked to stop, each ends
+        for process in processes:
+            assert process.wait(20) is not None
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+        server.stop()
+        log.close()
+
+
+def log_text(log):
+    """What the processes logged."""
+    log.flush()
+    log.seek(0)
+    return log.read().decode(errors="replace")
+
+
+def test_a_worker_that_dies_is_started_again_and_stopping_ends_it(
+    database_url, redis_url, smtp_server, tmp_path
+):
+    """`flask keep-running worker` (what `make run` starts): a worker killed outright comes
+    back, so the web beside it never stops; asked to stop, it ends for good."""
+    log = (tmp_path / "keep.log").open("w+b")
+    keeper = _flask(["keep-running", "worker"], database_url, redis_url, smtp_server.port, log)
+    try:
+        _wait_for(lambda: len(_children(keeper.pid)) == 1, 30, "no worker started")
+        [first] = _children(keeper.pid)
+        os.killpg(first, signal.SIGKILL)  # the worker and anything it forked
+        _wait_for(lambda: _children(keeper.pid) not in ([], [first]), 30, "not started again")
+        assert keeper.poll() is None
+        keeper.send_signal(signal.SIGTERM)
+        assert keeper.wait(30) == 0, log_text(log)
+        assert "starting it again" in log_text(log)
+    finally:
+        if keeper.poll() is None:
+            os.killpg(keeper.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_with_redis_away_sign_in_is_still_limited_and_answers_at_once(
+    database_url, smtp_server, tmp_path, make_person
+):
+    """Rate limits neither hang on a missing Redis nor lift: each process counts in memory
+    until Redis answers again (SECURITY.md)."""
+    port = free_port()
+    server = ValkeyServer(port=port)
+    server.start()
+    app = make_app(database_url, f"redis://127.0.0.1:{port}", smtp_server, tmp_path,
+                   SIGNIN_LIMIT="3 per minute")  # fmt: skip
+    with app.app_context(), connection():
+        from learning.people import services as people
+
+        person = people.create_person("limited@example.com", "Lim Ited")
+        people.set_password(person, PASSWORD)
+    server.stop()
+    client = app.test_client()
+    wrong = {"email": "limited@example.com", "password": "not it"}
+    for _ in range(3):
+        answer, took = _timed(lambda: client.post("/sign-in", data=wrong))
+        assert answer.status_code == 422 and took < 2, took
+    assert client.post("/sign-in", data={**wrong, "password": PASSWORD}).status_code == 429

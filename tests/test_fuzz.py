@@ -20,7 +20,7 @@ from rq import SimpleWorker
 from rq.registry import FailedJobRegistry
 
 from learning import demo as demo_data
-from learning.jobs.services import queue, redis_connection
+from learning.jobs.services import queue, worker_connection
 from tests.routes import Forms
 from tests.world import TABLES, world_urls
 
@@ -222,7 +222,7 @@ def test_no_input_to_any_route_makes_a_5xx_or_a_failed_job(app, demo, logged_err
     # What the requests asked for in the background runs without an exception.
     with app.app_context():
         for _ in range(3):
-            SimpleWorker(app.config["QUEUES"], connection=redis_connection()).work(burst=True)
+            SimpleWorker(app.config["QUEUES"], connection=worker_connection()).work(burst=True)
         failed = {
             name: FailedJobRegistry(queue=queue(name)).get_job_ids()
             for name in app.config["QUEUES"]

@@ -12,7 +12,7 @@ from rq import SimpleWorker
 from bench.generate import Size, generate
 from learning.db import connection, db, is_sqlite, open_database, statements
 from learning.demo import PASSWORD
-from learning.jobs.services import redis_connection
+from learning.jobs.services import worker_connection
 from tests.conftest import make_app
 
 SMALL = Size(people=60, cohorts=6, ledger=3_000, replies=600)
@@ -74,7 +74,7 @@ def page_statements(app, visits):
                     if visit != 1:
                         found[path].append(list(seen))
                     with app.app_context():
-                        SimpleWorker(app.config["QUEUES"], connection=redis_connection()).work(
+                        SimpleWorker(app.config["QUEUES"], connection=worker_connection()).work(
                             burst=True
                         )
     return found

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import re
+import time
 from datetime import timedelta
 
 import redis
@@ -23,7 +24,12 @@ RETRY = Retry(max=3, interval=[10, 60, 300])
 KEY = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 # A handed-over job not done by then, and no longer known to Redis, is handed over again.
 LOST_AFTER = timedelta(minutes=15)
+# Once Redis failed to take a job after a write, writes in this process leave their jobs in
+# the outbox for this many seconds without trying: a write waits on a missing Redis once, not
+# once per job and request. (A hint about this process's view of Redis, not shared state.)
+QUIET_AFTER_FAILURE = 10
 _embedded = None
+_failed_at = {}  # Redis URL: when it last failed to take a job
 
 
 def ensure_redis_url(app):
@@ -42,13 +48,22 @@ def ensure_redis_url(app):
 
 
 def redis_connection():
-    """The app's Redis client; short timeouts, because a write never waits for Redis."""
+    """The app's Redis client, for handing jobs over: short timeouts, because a write never
+    waits for Redis (a job not handed over waits in the outbox for the sweep)."""
     ext = current_app.extensions
     if "redis" not in ext:
         ext["redis"] = redis.Redis.from_url(
-            current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+            current_app.config["REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=1
         )
     return ext["redis"]
+
+
+def worker_connection():
+    """A Redis client of its own for a worker or the cron process, which wait on Redis by
+    design (RQ lengthens the read timeout to cover its blocking pop)."""
+    return redis.Redis.from_url(
+        current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+    )
 
 
 def queue(name):
@@ -96,12 +111,15 @@ def defer(func, *args, key, queue="default"):
 
 
 def _hand_over_new(job):
-    if not _enqueue([job]):
+    failed_at = _failed_at.get(current_app.config["REDIS_URL"])
+    recently = failed_at is not None and time.monotonic() - failed_at < QUIET_AFTER_FAILURE
+    if recently or not _enqueue([job]):
         PendingJob.update(handed_at=None).where(PendingJob.key == job.key).execute()
 
 
 def _enqueue(pending):
     """Put outbox rows on RQ; returns those that got there. Stops if Redis is down."""
+    url = current_app.config["REDIS_URL"]
     handed = []
     try:
         for job in pending:
@@ -111,7 +129,9 @@ def _enqueue(pending):
                     job.func, *json.loads(job.args), job_id=job.key, unique=True, retry=RETRY
                 )
             handed.append(job)
+        _failed_at.pop(url, None)
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+        _failed_at[url] = time.monotonic()
         log.warning("Redis unavailable; jobs stay in the outbox for the sweep: %s", error)
     return handed
 

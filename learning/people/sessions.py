@@ -19,6 +19,10 @@ SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
 # Refreshing the idle clock rewrites the cookie: once a minute is precise enough.
 SEEN_RESOLUTION = 60
+# Messages waiting for the next page: a client that never shows one (a script, or a form sent
+# again and again without following its redirects) would otherwise grow the cookie past what
+# browsers keep, and they drop it: the person would be signed out.
+FLASHES_KEPT = 5
 
 
 def passive(view):
@@ -52,6 +56,13 @@ def _expired(now):
 
 
 def init_app(app):
+    @app.after_request
+    def _few_flashes(response):
+        waiting = session.get("_flashes")
+        if waiting and len(waiting) > FLASHES_KEPT:
+            session["_flashes"] = waiting[-FLASHES_KEPT:]
+        return response
+
     @app.before_request
     def _timeouts():
         if request.endpoint == "static" or not current_user.is_authenticated:

@@ -230,3 +230,17 @@ def test_invitations_are_rate_limited_per_inviter(app, manager, sign_in):
     assert refused.status_code == 429
     with app.app_context(), connection():
         assert not Person.select().where(Person.email == "one.more@example.com").exists()
+
+
+def test_messages_never_shown_do_not_grow_the_cookie_past_what_browsers_keep(admin, admin_client):
+    """A form sent again and again without following its redirects queues a message each
+    time; only the last few wait, so the session cookie stays small and the person signed in."""
+    token = admin_client.csrf_token()
+    for _ in range(100):
+        answer = admin_client.post(
+            f"/people/{admin.id}/roles", data={"roles": "nonsense", "csrf_token": token}, csrf=False
+        )
+        assert answer.status_code == 303
+    assert len(admin_client.get_cookie("session").value) < 2000
+    page = admin_client.get("/people/")
+    assert page.status_code == 200 and page.text.count("could not be saved") == 5
