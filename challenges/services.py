@@ -369,6 +369,10 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
              token=None, now=None):  # fmt: skip
     """Record a check-in. The same form submitted twice (same `token`) records one."""
     now = now or utcnow()
+    if token:  # sent again: what the first made, before its checks refuse a repeat
+        first = CheckIn.get_or_none(CheckIn.token == token)
+        if first is not None:
+            return _sent_again(first, person)
     today = streaks.local_date(person, now)
     amount, step = _checked(person, challenge, cohort, status, amount, step_id, note, today)
     token = token or uuid.uuid4().hex
@@ -377,15 +381,18 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
               "token": token, "created_at": now}  # fmt: skip
     with atomic():
         entry = CheckIn(**fields)
-        if insert(entry, new_only=True) is None:  # the same form again: nothing new
-            entry = CheckIn.get(CheckIn.token == token)
-            if entry.person_id != person.id:
-                abort(404)
-            entry.progress = None
-            return entry
+        if insert(entry, new_only=True) is None:  # the same form at the same moment
+            return _sent_again(CheckIn.get(CheckIn.token == token), person)
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
     entry.progress = _reach(challenge, cohort, person, now)
     _celebrate_streak(person, cohort, now)
+    return entry
+
+
+def _sent_again(entry, person):
+    if entry.person_id != person.id:
+        abort(404)
+    entry.progress = None
     return entry
 
 

@@ -100,8 +100,12 @@ def export():
         else:
             flash("Your export is being prepared.", "success")
             return htmx.redirect(url_for("reports.export_status", export_id=made.id))
+    # The filters are shown, with their errors, in the report's own form.
     report_form = ReportForm(formdata=None, data=form.data).offer(services.options(choices))
     report_form.validate()
+    for name, errors in form.errors.items():
+        if name in report_form:
+            report_form[name].errors = list(errors)
     return _page(report_form, form, choices, 422)
 
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from challenges import services
-from challenges.models import CheckIn, GoalReached
+from challenges.models import CheckIn, GoalReached, Step
 from learning.db import utcnow
 from learning.ledger import Activity
 from learning.recognition.models import Milestone
@@ -241,4 +241,19 @@ def test_nobody_changes_someone_elses_check_in(cohort, team, sign_in, set_challe
     other = sign_in(team[1])
     assert other.get(f"/check-ins/{entry.id}/edit").status_code == 404
     assert other.post(f"/check-ins/{entry.id}/delete").status_code == 404
+    assert CheckIn.select().count() == 1
+
+
+def test_a_checklist_step_sent_twice_is_one_check_in_not_an_error(
+    cohort, team, sign_in, set_challenge
+):
+    challenge = set_challenge(goal="checklist")
+    client = sign_in(team[0])
+    page = client.get(f"/cohorts/{cohort.id}").text
+    token = form_of(page, challenge)
+    step = Step.get(Step.challenge == challenge, Step.position == 0)
+    for _ in range(2):
+        answer = post(client, cohort, challenge, token=token, step=step.id)
+        assert answer.status_code == 200, answer.text
+        assert "already done" not in answer.text
     assert CheckIn.select().count() == 1

@@ -67,3 +67,12 @@ def test_the_program_list_does_a_constant_number_of_queries(
     few = count_queries(lambda: manager_client.get("/programs/"))
     add(10)
     assert count_queries(lambda: manager_client.get("/programs/")) == few
+
+
+def test_dates_out_of_range_are_refused_with_a_message_and_nothing_is_saved(manager_client):
+    typed = {**GOOD, "starts_on": "0001-01-01", "ends_on": "9999-12-31"}
+    response = manager_client.post("/programs/new", data=typed)
+    assert response.status_code == 422
+    assert response.text.count("Enter a date between 2000 and 2099.") == 2
+    assert 'value="0001-01-01"' in response.text and "Read charts together." in response.text
+    assert Program.select().count() == 0

@@ -15,7 +15,7 @@ from learning import ledger
 from learning.audit.models import AuditEntry
 from learning.db import connection
 from learning.insights import participation
-from learning.insights.models import Export
+from learning.insights.models import Export, KeptFigures
 from learning.people.models import Person, Role
 from tests.conftest import PASSWORD
 
@@ -297,3 +297,33 @@ def test_numbers_per_person_as_a_file_carry_the_purpose_into_the_audit(
         AuditEntry.action.startswith("export_")).order_by(AuditEntry.id)]  # fmt: skip
     assert [d["purpose"] for d in details] == [purpose, purpose]
     assert details[1]["rows"] == 7
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"start": "0001-01-01", "end": "9999-12-31"},
+        {"end": "9999-12-31", "grouping": "cohort"},
+        {"start": "1999-12-31"},
+    ],
+)
+def test_dates_out_of_range_are_refused_at_the_form_and_no_job_gets_them(
+    app, history, make_person, sign_in, run_jobs, period
+):
+    hr = sign_in(make_person(roles=(Role.MEMBER, Role.HR)))
+    app.config["INSIGHTS_CACHE_SECONDS"] = 300  # figures come from a job, as in production
+    hr.get("/reports/", query_string=period)  # the filters' options are prepared first
+    run_jobs()
+    page = hr.get("/reports/", query_string=period)
+    assert page.status_code == 422
+    assert "Enter a date between 2000 and 2099." in page.text
+    for value in period.values():
+        assert f'value="{value}"' in page.text  # what was typed stays
+    run_jobs()
+    with app.app_context(), connection():
+        assert [k.failed for k in KeptFigures.select() if k.failed] == []
+        assert KeptFigures.select().where(KeptFigures.name == "participation-2").count() == 0
+    exported = hr.post("/reports/exports", data={**period, "format": "csv"})
+    assert exported.status_code == 422 and "Enter a date between 2000 and 2099." in exported.text
+    with app.app_context(), connection():
+        assert Export.select().count() == 0
