@@ -36,10 +36,10 @@ def token_field():
 def sent_before(person, token, kind):
     """Call first in the write's transaction. The form's first sending (its `object_id` is
     what that made) if it was sent before, or None: then go on and call `made` with what
-    this one makes. Of two requests at
-    once, the second waits for the first's transaction (the token is unique) and gets its
-    result; a first request that failed left nothing, so the form can be sent again. Without
-    a token (an old page, a script) nothing is checked."""
+    this one makes. Of two requests at once, the second waits for the first's transaction
+    (the token is unique) and gets its result; a first request that failed left nothing, so
+    the form can be sent again. Without a token (an old page, a script) nothing is checked.
+    Tokens are forgotten after two days (the nightly purge)."""
     if not token:
         return None
     if insert(Submission(token=token, person=person, kind=kind), new_only=True):

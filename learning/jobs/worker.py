@@ -2,6 +2,7 @@
 Redis outage: whatever Redis error stops RQ's loop, they wait and start it again, and only a
 request to stop (SIGTERM, SIGINT) ends them."""
 
+import itertools
 import logging
 import signal
 import subprocess
@@ -39,7 +40,7 @@ class StoppableWorker(Worker):
 def wait_for_redis(connection, what, error):
     """Wait, logging once, until Redis answers again."""
     log.warning("%s: Redis is unavailable (%s); waiting for it", what, error)
-    for attempt in range(10**9):
+    for attempt in itertools.count():
         time.sleep(WAITS[min(attempt, len(WAITS) - 1)])
         try:
             connection.ping()

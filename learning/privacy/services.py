@@ -21,6 +21,7 @@ from learning.insights.models import Export
 from learning.ledger import Activity
 from learning.mail.models import Delivery
 from learning.notify.models import MutedChannel, Notification
+from learning.once import Submission
 from learning.people.access import require_role
 from learning.people.models import Invitation, PasswordReset, Person, PersonRole, Preferences, Role
 from learning.recognition.models import Cheer, Kudos, Milestone
@@ -141,10 +142,14 @@ def erase(actor, person):
 # Retention
 
 
+SUBMISSIONS_KEPT = dt.timedelta(days=2)
+
+
 @dataclass
 class Purged:
     activities: int = 0
     export_files: int = 0
+    submissions: int = 0
 
 
 def retention_cutoff(now=None):
@@ -153,8 +158,9 @@ def retention_cutoff(now=None):
 
 
 def purge(now=None):
-    """Delete raw ledger entries older than RETENTION_MONTHS and export files past their
-    expiry. Idempotent: a second run finds nothing more to do."""
+    """Delete raw ledger entries older than RETENTION_MONTHS, export files past their
+    expiry and once-only tokens of forms sent more than SUBMISSIONS_KEPT ago. Idempotent: a
+    second run finds nothing more to do."""
     now = now or utcnow()
     purged = Purged()
     cutoff = retention_cutoff(now)
@@ -169,6 +175,10 @@ def purge(now=None):
             if not ids:
                 break
             purged.activities += Activity.delete().where(Activity.id.in_(ids)).execute()
+    # A form is sent again within moments, not days: its once-only token is then forgotten.
+    purged.submissions = (
+        Submission.delete().where(Submission.created_at < now - SUBMISSIONS_KEPT).execute()
+    )
     folder = Path(current_app.config["EXPORTS_DIR"])
     expired = Export.select().where(Export.expires_at <= now, Export.path != "")
     for export in expired:

@@ -14,6 +14,7 @@ from learning.jobs.services import queue
 from learning.ledger import Activity
 from learning.mail.models import Delivery
 from learning.notify.models import Notification
+from learning.once import Submission
 from learning.people.models import Person, Role
 from learning.privacy.tasks import purge_old_data
 from learning.recognition.models import CompanyValue, Kudos
@@ -113,7 +114,7 @@ def _run_purge(app, run_jobs):
     run_jobs()
 
 
-def test_the_nightly_job_purges_old_ledger_entries_and_expired_export_files(
+def test_the_nightly_job_purges_old_ledger_entries_expired_export_files_and_old_tokens(
     app, run_jobs, member, tmp_path
 ):
     now = utcnow()
@@ -127,9 +128,20 @@ def test_the_nightly_job_purges_old_ledger_entries_and_expired_export_files(
         (folder / name).write_text("x")
         files[name] = Export.create(requested_by=member, report="participation", format="csv",
                                     status="done", path=name, expires_at=expires)  # fmt: skip
+    forms = {
+        age: Submission.create(
+            token=f"{age:032d}",
+            person=member,
+            kind="thread",
+            created_at=now - dt.timedelta(days=age),
+        )  # fmt: skip
+        for age in (1, 3)
+    }
     _run_purge(app, run_jobs)
     assert not Activity.select().where(Activity.id == old.id).exists()
     assert Activity.select().where(Activity.id == recent.id).exists()
+    # Once-only tokens: a form is sent again within moments, not days.
+    assert [s.id for s in Submission.select()] == [forms[1].id]
     assert not (folder / "gone.csv").exists() and (folder / "kept.csv").exists()
     assert Export.get_by_id(files["gone.csv"].id).path == ""
     # A second run finds nothing more.
