@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -23,7 +22,7 @@ from wtforms.validators import (
 )
 
 from cohorts.models import DEFAULT_GUIDELINES, MAX_SIZE, MIN_SIZE
-from learning.inputs import number, sensible_date
+from learning.inputs import WholeNumberField, number, sensible_date
 from learning.once import token_field
 from learning.people.forms import stripped
 from learning.recognition.services import MESSAGE_MAX
@@ -43,7 +42,7 @@ class ProgramForm(FlaskForm):
         "Starts on", validators=[DataRequired("Enter a start date."), sensible_date]
     )
     ends_on = DateField("Ends on", validators=[DataRequired("Enter an end date."), sensible_date])
-    cohort_size = IntegerField(
+    cohort_size = WholeNumberField(
         "Target cohort size",
         default=8,
         validators=[
@@ -84,13 +83,13 @@ class UploadForm(FlaskForm):
 
 
 class BuilderForm(FlaskForm):
-    target = IntegerField(
+    target = WholeNumberField(
         "Target cohort size",
         validators=[DataRequired(SIZE_MESSAGE), NumberRange(MIN_SIZE, MAX_SIZE, SIZE_MESSAGE)],
     )
     department = SelectField("Department", choices=[], validate_choice=True)
     location = SelectField("Location", choices=[], validate_choice=True)
-    seed = IntegerField(
+    seed = WholeNumberField(
         "Variation",
         default=0,
         validators=[Optional(), NumberRange(0, 9999, "Use a number from 0 to 9999.")],

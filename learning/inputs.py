@@ -5,6 +5,7 @@ never reaches the database. Also the range of dates a form accepts."""
 import datetime as dt
 
 from werkzeug.routing import IntegerConverter
+from wtforms import IntegerField
 from wtforms.validators import ValidationError
 
 # Ids are 32-bit on PostgreSQL (serial) and at most 64-bit on SQLite: a bigger number would
@@ -34,6 +35,20 @@ def number(value):
     if result > MAX_ID:
         raise ValueError(f"{value!r} is out of range")
     return result
+
+
+class WholeNumberField(IntegerField):
+    """WTForms' IntegerField, reading through `number`: a value it refuses is "not a valid
+    integer" like any other (WTForms' own NumberRange fails on a 400-digit number)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = number(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value.")) from None
 
 
 def number_or_none(value):
