@@ -1,7 +1,7 @@
 """CSRF, security headers, rate limits and error pages that are right as pages and as swaps."""
 
 import peewee
-from flask import g, make_response, render_template, request
+from flask import abort, g, make_response, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin
@@ -78,6 +78,14 @@ def init_app(app):
         app.context_processor(lambda: {"csrf_token": _csrf_token})
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     limiter.init_app(app)
+
+    @app.before_request
+    def _no_nul():
+        # Nobody types a NUL character, and PostgreSQL cannot store one in text: refused here,
+        # once, rather than as a database error wherever a value is saved.
+        values = (v for _, vs in request.values.lists() for v in vs)
+        if "\x00" in request.path or any("\x00" in v for v in values):
+            abort(400)
 
     @app.after_request
     def _headers(response):

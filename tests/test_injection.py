@@ -116,3 +116,13 @@ def test_sql_in_every_filter_and_search_parameter_is_only_text(app, world):
 def test_an_id_too_big_for_the_database_is_not_found(member_client, number):
     assert member_client.get(f"/cohorts/{number}").status_code == 404
     assert member_client.get(f"/threads/{number}").status_code == 404
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused_with_a_message(member_client):
+    """No person types one, and PostgreSQL cannot store one in text."""
+    for answer in (
+        member_client.get("/people/?find=a%00b"),
+        member_client.post("/account/preferences", data={"digest_frequency": "daily\x00"}),
+    ):
+        assert answer.status_code == 400
+        assert "Something in that request was not right" in answer.text
