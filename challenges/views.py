@@ -192,7 +192,7 @@ def check_in(cohort_id, challenge_id):
         except services.Refused as problem:
             show_refused(form, problem)
         else:
-            message = _thanks(form.status.data)
+            message = _thanks(entry.status)  # what was recorded, the first time if sent again
             if not htmx.is_htmx():
                 flash(message, "success")
                 return htmx.redirect(_back(cohort, challenge))
