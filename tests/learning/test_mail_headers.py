@@ -4,7 +4,9 @@ the message; a message that cannot be built ends failed and listed for admins, n
 import pytest
 
 from cohorts import services as cohorts
+from cohorts.models import Cohort, Membership
 from feedback import services as feedback
+from feedback.models import Thread
 from learning.db import atomic, connection
 from learning.mail.models import Delivery
 from learning.mail.services import send_mail
@@ -60,13 +62,19 @@ def test_every_kind_of_email_with_line_breaks_in_every_user_field_is_sent_and_st
         cohorts.give_kudos(replier, cohort, author.id, value.id, f"Thanks {NASTY}", "c" * 32)
         cohorts.add_member(manager, cohort, newcomer)  # an invitation from the manager
         people.send_password_reset(author.email)
+        # The cohort's name (which L&D can change) in a moderation notice's subject.
+        Cohort.update(name=f"Cohort {NASTY}").where(Cohort.id == cohort.id).execute()
+        facilitator = Membership.get(cohort=cohort, role="facilitator").person
+        hidden = feedback.reply(thread, team[3], "Off topic")
+        report = feedback.report(asked, Thread.get_by_id(thread.id), "Not kind", hidden)
+        feedback.moderate(facilitator, report, "hide")
     for _ in range(3):  # notices make deliveries, deliveries send
         run_jobs()
     with app.app_context(), connection():
         statuses = dict(Delivery.select(Delivery.key, Delivery.status).tuples())
         subjects = [d.subject for d in Delivery.select()]
     kinds = {key.rsplit("-", 1)[0].split("-")[0] for key in statuses}
-    assert {"joined", "invitation", "notice", "reset"} <= kinds, kinds
+    assert {"joined", "invitation", "notice", "reset", "moderation"} <= kinds, kinds
     assert set(statuses.values()) == {"sent"}, statuses
     assert len(inbox.messages) == len(statuses)
     for message in inbox.messages:
