@@ -16,10 +16,10 @@ from learning import htmx
 from learning.digest import sections
 from learning.insights import analytics
 from learning.people.sessions import passive
-from learning.people.views import show_refused, submitted_status
 from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.views import add_nav
+from learning.web import show_refused, submitted_status
 
 bp = Blueprint("challenges", __name__)
 

@@ -36,12 +36,12 @@ from learning.insights import sources as insights
 from learning.people.models import Person
 from learning.people.services import normalize_email
 from learning.people.sessions import passive
-from learning.people.views import show_refused, submitted_status
 from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.recognition import services as recognition
 from learning.recognition.models import CHEERS
 from learning.views import add_home_section, add_nav
+from learning.web import show_refused, submitted_status
 
 programs = Blueprint("programs", __name__, url_prefix="/programs")
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")

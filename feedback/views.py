@@ -13,11 +13,11 @@ from learning.digest import sections
 from learning.inputs import number
 from learning.insights import analytics
 from learning.people.sessions import passive
-from learning.people.views import submitted_status
 from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.text import render_markdown
 from learning.views import add_nav, url_pattern
+from learning.web import submitted_status
 
 bp = Blueprint("feedback", __name__)
 

@@ -9,7 +9,8 @@ from learning.errors import Refused
 from learning.insights import kept, services
 from learning.insights.forms import ExportForm, IndividualForm, ReportForm
 from learning.people.sessions import passive
-from learning.people.views import password_checks, show_refused
+from learning.people.views import password_checks
+from learning.web import show_refused
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -31,6 +31,7 @@ from learning.people.forms import (
 from learning.people.models import Person, Role
 from learning.security import limiter
 from learning.views import add_nav
+from learning.web import submitted_status
 
 auth = Blueprint("auth", __name__)
 onboarding = Blueprint("onboarding", __name__, url_prefix="/welcome")
@@ -56,17 +57,6 @@ def _person_key():
 password_checks = limiter.shared_limit(
     _limit("SIGNIN_LIMIT"), scope="password-check", key_func=_person_key, methods=["POST"]
 )
-
-
-def submitted_status(form):
-    """422 when a submitted form is shown again with its errors, 200 otherwise."""
-    return 422 if form.is_submitted() and form.errors else 200
-
-
-def show_refused(form, refused):
-    """Show a service's `Refused` next to its field, or above the form."""
-    errors = getattr(form, refused.field).errors if refused.field else form.form_errors
-    errors.append(str(refused))
 
 
 def safe_next(target):

@@ -9,10 +9,10 @@ from learning.digest import sections
 from learning.errors import Refused
 from learning.people.access import require_role
 from learning.people.models import Role
-from learning.people.views import show_refused, submitted_status
 from learning.recognition import milestones, services
 from learning.recognition.forms import MessagesForm, ValueForm
 from learning.recognition.models import CompanyValue
+from learning.web import show_refused, submitted_status
 
 bp = Blueprint("recognition", __name__, url_prefix="/admin/recognition")
 
