@@ -324,8 +324,10 @@ def phase(challenge, today):
 # Check-ins
 
 
-def _checked(person, challenge, cohort, status, amount, step_id, note, today, entry=None):
-    """The amount and step a check-in may record, or Refused with what to fix."""
+def _checked(person, challenge, cohort, status, amount, step_id, note, today, entry=None,
+             token=None):  # fmt: skip
+    """The amount and step a check-in may record, or Refused with what to fix. A step done
+    by the check-in's own form (`token`, sent again) is not done "already"."""
     if membership_of(person, cohort) is None:
         abort(404)
     if status not in STATUSES:
@@ -354,6 +356,8 @@ def _checked(person, challenge, cohort, status, amount, step_id, note, today, en
             )
             if entry is not None:
                 again = again.where(CheckIn.id != entry.id)
+            if token:
+                again = again.where(CheckIn.token != token)
             if again.exists():
                 raise Refused(f"You have already done “{step.title}”.", "step")
     if challenge.goal == "amount" and status == "done":
@@ -369,30 +373,24 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
              token=None, now=None):  # fmt: skip
     """Record a check-in. The same form submitted twice (same `token`) records one."""
     now = now or utcnow()
-    if token:  # sent again: what the first made, before its checks refuse a repeat
-        first = CheckIn.get_or_none(CheckIn.token == token)
-        if first is not None:
-            return _sent_again(first, person)
     today = streaks.local_date(person, now)
-    amount, step = _checked(person, challenge, cohort, status, amount, step_id, note, today)
+    amount, step = _checked(person, challenge, cohort, status, amount, step_id, note, today,
+                            token=token)  # fmt: skip
     token = token or uuid.uuid4().hex
     fields = {"challenge": challenge, "cohort": cohort, "person": person, "status": status,
               "amount": amount, "step": step, "note": note, "week": streaks.week_of(today),
               "token": token, "created_at": now}  # fmt: skip
     with atomic():
         entry = CheckIn(**fields)
-        if insert(entry, new_only=True) is None:  # the same form at the same moment
-            return _sent_again(CheckIn.get(CheckIn.token == token), person)
+        if insert(entry, new_only=True) is None:  # the same form again: nothing new
+            entry = CheckIn.get(CheckIn.token == token)
+            if entry.person_id != person.id:
+                abort(404)
+            entry.progress = None
+            return entry
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
     entry.progress = _reach(challenge, cohort, person, now)
     _celebrate_streak(person, cohort, now)
-    return entry
-
-
-def _sent_again(entry, person):
-    if entry.person_id != person.id:
-        abort(404)
-    entry.progress = None
     return entry
 
 

@@ -17,6 +17,7 @@ from learning.jobs.services import defer
 from learning.people.access import require_role
 from learning.people.models import Role
 from learning.people.services import confirm_password
+from learning.text import one_line
 
 READERS = (Role.HR,)
 PURPOSE_MIN = 20
@@ -104,7 +105,7 @@ def _confirmed(viewer, purpose, password):
     require_reader(viewer)
     if not confirm_password(viewer, password, "individual report"):
         raise Refused("That is not your password.", field="password")
-    purpose = " ".join(purpose.split())
+    purpose = one_line(purpose)
     if len(purpose) < PURPOSE_MIN:
         raise Refused(
             f"Say in a sentence why you need numbers per person (at least {PURPOSE_MIN} "

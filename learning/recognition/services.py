@@ -102,7 +102,7 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
     )
     if value is None:
         raise Refused("Choose one of the company's values.", "value")
-    message = " ".join((message or "").split())
+    message = one_line(message)
     if len(message) > MESSAGE_MAX:
         raise Refused(f"Keep the message under {MESSAGE_MAX} characters.", "message")
     if not token:
