@@ -1,6 +1,7 @@
 """Forms for challenges and check-ins."""
 
 import re
+import uuid
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -198,3 +199,16 @@ class CheckInForm(FlaskForm):
             "step_id": self.step.data or None,
             "note": self.note.data,
         }
+
+
+def check_in_form(card, formdata=None):
+    """The check-in form of one card; ids are unique when a page shows several."""
+    form = CheckInForm(card.challenge, formdata=formdata, prefix=f"c{card.challenge.id}")
+    form.step.choices = [
+        (step.id, step.title + (" (done)" if step.id in card.done_steps else ""))
+        for step in card.steps
+    ]
+    if formdata is None:
+        form.token.data = uuid.uuid4().hex
+        form.step.data = next((s.id for s in card.steps if s.id not in card.done_steps), None)
+    return form

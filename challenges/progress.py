@@ -10,8 +10,9 @@ from peewee import JOIN, SQL, Case, fn
 from challenges.models import Challenge, CheckIn, GoalReached, HiddenBoard, HiddenNumbers, Step
 from challenges.streaks import week_of
 from cohorts.models import Cohort, Membership
-from learning.db import built_once, utcnow
+from learning.db import utcnow
 from learning.people.models import Person
+from learning.speed import built_once
 
 
 @dataclass
@@ -298,3 +299,35 @@ def progress_text(challenge, current):
         done, goal = amount_text(current.done), amount_text(current.goal)
         return f"{done} of {goal} {challenge.unit} together{share}"
     return f"{int(current.done)} of {int(current.goal)} steps done{share}"
+
+
+def left_text(challenge, current):
+    if challenge.goal == "count":
+        return f"{int(current.left)} more to go."
+    if challenge.goal == "amount":
+        return f"{amount_text(current.left)} {challenge.unit} to go."
+    return f"{int(current.left)} steps to go, for everyone."
+
+
+def days_text(card):
+    c, today = card.challenge, card.today
+    if card.phase == "upcoming":
+        days = (c.starts_on - today).days
+        return "Starts tomorrow" if days == 1 else f"Starts in {days} days"
+    if card.phase == "ended":
+        return f"Ended on {c.ends_on:%-d %B}"
+    days = (c.ends_on - today).days
+    return {0: "Last day today", 1: "1 day left"}.get(days, f"{days} days left")
+
+
+def contribution_text(challenge, part):
+    parts = []
+    if challenge.goal == "count":
+        parts.append(f"{part.done} check-in{'s' if part.done != 1 else ''}")
+    elif challenge.goal == "amount":
+        parts.append(f"{amount_text(part.amount)} {challenge.unit}")
+    else:
+        parts.append(f"{part.steps} step{'s' if part.steps != 1 else ''} done")
+    if part.blocked:
+        parts.append(f"{part.blocked} blocked")
+    return ", ".join(parts)

@@ -15,7 +15,6 @@ from challenges import progress, streaks
 from challenges.models import (
     GOALS,
     STATUSES,
-    AwayWeek,
     Challenge,
     CheckIn,
     GoalReached,
@@ -23,22 +22,17 @@ from challenges.models import (
     HiddenNumbers,
     Step,
 )
+from cohorts.access import MANAGERS, access_cohort, is_facilitator, membership_of
 from cohorts.models import Cohort
-from cohorts.services import (
-    MANAGERS,
-    access_cohort,
-    is_facilitator,
-    members,
-    membership_of,
-)
+from cohorts.queries import members
 from learning import ledger, once
 from learning.audit.services import log
-from learning.db import atomic, built_once, inline, insert, utcnow
-from learning.digest import sections
+from learning.db import atomic, insert, utcnow
 from learning.errors import Refused
 from learning.notify.services import path_for
 from learning.people.models import Person
 from learning.recognition import milestones
+from learning.speed import built_once, inline
 
 MAX_AMOUNT = 1000  # in one check-in: more is a typo
 MAX_TARGET = {"count": 10_000, "amount": 1_000_000}
@@ -405,15 +399,6 @@ def _celebrate_streak(person, cohort, now):
                      link=path_for("cohorts.show", cohort_id=cohort.id))  # fmt: skip
 
 
-def check_in_path(check_in_id):
-    """Where a check-in is shown: its challenge's page in the cohort, scrolled to it."""
-    entry = CheckIn.get_or_none(CheckIn.id == check_in_id)
-    if entry is None:
-        return ""
-    return path_for("challenges.show", anchor=f"check-in-{entry.id}", cohort_id=entry.cohort_id,
-                    challenge_id=entry.challenge_id)  # fmt: skip
-
-
 def _reach(challenge, cohort, person, now):
     """The cohort's progress towards the challenge, once the goal is recorded if reached.
 
@@ -654,120 +639,3 @@ def card_to_check_in(cohort, challenge, person):
     blank = progress.Progress(challenge, steps=steps.get(challenge.id, []))
     [only] = cards(cohort, person, None, [challenge], tallies={(challenge.id, cohort.id): blank})
     return only
-
-
-# The digest's part about challenges
-
-
-def digest_progress(readers, until):
-    """Each running challenge of the readers' cohorts: where the cohort stands and how many
-    check-ins others made since the reader's last digest (new when there are some). A fixed
-    number of queries for the whole batch."""
-    cohort_ids = sections.cohort_ids(readers)
-    programs = dict(
-        Cohort.select(Cohort.id, Cohort.program).where(Cohort.id.in_(cohort_ids)).tuples()
-    )
-    today = until.date()
-    running = list(
-        Challenge.select().where(
-            Challenge.program.in_(sorted(set(programs.values()))),
-            Challenge.cohort.is_null() | Challenge.cohort.in_(cohort_ids),
-            Challenge.starts_on <= today,
-            Challenge.ends_on >= today - datetime.timedelta(days=7),
-        )
-    )
-    if not running:
-        return {}
-    tallies = progress.tally(running, cohort_ids)
-    recent = {}
-    rows = (
-        CheckIn.select(CheckIn.challenge, CheckIn.cohort, CheckIn.person, CheckIn.created_at)
-        .where(
-            CheckIn.challenge.in_([c.id for c in running]),
-            CheckIn.cohort.in_(cohort_ids),
-            CheckIn.created_at > sections.earliest(readers),
-            CheckIn.created_at <= until,
-        )
-        .tuples()
-    )
-    for challenge_id, cohort_id, person_id, at in rows:
-        recent.setdefault((challenge_id, cohort_id), []).append((person_id, at))
-    result = {}
-    for reader in readers:
-        for cohort_id, (place, _) in reader.cohorts.items():
-            for challenge in running:
-                if challenge.program_id != programs[cohort_id] or challenge.cohort_id not in (
-                    None,
-                    cohort_id,
-                ):
-                    continue
-                others = sum(
-                    1
-                    for person_id, at in recent.get((challenge.id, cohort_id), ())
-                    if person_id != reader.person_id and at > reader.since
-                )
-                current = tallies[challenge.id, cohort_id]
-                plural = "s" if others != 1 else ""
-                detail = f"{others} check-in{plural} by others since your last digest"
-                if current.reached_at:
-                    detail = "Goal reached! " + detail
-                result.setdefault(reader.person_id, []).append(
-                    sections.Item(
-                        f"{challenge.title}: {progress.progress_text(challenge, current)}",
-                        path_for("challenges.show", cohort_id=cohort_id, challenge_id=challenge.id),
-                        until
-                        if others
-                        else datetime.datetime.combine(challenge.starts_on, datetime.time()),
-                        new=others > 0,
-                        detail=detail,
-                        place=place,
-                    )
-                )
-    return result
-
-
-# For L&D's analytics
-
-
-def analytics_progress(cohort_ids, today):
-    """[(cohort id, challenge title, percent, reached)] for every challenge of the cohorts'
-    programs that has started; a fixed number of queries."""
-    cohort_ids = list(cohort_ids)
-    programs = dict(
-        Cohort.select(Cohort.id, Cohort.program).where(Cohort.id.in_(cohort_ids)).tuples()
-    )
-    started = list(
-        Challenge.select().where(
-            Challenge.program.in_(sorted(set(programs.values()))),
-            Challenge.cohort.is_null() | Challenge.cohort.in_(cohort_ids),
-            Challenge.starts_on <= today,
-        )
-    )
-    tallies = progress.tally(started, cohort_ids)
-    return [
-        (
-            cohort_id,
-            challenge.title,
-            tallies[challenge.id, cohort_id].percent,
-            tallies[challenge.id, cohort_id].reached_at is not None,
-        )  # fmt: skip
-        for challenge in sorted(started, key=lambda c: (c.starts_on, c.id))
-        for cohort_id in cohort_ids
-        if challenge.program_id == programs[cohort_id] and challenge.cohort_id in (None, cohort_id)
-    ]
-
-
-# Privacy: a person's check-ins, and their settings erased (learning.privacy).
-
-
-def personal_data(person):
-    check_ins = CheckIn.select(
-        CheckIn.created_at, Challenge.title.alias("challenge"), CheckIn.status, CheckIn.amount,
-        CheckIn.note,
-    ).join(Challenge).where(CheckIn.person == person)  # fmt: skip
-    return {"check_ins": list(check_ins.dicts())}
-
-
-def erase_personal(person):
-    AwayWeek.delete().where(AwayWeek.person == person).execute()
-    HiddenNumbers.delete().where(HiddenNumbers.person == person).execute()

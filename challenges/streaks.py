@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from peewee import SQL, Case, Cast, Value, fn
 
 from challenges.models import AwayWeek, CheckIn
-from learning.db import built_once, utcnow
+from learning.db import utcnow
+from learning.speed import built_once
 
 WEEK = datetime.timedelta(days=7)
 HORIZON = 104  # weeks a streak looks back

@@ -1,24 +1,16 @@
 """Challenges in the cohort space: set one, check in, follow progress, the program board."""
 
 import datetime
-import uuid
 
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from challenges import progress, services, streaks
-from challenges.forms import ChallengeForm, ChangeChallengeForm, CheckInForm
+from challenges.forms import ChallengeForm, ChangeChallengeForm, check_in_form
 from challenges.models import STATUSES
-from challenges.progress import amount_text, progress_text
-from cohorts import services as cohorts
-from cohorts.views import add_space_section
+from cohorts import access as cohorts
 from learning import htmx
-from learning.digest import sections
-from learning.insights import analytics
 from learning.people.sessions import passive
-from learning.privacy import services as privacy
-from learning.recognition import places
-from learning.views import add_nav
 from learning.web import show_refused, submitted_status
 
 bp = Blueprint("challenges", __name__)
@@ -108,19 +100,6 @@ def edit(challenge_id):
 
 
 # Progress and check-ins
-
-
-def check_in_form(card, formdata=None):
-    """The check-in form of one card; ids are unique when a page shows several."""
-    form = CheckInForm(card.challenge, formdata=formdata, prefix=f"c{card.challenge.id}")
-    form.step.choices = [
-        (step.id, step.title + (" (done)" if step.id in card.done_steps else ""))
-        for step in card.steps
-    ]
-    if formdata is None:
-        form.token.data = uuid.uuid4().hex
-        form.step.data = next((s.id for s in card.steps if s.id not in card.done_steps), None)
-    return form
 
 
 def _card(cohort, card, form=None, message=None, status=200):
@@ -344,78 +323,5 @@ def hide_board(cohort_id):
     return htmx.redirect(url_for("challenges.board", cohort_id=cohort.id))
 
 
-# The cohort space
-
-
-def _section(cohort, person):
-    is_member = cohorts.membership_of(person, cohort) is not None
-    member_ids = [m.person_id for m in cohorts.members(cohort)]
-    both = streaks.streaks(person if is_member else None, cohort, member_ids)
-    cards = services.cards(cohort, person, own=both.check_ins)
-    can_create = services.can_create(person, cohort)
-    if not cards and not can_create:
-        return None
-    return {
-        "cohort": cohort,
-        "cards": cards,
-        "forms": {card.challenge.id: check_in_form(card) for card in cards},
-        "can_check_in": is_member,
-        "can_create": can_create,
-        "blocked": services.blocked_lately(cohort),
-        "streak": both.own,
-        "cohort_streak": both.together,
-        "board": any(c.challenge.cohort_id is None for c in cards)
-        and not cards[0].challenge.board_hidden,
-    }
-
-
-# Words for numbers and dates
-
-
-def left_text(challenge, current):
-    if challenge.goal == "count":
-        return f"{int(current.left)} more to go."
-    if challenge.goal == "amount":
-        return f"{amount_text(current.left)} {challenge.unit} to go."
-    return f"{int(current.left)} steps to go, for everyone."
-
-
-def days_text(card):
-    c, today = card.challenge, card.today
-    if card.phase == "upcoming":
-        days = (c.starts_on - today).days
-        return "Starts tomorrow" if days == 1 else f"Starts in {days} days"
-    if card.phase == "ended":
-        return f"Ended on {c.ends_on:%-d %B}"
-    days = (c.ends_on - today).days
-    return {0: "Last day today", 1: "1 day left"}.get(days, f"{days} days left")
-
-
-def contribution_text(challenge, part):
-    parts = []
-    if challenge.goal == "count":
-        parts.append(f"{part.done} check-in{'s' if part.done != 1 else ''}")
-    elif challenge.goal == "amount":
-        parts.append(f"{amount_text(part.amount)} {challenge.unit}")
-    else:
-        parts.append(f"{part.steps} step{'s' if part.steps != 1 else ''} done")
-    if part.blocked:
-        parts.append(f"{part.blocked} blocked")
-    return ", ".join(parts)
-
-
 def init_app(app):
-    places.register_link("checkin", services.check_in_path)
-    sections.register("progress", services.digest_progress)
-    analytics.register_progress(services.analytics_progress)
-    privacy.register(app, services.personal_data, services.erase_personal)
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(
-        amount_text=amount_text,
-        progress_text=progress_text,
-        left_text=left_text,
-        days_text=days_text,
-        contribution_text=contribution_text,
-    )
-    add_nav(app, "My check-ins", "challenges.mine")
-    add_space_section(app, "challenges/_cohort_challenges.html", _section)

@@ -3,15 +3,16 @@ and the best cohort for a late joiner."""
 
 from collections import Counter
 
-from flask import abort
 from peewee import fn
 
 from cohorts import builder
+from cohorts.access import require_manager
 from cohorts.models import MAX_SIZE, Cohort, Membership, Participant
-from cohorts.services import add_member, require_manager, tell_joined
+from cohorts.services import add_member, tell_joined
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, utcnow
+from learning.errors import NotFound, Refused
 from learning.people.models import Person
 
 
@@ -117,9 +118,12 @@ def propose(actor, program, target, department="", location="", seed=0):
 
 
 def _draft(program, cohort_id):
-    return Cohort.get_or_none(
+    cohort = Cohort.get_or_none(
         Cohort.id == cohort_id, Cohort.program == program, Cohort.status == "draft"
-    ) or abort(404)
+    )
+    if cohort is None:
+        raise NotFound
+    return cohort
 
 
 def move(actor, program, person_id, cohort_id):
@@ -136,7 +140,9 @@ def move(actor, program, person_id, cohort_id):
                 Cohort.status == "draft",
             )
             .first()
-        ) or abort(404)
+        )
+        if membership is None:
+            raise NotFound
         membership.cohort = target
         membership.role = "member"
         membership.save()
@@ -146,9 +152,9 @@ def rename(actor, program, cohort_id, name):
     require_manager(actor)
     name = (name or "").strip()
     if not name:
-        raise ValueError("Give the cohort a name.")
+        raise Refused("Give the cohort a name.")
     if len(name) > 80:
-        raise ValueError("Use at most 80 characters.")
+        raise Refused("Use at most 80 characters.")
     cohort = _draft(program, cohort_id)
     cohort.name = name
     cohort.save()
@@ -172,7 +178,7 @@ def choose_facilitator(actor, program, cohort_id, person_id):
             .execute()
         )
     if not updated:
-        abort(404)
+        raise NotFound
 
 
 def suggested_facilitator(member_rows, report_counts):
@@ -198,10 +204,10 @@ def publish(actor, program, notify=True):
     require_manager(actor)
     cohorts = drafts(program)
     if not cohorts:
-        raise ValueError("There are no proposed cohorts to publish. Build cohorts first.")
+        raise Refused("There are no proposed cohorts to publish. Build cohorts first.")
     empty = [c.name for c in cohorts if not c.member_rows]
     if empty:
-        raise ValueError(f"{', '.join(empty)} has no members: move people in or build again.")
+        raise Refused(f"{', '.join(empty)} has no members: move people in or build again.")
     reports = report_counts([m.person_id for c in cohorts for m in c.member_rows])
     with atomic():
         now = utcnow()

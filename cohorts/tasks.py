@@ -4,7 +4,7 @@ import datetime
 import json
 
 from cohorts.models import Cohort, Participant, PeopleImport, Program
-from cohorts.services import members
+from cohorts.queries import members
 from learning.db import atomic, utcnow
 from learning.jobs.services import task
 from learning.notify.services import path_for

@@ -6,7 +6,6 @@ import uuid
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,7 +14,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from cohorts import forming, imports
+from cohorts import access, forming, imports, queries, space
+from cohorts import health as cohort_health
 from cohorts import services as cohorts
 from cohorts.forms import (
     BuilderForm,
@@ -28,19 +28,14 @@ from cohorts.forms import (
 )
 from cohorts.models import Cohort, MembershipRequest, PeopleImport
 from learning import htmx
-from learning.digest import sections
 from learning.errors import Refused
 from learning.inputs import number
 from learning.insights import kept
-from learning.insights import sources as insights
 from learning.people.models import Person
 from learning.people.services import normalize_email
 from learning.people.sessions import passive
-from learning.privacy import services as privacy
-from learning.recognition import places
 from learning.recognition import services as recognition
 from learning.recognition.models import CHEERS
-from learning.views import add_home_section, add_nav
 from learning.web import show_refused, submitted_status
 
 programs = Blueprint("programs", __name__, url_prefix="/programs")
@@ -61,7 +56,7 @@ def index():
 @programs.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    cohorts.require_manager(current_user)
+    access.require_manager(current_user)
     form = ProgramForm()
     if form.validate_on_submit():
         program = cohorts.save_program(current_user, token=form.token.data, **form.program_fields())
@@ -79,7 +74,7 @@ def new():
 @programs.route("/<int:program_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(program_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     form = ProgramForm(obj=program)
     if form.validate_on_submit():
         cohorts.save_program(current_user, program, **form.program_fields())
@@ -97,7 +92,7 @@ def edit(program_id):
 @programs.get("/<int:program_id>", endpoint="show")
 @login_required
 def program_page(program_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     live = cohorts.published_cohorts(program)
     return htmx.render(
         "cohorts/program.html",
@@ -116,7 +111,7 @@ def program_page(program_id):
 @programs.route("/<int:program_id>/import", methods=["GET", "POST"])
 @login_required
 def upload(program_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     form = UploadForm()
     if form.validate_on_submit():
         file = form.file.data
@@ -152,7 +147,7 @@ def _import(program, import_id):
 @passive
 @login_required
 def import_status(program_id, import_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     checked = _import(program, import_id)
     return htmx.render(
         "cohorts/import.html",
@@ -166,7 +161,7 @@ def import_status(program_id, import_id):
 @programs.post("/<int:program_id>/imports/<int:import_id>/start")
 @login_required
 def start_import(program_id, import_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     checked = _import(program, import_id)
     try:
         imports.start(current_user, checked, valid_only=request.form.get("valid_only") == "1")
@@ -203,7 +198,7 @@ def _builder_page(program, form, fragment="cohorts/_drafts.html", status=200):
 @programs.route("/<int:program_id>/builder", methods=["GET", "POST"])
 @login_required
 def builder(program_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     form = _builder_form(program, request.form if request.method == "POST" else None)
     if request.method == "POST":
         if form.validate_on_submit():
@@ -228,7 +223,7 @@ def _back_to_builder(program):
 @programs.post("/<int:program_id>/builder/move")
 @login_required
 def move_draft_member(program_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     forming.move(
         current_user,
         program,
@@ -241,7 +236,7 @@ def move_draft_member(program_id):
 @programs.post("/<int:program_id>/builder/<int:cohort_id>/rename")
 @login_required
 def rename(program_id, cohort_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     form = NameForm()
     try:
         if not form.validate_on_submit():
@@ -255,7 +250,7 @@ def rename(program_id, cohort_id):
 @programs.post("/<int:program_id>/builder/<int:cohort_id>/lock")
 @login_required
 def lock(program_id, cohort_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     forming.lock(current_user, program, cohort_id, request.form.get("locked") == "1")
     return _back_to_builder(program)
 
@@ -263,7 +258,7 @@ def lock(program_id, cohort_id):
 @programs.post("/<int:program_id>/builder/<int:cohort_id>/facilitator")
 @login_required
 def facilitator(program_id, cohort_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     forming.choose_facilitator(
         current_user, program, cohort_id, request.form.get("person_id", type=number)
     )
@@ -273,7 +268,7 @@ def facilitator(program_id, cohort_id):
 @programs.post("/<int:program_id>/publish")
 @login_required
 def publish(program_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     try:
         published = forming.publish(current_user, program)
     except ValueError as error:
@@ -286,7 +281,7 @@ def publish(program_id):
 @programs.route("/<int:program_id>/late-joiner", methods=["GET", "POST"])
 @login_required
 def late_joiner(program_id):
-    program = cohorts.access_program(current_user, program_id)
+    program = access.access_program(current_user, program_id)
     form = EmailForm()
     suggestion = reason = person = None
     live = cohorts.published_cohorts(program)
@@ -323,28 +318,13 @@ def late_joiner(program_id):
 # The cohort space
 
 
-def add_space_section(app, template, context):
-    """A section of the cohort space from another domain: `context(cohort, person)` returns
-    the template's variables, or None to leave the section out."""
-    app.extensions.setdefault("space_sections", []).append((template, context))
-
-
-def _space_sections(cohort, person):
-    sections = []
-    for template, context in current_app.extensions.get("space_sections", []):
-        values = context(cohort, person)
-        if values is not None:
-            sections.append((template, values))
-    return sections
-
-
 @bp.get("/<int:cohort_id>")
 @login_required
 def show(cohort_id):
-    cohort = cohorts.access_cohort(current_user, cohort_id)
-    entries, has_more = cohorts.feed(cohort, current_user)
-    members = cohorts.members(cohort)
-    manages = cohorts.can_manage_members(current_user, cohort)
+    cohort = access.access_cohort(current_user, cohort_id)
+    entries, has_more = space.feed(cohort, current_user)
+    members = queries.members(cohort)
+    manages = access.can_manage_members(current_user, cohort)
     cohorts.record_visit(current_user, cohort, entries[0].created_at if entries else None)
     return htmx.render(
         "cohorts/show.html",
@@ -353,12 +333,12 @@ def show(cohort_id):
         members=members,
         entries=entries,
         has_more=has_more,
-        local_time=cohorts.local_time,
+        local_time=space.local_time,
         manages=manages,
         requests=cohorts.open_requests([cohort]) if manages else [],
         siblings=cohorts.published_cohorts(cohort.program) if manages else [],
         is_member=any(m.person_id == current_user.id for m in members),
-        sections=_space_sections(cohort, current_user),
+        sections=space.sections(cohort, current_user),
     )
 
 
@@ -366,10 +346,10 @@ def show(cohort_id):
 @passive
 @login_required
 def feed(cohort_id):
-    cohort = cohorts.access_cohort(current_user, cohort_id)
+    cohort = access.access_cohort(current_user, cohort_id)
     after = request.args.get("after", type=number)
     before = request.args.get("before", type=number)
-    entries, has_more = cohorts.feed(cohort, current_user, before=before, after=after)
+    entries, has_more = space.feed(cohort, current_user, before=before, after=after)
     if after is not None:
         if not entries:
             return "", 204
@@ -389,7 +369,7 @@ def feed(cohort_id):
 @bp.route("/<int:cohort_id>/leave", methods=["GET", "POST"])
 @login_required
 def leave(cohort_id):
-    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    cohort = access.access_own_cohort(current_user, cohort_id)
     if request.method == "POST":
         cohorts.remove_member(current_user, cohort, current_user)
         flash(f"You have left {cohort.name}.", "success")
@@ -400,7 +380,7 @@ def leave(cohort_id):
 @bp.route("/<int:cohort_id>/move-request", methods=["GET", "POST"])
 @login_required
 def move_request(cohort_id):
-    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    cohort = access.access_own_cohort(current_user, cohort_id)
     form = MoveRequestForm()
     if form.validate_on_submit():
         cohorts.ask_to_move(current_user, cohort, form.reason.data, form.token.data)
@@ -426,7 +406,7 @@ def _request(cohort, request_id):
 @bp.post("/<int:cohort_id>/requests/<int:request_id>/move")
 @login_required
 def move_member(cohort_id, request_id):
-    cohort = cohorts.access_cohort(current_user, cohort_id)
+    cohort = access.access_cohort(current_user, cohort_id)
     ask = _request(cohort, request_id)
     target = Cohort.get_or_none(
         Cohort.id == request.form.get("target_id", type=number), Cohort.status == "published"
@@ -443,7 +423,7 @@ def move_member(cohort_id, request_id):
 @bp.post("/<int:cohort_id>/requests/<int:request_id>/decline")
 @login_required
 def decline(cohort_id, request_id):
-    cohort = cohorts.access_cohort(current_user, cohort_id)
+    cohort = access.access_cohort(current_user, cohort_id)
     cohorts.decline_request(current_user, _request(cohort, request_id))
     flash("The request is declined.", "success")
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -452,8 +432,8 @@ def decline(cohort_id, request_id):
 @bp.post("/<int:cohort_id>/members/<int:person_id>/remove")
 @login_required
 def remove(cohort_id, person_id):
-    cohort = cohorts.access_cohort(current_user, cohort_id)
-    cohorts.require_manager(current_user)
+    cohort = access.access_cohort(current_user, cohort_id)
+    access.require_manager(current_user)
     person = Person.get_or_none(Person.id == person_id) or abort(404)
     if cohorts.remove_member(current_user, cohort, person):
         flash(f"{person.display_name} is no longer in {cohort.name}.", "success")
@@ -464,7 +444,7 @@ def remove(cohort_id, person_id):
 
 
 def _kudos_page(cohort, form, status=200):
-    peers = [m for m in cohorts.members(cohort) if m.person_id != current_user.id]
+    peers = [m for m in queries.members(cohort) if m.person_id != current_user.id]
     form.receiver.choices = [(0, "Choose a colleague")] + [
         (m.person_id, m.person.display_name) for m in peers
     ]
@@ -485,7 +465,7 @@ def _kudos_page(cohort, form, status=200):
 @login_required
 def kudos(cohort_id):
     """Thank a cohort peer, for a value, optionally for one of their contributions."""
-    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    cohort = access.access_own_cohort(current_user, cohort_id)
     form = KudosForm()
     if request.method == "GET":
         form.receiver.data = request.args.get("to", type=number)
@@ -509,14 +489,14 @@ def kudos(cohort_id):
 @login_required
 def person(cohort_id, person_id):
     """A member's profile in the cohort: who they are, kudos and celebrations here."""
-    cohort = cohorts.access_cohort(current_user, cohort_id)
-    membership = cohorts.member_of(cohort, person_id) or abort(404)
+    cohort = access.access_cohort(current_user, cohort_id)
+    membership = access.membership_of(person_id, cohort) or abort(404)
     return htmx.render(
         "cohorts/person.html",
         "cohorts/person.html",
         cohort=cohort,
         membership=membership,
-        local_time=cohorts.local_time,
+        local_time=space.local_time,
         kudos=recognition.kudos_received(membership.person, [cohort.id]),
         celebrations=recognition.celebrations_of(membership.person, [cohort.id]),
     )
@@ -525,13 +505,13 @@ def person(cohort_id, person_id):
 @bp.post("/<int:cohort_id>/celebrations/<int:milestone_id>/cheer")
 @login_required
 def cheer(cohort_id, milestone_id):
-    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    cohort = access.access_own_cohort(current_user, cohort_id)
     milestone = recognition.public_milestone(milestone_id, cohort.id) or abort(404)
     kind = request.form.get("kind", "")
     if kind not in CHEERS:
         abort(400)
     recognition.cheer(current_user, milestone, kind)
-    entry = cohorts.celebration_entry(cohort, milestone, current_user) or abort(404)
+    entry = space.celebration_entry(cohort, milestone, current_user) or abort(404)
     if htmx.is_htmx():
         return htmx.render("cohorts/_cheers.html", "cohorts/_cheers.html", cohort=cohort,
                            entry=entry)  # fmt: skip
@@ -545,11 +525,11 @@ def cheer(cohort_id, milestone_id):
 @login_required
 def analytics(program_id):
     """Where conversations happen in the program, and which cohorts need help (L&D)."""
-    program = cohorts.access_program(current_user, program_id)
-    figures = cohorts.program_analytics_figures(program)
+    program = access.access_program(current_user, program_id)
+    figures = cohort_health.program_analytics_figures(program)
 
     def body(value):
-        whole, rows, progress = cohorts.analytics_from_plain(value)
+        whole, rows, progress = cohort_health.analytics_from_plain(value)
         return render_template(
             "cohorts/_analytics_body.html", whole=whole, rows=rows, progress=progress
         )
@@ -567,8 +547,8 @@ def analytics(program_id):
 @login_required
 def health(cohort_id):
     """The cohort's health, explained, for its facilitator and for L&D."""
-    cohort = cohorts.access_cohort_health(current_user, cohort_id)
-    conversation, checkup, progress = cohorts.cohort_analytics(cohort)
+    cohort = access.access_cohort_health(current_user, cohort_id)
+    conversation, checkup, progress = cohort_health.cohort_analytics(cohort)
     return htmx.render(
         "cohorts/health.html",
         "cohorts/health.html",
@@ -580,14 +560,5 @@ def health(cohort_id):
 
 
 def init_app(app):
-    places.register_cohorts(cohorts.describe)
-    sections.register_memberships(cohorts.digest_cohorts)
-    sections.register("new_members", cohorts.digest_new_members)
-    insights.register_memberships(cohorts.report_memberships)
-    privacy.register(app, cohorts.personal_data, cohorts.erase_personal)
     app.register_blueprint(programs)
     app.register_blueprint(bp)
-    add_nav(app, "Programs", "programs.index", cohorts.MANAGERS)
-    add_home_section(
-        app, "cohorts/_home.html", lambda person: {"my_cohorts": cohorts.my_cohorts(person)}
-    )

@@ -3,20 +3,15 @@
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
-from cohorts import services as cohorts
-from cohorts.views import add_space_section
+from cohorts import access as cohorts
 from feedback import search, services
 from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, ThreadForm
-from feedback.models import REACTIONS, Report
+from feedback.models import Report
 from learning import htmx
-from learning.digest import sections
 from learning.inputs import number
-from learning.insights import analytics
 from learning.people.sessions import passive
-from learning.privacy import services as privacy
-from learning.recognition import places
 from learning.text import render_markdown
-from learning.views import add_nav, url_pattern
+from learning.views import url_pattern
 from learning.web import submitted_status
 
 bp = Blueprint("feedback", __name__)
@@ -367,24 +362,5 @@ def find():
     )
 
 
-def _threads_section(cohort, person):
-    if not services.can_post(person, cohort):
-        return None
-    return {
-        "cohort": cohort,
-        "threads": services.cohort_threads(cohort, person),
-        "waiting": services.needs_reply(cohort, person),
-        "facilitates": cohorts.is_facilitator(person, cohort),
-    }
-
-
 def init_app(app):
-    places.register_link("reply", services.reply_path)
-    sections.register("needs_you", services.digest_needs_you)
-    sections.register("replies", services.digest_replies)
-    analytics.register_threads(services.analytics_threads)
-    privacy.register(app, services.personal_data)
     app.register_blueprint(bp)
-    app.jinja_env.globals["reaction_kinds"] = REACTIONS
-    add_nav(app, "Search", "feedback.find")
-    add_space_section(app, "feedback/_cohort_threads.html", _threads_section)

@@ -4,13 +4,17 @@ from flask import Flask
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from challenges import platform as challenges_platform
 from challenges import views as challenges
+from cohorts import platform as cohorts_platform
 from cohorts import views as cohorts
+from feedback import platform as feedback_platform
 from feedback import views as feedback
 from learning import cli, config, db, forms, security, text
 from learning import views as home
 from learning.audit.views import bp as audit_bp
 from learning.digest import views as digest
+from learning.insights import services as reports
 from learning.insights import views as insights
 from learning.jobs import services as jobs
 from learning.jobs import worker
@@ -49,10 +53,15 @@ def create_app(test_config=None):
     recognition.init_app(app)
     digest.init_app(app)
     insights.init_app(app)
+    reports.register(app)
     privacy.init_app(app)
     cohorts.init_app(app)
     feedback.init_app(app)
     challenges.init_app(app)
+    # What each domain gives the platform; the cohort space shows their sections in this order.
+    cohorts_platform.register(app)
+    feedback_platform.register(app)
+    challenges_platform.register(app)
     people.init_nav(app)
     for blueprint in (audit_bp, outbox_bp, deliveries_bp):
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from learning import htmx
+from learning.errors import NotAllowed, NotFound, Refused
 from learning.inputs import IdConverter
 
 csrf = CSRFProtect()
@@ -108,6 +109,18 @@ def init_app(app):
     def _http(error):
         title, detail = MESSAGES.get(error.code, (error.name, error.description))
         return error_response(error.code, title, detail)
+
+    @app.errorhandler(NotFound)
+    def _not_found(error):
+        return error_response(404, *MESSAGES[404])
+
+    @app.errorhandler(NotAllowed)
+    def _not_allowed(error):
+        return error_response(403, *MESSAGES[403])
+
+    @app.errorhandler(Refused)
+    def _refused(error):
+        return error_response(error.status, MESSAGES[400][0], str(error))
 
     @app.errorhandler(peewee.OperationalError)
     @app.errorhandler(peewee.InterfaceError)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from cohorts import forming
+from cohorts import access, forming
 from cohorts import services as cohorts
 from cohorts.models import Membership
 from feedback.models import Reply, Thread
@@ -93,7 +93,7 @@ def test_nobody_reads_or_changes_what_they_must_not(app, make_person, manager, s
             assert (thread["title"] in page.text) == inside
             # The space (not its threads) is also open to those who run programs.
             space = client.get(f"/cohorts/{thread['cohort']}")
-            runs_programs = person.has_role(*cohorts.MANAGERS)
+            runs_programs = person.has_role(*access.MANAGERS)
             assert space.status_code == (200 if inside or runs_programs else 404)
 
         @precondition(lambda self: self.threads)

@@ -1,11 +1,13 @@
 """What a digest says, in a fixed order, filled by the domains that know each part.
 
-Each domain registers, when the app starts, a function per section it fills:
+Each domain registers, when the app is built, a function per section it fills (kept on the app):
 `fill(readers, until)` returns {person id: [Item]} for a whole batch of readers in a fixed
 number of queries, so composing costs the same number of queries for 1 or 500 people."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+from flask import current_app
 
 # The order of a digest: what needs the reader first.
 SECTIONS = {
@@ -17,8 +19,7 @@ SECTIONS = {
     "new_members": "New in your cohorts",
 }
 
-_fills = {}
-_memberships = []
+FILLS, MEMBERSHIPS = "learning.digest_sections", "learning.digest_cohorts"
 
 
 @dataclass
@@ -41,24 +42,26 @@ class Item:
     place: str = ""  # the cohort's name, shown when the reader is in more than one
 
 
-def register(section, fill):
+def register(app, section, fill):
     if section not in SECTIONS:
         raise ValueError(f"Unknown digest section: {section}")
-    _fills[section] = fill
+    app.extensions.setdefault(FILLS, {})[section] = fill
 
 
-def register_memberships(cohorts_of):
+def register_memberships(app, cohorts_of):
     """`cohorts_of(person ids)`: {person id: {cohort id: (name, path)}}, one query."""
-    _memberships[:] = [cohorts_of]
+    app.extensions[MEMBERSHIPS] = cohorts_of
 
 
 def cohorts_of(person_ids):
-    return _memberships[0](person_ids) if _memberships and person_ids else {}
+    read = current_app.extensions.get(MEMBERSHIPS)
+    return read(person_ids) if read and person_ids else {}
 
 
 def fill(readers, until):
     """{section: {person id: [Item]}} for every registered section."""
-    return {section: _fills[section](readers, until) for section in SECTIONS if section in _fills}
+    fills = current_app.extensions.get(FILLS, {})
+    return {section: fills[section](readers, until) for section in SECTIONS if section in fills}
 
 
 def cohort_ids(readers):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from peewee import JOIN, fn
 
-from learning.db import atomic, built_once, insert, utcnow
+from learning.db import atomic, insert, utcnow
 from learning.digest import periods, sections
 from learning.digest.models import Digest
 from learning.jobs.services import defer
@@ -19,6 +19,7 @@ from learning.notify import preferences
 from learning.notify.models import MutedChannel
 from learning.people.models import Person, Preferences
 from learning.people.services import save_preferences
+from learning.speed import built_once
 
 # Items shown per section; the rest is "and N more" with a link to the cohort.
 SHOWN = 5

@@ -8,6 +8,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
+from flask import current_app
 from peewee import fn
 
 from learning.insights import participation, sources
@@ -20,28 +21,30 @@ SAYING = ("thread_started", "replied", "feedback_given")
 QUIET_DAYS = 14
 UNANSWERED_AFTER = dt.timedelta(hours=48)
 
-_threads = []
-_progress = []
+# What the domains register when the app is built (kept on the app).
+PROGRESS, THREADS = "learning.analytics_progress", "learning.analytics_threads"
 
 
-def register_progress(read):
+def register_progress(app, read):
     """`read(cohort_ids, today)`: [(cohort id, challenge title, percent, reached)] for the
     cohorts' current and recent challenges; a fixed number of queries."""
-    _progress[:] = [read]
+    app.extensions[PROGRESS] = read
 
 
 def progress(cohort_ids, today):
-    return _progress[0](cohort_ids, today) if _progress and cohort_ids else []
+    read = current_app.extensions.get(PROGRESS)
+    return read(cohort_ids, today) if read and cohort_ids else []
 
 
-def register_threads(read):
+def register_threads(app, read):
     """`read(cohort_ids)`: [(cohort id, kind, created_at, first reply by someone else or
     None)] for the cohorts' visible threads; one query."""
-    _threads[:] = [read]
+    app.extensions[THREADS] = read
 
 
 def _thread_rows(cohort_ids):
-    return _threads[0](cohort_ids) if _threads and cohort_ids else []
+    read = current_app.extensions.get(THREADS)
+    return read(cohort_ids) if read and cohort_ids else []
 
 
 @dataclass

@@ -22,22 +22,21 @@ from learning.db import atomic, utcnow
 from learning.insights.models import KeptFigures
 from learning.jobs.services import LOST_AFTER, defer
 
-_computations = {}
+COMPUTATIONS = "learning.kept_computations"
 # Figures no page asked for in this long are forgotten (computed again when asked).
 FORGET_AFTER = dt.timedelta(days=7)
 
 
-def computation(name):
-    """Register `compute(params, progress)` as how the figures called `name` are computed.
-    It returns a JSON value and may call `progress(done, steps)` as it goes. Give `name` a
-    new suffix whenever the value's shape changes, so that what an earlier release kept is
-    not read as the new one."""
+def register(app, name, compute):
+    """`compute(params, progress)` is how the figures called `name` are computed (kept on
+    the app). It returns a JSON value and may call `progress(done, steps)` as it goes. Give
+    `name` a new suffix whenever the value's shape changes, so that what an earlier release
+    kept is not read as the new one."""
+    app.extensions.setdefault(COMPUTATIONS, {})[name] = compute
 
-    def register(compute):
-        _computations[name] = compute
-        return compute
 
-    return register
+def _computation(name):
+    return current_app.extensions[COMPUTATIONS][name]
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def figures(name, params):
     when a job must be asked for."""
     if current_app.config["INSIGHTS_CACHE_SECONDS"] <= 0:
         # Through JSON as when kept, so that the value has the same shape either way.
-        text = json.dumps(_computations[name](params, ignore_progress))
+        text = json.dumps(_computation(name)(params, ignore_progress))
         return Figures(True, utcnow(), text=text)
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
     kept = _state(name, digest).get_or_none()
@@ -166,7 +165,7 @@ def compute(kept_id):
         KeptFigures.update(done=done, steps=steps).where(KeptFigures.id == kept_id).execute()
 
     try:
-        value = _computations[kept.name](json.loads(kept.params), progress)
+        value = _computation(kept.name)(json.loads(kept.params), progress)
     except Exception as error:
         # The page says so; RQ tries again (jobs.services.RETRY), and a page asks anew once
         # LOST_AFTER has passed.

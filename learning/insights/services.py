@@ -45,7 +45,6 @@ def options(choices):
     return kept.remembered(choices, "options", lambda value: value)
 
 
-@kept.computation("report-choices-3")
 def _choices(params, progress):
     members = list(sources.memberships())
     return {
@@ -66,7 +65,6 @@ def participation_table(viewer, filters, grouping):
     return kept.figures("participation-2", [filters.describe(), grouping, threshold()])
 
 
-@kept.computation("participation-2")
 def _participation(params, progress):
     described, grouping, smallest = params
     report = participation.build(parsed_filters(described), grouping, smallest, progress)
@@ -248,3 +246,9 @@ def run_export(export_id):
             export=export.id, rows=written, filters=json.loads(export.filters),
             purpose=export.purpose)  # fmt: skip
     return f"{written} rows"
+
+
+def register(app):
+    """The report's figures, computed by a job (learning.insights.kept)."""
+    kept.register(app, "report-choices-3", _choices)
+    kept.register(app, "participation-2", _participation)

@@ -1,9 +1,11 @@
 """Who is in which cohort of which program: the cohorts domain registers how to read it
-(learning never imports a domain)."""
+when the app is built, kept on the app (learning never imports a domain)."""
 
 from dataclasses import dataclass
 
-_memberships = []
+from flask import current_app
+
+MEMBERSHIPS = "learning.report_memberships"
 
 
 @dataclass(frozen=True)
@@ -18,12 +20,13 @@ class Member:
     program: str
 
 
-def register_memberships(read):
+def register_memberships(app, read):
     """`read(program_id=None, cohort_id=None, department="", location="")`: every Member of
     published cohorts matching these, ordered by person, as a lazy stream; one query."""
-    _memberships[:] = [read]
+    app.extensions[MEMBERSHIPS] = read
 
 
 def memberships(**filters):
     """The members matching `filters` (keyword arguments as `read` takes them), streamed."""
-    return _memberships[0](**filters) if _memberships else iter(())
+    read = current_app.extensions.get(MEMBERSHIPS)
+    return read(**filters) if read else iter(())

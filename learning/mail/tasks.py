@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from flask import current_app
 
-from learning.db import atomic, built_once, utcnow
+from learning.db import atomic, utcnow
 from learning.jobs.services import defer, task
 from learning.mail.models import Delivery
 from learning.mail.transport import Sender, build_message
+from learning.speed import built_once
 
 log = logging.getLogger(__name__)
 

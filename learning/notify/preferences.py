@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from learning.db import atomic, built_once
+from learning.db import atomic
 from learning.notify.models import CHANNELS, EMAIL_ONLY, KINDS, MutedChannel
+from learning.speed import built_once
 
 UTC = dt.UTC
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

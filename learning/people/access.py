@@ -1,16 +1,15 @@
 """Who may do what on the platform: the one place for role checks."""
 
-from flask import abort
-
+from learning.errors import NotAllowed
 from learning.people.models import Role
 
 INVITERS = (Role.ADMIN, Role.LD_MANAGER)
 
 
 def require_role(person, *roles):
-    """Return the person if they hold one of `roles`; otherwise 403."""
+    """Return the person if they hold one of `roles`; otherwise NotAllowed (403)."""
     if not person.is_authenticated or not person.has_role(*roles):
-        abort(403)
+        raise NotAllowed
     return person
 
 

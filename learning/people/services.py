@@ -16,7 +16,7 @@ from zxcvbn import zxcvbn
 
 from learning import once
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert, page_of, utcnow
+from learning.db import atomic, insert, utcnow
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
@@ -32,6 +32,7 @@ from learning.people.models import (
     Preferences,
     Role,
 )
+from learning.speed import built_once, page_of
 
 # argon2id with OWASP's first recommended setting (19 MiB, 2 passes, 1 lane), which is what
 # OWASP ASVS asks for. Hashes made with other settings are upgraded at the next sign-in.

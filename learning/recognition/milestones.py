@@ -5,12 +5,13 @@ template, and told to the people it is about."""
 import string
 
 from learning import ledger
-from learning.db import atomic, built_once, insert
+from learning.db import atomic, insert
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
 from learning.recognition import places
 from learning.recognition.models import Milestone, MilestoneTemplate
+from learning.speed import built_once
 
 # kind: (what it is, the built-in message, the placeholders it may use)
 KINDS = {

@@ -7,7 +7,7 @@ from peewee import JOIN, Case, IntegrityError, fn
 
 from learning import ledger, once
 from learning.audit.services import log
-from learning.db import atomic, built_once, insert, utcnow
+from learning.db import atomic, insert, utcnow
 from learning.digest import sections
 from learning.errors import Refused
 from learning.inputs import number_or_none
@@ -16,6 +16,7 @@ from learning.notify.services import notify
 from learning.people.models import Person
 from learning.recognition import places
 from learning.recognition.models import CHEERS, Cheer, CompanyValue, Kudos, Milestone
+from learning.speed import built_once
 from learning.text import one_line
 
 MESSAGE_MAX = 280

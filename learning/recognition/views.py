@@ -120,5 +120,5 @@ def messages():
 
 def init_app(app):
     app.register_blueprint(bp)
-    sections.register("kudos", services.digest_kudos)
-    sections.register("celebrations", services.digest_celebrations)
+    sections.register(app, "kudos", services.digest_kudos)
+    sections.register(app, "celebrations", services.digest_celebrations)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from challenges import services as challenges
-from cohorts import services as cohorts
+from cohorts.health import cohort_analytics, program_analytics
 from cohorts.models import Cohort, Membership
 from feedback.models import Reply, Thread
 from learning.db import connection
@@ -53,7 +53,7 @@ def talk(app, cohort, team):
 
 def test_the_cohorts_conversation_numbers_match_the_hand_count(app, cohort, talk):
     with app.app_context(), connection():
-        c, health, _ = cohorts.cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 72 * H)
+        c, health, _ = cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 72 * H)
     assert (c.members, c.active_recently) == (6, 4)
     assert c.replies_between == 4  # the self-reply is not a conversation
     assert (c.pairs, c.reciprocal, c.reciprocity) == (3, 1, 1 / 3)
@@ -75,7 +75,7 @@ def test_the_cohorts_conversation_numbers_match_the_hand_count(app, cohort, talk
 
 def test_half_the_members_quiet_for_two_weeks_needs_attention(app, cohort, talk):
     with app.app_context(), connection():
-        _, health, _ = cohorts.cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 20 * 24 * H)
+        _, health, _ = cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 20 * 24 * H)
     reasons = [reason for reason, _ in health.attention]
     assert "6 of 6 members inactive for two weeks" in reasons
     assert health.parts[0][1] == 0
@@ -119,7 +119,7 @@ def test_the_analytics_page_costs_the_same_queries_for_1000_people_and_100000_en
 ):
     with app.app_context(), connection():
         program = Cohort.get_by_id(cohort.id).program
-        few = count_queries(lambda: cohorts.program_analytics(program))
+        few = count_queries(lambda: program_analytics(program))
         Person.insert_many(
             [{"email": f"many{n}@example.com", "display_name": f"Many {n}",
               "department": f"D{n % 9}"} for n in range(1000)]
@@ -140,4 +140,4 @@ def test_the_analytics_page_costs_the_same_queries_for_1000_people_and_100000_en
         ]  # fmt: skip
         for start in range(0, len(rows), 5000):
             Activity.insert_many(rows[start : start + 5000]).execute()
-        assert count_queries(lambda: cohorts.program_analytics(program)) == few
+        assert count_queries(lambda: program_analytics(program)) == few

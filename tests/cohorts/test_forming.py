@@ -1,6 +1,6 @@
 """Forming cohorts: propose, adjust, publish; late joiners get the best cohort."""
 
-from cohorts import forming
+from cohorts import forming, space
 from cohorts import services as cohorts
 from cohorts.models import Cohort, Membership
 from learning.audit.models import AuditEntry
@@ -28,7 +28,7 @@ def test_the_builder_proposes_drafts_and_explains_their_balance(
     page = manager_client.get(f"/programs/{program.id}/builder").text
     assert "time zones within" in page and "Sales" in page and "Publish 2 cohorts" in page
     # Members see nothing of drafts.
-    assert cohorts.my_cohorts(team[0]) == []
+    assert space.my_cohorts(team[0]) == []
 
 
 def test_the_builder_form_refuses_a_bad_size_and_keeps_the_filters(manager_client, program):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cohorts import access, queries
 from cohorts import services as cohorts
 from cohorts.models import Membership, MembershipRequest
 from learning import ledger
@@ -159,11 +160,11 @@ def test_a_request_reads_the_members_once_until_it_changes_a_membership(
     """Access, facilitation and the form after a post all ask for the members: one query,
     kept for the rest of the request (a POST too) until the request writes a membership."""
     with app.test_request_context(method="POST"), connection():
-        first = cohorts.members(cohort)
-        again = count_queries(lambda: [cohorts.membership_of(p, cohort) for p in team])
+        first = queries.members(cohort)
+        again = count_queries(lambda: [access.membership_of(p, cohort) for p in team])
         assert again == 0 and len(first) == len(team)
         leaver = next(m for m in first if m.role == "member")
-        Membership.delete().where(Membership.id == leaver.id).execute()
-        after = cohorts.members(cohort)
+        cohorts.remove_member(leaver.person, cohort, leaver.person)
+        after = queries.members(cohort)
         assert leaver.person_id not in [m.person_id for m in after]
-        assert cohorts.membership_of(leaver.person, cohort) is None
+        assert access.membership_of(leaver.person, cohort) is None

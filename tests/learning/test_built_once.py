@@ -6,9 +6,10 @@ import datetime
 import pytest
 from peewee import JOIN
 
-from learning.db import Inline, built_once, connection, inline, statements
+from learning.db import connection, statements
 from learning.people.models import Person
 from learning.rows import same
+from learning.speed import Inline, built_once, inline
 
 built = []  # the arguments each build of `named` was given
 

@@ -199,12 +199,12 @@ def test_a_process_renders_the_same_kept_figures_once(
     assert rendered.count("cohorts/_analytics_body.html") == 3  # the new figures, once
 
 
-@kept.computation("test-unreadable")
 def _unreadable(params, progress):
     raise RuntimeError("the ledger is unreadable")
 
 
 def test_a_failed_computation_is_recorded_for_operators_and_raised_for_rq_to_retry(app, run_jobs):
+    kept.register(app, "test-unreadable", _unreadable)
     with app.test_request_context(), connection():
         assert kept.figures("test-unreadable", []).preparing
     run_jobs()

@@ -3,6 +3,7 @@ the message; a message that cannot be built ends failed and listed for admins, n
 
 import pytest
 
+from cohorts import access
 from cohorts import services as cohorts
 from cohorts.models import Cohort, Membership
 from feedback import services as feedback
@@ -51,7 +52,7 @@ def test_every_kind_of_email_with_line_breaks_in_every_user_field_is_sent_and_st
     with app.app_context(), connection():
         Person.update(display_name=f"Lee {NASTY}").where(Person.id == manager.id).execute()
         manager = Person.get_by_id(manager.id)
-        cohort = cohorts.access_cohort(manager, cohort.id)
+        cohort = access.access_cohort(manager, cohort.id)
         author, asked, replier = team[0], team[1], team[2]
         # A feedback request, a mention and a reply notice, each with the title in the subject.
         thread = feedback.start_thread(

@@ -1,0 +1,152 @@
+"""What cohorts give the platform: names and links of cohorts, the digest's parts about
+them, who is where for HR's reports, a person's data and its erasure, the program analytics'
+computation, the navigation and the home page's section; registered by `register(app)`."""
+
+import json
+
+from cohorts import access, health, space
+from cohorts.models import Cohort, Membership, MembershipRequest, Participant, PeopleImport, Program
+from learning.db import stream
+from learning.digest import sections
+from learning.insights import kept
+from learning.insights import sources as insights
+from learning.ledger import Activity
+from learning.notify.services import path_for
+from learning.people.models import Person
+from learning.privacy import services as privacy
+from learning.recognition import places
+from learning.views import add_home_section, add_nav
+
+
+def register(app):
+    places.register_cohorts(app, describe)
+    sections.register_memberships(app, digest_cohorts)
+    sections.register(app, "new_members", digest_new_members)
+    insights.register_memberships(app, report_memberships)
+    privacy.register(app, personal_data, erase_personal)
+    kept.register(app, health.COMPUTATION, health.compute_program_analytics)
+    add_nav(app, "Programs", "programs.index", access.MANAGERS)
+    add_home_section(
+        app, "cohorts/_home.html", lambda person: {"my_cohorts": space.my_cohorts(person)}
+    )
+
+
+def describe(cohort_id):
+    """A cohort's name and the path of its space, for learning's notices and celebrations."""
+    cohort = Cohort.get_or_none(Cohort.id == cohort_id)
+    if cohort is None:
+        return "", "/"
+    return cohort.name, path_for("cohorts.show", cohort_id=cohort.id)
+
+
+def digest_cohorts(person_ids):
+    """{person id: {cohort id: (name, path)}}: the published cohorts each person is in."""
+    rows = (
+        Membership.select(Membership.person, Cohort.id, Cohort.name)
+        .join(Cohort)
+        .where(Membership.person.in_(list(person_ids)), Cohort.status == "published")
+        .order_by(Cohort.name)
+        .tuples()
+    )
+    result = {}
+    for person_id, cohort_id, name in rows:
+        result.setdefault(person_id, {})[cohort_id] = (
+            name,
+            path_for("cohorts.show", cohort_id=cohort_id),
+        )
+    return result
+
+
+def digest_new_members(readers, until):
+    """Who joined the readers' cohorts since their last digest; one query."""
+    rows = (
+        Activity.select(Activity.cohort_id, Activity.created_at, Person.id, Person.display_name)
+        .join(Person, on=Activity.actor)
+        .where(
+            Activity.kind == "joined",
+            Activity.cohort_id.in_(sections.cohort_ids(readers)),
+            Activity.created_at > sections.earliest(readers),
+            Activity.created_at <= until,
+        )
+        .tuples()
+    )
+    by_cohort = {}
+    for row in rows:
+        by_cohort.setdefault(row[0], []).append(row)
+    result = {}
+    for reader in readers:
+        for cohort_id, (place, _) in reader.cohorts.items():
+            for _, at, person_id, name in by_cohort.get(cohort_id, ()):
+                if at > reader.since and person_id != reader.person_id:
+                    result.setdefault(reader.person_id, []).append(
+                        sections.Item(
+                            f"{name} joined {place}",
+                            path_for("cohorts.person", cohort_id=cohort_id, person_id=person_id),
+                            at,
+                            place=place,
+                        )
+                    )
+    return result
+
+
+def report_memberships(program_id=None, cohort_id=None, department="", location=""):
+    """Every member of a published cohort with their department, location and program, in
+    the order of people, as a lazy stream: one query. Reports count them; they never see
+    what anyone wrote."""
+    query = (
+        Membership.select(
+            Person.id,
+            Person.display_name,
+            Person.department,
+            Person.location,
+            Cohort.id,
+            Cohort.name,
+            Program.id,
+            Program.name,
+        )
+        .join(Person)
+        .switch(Membership)
+        .join(Cohort)
+        .join(Program)
+        .where(Cohort.status == "published")
+        .order_by(Person.id, Cohort.id)
+    )
+    if program_id:
+        query = query.where(Program.id == program_id)
+    if cohort_id:
+        query = query.where(Cohort.id == cohort_id)
+    if department:
+        query = query.where(Person.department == department)
+    if location:
+        query = query.where(Person.location == location)
+    return (insights.Member(*row) for row in stream(query))
+
+
+def personal_data(person):
+    cohorts_of = (
+        Membership.select(Program.name.alias("program"), Cohort.name.alias("cohort"),
+                          Membership.role, Membership.joined_at)
+        .join(Cohort).join(Program)
+        .where(Membership.person == person)
+    )  # fmt: skip
+    requests = MembershipRequest.select(
+        MembershipRequest.created_at, MembershipRequest.reason, MembershipRequest.status
+    ).where(MembershipRequest.person == person)
+    return {"cohorts": list(cohorts_of.dicts()), "move_requests": list(requests.dicts())}
+
+
+def erase_personal(person):
+    """What they wrote about themselves to L&D goes (that they asked stays), and so do their
+    name and address in the imported files kept for their programs."""
+    MembershipRequest.update(reason="").where(MembershipRequest.person == person).execute()
+    uploads = PeopleImport.select().join(Participant, on=(
+        PeopleImport.program == Participant.program
+    )).where(Participant.person == person)  # fmt: skip
+    for upload in uploads:
+        rows = json.loads(upload.rows)
+        for row in rows:
+            if row.get("email") == person.email:
+                row.update(email="", name="Former member", manager_email="")
+            elif row.get("manager_email") == person.email:
+                row["manager_email"] = ""
+        PeopleImport.update(rows=json.dumps(rows)).where(PeopleImport.id == upload.id).execute()

@@ -1,0 +1,92 @@
+"""What the cohort space reads: the feed, the members' local times, the person's cohorts, and
+the sections other domains add to the space."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from peewee import JOIN, fn
+
+from cohorts import queries
+from cohorts.models import Cohort, CohortVisit, Membership, Program
+from learning import ledger
+from learning.ledger import Activity
+from learning.recognition import services as recognition
+
+FEED_PAGE = 20
+SECTIONS = "cohorts.space_sections"
+
+
+def add_section(app, template, context):
+    """A section of the cohort space from another domain: `context(cohort, person)` returns
+    the template's variables, or None to leave the section out."""
+    app.extensions.setdefault(SECTIONS, []).append((template, context))
+
+
+def sections(cohort, person):
+    """[(template, its variables)] of the sections `person` sees in the cohort's space."""
+    shown = []
+    for template, context in current_app.extensions.get(SECTIONS, []):
+        values = context(cohort, person)
+        if values is not None:
+            shown.append((template, values))
+    return shown
+
+
+def local_time(person, now=None):
+    """The person's wall-clock time now, e.g. "14:05"."""
+    now = now or datetime.now(ZoneInfo("UTC"))
+    try:
+        return now.astimezone(ZoneInfo(person.time_zone)).strftime("%H:%M")
+    except (KeyError, ValueError):
+        return now.strftime("%H:%M")
+
+
+def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
+    """Newest first, with what kudos and celebrations show. `before` pages back ("show
+    more"); `after` returns only what is new. Returns (entries, has_more)."""
+    entries, more = queries.feed_entries(cohort, before, after, limit)
+    return recognition.attach(entries, viewer), more
+
+
+def celebration_entry(cohort, milestone, viewer):
+    """The feed entry of a celebration, with its cheers, or None."""
+    entry = (
+        ledger.cohort_activity(cohort.id)
+        .where(Activity.object_type == "milestone", Activity.object_id == milestone.id)
+        .first()
+    )
+    return recognition.attach([entry], viewer)[0] if entry else None
+
+
+def my_cohorts(person):
+    """The person's published cohorts with their program and how many things happened since
+    their last visit; two queries whatever the number of cohorts or entries."""
+    rows = list(
+        Cohort.select(Cohort, Program, CohortVisit.seen_at.alias("seen_at"))
+        .join(Program)
+        .switch(Cohort)
+        .join(Membership)
+        .switch(Cohort)
+        .join(
+            CohortVisit,
+            JOIN.LEFT_OUTER,
+            on=(CohortVisit.cohort == Cohort.id) & (CohortVisit.person == person),
+        )
+        .where(Membership.person == person, Cohort.status == "published")
+        .order_by(Program.starts_on.desc(), Cohort.name)
+        .objects()
+    )
+    if not rows:
+        return []
+    new = Activity.select(Activity.cohort_id, fn.COUNT(Activity.id)).where(Activity.actor != person)
+    conditions = None
+    for cohort in rows:
+        clause = Activity.cohort_id == cohort.id
+        if cohort.seen_at:
+            clause &= Activity.created_at > cohort.seen_at
+        conditions = clause if conditions is None else conditions | clause
+    counts = dict(new.where(conditions).group_by(Activity.cohort_id).tuples())
+    for cohort in rows:
+        cohort.new_count = counts.get(cohort.id, 0)
+    return rows

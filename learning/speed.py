@@ -1,0 +1,192 @@
+"""The speed tools of the hot reads: SQL built once per shape, LIMITs written into the SQL,
+pages read with one row more, and what a request keeps of what it read. Only a domain's
+`queries.py` uses them (an import contract says so): business code calls those reads by
+name and never sees how they are built. Why each exists, with measurements: bench/README.md.
+"""
+
+import datetime
+import functools
+import itertools
+
+from flask import current_app, g, has_app_context, has_request_context
+from peewee import SQL, Delete, Insert, Model, Update
+
+from learning.db import db
+from learning.rows import Replay, maker, same
+
+
+def page_of(read, size):
+    """Up to `size` rows and whether more follow, in one query: `read(limit)` reads one row
+    more than the page shows (an `Inline` count)."""
+    rows = list(read(Inline(size + 1)))
+    return rows[:size], len(rows) > size
+
+
+class Inline(int):
+    """A count that a `built_once` query writes into its SQL, `LIMIT 21`, with `inline`: part
+    of the query's shape, not a parameter.
+
+    PostgreSQL keeps one plan for a prepared statement (psycopg prepares a query it has run
+    five times) only if that plan costs about as much as plans made for the values. With the
+    LIMIT a parameter it costs the plan as if a tenth of the rows were read, so it plans the
+    query again on every run: for a cohort's feed, planning took three times as long as
+    running it (0.66 ms a run against 0.19 with the plan kept, at M)."""
+
+
+def inline(count):
+    """A constant or an `Inline` count written into the SQL, for `.limit()`. A plain `int`
+    argument of a `built_once` query cannot be: it gets a stand-in, a negative number."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise TypeError(f"inline takes a constant or an Inline count, not {count!r}")
+    return SQL(str(int(count)))
+
+
+def built_once(build):
+    """A hot SELECT (or UPDATE or DELETE, which return how many rows they changed) whose SQL
+    text peewee builds once per shape, not on every call: building it takes longer than
+    SQLite takes to run it (an INSERT's defaults are computed: `insert` writes new rows).
+    `build(*args)` returns the query; its arguments are ids, text, dates and times (or lists
+    or tuples of them) that it only compares columns with or sets them to; a model instance
+    stands for its id. The first call of a shape builds the query with stand-ins for the
+    values and finds where they land among the parameters; later calls put their own values
+    there.
+
+    The shape is the database's kind, each argument's type, a list's length, and the value
+    of None, booleans, false-y arguments (which a builder may branch on) and `Inline` counts.
+    The decorated function returns the rows as a list, so no caller can change the query;
+    they are made as peewee makes them, with the work per column done once per shape
+    (`learning.rows`).
+    Under test every call also builds its query in full and has peewee make its rows, and
+    checks that both give the same SQL and parameters, and the same rows."""
+    shapes = {}
+
+    @functools.wraps(build)
+    def rows(*args):
+        args = tuple(map(_plain, args))
+        key = (type(db.obj), *map(_shape_of, args))
+        shape = shapes.get(key)
+        if shape is None:
+            if len(shapes) >= MAX_SHAPES:  # lists of many lengths
+                shapes.clear()
+            shape = shapes[key] = _Shape(build, args)
+        params = shape.bind(args)
+        testing = has_app_context() and current_app.testing
+        if testing:
+            expected = db.get_sql_context().sql(build(*args)).query()
+            if expected != (shape.sql, params):
+                raise AssertionError(f"{build.__qualname__}: {expected} != {shape.sql, params}")
+        cursor = db.execute_sql(shape.sql, params)
+        if shape.writes and cursor.description is None:  # how many rows it changed
+            return cursor.rowcount
+        if shape.make is None:
+            shape.make = maker(shape.query, cursor)
+        found = cursor.fetchall()
+        made = shape.make(found)
+        if testing:  # what peewee makes of the same rows
+            expected = list(shape.query._get_cursor_wrapper(Replay(cursor.description, found)))
+            if not same(made, expected):
+                raise AssertionError(f"{build.__qualname__}: {made} != {expected}")
+        return made
+
+    return rows
+
+
+MAX_SHAPES = 256  # per query
+_STAND_INS = {
+    int: lambda n: -(10**15) - n,
+    str: lambda n: f"\x00stand-in {n}\x00",
+    datetime.date: lambda n: datetime.date(1, 1, 1) + datetime.timedelta(days=n),
+    datetime.datetime: lambda n: datetime.datetime(1, 1, 1) + datetime.timedelta(seconds=n),
+}
+
+
+def _plain(value):
+    """The value with model instances as their ids (not `get_id()`, which a model may give
+    another meaning, as `Person` does for flask-login)."""
+    if isinstance(value, Model):
+        return value._pk
+    if isinstance(value, list | tuple):
+        return type(value)(map(_plain, value))
+    return value
+
+
+def _stands_in(value):
+    """Whether the value gets a stand-in: not None, booleans or false-y ones, which a builder
+    may branch on, nor an `Inline` count, which it writes into the SQL."""
+    return not (value is None or isinstance(value, bool | Inline) or not value)
+
+
+def _shape_of(value):
+    if isinstance(value, list | tuple):
+        return (type(value), tuple(_shape_of(item) for item in value))
+    if not _stands_in(value):
+        return (type(value), value)
+    if type(value) not in _STAND_INS:
+        raise TypeError(f"built_once takes ids, text, dates and times, not {type(value)}")
+    return type(value)
+
+
+def _flat(args):
+    """The values that get stand-ins, in order: the scalars and the items of lists."""
+    for value in args:
+        if isinstance(value, list | tuple):
+            yield from _flat(value)
+        elif _stands_in(value):
+            yield value
+
+
+class _Shape:
+    """One shape of a `built_once` query: its SQL, and for each parameter either the
+    argument it comes from or the constant it is."""
+
+    def __init__(self, build, args):
+        count = itertools.count(1)
+
+        def stand_in(value):
+            if isinstance(value, list | tuple):
+                return type(value)(stand_in(item) for item in value)
+            if _stands_in(value):
+                return _STAND_INS[type(value)](next(count))
+            return value
+
+        stand_ins = [stand_in(value) for value in args]
+        self.query = build(*stand_ins)
+        self.sql, params = db.get_sql_context().sql(self.query).query()
+        where = {(type(v), v): i for i, v in enumerate(_flat(stand_ins))}
+        self.slots = [where.get((type(p), p), -1) for p in params]
+        self.constants = params
+        self.make = None  # how its rows are made (learning.rows), known once it has run
+        self.writes = isinstance(self.query, Insert | Update | Delete)
+        if isinstance(self.query, Insert):
+            raise TypeError(
+                "built_once does not insert: its defaults would be built once; use insert()"
+            )
+
+    def bind(self, args):
+        values = list(_flat(args))
+        return [values[s] if s >= 0 else c for s, c in zip(self.slots, self.constants, strict=True)]
+
+
+def per_request(key, read):
+    """`read()` once per request for the same `key`, kept until `forget(key)`: the parts of a
+    page (access, sections of several domains) ask for the same rows. Outside a request it
+    simply reads."""
+    if not has_request_context():
+        return read()
+    known = g.setdefault("kept_reads", {})
+    if key not in known:
+        known[key] = read()
+    return known[key]
+
+
+def keep(key, value):
+    """Keep `value` as what `per_request(key, ...)` returns for the rest of the request: rows
+    a wider read brought along."""
+    if has_request_context():
+        g.setdefault("kept_reads", {})[key] = value
+
+
+def forget(key):
+    """Drop what the request kept under `key`: a write changed it."""
+    if has_request_context():
+        g.setdefault("kept_reads", {}).pop(key, None)
