@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 
 from cohorts import access as cohorts
 from cohorts import space
-from feedback import services
+from feedback import access, conversation
 from feedback.models import REACTIONS, FeedbackRequest, Mention, Reply, Thread
 from feedback.services import thread_path
 from learning.digest import sections
@@ -33,12 +33,12 @@ def register(app):
 
 def threads_section(cohort, person):
     """The cohort space's threads: what waits for the person's reply, and the list."""
-    if not services.can_post(person, cohort):
+    if not access.can_post(person, cohort):
         return None
     return {
         "cohort": cohort,
-        "threads": services.cohort_threads(cohort, person),
-        "waiting": services.needs_reply(cohort, person),
+        "threads": conversation.cohort_threads(cohort, person),
+        "waiting": conversation.needs_reply(cohort, person),
         "facilitates": cohorts.is_facilitator(person, cohort),
     }
 

@@ -1,12 +1,12 @@
 """Threads in the cohort space: start one, read it, reply, react, accept, mark helpful."""
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from cohorts import access as cohorts
-from feedback import search, services
+from feedback import access, conversation, search, services
+from feedback import moderation as moderating
 from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, ThreadForm
-from feedback.models import Report
 from learning import htmx
 from learning.inputs import number
 from learning.people.sessions import passive
@@ -68,8 +68,8 @@ def reply_links(thread, window):
 
 
 def _window():
-    """The page of the conversation the request asks for (see services.Window)."""
-    return services.Window(
+    """The page of the conversation the request asks for (see conversation.Window)."""
+    return conversation.Window(
         before=request.args.get("before", type=number),
         start=request.args.get("start", type=number),
     )
@@ -77,7 +77,7 @@ def _window():
 
 def _page(thread, fragment="feedback/show.html", status=200, form=None, window=None):
     window = window or _window()
-    shown = services.conversation(thread, current_user, window)
+    shown = conversation.conversation(thread, current_user, window)
     return htmx.render(
         "feedback/show.html",
         fragment,
@@ -85,8 +85,8 @@ def _page(thread, fragment="feedback/show.html", status=200, form=None, window=N
         **_thread_context(thread, window),
         conversation=shown,
         reactions=shown.reactions,
-        form=form or _reply_form(map(services.choice, shown.top)),
-        revisions=services.revisions(thread)
+        form=form or _reply_form(map(conversation.choice, shown.top)),
+        revisions=conversation.revisions(thread)
         if thread.edited_at or any(r.edited_at for r in shown.replies)
         else {},
     )
@@ -106,7 +106,7 @@ def _thread_context(thread, window):
 @bp.get("/threads/<int:thread_id>")
 @login_required
 def show(thread_id):
-    thread = services.access_thread(current_user, thread_id)
+    thread = access.access_thread(current_user, thread_id)
     services.mark_read(thread, current_user)
     return _page(thread)
 
@@ -114,9 +114,9 @@ def show(thread_id):
 @bp.post("/threads/<int:thread_id>/replies")
 @login_required
 def reply(thread_id):
-    thread = services.access_thread(current_user, thread_id)
+    thread = access.access_thread(current_user, thread_id)
     window = _window()
-    choices = services.reply_choices(thread, window)
+    choices = conversation.reply_choices(thread, window)
     form = _reply_form(choices, request.form)
     if form.validate_on_submit():
         created = services.reply(
@@ -146,7 +146,7 @@ def _added(thread, created, choices, window):
     form comes back empty, offering the new reply to answer; the rest of the page stays."""
     created.author = current_user._get_current_object()
     if not created.parent_id:
-        choices = [*choices, services.choice(created)]
+        choices = [*choices, conversation.choice(created)]
     return htmx.render(
         "feedback/_added_reply.html",
         "feedback/_added_reply.html",
@@ -163,9 +163,9 @@ def _added(thread, created, choices, window):
 @login_required
 def new_replies(thread_id):
     """For the poll: 204 while nothing is new, the conversation's page once something is."""
-    thread = services.access_thread(current_user, thread_id)
+    thread = access.access_thread(current_user, thread_id)
     after = request.args.get("after", 0, type=number)
-    if not services.has_replies_after(thread, after, current_user):
+    if not conversation.has_replies_after(thread, after, current_user):
         return "", 204
     return _page(thread, "feedback/_replies.html")
 
@@ -173,8 +173,8 @@ def new_replies(thread_id):
 @bp.post("/threads/<int:thread_id>/reactions")
 @login_required
 def react(thread_id):
-    thread = services.access_thread(current_user, thread_id)
-    target = services.reply_in(thread, request.form.get("reply_id", type=number))
+    thread = access.access_thread(current_user, thread_id)
+    target = access.reply_in(thread, request.form.get("reply_id", type=number))
     services.react(current_user, thread, request.form.get("kind", ""), target)
     if htmx.is_htmx():
         post = target or thread
@@ -184,7 +184,7 @@ def react(thread_id):
             thread=thread,
             post=post,
             target=f"reply:{post.id}" if target else f"thread:{thread.id}",
-            reactions=services.reactions_by_post(thread, current_user, [post.target]),
+            reactions=conversation.reactions_by_post(thread, current_user, [post.target]),
         )
     return htmx.redirect(url_for("feedback.show", thread_id=thread.id))
 
@@ -192,7 +192,7 @@ def react(thread_id):
 @bp.post("/replies/<int:reply_id>/answer")
 @login_required
 def accept(reply_id):
-    item = services.access_reply(current_user, reply_id)
+    item = access.access_reply(current_user, reply_id)
     services.accept_answer(current_user, item)
     return htmx.redirect(services.thread_path(item.thread_id, item.id))
 
@@ -200,7 +200,7 @@ def accept(reply_id):
 @bp.post("/replies/<int:reply_id>/helpful")
 @login_required
 def helpful(reply_id):
-    item = services.access_reply(current_user, reply_id)
+    item = access.access_reply(current_user, reply_id)
     services.mark_helpful(current_user, item)
     if htmx.is_htmx():
         return _page(item.thread, "feedback/_replies.html")
@@ -225,13 +225,11 @@ def _back(thread, item=None):
 @bp.route("/threads/<int:thread_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_thread(thread_id):
-    thread = services.access_thread(current_user, thread_id)
+    thread = access.require_author(current_user, access.access_thread(current_user, thread_id))
     form = PostForm(obj=thread)
     if form.validate_on_submit():
         services.edit_thread(current_user, thread, form.title.data, form.body.data, form.link.data)
         return _back(thread)
-    if thread.author_id != current_user.id:
-        abort(403)
     return htmx.render(
         "feedback/edit.html",
         "feedback/edit.html",
@@ -245,13 +243,11 @@ def edit_thread(thread_id):
 @bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_reply(reply_id):
-    item = services.access_reply(current_user, reply_id)
+    item = access.require_author(current_user, access.access_reply(current_user, reply_id))
     form = EditReplyForm(obj=item)
     if form.validate_on_submit():
         services.edit_reply(current_user, item, form.body.data)
         return _back(item.thread, item)
-    if item.author_id != current_user.id:
-        abort(403)
     return htmx.render(
         "feedback/edit.html",
         "feedback/edit.html",
@@ -265,7 +261,7 @@ def edit_reply(reply_id):
 @bp.post("/threads/<int:thread_id>/remove")
 @login_required
 def remove_thread(thread_id):
-    thread = services.access_thread(current_user, thread_id)
+    thread = access.access_thread(current_user, thread_id)
     services.remove_post(current_user, thread)
     flash("Your thread is removed. Replies to it stay.", "success")
     return _back(thread)
@@ -274,7 +270,7 @@ def remove_thread(thread_id):
 @bp.post("/replies/<int:reply_id>/remove")
 @login_required
 def remove_reply(reply_id):
-    item = services.access_reply(current_user, reply_id)
+    item = access.access_reply(current_user, reply_id)
     services.remove_post(current_user, item)
     flash("Your reply is removed.", "success")
     return _back(item.thread, item)
@@ -283,11 +279,11 @@ def remove_reply(reply_id):
 @bp.route("/threads/<int:thread_id>/report", methods=["GET", "POST"])
 @login_required
 def report(thread_id):
-    thread = services.access_thread(current_user, thread_id)
-    item = services.reply_in(thread, request.values.get("reply_id", type=number))
+    thread = access.access_thread(current_user, thread_id)
+    item = access.reply_in(thread, request.values.get("reply_id", type=number))
     form = ReportForm()
     if form.validate_on_submit():
-        services.report(current_user, thread, form.reason.data, item, form.token.data)
+        moderating.report(current_user, thread, form.reason.data, item, form.token.data)
         flash("Thank you. The facilitator will look at it.", "success")
         return _back(thread, item)
     return htmx.render(
@@ -308,16 +304,15 @@ def moderation(cohort_id):
         "feedback/moderation.html",
         "feedback/moderation.html",
         cohort=cohort,
-        reports=services.open_reports(cohort, current_user),
+        reports=moderating.open_reports(cohort, current_user),
     )
 
 
 @bp.post("/reports/<int:report_id>/<any(hide, dismiss):action>")
 @login_required
 def moderate(report_id, action):
-    case = Report.get_or_none(Report.id == report_id) or abort(404)
-    case.thread = services.access_thread(current_user, case.thread_id)
-    services.moderate(current_user, case, action)
+    case = access.access_report(current_user, report_id)
+    moderating.moderate(current_user, case, action)
     flash(
         "The post is hidden and its author told." if action == "hide" else "Report dismissed.",
         "success",
@@ -328,17 +323,17 @@ def moderate(report_id, action):
 @bp.post("/threads/<int:thread_id>/restore")
 @login_required
 def restore(thread_id):
-    thread = services.access_thread(current_user, thread_id)
-    post = services.reply_in(thread, request.form.get("reply_id", type=number)) or thread
-    services.restore(current_user, thread, post)
+    thread = access.access_thread(current_user, thread_id)
+    post = access.reply_in(thread, request.form.get("reply_id", type=number)) or thread
+    moderating.restore(current_user, thread, post)
     return _back(thread)
 
 
 @bp.post("/threads/<int:thread_id>/pin")
 @login_required
 def pin(thread_id):
-    thread = services.access_thread(current_user, thread_id)
-    services.pin(current_user, thread, request.form.get("pinned") == "1")
+    thread = access.access_thread(current_user, thread_id)
+    moderating.pin(current_user, thread, request.form.get("pinned") == "1")
     return _back(thread)
 
 

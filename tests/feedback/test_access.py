@@ -37,7 +37,7 @@ TABLE = {
 
 @pytest.fixture
 def world(app, cohort, team, sign_in, make_person, form_cohorts, manager):
-    from feedback import services
+    from feedback import moderation, services
     from learning.db import connection
 
     facilitator = Membership.get(
@@ -49,7 +49,7 @@ def world(app, cohort, team, sign_in, make_person, form_cohorts, manager):
     with app.app_context(), connection():
         thread = services.start_thread(cohort, author, "share_work", "Deck", "Look")
         item = services.reply(thread, author, worked="Self review")
-        services.report(member, thread, "test")
+        moderation.report(member, thread, "test")
     clients = {
         "anonymous": app.test_client(),
         "member": sign_in(member),

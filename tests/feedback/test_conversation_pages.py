@@ -8,7 +8,7 @@ import pytest
 
 from feedback import services
 from feedback.models import Reply, Thread
-from feedback.services import PAGE
+from feedback.queries import PAGE
 from learning.db import connection
 from learning.notify.models import Notification
 

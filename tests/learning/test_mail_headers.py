@@ -6,6 +6,7 @@ import pytest
 from cohorts import access
 from cohorts import services as cohorts
 from cohorts.models import Cohort, Membership
+from feedback import moderation
 from feedback import services as feedback
 from feedback.models import Thread
 from learning.db import atomic, connection
@@ -67,8 +68,8 @@ def test_every_kind_of_email_with_line_breaks_in_every_user_field_is_sent_and_st
         Cohort.update(name=f"Cohort {NASTY}").where(Cohort.id == cohort.id).execute()
         facilitator = Membership.get(cohort=cohort, role="facilitator").person
         hidden = feedback.reply(thread, team[3], "Off topic")
-        report = feedback.report(asked, Thread.get_by_id(thread.id), "Not kind", hidden)
-        feedback.moderate(facilitator, report, "hide")
+        report = moderation.report(asked, Thread.get_by_id(thread.id), "Not kind", hidden)
+        moderation.moderate(facilitator, report, "hide")
     for _ in range(3):  # notices make deliveries, deliveries send
         run_jobs()
     with app.app_context(), connection():

@@ -1,0 +1,79 @@
+"""Who may read and do what with threads and replies: each rule once. Views, services and
+pages ask these; `access_*` returns the thing or raises NotFound, `can_*` answers yes or no."""
+
+from cohorts.access import is_facilitator, is_member
+from feedback import queries
+from feedback.models import Reply, Report
+from learning.errors import NotAllowed, NotFound
+
+
+def access_thread(person, thread_id):
+    """The thread, for members of its cohort only; 404 for everyone else (HR included)."""
+    thread = next(iter(queries.published_thread(thread_id)), None)
+    if thread is None or not is_member(person, thread.cohort):
+        raise NotFound
+    return thread
+
+
+def reply_in(thread, reply_id):
+    """The thread's reply with this id (404 if it is another thread's), or None without an id."""
+    if not reply_id:
+        return None
+    found = Reply.get_or_none(Reply.id == reply_id, Reply.thread == thread)
+    if found is None:
+        raise NotFound
+    return found
+
+
+def access_reply(person, reply_id):
+    reply = Reply.get_or_none(Reply.id == reply_id)
+    if reply is None:
+        raise NotFound
+    reply.thread = access_thread(person, reply.thread_id)
+    return reply
+
+
+def can_post(person, cohort):
+    """Members start threads and reply in their cohort."""
+    return is_member(person, cohort)
+
+
+def can_edit(person, post):
+    """Authors edit and remove their own posts, while they are shown."""
+    return post.author_id == person.id and not (post.removed_at or post.hidden_at)
+
+
+def require_author(person, post):
+    """The post, for its author to change (`can_edit`): NotAllowed for anyone else, NotFound
+    once it is removed or hidden."""
+    if post.author_id != person.id:
+        raise NotAllowed
+    if not can_edit(person, post):
+        raise NotFound
+    return post
+
+
+def access_report(person, report_id):
+    """A report, with its thread, for the facilitator of the thread's cohort."""
+    case = Report.get_or_none(Report.id == report_id)
+    if case is None:
+        raise NotFound
+    case.thread = access_thread(person, case.thread_id)
+    if not can_moderate(person, case.thread.cohort):
+        raise NotFound
+    return case
+
+
+def can_moderate(person, cohort):
+    """The cohort's facilitator reviews reports, hides and restores posts, and pins threads."""
+    return is_facilitator(person, cohort)
+
+
+def can_accept(person, thread):
+    """The author of a question marks the reply that answers it."""
+    return thread.kind == "question" and thread.author_id == person.id
+
+
+def can_mark_helpful(person, thread, reply):
+    """The author of shared work marks a piece of feedback as helpful."""
+    return thread.kind == "share_work" and thread.author_id == person.id and reply.is_feedback
