@@ -5,12 +5,11 @@ space; registered by `register(app)`."""
 
 import datetime
 
-from challenges import progress, services, streaks
+from challenges import access, progress, space, streaks
 from challenges.forms import check_in_form
 from challenges.models import AwayWeek, Challenge, CheckIn, HiddenNumbers
-from cohorts import access as cohorts
 from cohorts import queries as cohort_queries
-from cohorts import space
+from cohorts import space as cohort_space
 from cohorts.models import Cohort
 from learning.digest import sections
 from learning.insights import analytics
@@ -33,16 +32,16 @@ def register(app):
         contribution_text=progress.contribution_text,
     )
     add_nav(app, "My check-ins", "challenges.mine")
-    space.add_section(app, "challenges/_cohort_challenges.html", challenges_section)
+    cohort_space.add_section(app, "challenges/_cohort_challenges.html", challenges_section)
 
 
 def challenges_section(cohort, person):
     """The cohort space's challenges: a card each, with its check-in form, and the streaks."""
-    is_member = cohorts.membership_of(person, cohort) is not None
+    is_member = access.can_check_in(person, cohort)
     member_ids = [m.person_id for m in cohort_queries.members(cohort)]
     both = streaks.streaks(person if is_member else None, cohort, member_ids)
-    cards = services.cards(cohort, person, own=both.check_ins)
-    can_create = services.can_create(person, cohort)
+    cards = space.cards(cohort, person, own=both.check_ins)
+    can_create = access.can_create(person, cohort)
     if not cards and not can_create:
         return None
     return {
@@ -51,7 +50,7 @@ def challenges_section(cohort, person):
         "forms": {card.challenge.id: check_in_form(card) for card in cards},
         "can_check_in": is_member,
         "can_create": can_create,
-        "blocked": services.blocked_lately(cohort),
+        "blocked": space.blocked_lately(cohort),
         "streak": both.own,
         "cohort_streak": both.together,
         "board": any(c.challenge.cohort_id is None for c in cards)

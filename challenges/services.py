@@ -1,4 +1,4 @@
-"""Challenges and check-ins: who may see and do what, and every write.
+"""Challenges and check-ins: every write, with the rules the forms share.
 
 A check-in is a ledger entry written in the same transaction; once it commits, the cohort's
 progress is read and a cohort reaching its goal is recorded once, with a ledger entry of its
@@ -6,12 +6,8 @@ own."""
 
 import datetime
 import uuid
-from dataclasses import dataclass, field, replace
 
-from flask import abort
-from peewee import JOIN, SQL, fn
-
-from challenges import progress, streaks
+from challenges import access, progress, streaks
 from challenges.models import (
     GOALS,
     STATUSES,
@@ -22,24 +18,18 @@ from challenges.models import (
     HiddenNumbers,
     Step,
 )
-from cohorts.access import MANAGERS, access_cohort, is_facilitator, membership_of
 from cohorts.models import Cohort
 from cohorts.queries import members
 from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
-from learning.errors import Refused
+from learning.errors import NotFound, Refused
 from learning.notify.services import path_for
-from learning.people.models import Person
 from learning.recognition import milestones
-from learning.speed import built_once, inline
 
 MAX_AMOUNT = 1000  # in one check-in: more is a typo
 MAX_TARGET = {"count": 10_000, "amount": 1_000_000}
 MAX_STEPS, MAX_DAYS = 20, 366
-EDIT_WINDOW = datetime.timedelta(hours=24)
-RECENTLY_ENDED = datetime.timedelta(days=14)  # finished challenges stay in the space so long
-BLOCKED_SHOWN = datetime.timedelta(days=7)
 
 TEMPLATES = {
     "practice": {
@@ -111,61 +101,6 @@ def template_values(key, today):
     return {**values, "starts_on": today, "ends_on": today + datetime.timedelta(weeks=weeks)}
 
 
-# Access
-
-
-def can_create(person, cohort=None):
-    """L&D sets challenges for programs and cohorts; a facilitator for their cohort."""
-    return person.has_role(*MANAGERS) or (cohort is not None and is_facilitator(person, cohort))
-
-
-def access_cohort_to_set(person, cohort_id):
-    """The cohort, for someone who may set it a challenge; 404 for everyone else."""
-    cohort = access_cohort(person, cohort_id)
-    if not can_create(person, cohort):
-        abort(404)
-    return cohort
-
-
-def access_challenge(person, cohort_id, challenge_id):
-    """(cohort, challenge) for people who see the cohort, when the challenge is the cohort's
-    (its own, or its program's); 404 otherwise."""
-    cohort = access_cohort(person, cohort_id)
-    challenge = next(iter(_challenge_of(challenge_id, cohort, cohort.program_id)), None)
-    if challenge is None:
-        abort(404)
-    challenge.program = cohort.program
-    return cohort, challenge
-
-
-@built_once
-def _challenge_of(challenge_id, cohort_id, program_id):
-    return (
-        Challenge.select()
-        .where(
-            Challenge.id == challenge_id,
-            Challenge.program == program_id,
-            Challenge.cohort.is_null() | (Challenge.cohort == cohort_id),
-        )
-        .limit(1)
-    )
-
-
-def access_check_in(person, check_in_id):
-    """One's own check-in, while one is still in its cohort; 404 otherwise."""
-    entry = (
-        CheckIn.select(CheckIn, Challenge, Cohort)
-        .join(Challenge)
-        .switch(CheckIn)
-        .join(Cohort)
-        .where(CheckIn.id == check_in_id, CheckIn.person == person)
-        .first()
-    )
-    if entry is None or membership_of(person, entry.cohort) is None:
-        abort(404)
-    return entry
-
-
 # Challenges
 
 
@@ -212,8 +147,8 @@ def create_challenge(
 ):
     """A challenge for every cohort of `program`, or for `cohort` only; audited. The same
     form sent twice (`token`) sets one."""
-    if not can_create(actor, cohort):
-        abort(404)
+    if not access.can_create(actor, cohort):
+        raise NotFound
     _dates(starts_on, ends_on)
     target, unit, steps = _goal(goal, target, unit, steps)
     with atomic():
@@ -242,21 +177,12 @@ def create_challenge(
     return challenge
 
 
-def access_challenge_to_change(person, challenge_id):
-    """The challenge, for whoever may set one like it (L&D; a facilitator for their cohort's
-    own); 404 for everyone else."""
-    challenge = Challenge.get_or_none(Challenge.id == challenge_id)
-    if challenge is None or not can_create(person, challenge.cohort):
-        abort(404)
-    return challenge
-
-
 def change_challenge(actor, challenge, *, title, description, starts_on, ends_on, target=0,
                      unit="", weekly_board=False):  # fmt: skip
     """Change what a challenge says, its dates and its target; its kind of goal and its steps
     stay, so check-ins keep their meaning. A goal already reached stays reached."""
-    if not can_create(actor, challenge.cohort):
-        abort(404)
+    if not access.can_create(actor, challenge.cohort):
+        raise NotFound
     _dates(starts_on, ends_on)
     target, unit, _ = _goal(challenge.goal, target, unit, ["kept"])
     with atomic():
@@ -278,43 +204,6 @@ def change_challenge(actor, challenge, *, title, description, starts_on, ends_on
     return challenge
 
 
-def cohort_challenges(cohort, today):
-    """The cohort's running and upcoming challenges, then those that ended lately, each
-    knowing whether the cohort hid the program board (`board_hidden`)."""
-    rows = _challenges_of(cohort, cohort.program_id, today - RECENTLY_ENDED)
-    return sorted(rows, key=lambda c: c.ends_on < today)
-
-
-@built_once
-def _challenges_of(cohort_id, program_id, ended_since):
-    return (
-        Challenge.select(Challenge, fn.EXISTS(_hidden_board(cohort_id)).alias("board_hidden"))
-        .where(
-            Challenge.program == program_id,
-            Challenge.cohort.is_null() | (Challenge.cohort == cohort_id),
-            Challenge.ends_on >= ended_since,
-        )
-        .order_by(Challenge.ends_on, Challenge.id)
-    )
-
-
-def program_challenges(program):
-    """Every challenge of the program, newest first, with the cohort of cohort challenges."""
-    return list(
-        Challenge.select(Challenge, Cohort)
-        .join(Cohort, JOIN.LEFT_OUTER)
-        .where(Challenge.program == program)
-        .order_by(Challenge.starts_on.desc(), Challenge.id.desc())
-    )
-
-
-def phase(challenge, today):
-    """upcoming, running or ended, on the viewer's calendar."""
-    if today < challenge.starts_on:
-        return "upcoming"
-    return "ended" if today > challenge.ends_on else "running"
-
-
 # Check-ins
 
 
@@ -322,8 +211,8 @@ def _checked(person, challenge, cohort, status, amount, step_id, note, today, en
              token=None):  # fmt: skip
     """The amount and step a check-in may record, or Refused with what to fix. A step done
     by the check-in's own form (`token`, sent again) is not done "already"."""
-    if membership_of(person, cohort) is None:
-        abort(404)
+    if not access.can_check_in(person, cohort):
+        raise NotFound
     if status not in STATUSES:
         raise Refused("Choose did it, blocked or skipped.", "status")
     if entry is None:
@@ -379,7 +268,7 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
         if insert(entry, new_only=True) is None:  # the same form again: nothing new
             entry = CheckIn.get(CheckIn.token == token)
             if entry.person_id != person.id:
-                abort(404)
+                raise NotFound
             entry.progress = None
             return entry
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
@@ -432,21 +321,12 @@ def _record_reached(challenge, cohort_id, current, person, now):
         )
 
 
-def editable(entry, now=None):
-    return (now or utcnow()) - entry.created_at < EDIT_WINDOW
-
-
-def _require_editable(entry, now):
-    if not editable(entry, now):
-        raise Refused("Check-ins can be changed for 24 hours; this one is older.")
-
-
 def edit_check_in(person, entry, status, *, amount=None, step_id=None, note="", now=None):
     """Change one's own check-in within 24 hours of making it."""
     now = now or utcnow()
     if entry.person_id != person.id:
-        abort(404)
-    _require_editable(entry, now)
+        raise NotFound
+    access.require_editable(entry, now)
     challenge, cohort = entry.challenge, entry.cohort
     today = streaks.local_date(person, now)
     amount, step = _checked(person, challenge, cohort, status, amount, step_id, note, today, entry)
@@ -462,54 +342,11 @@ def delete_check_in(person, entry, now=None):
     """Take back one's own check-in within 24 hours; its ledger entry goes with it. A goal
     already reached stays reached."""
     if entry.person_id != person.id:
-        abort(404)
-    _require_editable(entry, now)
+        raise NotFound
+    access.require_editable(entry, now)
     with atomic():
         ledger.withdraw(entry)
         entry.delete_instance()
-
-
-def my_check_ins(person, limit=30):
-    """The person's latest check-ins, with their challenges and cohorts."""
-    return list(
-        CheckIn.select(CheckIn, Challenge, Cohort, Step)
-        .join(Challenge)
-        .switch(CheckIn)
-        .join(Cohort)
-        .switch(CheckIn)
-        .join(Step, JOIN.LEFT_OUTER)
-        .where(CheckIn.person == person)
-        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
-        .limit(limit)
-    )
-
-
-def blocked_lately(cohort, now=None):
-    """Blocked check-ins of the last week: invitations to help."""
-    return list(_blocked_since(cohort, (now or utcnow()) - BLOCKED_SHOWN))
-
-
-@built_once
-def _blocked_since(cohort_id, since):
-    return (
-        CheckIn.select(
-            CheckIn.id,
-            CheckIn.note,
-            CheckIn.created_at,
-            Person.id,
-            Person.display_name,
-            Challenge.id,
-            Challenge.title,
-        )
-        .join(Person)
-        .switch(CheckIn)
-        .join(Challenge)
-        .where(
-            CheckIn.cohort == cohort_id, CheckIn.status == "blocked", CheckIn.created_at >= since
-        )
-        .order_by(CheckIn.created_at.desc())
-        .limit(inline(10))
-    )
 
 
 # Choices
@@ -527,115 +364,13 @@ def hide_numbers(person, hidden=True):
         HiddenNumbers.delete().where(HiddenNumbers.person == person).execute()
 
 
-def _hidden_board(cohort):
-    return HiddenBoard.select(SQL("1")).where(HiddenBoard.cohort == cohort)
-
-
-def board_hidden(cohort):
-    return _hidden_board(cohort).exists()
-
-
-def can_hide_board(person, cohort):
-    return person.has_role(*MANAGERS) or is_facilitator(person, cohort)
-
-
 def hide_board(actor, cohort, hidden=True):
     """The facilitator (or L&D) turns the program board off or on for the cohort; audited."""
-    if not can_hide_board(actor, cohort):
-        abort(404)
+    if not access.can_hide_board(actor, cohort):
+        raise NotFound
     with atomic():
         if hidden:
             insert(HiddenBoard(cohort=cohort, hidden_by=actor), new_only=True)
         else:
             HiddenBoard.delete().where(HiddenBoard.cohort == cohort).execute()
         log(actor, "board_hidden" if hidden else "board_shown", cohort.name)
-
-
-# The cohort space
-
-
-@dataclass
-class Card:
-    """One challenge as the cohort space shows it, with the viewer's own part."""
-
-    challenge: Challenge
-    progress: progress.Progress
-    phase: str
-    steps: list = field(default_factory=list)
-    done_steps: set = field(default_factory=set)  # the viewer's
-    this_week: int = 0  # the viewer's check-ins this week
-    today: object = None  # on the viewer's calendar
-
-
-def cards(cohort, person, now=None, challenges=None, own=None, tallies=None):
-    """The cohort's challenges (or `challenges`) with progress and the viewer's part, in a
-    fixed number of queries whatever the number of challenges. `own` brings the viewer's
-    check-ins in the cohort, counted as (challenge, step, status, week, count), and `tallies`
-    the progress, if they were read already."""
-    today = streaks.local_date(person, now)
-    challenges = cohort_challenges(cohort, today) if challenges is None else challenges
-    if not challenges:
-        return []
-    if tallies is None:
-        tallies = progress.tally(challenges, [cohort.id])
-    week = streaks.week_of(today)
-    if own is None:
-        own = _own_counted(person, cohort, challenges)
-    mine = list(own)
-    result = []
-    for challenge in challenges:
-        own = [row for row in mine if row[0] == challenge.id]
-        result.append(
-            Card(
-                challenge,
-                tallies[challenge.id, cohort.id],
-                phase(challenge, today),
-                tallies[challenge.id, cohort.id].steps,
-                {step for _, step, status, *_ in own if step and status == "done"},
-                sum(count for *_, w, count in own if w == week),
-                today,
-            )
-        )
-    return result
-
-
-@built_once
-def _own_counted(person_id, cohort_id, challenge_ids):
-    return (
-        CheckIn.select(
-            CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week, fn.COUNT(CheckIn.id)
-        )
-        .where(
-            CheckIn.person == person_id,
-            CheckIn.cohort == cohort_id,
-            CheckIn.challenge.in_(challenge_ids),
-        )
-        .group_by(CheckIn.challenge, CheckIn.step, CheckIn.status, CheckIn.week)
-        .tuples()
-    )
-
-
-def card_after(card, entry):
-    """`card` once its viewer checked in `entry`: with the progress read as it was recorded
-    and the viewer's part counting it, without reading again."""
-    done = entry.status == "done" and entry.step_id
-    return replace(
-        card,
-        progress=entry.progress,
-        done_steps=card.done_steps | {entry.step_id} if done else card.done_steps,
-        this_week=card.this_week + (entry.week == streaks.week_of(card.today)),
-    )
-
-
-def card(cohort, challenge, person, now=None):
-    [only] = cards(cohort, person, now, [challenge])
-    return only
-
-
-def card_to_check_in(cohort, challenge, person):
-    """What a check-in's form needs (the viewer's part, a checklist's steps), without the
-    cohort's progress: the check-in reads that once it is recorded (`card_after`)."""
-    steps = progress.steps_of([challenge.id]) if challenge.goal == "checklist" else {}
-    blank = progress.Progress(challenge, steps=steps.get(challenge.id, []))
-    [only] = cards(cohort, person, None, [challenge], tallies={(challenge.id, cohort.id): blank})
-    return only

@@ -5,7 +5,7 @@ import datetime
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
-from challenges import progress, services, streaks
+from challenges import access, progress, queries, services, space, streaks
 from challenges.forms import ChallengeForm, ChangeChallengeForm, check_in_form
 from challenges.models import STATUSES
 from cohorts import access as cohorts
@@ -23,7 +23,7 @@ bp = Blueprint("challenges", __name__)
 @login_required
 def program(program_id):
     program = cohorts.access_program(current_user, program_id)
-    challenges = services.program_challenges(program)
+    challenges = space.program_challenges(program)
     return htmx.render(
         "challenges/program.html",
         "challenges/program.html",
@@ -71,14 +71,14 @@ def new_for_program(program_id):
 @bp.route("/cohorts/<int:cohort_id>/challenges/new", methods=["GET", "POST"])
 @login_required
 def new_for_cohort(cohort_id):
-    cohort = services.access_cohort_to_set(current_user, cohort_id)
+    cohort = access.access_cohort_to_set(current_user, cohort_id)
     return _new(cohort.program, cohort, url_for("cohorts.show", cohort_id=cohort.id))
 
 
 @bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(challenge_id):
-    challenge = services.access_challenge_to_change(current_user, challenge_id)
+    challenge = access.access_challenge_to_change(current_user, challenge_id)
     form = ChangeChallengeForm(challenge)
     if form.validate_on_submit():
         try:
@@ -118,8 +118,8 @@ def _card(cohort, card, form=None, message=None, status=200):
 @bp.get("/cohorts/<int:cohort_id>/challenges/<int:challenge_id>")
 @login_required
 def show(cohort_id, challenge_id, form=None, status=200):
-    cohort, challenge = services.access_challenge(current_user, cohort_id, challenge_id)
-    card = services.card(cohort, challenge, current_user)
+    cohort, challenge = access.access_challenge(current_user, cohort_id, challenge_id)
+    card = space.card(cohort, challenge, current_user)
     return htmx.render(
         "challenges/show.html",
         "challenges/show.html",
@@ -127,12 +127,12 @@ def show(cohort_id, challenge_id, form=None, status=200):
         cohort=cohort,
         card=card,
         form=form or check_in_form(card),
-        can_check_in=cohorts.membership_of(current_user, cohort) is not None,
-        can_change=services.can_create(current_user, cohort if challenge.cohort_id else None),
+        can_check_in=access.can_check_in(current_user, cohort),
+        can_change=access.can_create(current_user, cohort if challenge.cohort_id else None),
         contributions=progress.contributions(challenge, cohort, current_user),
         recent=progress.recent_check_ins(challenge, cohort),
-        board_shown=challenge.cohort_id is None and not services.board_hidden(cohort),
-        editable=services.editable,
+        board_shown=challenge.cohort_id is None and not queries.board_hidden(cohort),
+        editable=access.editable,
     )
 
 
@@ -141,12 +141,12 @@ def show(cohort_id, challenge_id, form=None, status=200):
 @login_required
 def progress_bar(cohort_id, challenge_id):
     """For the poll: 204 while nothing changed, the progress once it has."""
-    cohort, challenge = services.access_challenge(current_user, cohort_id, challenge_id)
+    cohort, challenge = access.access_challenge(current_user, cohort_id, challenge_id)
     current = progress.progress_of(challenge, cohort)
     if current.fingerprint == request.args.get("v"):
         return "", 204
     today = streaks.local_date(current_user)
-    card = services.Card(challenge, current, services.phase(challenge, today), today=today)
+    card = space.Card(challenge, current, space.phase(challenge, today), today=today)
     return htmx.render(
         "challenges/_progress.html", "challenges/_progress.html", cohort=cohort, card=card
     )
@@ -155,8 +155,8 @@ def progress_bar(cohort_id, challenge_id):
 @bp.post("/cohorts/<int:cohort_id>/challenges/<int:challenge_id>/check-ins")
 @login_required
 def check_in(cohort_id, challenge_id):
-    cohort, challenge = services.access_challenge(current_user, cohort_id, challenge_id)
-    card = services.card_to_check_in(cohort, challenge, current_user)
+    cohort, challenge = access.access_challenge(current_user, cohort_id, challenge_id)
+    card = space.card_to_check_in(cohort, challenge, current_user)
     form = check_in_form(card, request.form)
     if form.validate_on_submit():
         try:
@@ -176,12 +176,12 @@ def check_in(cohort_id, challenge_id):
                 flash(message, "success")
                 return htmx.redirect(_back(cohort, challenge))
             if entry.progress is None:  # the same form again: nothing new was recorded
-                card = services.card(cohort, challenge, current_user)
+                card = space.card(cohort, challenge, current_user)
             else:
-                card = services.card_after(card, entry)
+                card = space.card_after(card, entry)
             return _card(cohort, card, message=message)
     if htmx.is_htmx():
-        return _card(cohort, services.card(cohort, challenge, current_user), form, status=422)
+        return _card(cohort, space.card(cohort, challenge, current_user), form, status=422)
     return show(cohort.id, challenge.id, form=form, status=422)
 
 
@@ -203,8 +203,8 @@ def _back(cohort, challenge):
 @bp.route("/check-ins/<int:check_in_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_check_in(check_in_id):
-    entry = services.access_check_in(current_user, check_in_id)
-    card = services.card(entry.cohort, entry.challenge, current_user)
+    entry = access.access_check_in(current_user, check_in_id)
+    card = space.card(entry.cohort, entry.challenge, current_user)
     card.done_steps.discard(entry.step_id)
     form = check_in_form(card, request.form if request.method == "POST" else None)
     if request.method == "GET":
@@ -225,14 +225,14 @@ def edit_check_in(check_in_id):
         entry=entry,
         form=form,
         statuses=STATUSES,
-        editable=services.editable(entry),
+        editable=access.editable(entry),
     )
 
 
 @bp.post("/check-ins/<int:check_in_id>/delete")
 @login_required
 def delete_check_in(check_in_id):
-    entry = services.access_check_in(current_user, check_in_id)
+    entry = access.access_check_in(current_user, check_in_id)
     try:
         services.delete_check_in(current_user, entry)
     except services.Refused as problem:
@@ -252,13 +252,13 @@ def mine():
     return htmx.render(
         "challenges/mine.html",
         "challenges/mine.html",
-        entries=services.my_check_ins(current_user),
+        entries=space.my_check_ins(current_user),
         streak=streaks.person_streak(current_user),
         weeks=weeks,
         away=streaks.away_weeks(current_user, weeks[0]),
         this_week=streaks.week_of(streaks.local_date(current_user)),
         hidden=services.hides_numbers(current_user),
-        editable=services.editable,
+        editable=access.editable,
     )
 
 
@@ -300,7 +300,7 @@ def numbers():
 def board(cohort_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)
     today = streaks.local_date(current_user)
-    challenges = [c for c in services.cohort_challenges(cohort, today) if c.cohort_id is None]
+    challenges = [c for c in space.cohort_challenges(cohort, today) if c.cohort_id is None]
     boards = progress.boards(cohort.program, challenges, cohort)
     return htmx.render(
         "challenges/board.html",
@@ -308,8 +308,8 @@ def board(cohort_id):
         cohort=cohort,
         challenges=challenges,
         boards=boards,
-        hidden=services.board_hidden(cohort),
-        can_hide=services.can_hide_board(current_user, cohort),
+        hidden=queries.board_hidden(cohort),
+        can_hide=access.can_hide_board(current_user, cohort),
     )
 
 

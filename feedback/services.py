@@ -251,4 +251,3 @@ def remove_post(person, post):
         type(post).update(removed_at=utcnow()).where(type(post).id == post.id).execute()
         if isinstance(post, Thread):
             search.index_thread(Thread.get_by_id(post.id))
-
