@@ -5,14 +5,14 @@ challenges, cohorts or check-ins."""
 import hashlib
 from dataclasses import dataclass, field
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, Case, fn
 
+from challenges import queries
 from challenges.models import Challenge, CheckIn, GoalReached, HiddenBoard, HiddenNumbers, Step
 from challenges.streaks import week_of
 from cohorts.models import Cohort, Membership
 from learning.db import utcnow
 from learning.people.models import Person
-from learning.speed import built_once
 
 
 @dataclass
@@ -41,14 +41,6 @@ class Progress:
         return max(0, self.goal - self.done)
 
 
-def _done(goal):
-    done = CheckIn.status == "done"
-    return {
-        "count": fn.SUM(Case(None, [(done, 1)], 0)),
-        "amount": fn.SUM(Case(None, [(done, CheckIn.amount)], 0)),
-    }[goal]
-
-
 def tally(challenges, cohort_ids, week=None):
     """{(challenge id, cohort id): Progress} for every pair; `week` counts only that week's
     check-ins (for weekly boards)."""
@@ -57,7 +49,7 @@ def tally(challenges, cohort_ids, week=None):
     if not ids or not cohort_ids:
         return result
     raw, reached = {}, {}
-    rows = _tally_rows(ids, list(cohort_ids), week)
+    rows = queries.tally_rows(ids, list(cohort_ids), week)
     for challenge_id, cohort_id, done, amount, blocked, count, newest, edited, at in rows:
         if at is not None:
             reached[challenge_id, cohort_id] = GoalReached.reached_at.python_value(at)
@@ -85,37 +77,6 @@ def tally(challenges, cohort_ids, week=None):
             digest_size=6,
         ).hexdigest()
     return result
-
-
-@built_once
-def _tally_rows(ids, cohort_ids, week):
-    """The check-ins of the challenges `ids` in `cohort_ids` (of `week` if given), counted
-    per challenge and cohort; and, in the same query, as rows of their own, the goals they
-    reached."""
-    scope = CheckIn.challenge.in_(ids) & CheckIn.cohort.in_(cohort_ids)
-    if week is not None:
-        scope &= CheckIn.week == week
-    aggregates = (
-        _done("count"),
-        _done("amount"),
-        fn.SUM(Case(None, [(CheckIn.status == "blocked", 1)], 0)),
-        fn.COUNT(CheckIn.id),
-        fn.MAX(CheckIn.id),
-        fn.MAX(CheckIn.edited_at),
-    )
-    return (
-        (
-            CheckIn.select(CheckIn.challenge, CheckIn.cohort, *aggregates, SQL("NULL"))
-            .where(scope)
-            .group_by(CheckIn.challenge, CheckIn.cohort)
-        )
-        + GoalReached.select(
-            GoalReached.challenge,
-            GoalReached.cohort,
-            *[SQL("NULL")] * len(aggregates),
-            GoalReached.reached_at,
-        ).where(GoalReached.challenge.in_(ids), GoalReached.cohort.in_(cohort_ids))
-    ).tuples()
 
 
 def steps_of(challenge_ids):

@@ -2,16 +2,12 @@
 and never broken by a week that is not over yet."""
 
 import datetime
-import functools
-import operator
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from peewee import SQL, Case, Cast, Value, fn
-
-from challenges.models import AwayWeek, CheckIn
+from challenges import queries
+from challenges.models import AwayWeek
 from learning.db import utcnow
-from learning.speed import built_once
 
 WEEK = datetime.timedelta(days=7)
 HORIZON = 104  # weeks a streak looks back
@@ -74,7 +70,7 @@ def streaks(person, cohort, member_ids, now=None):
     since = min(filter(None, (own_week, cohort_week))) - HORIZON * WEEK
     mine, checked, away, check_ins = set(), {}, {}, []
     here = getattr(cohort, "id", None)
-    for source, week, person_id, challenge_id, cohort_id, step_id, status, count in _weeks(
+    for source, week, person_id, challenge_id, cohort_id, step_id, status, count in queries.weeks(
         person, cohort, sorted(member_ids), since
     ):
         if source == "mine":
@@ -100,73 +96,6 @@ def streaks(person, cohort, member_ids, now=None):
                 active.add(week)
         together = streak(cohort_week, active, paused)
     return Streaks(own, together, check_ins)
-
-
-@built_once
-def _weeks(person_id, cohort_id, member_ids, since):
-    """Rows (source, week, person, challenge, cohort, step, status, count), one query of
-    three parts, each read from an index alone:
-
-    - "mine": `person`'s check-ins since `since` anywhere and all of theirs in `cohort`,
-      counted by week, challenge, step and status (a few rows, however many check-ins);
-    - "cohort": for each week since then, how many of `member_ids` checked in in `cohort`;
-    - "away": the weeks each of them (and `person`) was away, and whether they checked in
-      in `cohort` that week all the same (1 or 0)."""
-    # Typed, as PostgreSQL needs to match them with the first part's columns.
-    blank = [Cast(SQL("NULL"), "INTEGER")] * 3 + [Cast(SQL("NULL"), "TEXT")]
-    parts, away_ids = [], list(member_ids)
-    if person_id is not None:
-        away_ids.append(person_id)
-        mine = CheckIn.person == person_id
-        if cohort_id is not None:
-            mine &= (CheckIn.week >= since) | (CheckIn.cohort == cohort_id)
-        else:
-            mine &= CheckIn.week >= since
-        counted = (CheckIn.week, CheckIn.person, CheckIn.challenge, CheckIn.cohort,
-                   CheckIn.step, CheckIn.status)  # fmt: skip
-        parts.append(
-            CheckIn.select(Value("mine"), *counted, fn.COUNT(CheckIn.id))
-            .where(mine)
-            .group_by(*counted)
-        )
-    checked_too = Value(0)
-    if cohort_id is not None and member_ids:
-        parts.append(
-            CheckIn.select(
-                Value("cohort"),
-                CheckIn.week,
-                Cast(SQL("NULL"), "INTEGER"),
-                *blank,
-                fn.COUNT(CheckIn.person.distinct()),
-            )
-            .where(
-                CheckIn.cohort == cohort_id, CheckIn.week >= since, CheckIn.person.in_(member_ids)
-            )
-            .group_by(CheckIn.week)
-        )
-        same_week = CheckIn.alias()
-        checked_too = Case(
-            None,
-            [
-                (
-                    fn.EXISTS(
-                        same_week.select(SQL("1")).where(
-                            same_week.cohort == cohort_id,
-                            same_week.week == AwayWeek.week,
-                            same_week.person == AwayWeek.person,
-                        )
-                    ),
-                    1,
-                )
-            ],
-            0,
-        )
-    parts.append(
-        AwayWeek.select(Value("away"), AwayWeek.week, AwayWeek.person, *blank, checked_too).where(
-            AwayWeek.person.in_(away_ids), AwayWeek.week >= since
-        )
-    )
-    return functools.reduce(operator.add, parts).tuples()
 
 
 def away_weeks(person, since):

@@ -140,10 +140,19 @@ def tell_joined(membership, cohort, person, actor):
     )
 
 
+def leave(person, cohort):
+    """The person leaves the cohort; recorded and audited."""
+    return _take_out(person, cohort, person)
+
+
 def remove_member(actor, cohort, person):
-    """Take `person` out of `cohort` (leaving, or removed by L&D); recorded and audited."""
-    if actor.id != person.id and not access.can_remove_member(actor, cohort, person.id):
+    """L&D takes someone else out of the cohort; recorded and audited."""
+    if not access.can_remove_member(actor, cohort, person.id):
         raise NotAllowed
+    return _take_out(actor, cohort, person)
+
+
+def _take_out(actor, cohort, person):
     with atomic():
         deleted = (
             Membership.delete()

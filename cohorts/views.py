@@ -338,6 +338,7 @@ def show(cohort_id):
         requests=cohorts.open_requests([cohort]) if manages else [],
         siblings=cohorts.published_cohorts(cohort.program) if manages else [],
         is_member=any(m.person_id == current_user.id for m in members),
+        can_remove=lambda member_id: access.can_remove_member(current_user, cohort, member_id),
         sections=space.sections(cohort, current_user),
     )
 
@@ -371,7 +372,7 @@ def feed(cohort_id):
 def leave(cohort_id):
     cohort = access.access_own_cohort(current_user, cohort_id)
     if request.method == "POST":
-        cohorts.remove_member(current_user, cohort, current_user)
+        cohorts.leave(current_user, cohort)
         flash(f"You have left {cohort.name}.", "success")
         return htmx.redirect(url_for("home.index"))
     return htmx.render("cohorts/leave.html", "cohorts/leave.html", cohort=cohort)
@@ -433,7 +434,6 @@ def decline(cohort_id, request_id):
 @login_required
 def remove(cohort_id, person_id):
     cohort = access.access_cohort(current_user, cohort_id)
-    access.require_manager(current_user)
     person = Person.get_or_none(Person.id == person_id) or abort(404)
     if cohorts.remove_member(current_user, cohort, person):
         flash(f"{person.display_name} is no longer in {cohort.name}.", "success")

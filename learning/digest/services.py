@@ -9,7 +9,7 @@ from flask import current_app
 from peewee import JOIN, fn
 
 from learning.db import atomic, insert, utcnow
-from learning.digest import periods, sections
+from learning.digest import periods, queries, sections
 from learning.digest.models import Digest
 from learning.jobs.services import defer
 from learning.mail.models import Delivery
@@ -19,7 +19,6 @@ from learning.notify import preferences
 from learning.notify.models import MutedChannel
 from learning.people.models import Person, Preferences
 from learning.people.services import save_preferences
-from learning.speed import built_once
 
 # Items shown per section; the rest is "and N more" with a link to the cohort.
 SHOWN = 5
@@ -289,13 +288,8 @@ def send_one(composed, period, slot, now, batch=None):
             preview_link=absolute_url("digest.preview"),
             batch=batch,
         )
-        _sent_by(digest_id, delivery_id)
+        queries.sent_by(digest_id, delivery_id)
     return "sent"
-
-
-@built_once
-def _sent_by(digest_id, delivery_id):
-    return Digest.update(delivery=delivery_id).where(Digest.id == digest_id)
 
 
 # The person's own page

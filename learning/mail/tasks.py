@@ -8,9 +8,9 @@ from flask import current_app
 
 from learning.db import atomic, utcnow
 from learning.jobs.services import defer, task
+from learning.mail import queries
 from learning.mail.models import Delivery
 from learning.mail.transport import Sender, build_message
-from learning.speed import built_once
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,9 @@ def deliver_many(delivery_ids):
 
 
 def _deliver(delivery_id, sender):
-    if not _claim(delivery_id, utcnow()):
+    if not queries.claim(delivery_id, utcnow()):
         return "already sent"
-    delivery = _delivery(delivery_id)[0]
+    delivery = queries.delivery(delivery_id)[0]
     try:
         message = build_message(delivery)
     except Exception as error:  # noqa: BLE001 (whatever it is, no retry will build it)
@@ -72,28 +72,11 @@ def _deliver(delivery_id, sender):
             status=status, due_at=utcnow() + wait, error=f"{type(error).__name__}: {error}"[:2000]
         ).where(Delivery.id == delivery_id).execute()
         return status
-    _sent(delivery_id, utcnow())
+    queries.sent(delivery_id, utcnow())
     return "sent"
 
 
 # A batch of digests sends thousands of messages: their statements are built once.
-
-
-@built_once
-def _claim(delivery_id, now):
-    return Delivery.update(status="sending", attempts=Delivery.attempts + 1, due_at=now).where(
-        Delivery.id == delivery_id, Delivery.status == "pending"
-    )
-
-
-@built_once
-def _delivery(delivery_id):
-    return Delivery.select().where(Delivery.id == delivery_id)
-
-
-@built_once
-def _sent(delivery_id, now):
-    return Delivery.update(status="sent", sent_at=now, error="").where(Delivery.id == delivery_id)
 
 
 def hand_to_job(delivery_id, attempts):

@@ -7,8 +7,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from learning.db import atomic
+from learning.notify import queries
 from learning.notify.models import CHANNELS, EMAIL_ONLY, KINDS, MutedChannel
-from learning.speed import built_once
 
 UTC = dt.UTC
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -35,16 +35,7 @@ def muted(person):
 
 def muted_channels(person, kind):
     """The channels on which the person turned `kind` off (read inside writes that notify)."""
-    return {channel for (channel,) in _muted_channels(person, kind)}
-
-
-@built_once
-def _muted_channels(person_id, kind):
-    return (
-        MutedChannel.select(MutedChannel.channel)
-        .where(MutedChannel.person == person_id, MutedChannel.kind == kind)
-        .tuples()
-    )
+    return {channel for (channel,) in queries.muted_channels(person, kind)}
 
 
 def save_channels(person, wanted):

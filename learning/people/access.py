@@ -15,3 +15,8 @@ def require_role(person, *roles):
 
 def can_invite(person):
     return person.is_authenticated and person.has_role(*INVITERS)
+
+
+def can_administer(person):
+    """Admins manage people, roles, values and settings, and read the development outbox."""
+    return person.is_authenticated and person.has_role(Role.ADMIN)

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from peewee import JOIN, fn
+from peewee import fn
 from zxcvbn import zxcvbn
 
 from learning import once
@@ -20,8 +20,7 @@ from learning.db import atomic, insert, utcnow
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
-from learning.notify import services as notify_services
-from learning.people import tasks
+from learning.people import queries, tasks
 from learning.people.access import INVITERS, require_role
 from learning.people.models import (
     EndedSession,
@@ -32,7 +31,6 @@ from learning.people.models import (
     Preferences,
     Role,
 )
-from learning.speed import built_once, page_of
 
 # argon2id with OWASP's first recommended setting (19 MiB, 2 passes, 1 lane), which is what
 # OWASP ASVS asks for. Hashes made with other settings are upgraded at the next sign-in.
@@ -108,7 +106,8 @@ def people(viewer, find="", page=1):
         query = query.where(
             fn.LOWER(Person.display_name).contains(words) | fn.LOWER(Person.email).contains(words)
         )
-    shown, more = page_of(query.offset((page - 1) * PEOPLE_PAGE).limit, PEOPLE_PAGE)
+    rows = list(query.offset((page - 1) * PEOPLE_PAGE).limit(PEOPLE_PAGE + 1))
+    shown, more = rows[:PEOPLE_PAGE], len(rows) > PEOPLE_PAGE
     roles = {}
     for row in PersonRole.select().where(PersonRole.person.in_([p.id for p in shown])):
         roles.setdefault(row.person_id, set()).add(Role(row.role))
@@ -454,30 +453,9 @@ def signed_in(session_id, sid):
     person_id, _, version = session_id.partition(":")
     if not (person_id.isdigit() and version.isdigit() and sid):
         return None
-    rows = list(_signed_in(int(person_id), int(version), sid))
+    rows = list(queries.signed_in(int(person_id), int(version), sid))
     if not rows:
         return None
     person = rows[0]
     person._roles = {Role(row.role_name) for row in rows if row.role_name}
     return person
-
-
-@built_once
-def _signed_in(person_id, version, sid):
-    """The person, their roles and their unread notices (for the page's bell) in one query:
-    one row per role; none once the session was signed out."""
-    return (
-        Person.select(
-            Person,
-            PersonRole.role.alias("role_name"),
-            notify_services.unread(person_id).alias("unread_notices"),
-        )
-        .join(PersonRole, JOIN.LEFT_OUTER)
-        .where(
-            Person.id == person_id,
-            Person.session_version == version,
-            Person.is_active == True,  # noqa: E712
-            ~fn.EXISTS(EndedSession.select().where(EndedSession.sid == sid)),
-        )
-        .objects()
-    )

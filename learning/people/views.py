@@ -16,7 +16,7 @@ from learning import htmx
 from learning.inputs import number
 from learning.notify import preferences as notify_preferences
 from learning.people import services, sessions
-from learning.people.access import INVITERS, require_role
+from learning.people.access import INVITERS, can_administer, require_role
 from learning.people.forms import (
     ChangePasswordForm,
     EmailForm,
@@ -406,6 +406,7 @@ def init_nav(app):
 
 
 def init_app(app):
+    app.jinja_env.globals["can_administer"] = can_administer
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see that page."

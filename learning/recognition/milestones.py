@@ -9,9 +9,8 @@ from learning.db import atomic, insert
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
-from learning.recognition import places
+from learning.recognition import places, queries
 from learning.recognition.models import Milestone, MilestoneTemplate
-from learning.speed import built_once
 
 # kind: (what it is, the built-in message, the placeholders it may use)
 KINDS = {
@@ -101,12 +100,7 @@ def _message(kind, **values):
 
 
 def reached(key):
-    return bool(_reached(key))
-
-
-@built_once
-def _reached(key):
-    return Milestone.select(Milestone.id).where(Milestone.key == key).limit(1).tuples()
+    return bool(queries.reached(key))
 
 
 def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **values):

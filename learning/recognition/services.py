@@ -3,7 +3,7 @@
 Who may thank whom in which cohort is the cohorts domain's to check; this module checks
 the rest: no kudos to oneself, a value in use, and a contribution that is the receiver's."""
 
-from peewee import JOIN, Case, IntegrityError, fn
+from peewee import JOIN, IntegrityError
 
 from learning import ledger, once
 from learning.audit.services import log
@@ -14,9 +14,8 @@ from learning.inputs import number_or_none
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person
-from learning.recognition import places
+from learning.recognition import places, queries
 from learning.recognition.models import CHEERS, Cheer, CompanyValue, Kudos, Milestone
-from learning.speed import built_once
 from learning.text import one_line
 
 MESSAGE_MAX = 280
@@ -223,22 +222,6 @@ def with_kudos(activity):
     )
 
 
-@built_once
-def _cheered(milestone_ids, viewer_id):
-    return (
-        Milestone.select(
-            Milestone,
-            Cheer.kind.alias("cheer_kind"),
-            fn.COUNT(Cheer.id).alias("cheer_count"),
-            fn.SUM(Case(None, [(Cheer.person == viewer_id, 1)], 0)).alias("cheer_mine"),
-        )
-        .join(Cheer, JOIN.LEFT_OUTER)
-        .where(Milestone.id.in_(milestone_ids))
-        .group_by(Milestone.id, Cheer.kind)
-        .objects()
-    )
-
-
 def attach(entries, viewer):
     """Give the feed's celebration entries what they show: `entry.milestone` and
     `entry.cheers` [(kind, label, count, mine)], in one query whatever the number of entries.
@@ -247,7 +230,7 @@ def attach(entries, viewer):
     milestones, counts = {}, {}
     if wanted:
         # Each milestone once per kind of cheer it received (once with no kind if none).
-        for milestone in _cheered(wanted, viewer):
+        for milestone in queries.cheered(wanted, viewer):
             milestones[milestone.id] = milestone
             if milestone.cheer_kind:
                 counts[(milestone.id, milestone.cheer_kind)] = (

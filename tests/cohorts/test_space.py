@@ -164,7 +164,7 @@ def test_a_request_reads_the_members_once_until_it_changes_a_membership(
         again = count_queries(lambda: [access.membership_of(p, cohort) for p in team])
         assert again == 0 and len(first) == len(team)
         leaver = next(m for m in first if m.role == "member")
-        cohorts.remove_member(leaver.person, cohort, leaver.person)
+        cohorts.leave(leaver.person, cohort)
         after = queries.members(cohort)
         assert leaver.person_id not in [m.person_id for m in after]
         assert access.membership_of(leaver.person, cohort) is None
