@@ -7,6 +7,6 @@ from learning.factory import create_app
 app = create_app()
 
 # What is built so far (modules, routes, configuration) lives as long as the process: the
-# collector leaves it out of its full passes, which walked some 90,000 objects in 50 ms
-# while every request in flight waited (under load, a long thread's slowest answers).
+# collector leaves it out of its full passes, which walk it all while every request in flight
+# waits (bench/README.md measured what that cost a long thread's slowest answers).
 gc.freeze()

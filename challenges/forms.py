@@ -195,20 +195,25 @@ class CheckInForm(FlaskForm):
 
     def check_in_fields(self):
         return {
+            "status": self.status.data,
             "amount": typed_number(self.amount.data),
             "step_id": self.step.data or None,
             "note": self.note.data,
         }
 
 
-def check_in_form(card, formdata=None):
-    """The check-in form of one card; ids are unique when a page shows several."""
+def check_in_form(card, formdata=None, entry=None):
+    """The check-in form of one card; ids are unique when a page shows several. Not sent
+    yet, it shows `entry` (a check-in being changed) if given."""
     form = CheckInForm(card.challenge, formdata=formdata, prefix=f"c{card.challenge.id}")
     form.step.choices = [
         (step.id, step.title + (" (done)" if step.id in card.done_steps else ""))
         for step in card.steps
     ]
-    if formdata is None:
+    if formdata is None and entry is not None:
+        form.status.data, form.note.data, form.step.data = entry.status, entry.note, entry.step_id
+        form.amount.data = f"{entry.amount:g}" if entry.amount is not None else ""
+    elif formdata is None:
         form.token.data = uuid.uuid4().hex
         form.step.data = next((s.id for s in card.steps if s.id not in card.done_steps), None)
     return form

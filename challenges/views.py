@@ -10,10 +10,12 @@ from challenges.forms import ChallengeForm, ChangeChallengeForm, check_in_form
 from challenges.models import STATUSES
 from cohorts import access as cohorts
 from learning import htmx
+from learning.errors import Refused
 from learning.people.sessions import passive
 from learning.web import show_refused, submitted_status
 
 bp = Blueprint("challenges", __name__)
+EDIT_PAGE = "challenges/edit.html"
 
 
 # Setting challenges
@@ -44,7 +46,7 @@ def _new(program, cohort, back):
                 current_user, program, cohort=cohort, token=form.token.data,
                 **form.challenge_fields(),
             )  # fmt: skip
-        except services.Refused as problem:
+        except Refused as problem:
             show_refused(form, problem)
         else:
             flash(f"“{challenge.title}” is set. Cohorts see it in their space.", "success")
@@ -83,7 +85,7 @@ def edit(challenge_id):
     if form.validate_on_submit():
         try:
             services.change_challenge(current_user, challenge, **form.changed_fields())
-        except services.Refused as problem:
+        except Refused as problem:
             show_refused(form, problem)
         else:
             flash(f"“{challenge.title}” is changed.", "success")
@@ -160,29 +162,31 @@ def check_in(cohort_id, challenge_id):
     form = check_in_form(card, request.form)
     if form.validate_on_submit():
         try:
+            token = form.token.data or None
             entry = services.check_in(
-                current_user,
-                challenge,
-                cohort,
-                form.status.data,
-                token=form.token.data or None,
-                **form.check_in_fields(),
+                current_user, challenge, cohort, token=token, **form.check_in_fields()
             )
-        except services.Refused as problem:
+        except Refused as problem:
             show_refused(form, problem)
         else:
-            message = _thanks(entry.status)  # what was recorded, the first time if sent again
-            if not htmx.is_htmx():
-                flash(message, "success")
-                return htmx.redirect(_back(cohort, challenge))
-            if entry.progress is None:  # the same form again: nothing new was recorded
-                card = space.card(cohort, challenge, current_user)
-            else:
-                card = space.card_after(card, entry)
-            return _card(cohort, card, message=message)
+            return _checked_in(cohort, challenge, card, entry)
     if htmx.is_htmx():
         return _card(cohort, space.card(cohort, challenge, current_user), form, status=422)
     return show(cohort.id, challenge.id, form=form, status=422)
+
+
+def _checked_in(cohort, challenge, card, entry):
+    """Thanks for what was recorded (the first time, if the form was sent again): the card
+    again by htmx, else the page the form was on."""
+    message = _thanks(entry.status)
+    if not htmx.is_htmx():
+        flash(message, "success")
+        return htmx.redirect(_back(cohort, challenge))
+    if entry.progress is None:  # the same form again: nothing new was recorded
+        card = space.card(cohort, challenge, current_user)
+    else:
+        card = space.card_after(card, entry)
+    return _card(cohort, card, message=message)
 
 
 def _thanks(status):
@@ -206,27 +210,17 @@ def edit_check_in(check_in_id):
     entry = access.access_check_in(current_user, check_in_id)
     card = space.card(entry.cohort, entry.challenge, current_user)
     card.done_steps.discard(entry.step_id)
-    form = check_in_form(card, request.form if request.method == "POST" else None)
-    if request.method == "GET":
-        form.status.data, form.note.data, form.step.data = entry.status, entry.note, entry.step_id
-        form.amount.data = f"{entry.amount:g}" if entry.amount is not None else ""
-    elif form.validate_on_submit():
+    form = check_in_form(card, request.form if request.method == "POST" else None, entry)
+    if form.validate_on_submit():
         try:
-            services.edit_check_in(current_user, entry, form.status.data, **form.check_in_fields())
-        except services.Refused as problem:
+            services.edit_check_in(current_user, entry, **form.check_in_fields())
+        except Refused as problem:
             show_refused(form, problem)
         else:
             flash("Your check-in is changed.", "success")
             return htmx.redirect(url_for("challenges.mine"))
-    return htmx.render(
-        "challenges/edit.html",
-        "challenges/edit.html",
-        submitted_status(form),
-        entry=entry,
-        form=form,
-        statuses=STATUSES,
-        editable=access.editable(entry),
-    )
+    page = {"entry": entry, "form": form, "statuses": STATUSES, "editable": access.editable(entry)}
+    return htmx.render(EDIT_PAGE, EDIT_PAGE, submitted_status(form), **page)
 
 
 @bp.post("/check-ins/<int:check_in_id>/delete")
@@ -235,7 +229,7 @@ def delete_check_in(check_in_id):
     entry = access.access_check_in(current_user, check_in_id)
     try:
         services.delete_check_in(current_user, entry)
-    except services.Refused as problem:
+    except Refused as problem:
         flash(str(problem), "error")
     else:
         flash("Your check-in is deleted.", "success")

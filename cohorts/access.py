@@ -2,7 +2,7 @@
 pages ask these; `access_*` returns the thing or raises NotFound, `can_*` answers yes or no."""
 
 from cohorts import queries
-from cohorts.models import Program
+from cohorts.models import MembershipRequest, PeopleImport, Program
 from learning.errors import NotFound
 from learning.people.access import require_role
 from learning.people.models import Role
@@ -24,6 +24,13 @@ def access_program(person, program_id):
     """The program, for those who run programs; NotFound when it does not exist."""
     require_manager(person)
     return Program.get_or_none(Program.id == program_id) or _not_found()
+
+
+def access_import(person, program_id, import_id):
+    """(program, people import) for those who run programs."""
+    program = access_program(person, program_id)
+    found = PeopleImport.get_or_none(PeopleImport.id == import_id, PeopleImport.program == program)
+    return program, found or _not_found()
 
 
 def access_cohort(person, cohort_id):
@@ -65,6 +72,19 @@ def is_member(person, cohort):
 def is_facilitator(person, cohort):
     membership = membership_of(person, cohort)
     return membership is not None and membership.role == "facilitator"
+
+
+def access_open_request(person, cohort_id, request_id):
+    """(cohort, an open move request of it) for those who manage its members."""
+    cohort = access_cohort(person, cohort_id)
+    if not can_manage_members(person, cohort):
+        raise NotFound
+    found = MembershipRequest.get_or_none(
+        MembershipRequest.id == request_id,
+        MembershipRequest.cohort == cohort,
+        MembershipRequest.status == "open",
+    )
+    return cohort, found or _not_found()
 
 
 def can_manage_members(person, cohort):

@@ -2,6 +2,7 @@
 and the best cohort for a late joiner."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from peewee import fn
 
@@ -14,6 +15,7 @@ from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import NotFound, Refused
 from learning.people.models import Person
+from learning.people.services import normalize_email
 
 
 def candidate(person):
@@ -275,6 +277,27 @@ def suggest_cohort(program, person, cohorts):
     return cohort, reason
 
 
-def add_late_joiner(actor, cohort, person):
+@dataclass(frozen=True)
+class LateJoiner:
+    """Someone joining a live program: the cohort they joined, or the one suggested."""
+
+    person: Person
+    joined: Cohort | None = None
+    suggestion: Cohort | None = None
+    reason: str = ""
+
+
+def late_joiner(actor, program, email, cohorts, cohort_id=None):
+    """Put the person with `email` in the chosen live cohort (`cohort_id`, one of `cohorts`),
+    or suggest one with the reason when none is chosen yet."""
     require_manager(actor)
-    return add_member(actor, cohort, person)
+    person = Person.get_or_none(Person.email == normalize_email(email))
+    if person is None:
+        raise Refused("Nobody with that email is on the platform. Import them first.", "email")
+    if not cohort_id:
+        return LateJoiner(person, None, *suggest_cohort(program, person, cohorts))
+    cohort = next((c for c in cohorts if c.id == cohort_id), None)
+    if cohort is None:
+        raise NotFound
+    add_member(actor, cohort, person)
+    return LateJoiner(person, joined=cohort)

@@ -13,6 +13,7 @@ from cohorts.tasks import apply_import
 from learning import once
 from learning.audit.services import log
 from learning.db import atomic
+from learning.errors import Refused
 from learning.jobs.services import defer
 from learning.people.models import Person
 from learning.people.services import normalize_email
@@ -145,6 +146,14 @@ def _existing_emails(emails):
     return found
 
 
+def preview_upload(actor, program, file, token=None):
+    """`preview` of an uploaded file, read up to one byte over the limit: never more in
+    memory, whatever the upload's size (a big one waits in a temporary file)."""
+    data = file.read(MAX_BYTES + 1)
+    file.close()
+    return preview(actor, program, file.filename or "", data, token)
+
+
 def preview(actor, program, filename, data, token=None):
     """Check an uploaded file and keep it for the preview; nothing about people is saved.
     The same form sent twice (`token`) keeps one."""
@@ -169,11 +178,9 @@ def start(actor, upload, valid_only):
     if upload.status != "previewed":
         return upload
     if upload.valid_rows < upload.total_rows and not valid_only:
-        raise ValueError(
-            "This file has rows with problems: fix them, or import only the valid rows."
-        )
+        raise Refused("This file has rows with problems: fix them, or import only the valid rows.")
     if upload.valid_rows == 0:
-        raise ValueError("No row can be imported: fix the file and upload it again.")
+        raise Refused("No row can be imported: fix the file and upload it again.")
     with atomic():
         # Started twice at once (a double click): the first claims it.
         claimed = (
@@ -191,7 +198,3 @@ def start(actor, upload, valid_only):
 
 def rows_of(upload):
     return json.loads(upload.rows)
-
-
-def skipped_rows(upload):
-    return [r for r in rows_of(upload) if r["problems"]]

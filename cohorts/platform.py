@@ -25,7 +25,7 @@ def register(app):
     insights.register_memberships(app, report_memberships)
     privacy.register(app, personal_data, erase_personal)
     kept.register(app, health.COMPUTATION, health.compute_program_analytics)
-    add_nav(app, "Programs", "programs.index", access.MANAGERS)
+    add_nav(app, "Programs", "programs.index", access.runs_programs)
     add_home_section(
         app, "cohorts/_home.html", lambda person: {"my_cohorts": space.my_cohorts(person)}
     )

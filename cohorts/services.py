@@ -20,7 +20,6 @@ from learning.errors import NotAllowed, NotFound, Refused
 from learning.mail.services import absolute_url, send_mail
 from learning.people.models import Person
 from learning.people.services import send_invitation
-from learning.recognition import services as recognition
 
 # Programs
 
@@ -145,11 +144,15 @@ def leave(person, cohort):
     return _take_out(person, cohort, person)
 
 
-def remove_member(actor, cohort, person):
-    """L&D takes someone else out of the cohort; recorded and audited."""
-    if not access.can_remove_member(actor, cohort, person.id):
+def remove_member(actor, cohort, person_id):
+    """L&D takes someone else out of the cohort; recorded and audited. Returns the person."""
+    if not access.can_remove_member(actor, cohort, person_id):
         raise NotAllowed
-    return _take_out(actor, cohort, person)
+    membership = access.membership_of(person_id, cohort)
+    if membership is None:
+        raise NotFound
+    _take_out(actor, cohort, membership.person)
+    return membership.person
 
 
 def _take_out(actor, cohort, person):
@@ -200,9 +203,13 @@ def open_requests(cohorts):
     )
 
 
-def move_member(actor, cohort, person, target):
-    """Move `person` from `cohort` to `target` in the same program; recorded and audited."""
-    if not access.can_manage_members(actor, cohort) or target.program_id != cohort.program_id:
+def move_member(actor, cohort, person, target_id):
+    """Move `person` from `cohort` to another published cohort of the same program; recorded
+    and audited. Returns the cohort they joined."""
+    target = Cohort.get_or_none(Cohort.id == target_id, Cohort.status == "published")
+    if not access.can_manage_members(actor, cohort) or target is None:
+        raise NotFound
+    if target.program_id != cohort.program_id:
         raise NotFound
     if target.id == cohort.id:
         raise Refused("Choose a different cohort.")
@@ -222,6 +229,7 @@ def move_member(actor, cohort, person, target):
             MembershipRequest.status == "open",
         ).execute()
         log(actor, "member_moved", person.email, source=cohort.name, target=target.name)
+    return target
 
 
 def decline_request(actor, request):
@@ -233,16 +241,3 @@ def decline_request(actor, request):
         request.resolved_at = utcnow()
         request.save()
         log(actor, "move_declined", request.person.email, cohort=request.cohort.name)
-
-
-# Kudos between the cohort's members
-
-
-def give_kudos(giver, cohort, receiver_id, value_id, message, token, about=""):
-    """Kudos from one member of the cohort to another. Returns (kudos, created)."""
-    membership = access.membership_of(receiver_id, cohort)
-    if membership is None:
-        raise Refused("Choose someone in this cohort.", "receiver")
-    return recognition.give_kudos(
-        giver, membership.person, cohort.id, cohort.name, value_id, message, token, about
-    )

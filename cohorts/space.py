@@ -9,7 +9,6 @@ from peewee import JOIN, fn
 
 from cohorts import queries
 from cohorts.models import Cohort, CohortVisit, Membership, Program
-from learning import ledger
 from learning.ledger import Activity
 from learning.recognition import services as recognition
 
@@ -47,16 +46,6 @@ def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
     more"); `after` returns only what is new. Returns (entries, has_more)."""
     entries, more = queries.feed_entries(cohort, before, after, limit)
     return recognition.attach(entries, viewer), more
-
-
-def celebration_entry(cohort, milestone, viewer):
-    """The feed entry of a celebration, with its cheers, or None."""
-    entry = (
-        ledger.cohort_activity(cohort.id)
-        .where(Activity.object_type == "milestone", Activity.object_id == milestone.id)
-        .first()
-    )
-    return recognition.attach([entry], viewer)[0] if entry else None
 
 
 def my_cohorts(person):

@@ -14,9 +14,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from cohorts import access, forming, imports, queries, space
+from cohorts import access, forming, imports, kudos, queries, services, space
 from cohorts import health as cohort_health
-from cohorts import services as cohorts
 from cohorts.forms import (
     BuilderForm,
     EmailForm,
@@ -26,20 +25,17 @@ from cohorts.forms import (
     ProgramForm,
     UploadForm,
 )
-from cohorts.models import Cohort, MembershipRequest, PeopleImport
+from cohorts.models import PeopleImport
 from learning import htmx
 from learning.errors import Refused
 from learning.inputs import number
 from learning.insights import kept
-from learning.people.models import Person
-from learning.people.services import normalize_email
 from learning.people.sessions import passive
 from learning.recognition import services as recognition
-from learning.recognition.models import CHEERS
 from learning.web import show_refused, submitted_status
 
 programs = Blueprint("programs", __name__, url_prefix="/programs")
-bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+cohorts = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
 
 # Programs
@@ -49,7 +45,7 @@ bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 @login_required
 def index():
     return htmx.render(
-        "cohorts/programs.html", "cohorts/programs.html", programs=cohorts.programs(current_user)
+        "cohorts/programs.html", "cohorts/programs.html", programs=services.programs(current_user)
     )
 
 
@@ -59,7 +55,9 @@ def new():
     access.require_manager(current_user)
     form = ProgramForm()
     if form.validate_on_submit():
-        program = cohorts.save_program(current_user, token=form.token.data, **form.program_fields())
+        program = services.save_program(
+            current_user, token=form.token.data, **form.program_fields()
+        )
         flash(f"{program.name} is created. Next, import its participants.", "success")
         return htmx.redirect(url_for("programs.show", program_id=program.id))
     return htmx.render(
@@ -77,7 +75,7 @@ def edit(program_id):
     program = access.access_program(current_user, program_id)
     form = ProgramForm(obj=program)
     if form.validate_on_submit():
-        cohorts.save_program(current_user, program, **form.program_fields())
+        services.save_program(current_user, program, **form.program_fields())
         flash("The program is saved.", "success")
         return htmx.redirect(url_for("programs.show", program_id=program.id))
     return htmx.render(
@@ -93,13 +91,13 @@ def edit(program_id):
 @login_required
 def program_page(program_id):
     program = access.access_program(current_user, program_id)
-    live = cohorts.published_cohorts(program)
+    live = services.published_cohorts(program)
     return htmx.render(
         "cohorts/program.html",
         "cohorts/program.html",
         program=program,
         cohorts=live,
-        requests=cohorts.open_requests(live),
+        requests=services.open_requests(live),
         unplaced=forming.unplaced_count(program),
         imports=list(program.imports.order_by(PeopleImport.id.desc()).limit(5)),
     )
@@ -114,14 +112,8 @@ def upload(program_id):
     program = access.access_program(current_user, program_id)
     form = UploadForm()
     if form.validate_on_submit():
-        file = form.file.data
         try:
-            # Never more than the limit in memory, whatever the upload's size.
-            data = file.read(imports.MAX_BYTES + 1)
-            file.close()  # a big upload waits in a temporary file
-            checked = imports.preview(
-                current_user, program, file.filename or "", data, form.token.data
-            )
+            checked = imports.preview_upload(current_user, program, form.file.data, form.token.data)
         except imports.FileProblem as problem:
             form.file.errors.append(str(problem))
         else:
@@ -137,18 +129,11 @@ def upload(program_id):
     )
 
 
-def _import(program, import_id):
-    return PeopleImport.get_or_none(
-        PeopleImport.id == import_id, PeopleImport.program == program
-    ) or abort(404)
-
-
 @programs.get("/<int:program_id>/imports/<int:import_id>")
 @passive
 @login_required
 def import_status(program_id, import_id):
-    program = access.access_program(current_user, program_id)
-    checked = _import(program, import_id)
+    program, checked = access.access_import(current_user, program_id, import_id)
     return htmx.render(
         "cohorts/import.html",
         "cohorts/_import_status.html",
@@ -161,11 +146,10 @@ def import_status(program_id, import_id):
 @programs.post("/<int:program_id>/imports/<int:import_id>/start")
 @login_required
 def start_import(program_id, import_id):
-    program = access.access_program(current_user, program_id)
-    checked = _import(program, import_id)
+    program, checked = access.access_import(current_user, program_id, import_id)
     try:
         imports.start(current_user, checked, valid_only=request.form.get("valid_only") == "1")
-    except ValueError as error:
+    except Refused as error:
         flash(str(error), "error")
     return htmx.redirect(
         url_for("programs.import_status", program_id=program.id, import_id=checked.id)
@@ -282,68 +266,57 @@ def publish(program_id):
 @login_required
 def late_joiner(program_id):
     program = access.access_program(current_user, program_id)
-    form = EmailForm()
-    suggestion = reason = person = None
-    live = cohorts.published_cohorts(program)
+    form, live = EmailForm(), services.published_cohorts(program)
+    found = forming.LateJoiner(None)
     if form.validate_on_submit():
-        person = Person.get_or_none(Person.email == normalize_email(form.email.data))
-        if person is None:
-            form.email.errors.append(
-                "Nobody with that email is on the platform. Import them first."
-            )
-        elif request.form.get("cohort_id"):
-            cohort = next(
-                (c for c in live if c.id == request.form.get("cohort_id", type=number)), None
-            )
-            if cohort is None:
-                abort(404)
-            forming.add_late_joiner(current_user, cohort, person)
-            flash(f"{person.display_name} joined {cohort.name}.", "success")
+        try:
+            found = forming.late_joiner(current_user, program, form.email.data, live,
+                                        request.form.get("cohort_id", type=number))  # fmt: skip
+        except Refused as refused:
+            show_refused(form, refused)
+        if found.joined:
+            flash(f"{found.person.display_name} joined {found.joined.name}.", "success")
             return htmx.redirect(url_for("programs.show", program_id=program.id))
-        else:
-            suggestion, reason = forming.suggest_cohort(program, person, live)
-    return htmx.render(
-        "cohorts/late_joiner.html",
-        "cohorts/_late_joiner.html",
-        submitted_status(form),
-        program=program,
-        form=form,
-        person=person,
-        suggestion=suggestion,
-        reason=reason,
-        cohorts=live,
-    )
+    return htmx.render("cohorts/late_joiner.html", "cohorts/_late_joiner.html",
+                       submitted_status(form), program=program, form=form, person=found.person,
+                       suggestion=found.suggestion, reason=found.reason, cohorts=live)  # fmt: skip
 
 
 # The cohort space
 
 
-@bp.get("/<int:cohort_id>")
+@cohorts.get("/<int:cohort_id>")
 @login_required
 def show(cohort_id):
     cohort = access.access_cohort(current_user, cohort_id)
     entries, has_more = space.feed(cohort, current_user)
-    members = queries.members(cohort)
-    manages = access.can_manage_members(current_user, cohort)
-    cohorts.record_visit(current_user, cohort, entries[0].created_at if entries else None)
+    services.record_visit(current_user, cohort, entries[0].created_at if entries else None)
     return htmx.render(
         "cohorts/show.html",
         "cohorts/show.html",
         cohort=cohort,
-        members=members,
+        members=queries.members(cohort),
         entries=entries,
         has_more=has_more,
         local_time=space.local_time,
-        manages=manages,
-        requests=cohorts.open_requests([cohort]) if manages else [],
-        siblings=cohorts.published_cohorts(cohort.program) if manages else [],
-        is_member=any(m.person_id == current_user.id for m in members),
+        is_member=access.is_member(current_user, cohort),
         can_remove=lambda member_id: access.can_remove_member(current_user, cohort, member_id),
         sections=space.sections(cohort, current_user),
+        **_managing(cohort),
     )
 
 
-@bp.get("/<int:cohort_id>/feed")
+def _managing(cohort):
+    """What the space shows those who manage its members: move requests, and where to."""
+    manages = access.can_manage_members(current_user, cohort)
+    return {
+        "manages": manages,
+        "requests": services.open_requests([cohort]) if manages else [],
+        "siblings": services.published_cohorts(cohort.program) if manages else [],
+    }
+
+
+@cohorts.get("/<int:cohort_id>/feed")
 @passive
 @login_required
 def feed(cohort_id):
@@ -354,7 +327,7 @@ def feed(cohort_id):
     if after is not None:
         if not entries:
             return "", 204
-        cohorts.record_visit(current_user, cohort, entries[0].created_at)
+        services.record_visit(current_user, cohort, entries[0].created_at)
         return htmx.render(
             "cohorts/_feed_new.html", "cohorts/_feed_new.html", cohort=cohort, entries=entries
         )
@@ -367,24 +340,24 @@ def feed(cohort_id):
     )
 
 
-@bp.route("/<int:cohort_id>/leave", methods=["GET", "POST"])
+@cohorts.route("/<int:cohort_id>/leave", methods=["GET", "POST"])
 @login_required
 def leave(cohort_id):
     cohort = access.access_own_cohort(current_user, cohort_id)
     if request.method == "POST":
-        cohorts.leave(current_user, cohort)
+        services.leave(current_user, cohort)
         flash(f"You have left {cohort.name}.", "success")
         return htmx.redirect(url_for("home.index"))
     return htmx.render("cohorts/leave.html", "cohorts/leave.html", cohort=cohort)
 
 
-@bp.route("/<int:cohort_id>/move-request", methods=["GET", "POST"])
+@cohorts.route("/<int:cohort_id>/move-request", methods=["GET", "POST"])
 @login_required
 def move_request(cohort_id):
     cohort = access.access_own_cohort(current_user, cohort_id)
     form = MoveRequestForm()
     if form.validate_on_submit():
-        cohorts.ask_to_move(current_user, cohort, form.reason.data, form.token.data)
+        services.ask_to_move(current_user, cohort, form.reason.data, form.token.data)
         flash("Your request is sent. Your facilitator or the learning team will reply.", "success")
         return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return htmx.render(
@@ -396,47 +369,36 @@ def move_request(cohort_id):
     )
 
 
-def _request(cohort, request_id):
-    return MembershipRequest.get_or_none(
-        MembershipRequest.id == request_id,
-        MembershipRequest.cohort == cohort,
-        MembershipRequest.status == "open",
-    ) or abort(404)
-
-
-@bp.post("/<int:cohort_id>/requests/<int:request_id>/move")
+@cohorts.post("/<int:cohort_id>/requests/<int:request_id>/move")
 @login_required
 def move_member(cohort_id, request_id):
-    cohort = access.access_cohort(current_user, cohort_id)
-    ask = _request(cohort, request_id)
-    target = Cohort.get_or_none(
-        Cohort.id == request.form.get("target_id", type=number), Cohort.status == "published"
-    ) or abort(404)
+    cohort, ask = access.access_open_request(current_user, cohort_id, request_id)
     try:
-        cohorts.move_member(current_user, cohort, ask.person, target)
-    except ValueError as error:
+        target = services.move_member(
+            current_user, cohort, ask.person, request.form.get("target_id", type=number)
+        )
+    except Refused as error:
         flash(str(error), "error")
     else:
         flash(f"{ask.person.display_name} moved to {target.name}.", "success")
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
-@bp.post("/<int:cohort_id>/requests/<int:request_id>/decline")
+@cohorts.post("/<int:cohort_id>/requests/<int:request_id>/decline")
 @login_required
 def decline(cohort_id, request_id):
-    cohort = access.access_cohort(current_user, cohort_id)
-    cohorts.decline_request(current_user, _request(cohort, request_id))
+    cohort, ask = access.access_open_request(current_user, cohort_id, request_id)
+    services.decline_request(current_user, ask)
     flash("The request is declined.", "success")
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
-@bp.post("/<int:cohort_id>/members/<int:person_id>/remove")
+@cohorts.post("/<int:cohort_id>/members/<int:person_id>/remove")
 @login_required
 def remove(cohort_id, person_id):
     cohort = access.access_cohort(current_user, cohort_id)
-    person = Person.get_or_none(Person.id == person_id) or abort(404)
-    if cohorts.remove_member(current_user, cohort, person):
-        flash(f"{person.display_name} is no longer in {cohort.name}.", "success")
+    person = services.remove_member(current_user, cohort, person_id)
+    flash(f"{person.display_name} is no longer in {cohort.name}.", "success")
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -444,11 +406,10 @@ def remove(cohort_id, person_id):
 
 
 def _kudos_page(cohort, form, status=200):
-    peers = [m for m in queries.members(cohort) if m.person_id != current_user.id]
+    peers, values = kudos.choices(cohort, current_user)
     form.receiver.choices = [(0, "Choose a colleague")] + [
         (m.person_id, m.person.display_name) for m in peers
     ]
-    values = recognition.values()
     form.value.choices = [(v.id, v.name) for v in values]
     return htmx.render(
         "cohorts/kudos.html",
@@ -461,9 +422,9 @@ def _kudos_page(cohort, form, status=200):
     )
 
 
-@bp.route("/<int:cohort_id>/kudos", methods=["GET", "POST"])
+@cohorts.route("/<int:cohort_id>/kudos", methods=["GET", "POST"], endpoint="kudos")
 @login_required
-def kudos(cohort_id):
+def kudos_page(cohort_id):
     """Thank a cohort peer, for a value, optionally for one of their contributions."""
     cohort = access.access_own_cohort(current_user, cohort_id)
     form = KudosForm()
@@ -473,7 +434,7 @@ def kudos(cohort_id):
         form.token.data = uuid.uuid4().hex
     elif form.validate_on_submit():
         try:
-            given, _ = cohorts.give_kudos(
+            given, _ = kudos.give_kudos(
                 current_user, cohort, form.receiver.data, form.value.data,
                 form.message.data, form.token.data, form.about.data,
             )  # fmt: skip
@@ -485,7 +446,7 @@ def kudos(cohort_id):
     return _kudos_page(cohort, form, submitted_status(form))
 
 
-@bp.get("/<int:cohort_id>/people/<int:person_id>")
+@cohorts.get("/<int:cohort_id>/people/<int:person_id>")
 @login_required
 def person(cohort_id, person_id):
     """A member's profile in the cohort: who they are, kudos and celebrations here."""
@@ -502,16 +463,11 @@ def person(cohort_id, person_id):
     )
 
 
-@bp.post("/<int:cohort_id>/celebrations/<int:milestone_id>/cheer")
+@cohorts.post("/<int:cohort_id>/celebrations/<int:milestone_id>/cheer")
 @login_required
 def cheer(cohort_id, milestone_id):
     cohort = access.access_own_cohort(current_user, cohort_id)
-    milestone = recognition.public_milestone(milestone_id, cohort.id) or abort(404)
-    kind = request.form.get("kind", "")
-    if kind not in CHEERS:
-        abort(400)
-    recognition.cheer(current_user, milestone, kind)
-    entry = space.celebration_entry(cohort, milestone, current_user) or abort(404)
+    entry = kudos.cheer(current_user, cohort, milestone_id, request.form.get("kind", ""))
     if htmx.is_htmx():
         return htmx.render("cohorts/_cheers.html", "cohorts/_cheers.html", cohort=cohort,
                            entry=entry)  # fmt: skip
@@ -543,7 +499,7 @@ def analytics(program_id):
     )
 
 
-@bp.get("/<int:cohort_id>/health")
+@cohorts.get("/<int:cohort_id>/health")
 @login_required
 def health(cohort_id):
     """The cohort's health, explained, for its facilitator and for L&D."""
@@ -561,4 +517,4 @@ def health(cohort_id):
 
 def init_app(app):
     app.register_blueprint(programs)
-    app.register_blueprint(bp)
+    app.register_blueprint(cohorts)

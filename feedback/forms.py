@@ -60,6 +60,11 @@ class ThreadForm(PostForm):
         if len(field.data or []) > 3:
             raise ValidationError("Ask at most three people, so each request means something.")
 
+    def for_service(self):
+        """What `services.start_thread` takes from the form."""
+        fields = ("kind", "title", "body", "link", "token")
+        return {"ask": self.ask.data or (), **{name: self[name].data for name in fields}}
+
 
 class ReplyForm(FlaskForm):
     parent_id = SelectField("Reply to", coerce=number, choices=[], validate_choice=True)
@@ -77,6 +82,11 @@ class ReplyForm(FlaskForm):
     def validate_body(self, field):
         if not (field.data or self.worked.data or self.try_next.data or self.question.data):
             raise ValidationError("Write a reply, or fill in the feedback template.")
+
+    def for_service(self):
+        """What `services.reply` takes from the form."""
+        fields = ("body", "worked", "try_next", "question", "token")
+        return {"parent_id": self.parent_id.data or None, **{n: self[n].data for n in fields}}
 
 
 class EditReplyForm(FlaskForm):

@@ -25,16 +25,7 @@ def start_thread(cohort_id):
     form = ThreadForm()
     form.ask.choices = [(p.id, p.display_name) for p in people if p.id != current_user.id]
     if form.validate_on_submit():
-        thread = services.start_thread(
-            cohort,
-            current_user,
-            form.kind.data,
-            form.title.data,
-            form.body.data,
-            form.link.data,
-            ask=form.ask.data or (),
-            token=form.token.data,
-        )
+        thread = services.start_thread(cohort, current_user, **form.for_service())
         return htmx.redirect(url_for("feedback.show", thread_id=thread.id))
     return htmx.render(
         "feedback/new.html",
@@ -119,16 +110,7 @@ def reply(thread_id):
     choices = conversation.reply_choices(thread, window)
     form = _reply_form(choices, request.form)
     if form.validate_on_submit():
-        created = services.reply(
-            thread,
-            current_user,
-            form.body.data,
-            form.parent_id.data or None,
-            form.worked.data,
-            form.try_next.data,
-            form.question.data,
-            token=form.token.data,
-        )
+        created = services.reply(thread, current_user, **form.for_service())
         # Sent again (a double click): the page that shows the reply, drawn once.
         if not htmx.is_htmx() or getattr(created, "repeated", False):
             return htmx.redirect(services.thread_path(thread.id, created.id))

@@ -107,8 +107,8 @@ def atomic():
 def insert(row, *, new_only=False):
     """Write `row`, a model instance made with its values (its defaults filled in), as a new
     row: `Model.create`'s work, with its SQL built once per model and set of fields, since
-    building it took longer than running it (a reply's transaction, which every other writer
-    waits for, spent half its time building SQL). Returns the new id, also set on `row`;
+    building it takes longer than running it, inside transactions every other writer waits
+    for (bench/README.md). Returns the new id, also set on `row`;
     with `new_only` (ON CONFLICT DO NOTHING), None if the row existed.
 
     Not `execute()`'s result: on SQLite that reports the connection's last insert, which
@@ -142,6 +142,11 @@ def insert(row, *, new_only=False):
 
 
 _inserts = {}  # (database kind, model, fields, new only): INSERT SQL
+
+
+def check():
+    """Ask the database the simplest question: raises if it cannot answer."""
+    db.execute_sql("SELECT 1")
 
 
 @contextmanager

@@ -18,8 +18,7 @@ from learning.insights import services as reports
 from learning.insights import views as insights
 from learning.jobs import services as jobs
 from learning.jobs import worker
-from learning.mail.views import bp as outbox_bp
-from learning.mail.views import deliveries as deliveries_bp
+from learning.mail import views as mail
 from learning.notify import views as notify
 from learning.people import views as people
 from learning.people.models import ROLE_LABELS
@@ -63,7 +62,7 @@ def create_app(test_config=None):
     feedback_platform.register(app)
     challenges_platform.register(app)
     people.init_nav(app)
-    for blueprint in (audit_bp, outbox_bp, deliveries_bp):
+    for blueprint in (audit_bp, mail.outbox, mail.deliveries):
         app.register_blueprint(blueprint)
     worker.init_app(app)
     cli.init_app(app)

@@ -65,8 +65,8 @@ def error_response(status, title, detail):
 
 def _csrf_token():
     """The request's CSRF token, for templates: Flask-WTF's `generate_csrf` reads its
-    configuration before finding the token it made (5 µs), and a conversation's page asks
-    once per form, three forms per reply."""
+    configuration before finding the token it made, and a conversation's page asks once per
+    form, three forms per reply."""
     return g.get("csrf_token") or generate_csrf()
 
 

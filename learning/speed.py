@@ -29,8 +29,7 @@ class Inline(int):
     PostgreSQL keeps one plan for a prepared statement (psycopg prepares a query it has run
     five times) only if that plan costs about as much as plans made for the values. With the
     LIMIT a parameter it costs the plan as if a tenth of the rows were read, so it plans the
-    query again on every run: for a cohort's feed, planning took three times as long as
-    running it (0.66 ms a run against 0.19 with the plan kept, at M)."""
+    query again on every run, which costs more than running it (bench/README.md)."""
 
 
 def inline(count):

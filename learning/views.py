@@ -6,17 +6,18 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user, login_required
 
+from learning import db as database
 from learning import htmx
-from learning.db import db
 from learning.people.access import can_invite
 from learning.people.models import Role
 
 home = Blueprint("home", __name__)
 
 
-def add_nav(app, label, endpoint, roles=None):
-    """A link in the main navigation, for everyone signed in or for `roles`."""
-    app.extensions.setdefault("nav", []).append((label, endpoint, roles))
+def add_nav(app, label, endpoint, may_see=None):
+    """A link in the main navigation, for everyone signed in or for whom the access rule
+    `may_see(person)` allows."""
+    app.extensions.setdefault("nav", []).append((label, endpoint, may_see))
 
 
 def add_home_section(app, template, context):
@@ -30,8 +31,8 @@ def nav_items():
         return []
     return [
         (label, url_for(endpoint), request.endpoint == endpoint)
-        for label, endpoint, roles in current_app.extensions.get("nav", [])
-        if roles is None or current_user.has_role(*roles)
+        for label, endpoint, may_see in current_app.extensions.get("nav", [])
+        if may_see is None or may_see(current_user)
     ]
 
 
@@ -53,7 +54,7 @@ def index():
 
 @home.get("/healthz")
 def health():
-    db.execute_sql("SELECT 1")
+    database.check()
     return {"status": "ok"}
 
 

@@ -6,8 +6,8 @@ from flask import has_request_context, request
 from peewee import JOIN
 
 from learning.audit.models import AuditEntry
-from learning.people.access import require_role
-from learning.people.models import Person, Role
+from learning.people.access import require_admin
+from learning.people.models import Person
 
 
 def log(actor, action, subject="", **detail):
@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 
 def entries(viewer, page=1):
     """A page of entries, newest first, with their actors; admins only."""
-    require_role(viewer, Role.ADMIN)
+    require_admin(viewer)
     return (
         AuditEntry.select(AuditEntry, Person)
         .join(Person, join_type=JOIN.LEFT_OUTER, on=AuditEntry.actor)

@@ -5,9 +5,8 @@ from flask_login import current_user, login_required
 
 from learning import htmx
 from learning.digest import services
-from learning.people.access import require_role
+from learning.people.access import require_admin
 from learning.people.forms import DigestForm
-from learning.people.models import Role
 
 bp = Blueprint("digest", __name__)
 
@@ -16,15 +15,12 @@ bp = Blueprint("digest", __name__)
 @login_required
 def preview():
     """What the next digest would say if it went now; how often and when it comes."""
-    if request.method == "GET":
-        form = DigestForm(data=services.settings(current_user))
-    else:
-        form = DigestForm()
-        if form.validate_on_submit():
-            choices = {k: v for k, v in form.data.items() if k != "csrf_token"}
-            services.save_settings(current_user, **choices)
-            flash("Your digest settings are saved.", "success")
-            return htmx.redirect(url_for("digest.preview"))
+    form = DigestForm(data=services.settings(current_user) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        choices = {k: v for k, v in form.data.items() if k != "csrf_token"}
+        services.save_settings(current_user, **choices)
+        flash("Your digest settings are saved.", "success")
+        return htmx.redirect(url_for("digest.preview"))
     composed, next_at = services.preview(current_user)
     return htmx.render(
         "learning/digest/preview.html",
@@ -41,7 +37,7 @@ def preview():
 @login_required
 def admin():
     """How many digests went out, were skipped as empty, and failed, per day."""
-    require_role(current_user, Role.ADMIN)
+    require_admin(current_user)
     return htmx.render(
         "learning/digest/admin.html", "learning/digest/admin.html", days=services.daily_counts()
     )

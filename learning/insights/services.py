@@ -5,27 +5,21 @@ import json
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app
+from flask import current_app
 
 from learning import once
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused
 from learning.insights import exports, kept, participation, sources
+from learning.insights.access import require_reader
 from learning.insights.models import Export
 from learning.jobs.services import defer
-from learning.people.access import require_role
-from learning.people.models import Role
 from learning.people.services import confirm_password
 from learning.text import one_line
 
-READERS = (Role.HR,)
 PURPOSE_MIN = 20
 FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
-
-
-def require_reader(person):
-    return require_role(person, *READERS)
 
 
 def threshold():
@@ -160,12 +154,6 @@ def request_export(viewer, filters, grouping, format, purpose="", token=None):
             grouping=grouping, filters=filters.describe(), purpose=purpose)  # fmt: skip
         defer(build_export, export.id, key=f"export-{export.id}", queue="exports")
         return once.made(token, export)
-
-
-def access_export(viewer, export_id):
-    """One's own export; 404 for anyone else's, HR included."""
-    require_reader(viewer)
-    return Export.get_or_none(Export.id == export_id, Export.requested_by == viewer) or abort(404)
 
 
 def recent_exports(viewer, limit=10):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from learning import htmx
 from learning.errors import Refused
-from learning.insights import kept, services
+from learning.insights import access, kept, services
 from learning.insights.forms import ExportForm, IndividualForm, ReportForm
 from learning.people.sessions import passive
 from learning.people.views import password_checks
@@ -48,7 +48,7 @@ def _page(form, export_form, choices, status=200):
 @bp.get("/")
 @login_required
 def participation():
-    services.require_reader(current_user)
+    access.require_reader(current_user)
     choices = services.choices()
     form = ReportForm(request.args).offer(services.options(choices))
     valid = form.validate() if request.args and not choices.preparing else True
@@ -61,7 +61,7 @@ def participation():
 @password_checks
 def individual():
     """Participation per person: only HR, only with a purpose and their password."""
-    services.require_reader(current_user)
+    access.require_reader(current_user)
     form = IndividualForm().offer(services.options(services.choices()))
     header, rows = None, []
     if form.validate_on_submit():
@@ -74,20 +74,15 @@ def individual():
             header, rows = services.individual_report(*asked)
         except Refused as refused:
             show_refused(form, refused)
-    return htmx.render(
-        "learning/insights/individual.html",
-        "learning/insights/individual.html",
-        422 if form.errors else 200,
-        form=form,
-        header=header,
-        rows=rows,
-    )
+    page = "learning/insights/individual.html"
+    status = 422 if form.errors else 200
+    return htmx.render(page, page, status, form=form, header=header, rows=rows)
 
 
 @bp.post("/exports")
 @login_required
 def export():
-    services.require_reader(current_user)
+    access.require_reader(current_user)
     choices = services.choices()
     form = ExportForm().offer(services.options(choices))
     if form.validate_on_submit():
@@ -101,20 +96,24 @@ def export():
         else:
             flash("Your export is being prepared.", "success")
             return htmx.redirect(url_for("reports.export_status", export_id=made.id))
-    # The filters are shown, with their errors, in the report's own form.
+    return _page(_with_errors_of(form, choices), form, choices, 422)
+
+
+def _with_errors_of(form, choices):
+    """The report's own form, showing the filters of an export `form` with their errors."""
     report_form = ReportForm(formdata=None, data=form.data).offer(services.options(choices))
     report_form.validate()
     for name, errors in form.errors.items():
         if name in report_form:
             report_form[name].errors = list(errors)
-    return _page(report_form, form, choices, 422)
+    return report_form
 
 
 @bp.get("/exports/<int:export_id>")
 @passive
 @login_required
 def export_status(export_id):
-    made = services.access_export(current_user, export_id)
+    made = access.access_export(current_user, export_id)
     return htmx.render(
         "learning/insights/export.html",
         "learning/insights/_export_status.html",
@@ -126,7 +125,7 @@ def export_status(export_id):
 @bp.get("/exports/<int:export_id>/download")
 @login_required
 def download(export_id):
-    made = services.access_export(current_user, export_id)
+    made = access.access_export(current_user, export_id)
     try:
         path = services.file_of(made)
     except Refused as refused:

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from peewee import fn
 
-from learning.db import insert, utcnow
+from learning.db import atomic, insert, utcnow
 from learning.mail.models import Delivery
 from learning.mail.tasks import hand_to_job
 from learning.text import one_line
@@ -77,11 +77,12 @@ def counts():
 
 def retry(delivery_id):
     """Try a failed delivery once more; False if it is not failed (any more)."""
-    claimed = (
-        Delivery.update(status="pending", due_at=utcnow())
-        .where(Delivery.id == delivery_id, Delivery.status == "failed")
-        .execute()
-    )
-    if claimed:
-        hand_to_job(delivery_id, Delivery.get_by_id(delivery_id).attempts)
+    with atomic():
+        claimed = (
+            Delivery.update(status="pending", due_at=utcnow())
+            .where(Delivery.id == delivery_id, Delivery.status == "failed")
+            .execute()
+        )
+        if claimed:
+            hand_to_job(delivery_id, Delivery.get_by_id(delivery_id).attempts)
     return bool(claimed)

@@ -8,19 +8,17 @@ from flask import Blueprint, abort, current_app, flash, url_for
 from flask_login import current_user, login_required
 
 from learning import htmx
-from learning.db import atomic
 from learning.mail import services
-from learning.people.access import require_role
-from learning.people.models import Role
+from learning.people.access import require_admin
 
-bp = Blueprint("outbox", __name__, url_prefix="/dev/outbox")
+outbox = Blueprint("outbox", __name__, url_prefix="/dev/outbox")
 deliveries = Blueprint("deliveries", __name__, url_prefix="/admin/mail")
 
 
 @deliveries.get("/")
 @login_required
 def failed():
-    require_role(current_user, Role.ADMIN)
+    require_admin(current_user)
     return htmx.render(
         "learning/mail/failed.html",
         "learning/mail/failed.html",
@@ -32,10 +30,8 @@ def failed():
 @deliveries.post("/<int:delivery_id>/retry")
 @login_required
 def retry(delivery_id):
-    require_role(current_user, Role.ADMIN)
-    with atomic():
-        retried = services.retry(delivery_id)
-    if retried:
+    require_admin(current_user)
+    if services.retry(delivery_id):
         flash("Trying that email again now.", "success")
     else:
         flash("That email is not failed any more: nothing to retry.", "info")
@@ -45,7 +41,7 @@ def retry(delivery_id):
 def _folder():
     if not current_app.config["DEV_OUTBOX"] or current_app.config["SMTP_URL"]:
         abort(404)
-    require_role(current_user, Role.ADMIN)
+    require_admin(current_user)
     return Path(current_app.config["OUTBOX_DIR"])
 
 
@@ -61,7 +57,7 @@ def _read(path):
     }
 
 
-@bp.get("/")
+@outbox.get("/")
 @login_required
 def index():
     folder = _folder()
@@ -71,7 +67,7 @@ def index():
     )
 
 
-@bp.get("/<name>")
+@outbox.get("/<name>")
 @login_required
 def show(name):
     path = _folder() / f"{name}.eml"

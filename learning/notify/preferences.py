@@ -7,8 +7,10 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from learning.db import atomic
+from learning.errors import NotFound
 from learning.notify import queries
 from learning.notify.models import CHANNELS, EMAIL_ONLY, KINDS, MutedChannel
+from learning.people.models import Person
 
 UTC = dt.UTC
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -71,6 +73,16 @@ def unsubscribe_token(person_id, kind):
     return _signer().dumps([person_id, kind])
 
 
+def unsubscribing(token):
+    """(person, kind) of a signed unsubscribe link; NotFound for a link that is not ours or
+    a person who is gone."""
+    found = read_unsubscribe_token(token)
+    person = found and Person.get_or_none(Person.id == found[0])
+    if person is None:
+        raise NotFound
+    return person, found[1]
+
+
 def read_unsubscribe_token(token):
     """(person id, kind), or None for a link that was not ours."""
     try:
@@ -122,7 +134,3 @@ def next_send_time(now, time_zone, quiet_from, quiet_until, working_days):
         if candidate > utc_now and allowed(candidate):
             return candidate.replace(tzinfo=None)
     return now
-
-
-def describe_working_days(working_days):
-    return ", ".join(DAY_NAMES[int(d)] for d in sorted(working_days))

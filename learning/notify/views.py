@@ -7,7 +7,6 @@ from learning import htmx
 from learning.inputs import number
 from learning.notify import preferences, services
 from learning.notify.models import CHANNELS, KINDS
-from learning.people.models import Person
 from learning.people.sessions import passive
 from learning.security import csrf
 
@@ -56,9 +55,7 @@ def read_all():
 def unsubscribe(token):
     """Stop emails of one kind, signed in or not. GET asks (link checkers follow links);
     POST does it, from the page's button or a mail client's one-click (RFC 8058)."""
-    found = preferences.read_unsubscribe_token(token) or abort(404)
-    person = Person.get_or_none(Person.id == found[0]) or abort(404)
-    kind = found[1]
+    person, kind = preferences.unsubscribing(token)
     done = request.method == "POST"
     if done:
         preferences.mute(person.id, kind)

@@ -1,4 +1,5 @@
-"""Who may do what on the platform: the one place for role checks."""
+"""Who may do what on the platform: the one place for role checks. `require_*` returns the
+person or raises NotAllowed (403); `can_*` answers yes or no."""
 
 from learning.errors import NotAllowed
 from learning.people.models import Role
@@ -13,6 +14,17 @@ def require_role(person, *roles):
     return person
 
 
+def require_admin(person):
+    """Admins manage people and roles, company values, digests, failed emails, privacy
+    requests, and read the audit log."""
+    return require_role(person, Role.ADMIN)
+
+
+def require_inviter(person):
+    """Admins and L&D managers invite people."""
+    return require_role(person, *INVITERS)
+
+
 def can_invite(person):
     return person.is_authenticated and person.has_role(*INVITERS)
 
@@ -20,3 +32,8 @@ def can_invite(person):
 def can_administer(person):
     """Admins manage people, roles, values and settings, and read the development outbox."""
     return person.is_authenticated and person.has_role(Role.ADMIN)
+
+
+def signed_in(person):
+    """Everyone signed in: their own account, notices, check-ins and search."""
+    return person.is_authenticated

@@ -107,6 +107,11 @@ class ProfileForm(NewPasswordForm):
         description="We use it to send your digest at a good local time.",
     )
 
+    def profile(self):
+        """What `services.accept_invitation` takes from the form."""
+        names = ("password", "display_name", "department", "time_zone")
+        return {name: self[name].data for name in names}
+
 
 class GuidelinesForm(FlaskForm):
     accept = BooleanField(

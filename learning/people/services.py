@@ -17,11 +17,12 @@ from zxcvbn import zxcvbn
 from learning import once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
+from learning.errors import NotFound, Refused
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
 from learning.people import queries, tasks
-from learning.people.access import INVITERS, require_role
+from learning.people.access import require_admin, require_inviter
 from learning.people.models import (
     EndedSession,
     Invitation,
@@ -99,7 +100,7 @@ def people(viewer, find="", page=1):
     """A page of people by name, those whose name or email contains `find` if given, with
     their roles; (people, whether a next page exists, how many there are in all). Three
     queries; admins only."""
-    require_role(viewer, Role.ADMIN)
+    require_admin(viewer)
     query = Person.select().order_by(Person.display_name, Person.id)
     if find.strip():
         words = find.strip().lower()
@@ -116,12 +117,16 @@ def people(viewer, find="", page=1):
     return shown, more, query.order_by().count()
 
 
-def set_roles(actor, person, roles):
-    """Give `person` exactly `roles`. An admin cannot remove their own admin role."""
-    require_role(actor, Role.ADMIN)
+def set_roles(actor, person_id, roles):
+    """Give the person exactly `roles`, and return them. An admin cannot remove their own
+    admin role."""
+    require_admin(actor)
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        raise NotFound
     roles = {Role(r) for r in roles}
     if actor.id == person.id and Role.ADMIN not in roles:
-        raise ValueError("You cannot remove your own admin role. Ask another admin.")
+        raise Refused("You cannot remove your own admin role. Ask another admin.")
     with atomic():
         current = {Role(r.role) for r in person.roles}
         for role in sorted(roles - current):
@@ -191,6 +196,7 @@ def change_password(person, current, new):
     with atomic():
         set_password(person, new)
         log(person, "password_changed", person.email)
+    return Person.get_by_id(person.id)  # with the session version the change moved on
 
 
 def sign_out(person, sid):
@@ -313,7 +319,7 @@ def invite(actor, entries, token=None):
     """Invite each (email, name): create the person if new and email them a link. People who
     already have an account are skipped and reported; inviting twice just sends a new link,
     but the same form sent twice (`token`) invites once."""
-    require_role(actor, *INVITERS)
+    require_inviter(actor)
     result = InviteResult()
     with atomic():
         if once.sent_before(actor, token, "invitations"):

@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_login import (
     LoginManager,
     current_user,
@@ -13,10 +13,12 @@ from flask_login import (
 )
 
 from learning import htmx
+from learning.errors import Refused
 from learning.inputs import number
+from learning.insights.access import can_read_reports
 from learning.notify import preferences as notify_preferences
 from learning.people import services, sessions
-from learning.people.access import INVITERS, can_administer, require_role
+from learning.people.access import can_administer, can_invite, require_admin, require_inviter
 from learning.people.forms import (
     ChangePasswordForm,
     EmailForm,
@@ -28,14 +30,14 @@ from learning.people.forms import (
     RolesForm,
     SignInForm,
 )
-from learning.people.models import Person, Role
+from learning.people.models import Role
 from learning.security import limiter
 from learning.views import add_nav
 from learning.web import submitted_status
 
 auth = Blueprint("auth", __name__)
 onboarding = Blueprint("onboarding", __name__, url_prefix="/welcome")
-admin = Blueprint("people", __name__, url_prefix="/people")
+people = Blueprint("people", __name__, url_prefix="/people")
 login_manager = LoginManager()
 
 
@@ -172,12 +174,12 @@ def change_password():
     form = ChangePasswordForm(person=current_user)
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.password.data)
+            person = services.change_password(current_user, form.current.data, form.password.data)
         except ValueError as error:
             form.current.errors.append(str(error))
         else:
             # The change ended every session; this one starts again with the new version.
-            sessions.start(Person.get_by_id(current_user.id), keep=session.permanent)
+            sessions.start(person, keep=session.permanent)
             flash("Your password is changed. Other devices are signed out.", "success")
             return htmx.redirect(url_for("auth.account"))
     return _account_page("learning/people/_password_form.html", 422, password_form=form)
@@ -263,13 +265,7 @@ def start(token):
     person = link.row.person
     form = ProfileForm(obj=person if request.method == "GET" else None, person=person)
     if form.validate_on_submit():
-        person = services.accept_invitation(
-            link.row,
-            form.password.data,
-            form.display_name.data,
-            form.department.data,
-            form.time_zone.data,
-        )
+        person = services.accept_invitation(link.row, **form.profile())
         sessions.start(person)
         services.record_sign_in(person)
         return htmx.redirect(url_for("onboarding.guidelines"))
@@ -330,16 +326,16 @@ def new_link():
 # People admin and invitations
 
 
-@admin.get("/")
+@people.get("/")
 @login_required
 def index():
     find = request.args.get("find", "")[:200]
     page = max(1, request.args.get("page", 1, type=number))
-    people, more, total = services.people(current_user, find, page)
+    shown, more, total = services.people(current_user, find, page)
     return htmx.render(
         "learning/people/index.html",
         "learning/people/index.html",
-        people=people,
+        people=shown,
         find=find,
         page=page,
         more=more,
@@ -349,16 +345,15 @@ def index():
     )
 
 
-@admin.post("/<int:person_id>/roles")
+@people.post("/<int:person_id>/roles")
 @fresh_login_required
 def set_roles(person_id):
-    require_role(current_user, Role.ADMIN)
-    person = Person.get_or_none(Person.id == person_id) or abort(404)
+    require_admin(current_user)  # before the form: its errors are for admins only
     form = RolesForm()
     if form.validate_on_submit():
         try:
-            services.set_roles(current_user, person, form.roles.data)
-        except ValueError as error:
+            person = services.set_roles(current_user, person_id, form.roles.data)
+        except Refused as error:
             flash(str(error), "error")
         else:
             flash(f"Roles of {person.display_name} saved.", "success")
@@ -371,11 +366,11 @@ def _inviter_key():
     return f"inviter:{current_user.id}"
 
 
-@admin.route("/invite", methods=["GET", "POST"])
+@people.route("/invite", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_limit("INVITE_LIMIT"), key_func=_inviter_key, methods=["POST"])
 def invite():
-    require_role(current_user, *INVITERS)
+    require_inviter(current_user)
     form = InviteForm()
     result = None
     if form.validate_on_submit():
@@ -395,13 +390,13 @@ def invite():
 
 
 def init_nav(app):
-    add_nav(app, "Invite people", "people.invite", INVITERS)
-    add_nav(app, "People", "people.index", (Role.ADMIN,))
-    add_nav(app, "Audit log", "audit.index", (Role.ADMIN,))
-    add_nav(app, "Recognition", "recognition.values", (Role.ADMIN,))
-    add_nav(app, "Failed emails", "deliveries.failed", (Role.ADMIN,))
-    add_nav(app, "Digests", "digest.admin", (Role.ADMIN,))
-    add_nav(app, "Reports", "reports.participation", (Role.HR,))
+    add_nav(app, "Invite people", "people.invite", can_invite)
+    add_nav(app, "People", "people.index", can_administer)
+    add_nav(app, "Audit log", "audit.index", can_administer)
+    add_nav(app, "Recognition", "recognition.values", can_administer)
+    add_nav(app, "Failed emails", "deliveries.failed", can_administer)
+    add_nav(app, "Digests", "digest.admin", can_administer)
+    add_nav(app, "Reports", "reports.participation", can_read_reports)
     add_nav(app, "Your account", "auth.account")
 
 
@@ -439,7 +434,7 @@ def init_app(app):
             return htmx.redirect(url_for(ONBOARDING_STEPS[step]))
         return None
 
-    for blueprint in (auth, onboarding, admin):
+    for blueprint in (auth, onboarding, people):
         app.register_blueprint(blueprint)
 
 

@@ -22,8 +22,8 @@ from learning.ledger import Activity
 from learning.mail.models import Delivery
 from learning.notify.models import MutedChannel, Notification
 from learning.once import Submission
-from learning.people.access import require_role
-from learning.people.models import Invitation, PasswordReset, Person, PersonRole, Preferences, Role
+from learning.people.access import require_admin
+from learning.people.models import Invitation, PasswordReset, Person, PersonRole, Preferences
 from learning.recognition.models import Cheer, Kudos, Milestone
 
 FORMER_MEMBER = "Former member"
@@ -91,7 +91,7 @@ def _platform_part(person):
 def personal_data(actor, person):
     """Everything the platform holds about `person`, as JSON text for them; admins only,
     audited. A constant number of queries: one or two per section."""
-    require_role(actor, Role.ADMIN)
+    require_admin(actor)
     data = _platform_part(person)
     for part in _parts():
         data.update(part.export(person))
@@ -103,7 +103,7 @@ def personal_data(actor, person):
 def erase(actor, person):
     """Replace the person's personal data with "Former member"; their contributions stay,
     anonymous. They can no longer sign in. Admins only; audited without their name."""
-    require_role(actor, Role.ADMIN)
+    require_admin(actor)
     if actor.id == person.id:
         raise ValueError("You cannot erase yourself. Ask another admin.")
     if person.erased_at is not None:

@@ -4,8 +4,8 @@ from flask import Blueprint, Response, abort, flash, url_for
 from flask_login import current_user, fresh_login_required, login_required
 
 from learning import htmx
-from learning.people.access import require_role
-from learning.people.models import Person, Role
+from learning.people.access import require_admin
+from learning.people.models import Person
 from learning.privacy import services
 from learning.privacy.forms import EraseForm
 
@@ -13,7 +13,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/people")
 
 
 def _person(person_id):
-    require_role(current_user, Role.ADMIN)
+    require_admin(current_user)
     return Person.get_or_none(Person.id == person_id) or abort(404)
 
 

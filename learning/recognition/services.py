@@ -9,12 +9,13 @@ from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.digest import sections
-from learning.errors import Refused
+from learning.errors import NotFound, Refused
 from learning.inputs import number_or_none
 from learning.ledger import Activity
 from learning.notify.services import notify
+from learning.people.access import require_admin
 from learning.people.models import Person
-from learning.recognition import places, queries
+from learning.recognition import milestones, places, queries
 from learning.recognition.models import CHEERS, Cheer, CompanyValue, Kudos, Milestone
 from learning.text import one_line
 
@@ -64,10 +65,31 @@ def save_value(actor, name, description="", value=None, token=None):
     return value
 
 
+def access_value(person, value_id):
+    """A company value, for admins to change."""
+    require_admin(person)
+    value = CompanyValue.get_or_none(CompanyValue.id == value_id)
+    if value is None:
+        raise NotFound
+    return value
+
+
 def archive_value(actor, value, archived=True):
-    value.archived_at = utcnow() if archived else None
-    value.save(only=[CompanyValue.archived_at])
-    log(actor, "value_archived" if archived else "value_restored", value.name)
+    """Archived, a value keeps the kudos given for it; new kudos cannot choose it."""
+    require_admin(actor)
+    with atomic():
+        value.archived_at = utcnow() if archived else None
+        value.save(only=[CompanyValue.archived_at])
+        log(actor, "value_archived" if archived else "value_restored", value.name)
+
+
+def save_celebration_words(actor, texts):
+    """An admin's words for each kind of celebration ({kind: text}); empty means the
+    built-in words."""
+    require_admin(actor)
+    with atomic():
+        for kind, text in texts.items():
+            milestones.save_template(kind, text)
 
 
 def contribution(about, receiver, cohort_id):
@@ -178,7 +200,7 @@ def public_milestone(milestone_id, cohort_id):
 def cheer(person, milestone, kind):
     """Add the person's cheer of this kind to a celebration, or take it back."""
     if kind not in CHEERS:
-        raise Refused("Choose one of the cheers.", "kind")
+        raise Refused("Choose one of the cheers.", status=400)
     with atomic():
         removed = (
             Cheer.delete()

@@ -1,17 +1,14 @@
 """Admin pages of recognition: the company's values, and the words of celebrations."""
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from learning import htmx
-from learning.db import atomic
 from learning.digest import sections
 from learning.errors import Refused
-from learning.people.access import require_role
-from learning.people.models import Role
+from learning.people.access import require_admin
 from learning.recognition import milestones, services
 from learning.recognition.forms import MessagesForm, ValueForm
-from learning.recognition.models import CompanyValue
 from learning.web import show_refused, submitted_status
 
 bp = Blueprint("recognition", __name__, url_prefix="/admin/recognition")
@@ -20,11 +17,7 @@ bp = Blueprint("recognition", __name__, url_prefix="/admin/recognition")
 @bp.before_request
 @login_required
 def _admins_only():
-    require_role(current_user, Role.ADMIN)
-
-
-def _value(value_id):
-    return CompanyValue.get_or_none(CompanyValue.id == value_id) or abort(404)
+    require_admin(current_user)
 
 
 def _values_page(form, status=200):
@@ -61,7 +54,7 @@ def add_value():
 
 @bp.route("/values/<int:value_id>", methods=["GET", "POST"])
 def edit_value(value_id):
-    value = _value(value_id)
+    value = services.access_value(current_user, value_id)
     form = ValueForm(obj=value)
     if form.validate_on_submit():
         try:
@@ -82,10 +75,9 @@ def edit_value(value_id):
 
 @bp.post("/values/<int:value_id>/archive")
 def archive_value(value_id):
-    value = _value(value_id)
+    value = services.access_value(current_user, value_id)
     archived = request.form.get("archived") != "0"
-    with atomic():
-        services.archive_value(current_user, value, archived)
+    services.archive_value(current_user, value, archived)
     flash(
         f"“{value.name}” is archived: kudos given for it keep it, new ones cannot use it."
         if archived
@@ -99,16 +91,12 @@ def archive_value(value_id):
 def messages():
     """The words of each kind of celebration; empty means the built-in words."""
     current = milestones.templates()
-    if request.method == "GET":
-        form = MessagesForm(data={kind: text for kind, (_, text, _, _) in current.items()})
-    else:
-        form = MessagesForm()
-        if form.validate_on_submit():
-            with atomic():
-                for kind, box in form.messages():
-                    milestones.save_template(kind, box.data)
-            flash("The celebrations will use these words from now on.", "success")
-            return htmx.redirect(url_for("recognition.messages"))
+    words = {kind: text for kind, (_, text, _, _) in current.items()}
+    form = MessagesForm(data=words if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.save_celebration_words(current_user, {k: box.data for k, box in form.messages()})
+        flash("The celebrations will use these words from now on.", "success")
+        return htmx.redirect(url_for("recognition.messages"))
     return htmx.render(
         "learning/recognition/messages.html",
         "learning/recognition/_messages_form.html",

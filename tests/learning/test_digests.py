@@ -8,6 +8,7 @@ import pytest
 from rq import Queue
 
 from challenges import services as challenges
+from cohorts import kudos as cohort_kudos
 from cohorts import services as cohorts
 from feedback import services as feedback
 from learning.db import connection, utcnow
@@ -223,7 +224,7 @@ def busy(app, world, manager, program):
         feedback.reply(mine, ana, "Strong opening, shorter ending.")
         feedback.reply(mine, ben, "Agree with Ana.")
         value = CompanyValue.get(CompanyValue.name == "Craft")
-        cohorts.give_kudos(cai, cohort, me.id, value.id, "Lovely deck", "k" * 32)
+        cohort_kudos.give_kudos(cai, cohort, me.id, value.id, "Lovely deck", "k" * 32)
         challenges.check_in(ana, challenge, cohort, "done")
         challenges.check_in(ben, challenge, cohort, "done")
         newcomer = Person.create(email="late@example.com", display_name="Lou Late")

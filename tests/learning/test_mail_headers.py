@@ -4,6 +4,7 @@ the message; a message that cannot be built ends failed and listed for admins, n
 import pytest
 
 from cohorts import access
+from cohorts import kudos as cohort_kudos
 from cohorts import services as cohorts
 from cohorts.models import Cohort, Membership
 from feedback import moderation
@@ -61,7 +62,7 @@ def test_every_kind_of_email_with_line_breaks_in_every_user_field_is_sent_and_st
         )
         feedback.reply(thread, replier, f"Reply {NASTY}")
         value = CompanyValue.get(CompanyValue.name.startswith("Craft"))
-        cohorts.give_kudos(replier, cohort, author.id, value.id, f"Thanks {NASTY}", "c" * 32)
+        cohort_kudos.give_kudos(replier, cohort, author.id, value.id, f"Thanks {NASTY}", "c" * 32)
         cohorts.add_member(manager, cohort, newcomer)  # an invitation from the manager
         people.send_password_reset(author.email)
         # The cohort's name (which L&D can change) in a moderation notice's subject.

@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from rq import Queue
 
-from cohorts import services as cohorts
+from cohorts import kudos as cohort_kudos
 from learning.db import connection, utcnow
 from learning.jobs.models import PendingJob
 from learning.jobs.services import hand_over, redis_connection
@@ -47,7 +47,7 @@ def any_time(app, team):
 def give(app, cohort, giver, receiver, token="a" * 32, message="Great deck"):
     with app.app_context(), connection():
         value = CompanyValue.get(CompanyValue.name == "Craft")
-        kudos, _ = cohorts.give_kudos(giver, cohort, receiver.id, value.id, message, token)
+        kudos, _ = cohort_kudos.give_kudos(giver, cohort, receiver.id, value.id, message, token)
         return kudos
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from cohorts import services as cohorts
+from cohorts import kudos as cohort_kudos
 from cohorts.tasks import celebrate_dates
 from feedback import services as feedback
 from learning import ledger
@@ -294,7 +294,7 @@ def test_the_cohort_space_does_a_constant_number_of_queries_with_kudos_and_celeb
         with app.app_context(), connection():
             for i in range(n):
                 giver, receiver = team[i % 6], team[(i + 1) % 6]
-                cohorts.give_kudos(giver, cohort, receiver.id, value_id(), f"Thanks {i}",
+                cohort_kudos.give_kudos(giver, cohort, receiver.id, value_id(), f"Thanks {i}",
                                    f"{i:032x}")  # fmt: skip
                 thread = feedback.start_thread(cohort, giver, "question", f"Q{i}", "B")
                 feedback.reply(thread, receiver, "A")
