@@ -24,6 +24,7 @@ from challenges.services import (
     amount_problem,
     dates_problem,
 )
+from learning import forms as fast
 from learning.inputs import number, sensible_date
 from learning.once import token_field
 from learning.people.forms import stripped
@@ -170,16 +171,23 @@ class ChangeChallengeForm(ChallengeForm):
 class CheckInForm(FlaskForm):
     """Did it, blocked or skipped: the status comes from the button pressed."""
 
-    status = HiddenField(validators=[DataRequired("Choose did it, blocked or skipped.")])
-    amount = StringField("Amount", filters=[stripped])
-    step = SelectField("Step", coerce=number, choices=[], validate_choice=False)
+    status = HiddenField(
+        validators=[DataRequired("Choose did it, blocked or skipped.")], widget=fast.HiddenInput()
+    )
+    amount = StringField("Amount", filters=[stripped], widget=fast.TextInput())
+    step = SelectField(
+        "Step", coerce=number, choices=[], validate_choice=False, widget=fast.Select()
+    )
     note = StringField(
         "Note (optional)",
+        widget=fast.TextInput(),
         filters=[stripped],
         validators=[Length(max=140, message="Keep the note to one line of 140 characters.")],
     )
     # Sent back with the form: the same form submitted twice records one check-in.
-    token = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
+    token = HiddenField(
+        validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")], widget=fast.HiddenInput()
+    )
 
     def __init__(self, challenge, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from feedback.models import KINDS
+from learning import forms as fast
 from learning.inputs import number
 from learning.once import token_field
 from learning.people.forms import MultiCheckboxField, stripped
@@ -66,17 +67,23 @@ class ThreadForm(PostForm):
         return {"ask": self.ask.data or (), **{name: self[name].data for name in fields}}
 
 
+FEEDBACK_PART = {"filters": [stripped], "validators": [Length(max=4000)], "widget": fast.TextArea()}
+
+
 class ReplyForm(FlaskForm):
-    parent_id = SelectField("Reply to", coerce=number, choices=[], validate_choice=True)
+    parent_id = SelectField(
+        "Reply to", coerce=number, choices=[], validate_choice=True, widget=fast.Select()
+    )
     body = TextAreaField(
         "Your reply",
+        widget=fast.TextArea(),
         filters=[stripped],
         validators=[Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters.")],
     )
-    worked = TextAreaField("What worked", filters=[stripped], validators=[Length(max=4000)])
-    try_next = TextAreaField("What to try next", filters=[stripped], validators=[Length(max=4000)])
-    question = TextAreaField("A question", filters=[stripped], validators=[Length(max=4000)])
-    newest = HiddenField()
+    worked = TextAreaField("What worked", **FEEDBACK_PART)
+    try_next = TextAreaField("What to try next", **FEEDBACK_PART)
+    question = TextAreaField("A question", **FEEDBACK_PART)
+    newest = HiddenField(widget=fast.HiddenInput())
     token = token_field()
 
     def validate_body(self, field):

@@ -1,16 +1,17 @@
-"""WTForms' controls, drawn faster.
+"""Controls of the busiest pages' forms (a check-in, a reply), drawn faster than by WTForms'
+own widgets, through WTForms' own extension points: a widget's `html_params` and a select's
+`render_option`. No WTForms global is changed; other forms draw with WTForms' widgets.
 
-WTForms writes every attribute of every control through `Markup.format`, which runs
-Python's `string.Formatter` and escapes each part on its own: drawing one text input took
-about 50 µs, and the forms of a cohort space or of a reply cost more than the rest of the
-page's rendering. `install()` puts in an `html_params` whose output is the same, character
-for character (tests/learning/test_forms.py holds it to WTForms' own on any input)."""
+WTForms writes every attribute through `Markup.format`, which runs Python's
+`string.Formatter` and escapes each part on its own: one text input cost about twice what it
+costs here, and the forms of a cohort space or of a reply (a reply's form lists the replies
+it can answer) cost more than the rest of their page (bench/README.md). The output is
+WTForms' own, character for character: tests/learning/test_forms.py holds each widget to
+WTForms' on any input."""
 
 from markupsafe import Markup, escape
 from wtforms import widgets
 from wtforms.widgets import core
-
-ORIGINAL = core.html_params
 
 
 def html_params(**kwargs):
@@ -29,8 +30,31 @@ def html_params(**kwargs):
     return Markup(" ".join(params))  # noqa: S704 (every name and value escaped above)
 
 
-def install():
-    """Where WTForms looks up `html_params`: the module's function, the package's name for
-    it, and the two widget classes that keep it as a static method."""
-    core.html_params = widgets.html_params = html_params
-    core.Input.html_params = core.Button.html_params = staticmethod(html_params)
+class TextInput(widgets.TextInput):
+    html_params = staticmethod(html_params)
+
+
+class HiddenInput(widgets.HiddenInput):
+    html_params = staticmethod(html_params)
+
+
+class TextArea(widgets.TextArea):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        params = html_params(name=field.name, **kwargs)
+        return Markup(f"<textarea {params}>\r\n{escape(field._value())}</textarea>")  # noqa: S704 (escaped)
+
+
+class Select(widgets.Select):
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        options = {"value": value, **(choice.render_kw or {}), **kwargs}
+        if choice.selected:
+            options["selected"] = True
+        label = escape(choice.label or choice.value)
+        return Markup(f"<option {html_params(**options)}>{label}</option>")  # noqa: S704 (escaped)
