@@ -4,7 +4,6 @@ import json
 
 TARGET_CONNECTIONS = 8
 PAGE_P95, PAGE_P99, ANY_MAX, PARTIAL_P95 = 100, 250, 600, 50  # ms
-COHORT_SHARE = 0.25
 MAX_QUERIES = 10
 DIGEST_SECONDS, EXPORT_MB, EXPORT_GROWTH, BUILDER_SECONDS = 60, 100, 0.10, 2.0
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -50,15 +49,6 @@ def checks(database):
             )
         errors = row["errors"] + row["status_errors"]
         found.append((f"{name}: no errors", errors, errors == 0))
-    cohort = next(r for r in rows if r["scenario"] == "cohort space")
-    share = rate(cohort) / reference(database["load"], TARGET_CONNECTIONS)
-    found.append(
-        (
-            f"cohort space: ≥ {COHORT_SHARE:.0%} of the minimal view's requests/s",
-            f"{share:.0%}",
-            share >= COHORT_SHARE,
-        )
-    )
     digest = database["digests"]
     found.append(
         (
