@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from challenges import queries
 from challenges.models import AwayWeek
 from learning.db import utcnow
+from learning.errors import Refused
 
 WEEK = datetime.timedelta(days=7)
 HORIZON = 104  # weeks a streak looks back
@@ -116,7 +117,7 @@ def away_choices(person, now=None):
 def set_away(person, week, away=True, now=None):
     """Mark `week` as away, or not; marking twice is harmless."""
     if week not in away_choices(person, now):
-        raise ValueError("Choose one of the weeks listed.")
+        raise Refused("Choose one of the weeks listed.")
     if away:
         AwayWeek.insert(person=person, week=week).on_conflict_ignore().execute()
     else:

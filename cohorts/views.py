@@ -224,9 +224,9 @@ def rename(program_id, cohort_id):
     form = NameForm()
     try:
         if not form.validate_on_submit():
-            raise ValueError("Use at most 80 characters.")
+            raise Refused("Use at most 80 characters.")
         forming.rename(current_user, program, cohort_id, form.name.data)
-    except ValueError as error:
+    except Refused as error:
         flash(str(error), "error")
     return _back_to_builder(program)
 
@@ -255,7 +255,7 @@ def publish(program_id):
     program = access.access_program(current_user, program_id)
     try:
         published = forming.publish(current_user, program)
-    except ValueError as error:
+    except Refused as error:
         flash(str(error), "error")
         return _back_to_builder(program)
     flash(f"{len(published)} cohorts are live. Members are being told by email.", "success")

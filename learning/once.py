@@ -4,12 +4,12 @@ double click, a retried request), gets what the first made and makes nothing."""
 
 import uuid
 
-from flask import abort
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 from wtforms import HiddenField
 from wtforms.validators import Optional, Regexp
 
 from learning.db import BaseModel, insert, utcnow
+from learning.errors import NotFound
 from learning.people.models import Person
 
 
@@ -46,14 +46,16 @@ def sent_before(person, token, kind):
         return None
     first = Submission.get(Submission.token == token)
     if first.person_id != person.id or first.kind != kind:
-        abort(404)
+        raise NotFound
     return first
 
 
 def again(first, model):
     """What the form's first sending made (a `model` row), marked `repeated`, so a view
     answers as it did the first time without drawing it twice; 404 if it is gone since."""
-    thing = model.get_or_none(model.id == first.object_id) or abort(404)
+    thing = model.get_or_none(model.id == first.object_id)
+    if thing is None:
+        raise NotFound
     thing.repeated = True
     return thing
 

@@ -56,11 +56,11 @@ def normalize_email(email):
 
 
 def check_email(email):
-    """The normalised address, or ValueError with a message for the person who typed it."""
+    """The normalised address, or Refused with a message for the person who typed it."""
     try:
         return normalize_email(validate_email(email.strip(), check_deliverability=False).normalized)
     except EmailNotValidError as error:
-        raise ValueError(str(error)) from None
+        raise Refused(str(error)) from None
 
 
 def password_problem(password, *personal):
@@ -189,10 +189,10 @@ def confirm_password(person, password, asked_by):
 
 def change_password(person, current, new):
     if not confirm_password(person, current, "change password"):
-        raise ValueError("That is not your current password.")
+        raise Refused("That is not your current password.")
     problem = password_problem(new, person.email, person.display_name)
     if problem:
-        raise ValueError(problem)
+        raise Refused(problem)
     with atomic():
         set_password(person, new)
         log(person, "password_changed", person.email)
@@ -293,7 +293,7 @@ def parse_invite_list(text):
             name = parts[1] if len(parts) > 1 else ""
         try:
             email = check_email(address)
-        except ValueError as error:
+        except Refused as error:
             result.errors.append(f"Line {number} ({line.strip()}): {error}")
             continue
         if email in seen:

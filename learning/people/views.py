@@ -175,7 +175,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             person = services.change_password(current_user, form.current.data, form.password.data)
-        except ValueError as error:
+        except Refused as error:
             form.current.errors.append(str(error))
         else:
             # The change ended every session; this one starts again with the new version.

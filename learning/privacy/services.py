@@ -17,6 +17,7 @@ from peewee import fn
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.digest.models import Digest
+from learning.errors import NotFound, Refused
 from learning.insights.models import Export
 from learning.ledger import Activity
 from learning.mail.models import Delivery
@@ -46,6 +47,15 @@ def register(app, export, erase=None):
 
 def _parts():
     return current_app.extensions.get("privacy_parts", [])
+
+
+def access_person(admin, person_id):
+    """A person, for an admin to download or erase their data."""
+    require_admin(admin)
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        raise NotFound
+    return person
 
 
 def _platform_part(person):
@@ -105,9 +115,9 @@ def erase(actor, person):
     anonymous. They can no longer sign in. Admins only; audited without their name."""
     require_admin(actor)
     if actor.id == person.id:
-        raise ValueError("You cannot erase yourself. Ask another admin.")
+        raise Refused("You cannot erase yourself. Ask another admin.")
     if person.erased_at is not None:
-        raise ValueError("This person's data is already erased.")
+        raise Refused("This person's data is already erased.")
     with atomic():
         email = person.email
         Person.update(

@@ -1,20 +1,14 @@
 """Admins: a person's data, downloaded for them, and erasing it."""
 
-from flask import Blueprint, Response, abort, flash, url_for
+from flask import Blueprint, Response, flash, url_for
 from flask_login import current_user, fresh_login_required, login_required
 
 from learning import htmx
-from learning.people.access import require_admin
-from learning.people.models import Person
+from learning.errors import Refused
 from learning.privacy import services
 from learning.privacy.forms import EraseForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/people")
-
-
-def _person(person_id):
-    require_admin(current_user)
-    return Person.get_or_none(Person.id == person_id) or abort(404)
 
 
 def _page(person, form=None, status=200):
@@ -30,14 +24,14 @@ def _page(person, form=None, status=200):
 @bp.get("/<int:person_id>/privacy")
 @login_required
 def person(person_id):
-    return _page(_person(person_id))
+    return _page(services.access_person(current_user, person_id))
 
 
 @bp.post("/<int:person_id>/data")
 @login_required
 def download(person_id):
     """A POST, because it is audited: no GET changes anything."""
-    person = _person(person_id)
+    person = services.access_person(current_user, person_id)
     data = services.personal_data(current_user, person)
     return Response(
         data,
@@ -49,7 +43,7 @@ def download(person_id):
 @bp.post("/<int:person_id>/erase")
 @fresh_login_required
 def erase(person_id):
-    person = _person(person_id)
+    person = services.access_person(current_user, person_id)
     form = EraseForm()
     if form.validate_on_submit():
         if form.confirm.data.strip().lower() != person.email:
@@ -57,7 +51,7 @@ def erase(person_id):
         else:
             try:
                 services.erase(current_user, person)
-            except ValueError as error:
+            except Refused as error:
                 form.confirm.errors.append(str(error))
             else:
                 flash("Their personal data is erased. Their contributions stay, anonymous.",
