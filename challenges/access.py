@@ -9,7 +9,7 @@ from challenges.models import Challenge, CheckIn
 from cohorts.access import access_cohort, can_manage_members, is_member, runs_programs
 from cohorts.models import Cohort
 from learning.db import utcnow
-from learning.errors import NotFound, Refused
+from learning.errors import NotFound, Refused, found
 
 EDIT_WINDOW = datetime.timedelta(hours=24)
 
@@ -31,9 +31,9 @@ def access_challenge(person, cohort_id, challenge_id):
     """(cohort, challenge) for people who see the cohort, when the challenge is the cohort's
     (its own, or its program's); 404 otherwise."""
     cohort = access_cohort(person, cohort_id)
-    challenge = next(iter(queries.challenge_in(challenge_id, cohort, cohort.program_id)), None)
-    if challenge is None:
-        raise NotFound
+    challenge = found(
+        next(iter(queries.challenge_in(challenge_id, cohort, cohort.program_id)), None)
+    )
     challenge.program = cohort.program
     return cohort, challenge
 

@@ -3,7 +3,7 @@ pages ask these; `access_*` returns the thing or raises NotFound, `can_*` answer
 
 from cohorts import queries
 from cohorts.models import MembershipRequest, PeopleImport, Program
-from learning.errors import NotFound
+from learning.errors import NotFound, found
 from learning.people.access import require_role
 from learning.people.models import Role
 
@@ -23,14 +23,15 @@ def require_manager(person):
 def access_program(person, program_id):
     """The program, for those who run programs; NotFound when it does not exist."""
     require_manager(person)
-    return Program.get_or_none(Program.id == program_id) or _not_found()
+    return found(Program.get_or_none(Program.id == program_id))
 
 
 def access_import(person, program_id, import_id):
     """(program, people import) for those who run programs."""
     program = access_program(person, program_id)
-    found = PeopleImport.get_or_none(PeopleImport.id == import_id, PeopleImport.program == program)
-    return program, found or _not_found()
+    return program, found(
+        PeopleImport.get_or_none(PeopleImport.id == import_id, PeopleImport.program == program)
+    )
 
 
 def access_cohort(person, cohort_id):
@@ -79,12 +80,12 @@ def access_open_request(person, cohort_id, request_id):
     cohort = access_cohort(person, cohort_id)
     if not can_manage_members(person, cohort):
         raise NotFound
-    found = MembershipRequest.get_or_none(
+    request = MembershipRequest.get_or_none(
         MembershipRequest.id == request_id,
         MembershipRequest.cohort == cohort,
         MembershipRequest.status == "open",
     )
-    return cohort, found or _not_found()
+    return cohort, found(request)
 
 
 def can_manage_members(person, cohort):
@@ -96,7 +97,3 @@ def can_remove_member(person, cohort, member_id):
     """Taking someone else out of a cohort is for those who run programs (leaving is
     everyone's own)."""
     return runs_programs(person) and member_id != person.id
-
-
-def _not_found():
-    raise NotFound

@@ -13,7 +13,7 @@ from cohorts.services import add_member, tell_joined
 from learning import ledger
 from learning.audit.services import log
 from learning.db import atomic, utcnow
-from learning.errors import NotFound, Refused
+from learning.errors import NotFound, Refused, found
 from learning.people.models import Person
 from learning.people.services import normalize_email
 
@@ -120,12 +120,11 @@ def propose(actor, program, target, department="", location="", seed=0):
 
 
 def _draft(program, cohort_id):
-    cohort = Cohort.get_or_none(
-        Cohort.id == cohort_id, Cohort.program == program, Cohort.status == "draft"
+    return found(
+        Cohort.get_or_none(
+            Cohort.id == cohort_id, Cohort.program == program, Cohort.status == "draft"
+        )
     )
-    if cohort is None:
-        raise NotFound
-    return cohort
 
 
 def move(actor, program, person_id, cohort_id):
@@ -133,7 +132,7 @@ def move(actor, program, person_id, cohort_id):
     require_manager(actor)
     target = _draft(program, cohort_id)
     with atomic():
-        membership = (
+        membership = found(
             Membership.select()
             .join(Cohort)
             .where(
@@ -143,8 +142,6 @@ def move(actor, program, person_id, cohort_id):
             )
             .first()
         )
-        if membership is None:
-            raise NotFound
         membership.cohort = target
         membership.role = "member"
         membership.save()
@@ -296,8 +293,6 @@ def late_joiner(actor, program, email, cohorts, cohort_id=None):
         raise Refused("Nobody with that email is on the platform. Import them first.", "email")
     if not cohort_id:
         return LateJoiner(person, None, *suggest_cohort(program, person, cohorts))
-    cohort = next((c for c in cohorts if c.id == cohort_id), None)
-    if cohort is None:
-        raise NotFound
+    cohort = found(next((c for c in cohorts if c.id == cohort_id), None))
     add_member(actor, cohort, person)
     return LateJoiner(person, joined=cohort)

@@ -4,7 +4,7 @@ is learning.recognition's."""
 
 from cohorts import access, queries
 from learning import ledger
-from learning.errors import NotFound, Refused
+from learning.errors import Refused, found
 from learning.ledger import Activity
 from learning.recognition import services as recognition
 
@@ -27,14 +27,9 @@ def give_kudos(giver, cohort, receiver_id, value_id, message, token, about=""):
 
 def cheer(person, cohort, milestone_id, kind):
     """Cheer a celebration of the cohort (or take the cheer back); its feed entry after."""
-    milestone = recognition.public_milestone(milestone_id, cohort.id)
-    if milestone is None:
-        raise NotFound
+    milestone = found(recognition.public_milestone(milestone_id, cohort.id))
     recognition.cheer(person, milestone, kind)
-    entry = celebration_entry(cohort, milestone, person)
-    if entry is None:
-        raise NotFound
-    return entry
+    return found(celebration_entry(cohort, milestone, person))
 
 
 def celebration_entry(cohort, milestone, viewer):

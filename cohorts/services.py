@@ -16,7 +16,7 @@ from cohorts.models import (
 from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
-from learning.errors import NotAllowed, NotFound, Refused
+from learning.errors import NotAllowed, NotFound, Refused, found
 from learning.mail.services import absolute_url, send_mail
 from learning.people.models import Person
 from learning.people.services import send_invitation
@@ -111,7 +111,8 @@ def add_member(actor, cohort, person, role="member", notify=True):
     with atomic():
         Participant.insert(program=cohort.program_id, person=person).on_conflict_ignore().execute()
         created = insert(Membership(cohort=cohort, person=person, role=role), new_only=True)
-        queries.members_changed(cohort)
+        if created:
+            queries.members_changed(cohort)
         membership = access.membership_of(person, cohort)
         if not created:
             return membership
@@ -148,9 +149,7 @@ def remove_member(actor, cohort, person_id):
     """L&D takes someone else out of the cohort; recorded and audited. Returns the person."""
     if not access.can_remove_member(actor, cohort, person_id):
         raise NotAllowed
-    membership = access.membership_of(person_id, cohort)
-    if membership is None:
-        raise NotFound
+    membership = found(access.membership_of(person_id, cohort))
     _take_out(actor, cohort, membership.person)
     return membership.person
 
@@ -214,10 +213,7 @@ def move_member(actor, cohort, person, target_id):
     if target.id == cohort.id:
         raise Refused("Choose a different cohort.")
     with atomic():
-        membership = access.membership_of(person, cohort)
-        if membership is None:
-            raise NotFound
-        membership.delete_instance()
+        found(access.membership_of(person, cohort)).delete_instance()
         queries.members_changed(cohort)
         queries.members_changed(target)
         ledger.record(person, "left", cohort_id=cohort.id)

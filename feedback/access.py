@@ -4,7 +4,7 @@ pages ask these; `access_*` returns the thing or raises NotFound, `can_*` answer
 from cohorts.access import is_facilitator, is_member
 from feedback import queries
 from feedback.models import Reply, Report
-from learning.errors import NotAllowed, NotFound
+from learning.errors import NotAllowed, NotFound, found
 
 
 def access_thread(person, thread_id):
@@ -19,16 +19,11 @@ def reply_in(thread, reply_id):
     """The thread's reply with this id (404 if it is another thread's), or None without an id."""
     if not reply_id:
         return None
-    found = Reply.get_or_none(Reply.id == reply_id, Reply.thread == thread)
-    if found is None:
-        raise NotFound
-    return found
+    return found(Reply.get_or_none(Reply.id == reply_id, Reply.thread == thread))
 
 
 def access_reply(person, reply_id):
-    reply = Reply.get_or_none(Reply.id == reply_id)
-    if reply is None:
-        raise NotFound
+    reply = found(Reply.get_or_none(Reply.id == reply_id))
     reply.thread = access_thread(person, reply.thread_id)
     return reply
 
@@ -55,9 +50,7 @@ def require_author(person, post):
 
 def access_report(person, report_id):
     """A report, with its thread, for the facilitator of the thread's cohort."""
-    case = Report.get_or_none(Report.id == report_id)
-    if case is None:
-        raise NotFound
+    case = found(Report.get_or_none(Report.id == report_id))
     case.thread = access_thread(person, case.thread_id)
     if not can_moderate(person, case.thread.cohort):
         raise NotFound

@@ -7,7 +7,6 @@ import datetime
 
 from peewee import JOIN, fn
 
-from cohorts import access as cohorts
 from cohorts import space
 from feedback import access, conversation
 from feedback.models import REACTIONS, FeedbackRequest, Mention, Reply, Thread
@@ -39,7 +38,7 @@ def threads_section(cohort, person):
         "cohort": cohort,
         "threads": conversation.cohort_threads(cohort, person),
         "waiting": conversation.needs_reply(cohort, person),
-        "facilitates": cohorts.is_facilitator(person, cohort),
+        "facilitates": access.can_moderate(person, cohort),
     }
 
 

@@ -89,7 +89,7 @@ def _thread_context(thread, window):
         "thread": thread,
         "window": window,
         "links": reply_links(thread, window),
-        "facilitates": cohorts.is_facilitator(current_user, thread.cohort),
+        "facilitates": access.can_moderate(current_user, thread.cohort),
         "people": services.cohort_people(thread.cohort),
     }
 

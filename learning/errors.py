@@ -19,3 +19,10 @@ class Refused(ValueError):
         super().__init__(message)
         self.field = field
         self.status = status
+
+
+def found(thing):
+    """`thing` (a row read with `get_or_none`, say), or NotFound when there is none."""
+    if thing is None:
+        raise NotFound
+    return thing

@@ -9,7 +9,7 @@ from wtforms import HiddenField
 from wtforms.validators import Optional, Regexp
 
 from learning.db import BaseModel, insert, utcnow
-from learning.errors import NotFound
+from learning.errors import NotFound, found
 from learning.people.models import Person
 
 
@@ -53,9 +53,7 @@ def sent_before(person, token, kind):
 def again(first, model):
     """What the form's first sending made (a `model` row), marked `repeated`, so a view
     answers as it did the first time without drawing it twice; 404 if it is gone since."""
-    thing = model.get_or_none(model.id == first.object_id)
-    if thing is None:
-        raise NotFound
+    thing = found(model.get_or_none(model.id == first.object_id))
     thing.repeated = True
     return thing
 

@@ -1,6 +1,6 @@
 """Who may read HR's reports and their exports: HR only, and each their own exports."""
 
-from learning.errors import NotFound
+from learning.errors import found
 from learning.insights.models import Export
 from learning.people.access import require_role
 from learning.people.models import Role
@@ -20,7 +20,4 @@ def can_read_reports(person):
 def access_export(viewer, export_id):
     """One's own export; NotFound for anyone else's, HR included."""
     require_reader(viewer)
-    export = Export.get_or_none(Export.id == export_id, Export.requested_by == viewer)
-    if export is None:
-        raise NotFound
-    return export
+    return found(Export.get_or_none(Export.id == export_id, Export.requested_by == viewer))

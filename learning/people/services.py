@@ -17,7 +17,7 @@ from zxcvbn import zxcvbn
 from learning import once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
-from learning.errors import NotFound, Refused
+from learning.errors import Refused, found
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
@@ -121,9 +121,7 @@ def set_roles(actor, person_id, roles):
     """Give the person exactly `roles`, and return them. An admin cannot remove their own
     admin role."""
     require_admin(actor)
-    person = Person.get_or_none(Person.id == person_id)
-    if person is None:
-        raise NotFound
+    person = found(Person.get_or_none(Person.id == person_id))
     roles = {Role(r) for r in roles}
     if actor.id == person.id and Role.ADMIN not in roles:
         raise Refused("You cannot remove your own admin role. Ask another admin.")

@@ -17,7 +17,7 @@ from peewee import fn
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.digest.models import Digest
-from learning.errors import NotFound, Refused
+from learning.errors import Refused, found
 from learning.insights.models import Export
 from learning.ledger import Activity
 from learning.mail.models import Delivery
@@ -52,10 +52,7 @@ def _parts():
 def access_person(admin, person_id):
     """A person, for an admin to download or erase their data."""
     require_admin(admin)
-    person = Person.get_or_none(Person.id == person_id)
-    if person is None:
-        raise NotFound
-    return person
+    return found(Person.get_or_none(Person.id == person_id))
 
 
 def _platform_part(person):

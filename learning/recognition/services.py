@@ -9,7 +9,7 @@ from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.digest import sections
-from learning.errors import NotFound, Refused
+from learning.errors import Refused, found
 from learning.inputs import number_or_none
 from learning.ledger import Activity
 from learning.notify.services import notify
@@ -68,10 +68,7 @@ def save_value(actor, name, description="", value=None, token=None):
 def access_value(person, value_id):
     """A company value, for admins to change."""
     require_admin(person)
-    value = CompanyValue.get_or_none(CompanyValue.id == value_id)
-    if value is None:
-        raise NotFound
-    return value
+    return found(CompanyValue.get_or_none(CompanyValue.id == value_id))
 
 
 def archive_value(actor, value, archived=True):
