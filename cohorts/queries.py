@@ -1,14 +1,26 @@
 """The hot reads of programs and cohorts, tuned: each returns what its name says, and the
 rest of the domain never sees how it is built."""
 
+import datetime
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
 from peewee import JOIN
 
 from cohorts.models import Cohort, CohortVisit, Membership, Program
-from learning import ledger
 from learning.ledger import Activity
 from learning.people.models import Person
-from learning.recognition import services as recognition
-from learning.speed import Inline, built_once, forget, inline, keep, page_of, per_request
+from learning.recognition.models import CompanyValue, Kudos
+from learning.speed import (
+    Inline,
+    built_once,
+    forget,
+    inline,
+    keep,
+    moment,
+    page_of,
+    per_request,
+)
 
 MEMBER_ORDER = (Membership.role.desc(), Person.display_name)
 
@@ -71,17 +83,115 @@ def _members(cohort_id):
     )
 
 
+class Someone(NamedTuple):
+    """What a feed entry shows of a person."""
+
+    id: int
+    display_name: str
+
+
+class ValueShown(NamedTuple):
+    """What a feed entry shows of a company value."""
+
+    id: int
+    name: str
+
+
+class KudosShown(NamedTuple):
+    """What the feed shows of kudos: to whom, for which value, and what for."""
+
+    id: int
+    receiver_id: int
+    message: str
+    object_id: int | None
+    link: str
+    receiver: Someone
+    value: ValueShown | None
+
+
+@dataclass
+class FeedEntry:
+    """A ledger entry as the cohort's feed shows it: the columns of `Activity`, its `actor`
+    (None for what the platform did itself) and, for kudos, the `kudos`. Recognition
+    attaches what a celebration shows (`milestone`, `cheers`)."""
+
+    id: int
+    actor_id: int | None
+    cohort_id: int
+    kind: str
+    object_type: str
+    object_id: int | None
+    target_id: int | None
+    created_at: datetime.datetime
+    actor: Someone | None
+    kudos: KudosShown | None
+    milestone: object = None
+    cheers: list = field(default_factory=list)
+
+
+def _feed_rows(found):
+    return [
+        FeedEntry(
+            *row[:7],
+            moment(row[7]),
+            Someone(row[1], row[8]) if row[1] is not None else None,
+            KudosShown(
+                *row[9:14],
+                Someone(row[10], row[14]),
+                ValueShown(row[15], row[16]) if row[15] is not None else None,
+            )
+            if row[9] is not None
+            else None,
+        )
+        for row in found
+    ]
+
+
 def feed_entries(cohort, before=None, after=None, limit=20):
-    """The cohort's ledger entries, newest first, with what kudos show: those `after` an
-    entry (all of them, up to `limit`), or a page `before` one; (entries, more follow)."""
+    """The cohort's ledger entries (`FeedEntry`), newest first, with what kudos show: those
+    `after` an entry (all of them, up to `limit`), or a page `before` one; (entries, more
+    follow)."""
     if after:
         return _entries(cohort, before, after, Inline(limit)), False
     return page_of(lambda size: _entries(cohort, before, None, size), limit)
 
 
-@built_once
+@built_once(rows=_feed_rows)
 def _entries(cohort_id, before, after, limit):
-    query = recognition.with_kudos(ledger.cohort_activity(cohort_id))
+    receiver = Person.alias()
+    query = (
+        Activity.select(
+            Activity.id,
+            Activity.actor,
+            Activity.cohort_id,
+            Activity.kind,
+            Activity.object_type,
+            Activity.object_id,
+            Activity.target,
+            Activity.created_at,
+            Person.display_name,
+            Kudos.id,
+            Kudos.receiver,
+            Kudos.message,
+            Kudos.object_id,
+            Kudos.link,
+            receiver.display_name,
+            CompanyValue.id,
+            CompanyValue.name,
+        )
+        .join(Person, JOIN.LEFT_OUTER, on=Activity.actor)
+        .switch(Activity)
+        .join(
+            Kudos,
+            JOIN.LEFT_OUTER,
+            on=(Activity.object_type == "kudos") & (Activity.object_id == Kudos.id),
+        )
+        .join(receiver, JOIN.LEFT_OUTER, on=(Kudos.receiver == receiver.id))
+        .switch(Kudos)
+        .join(CompanyValue, JOIN.LEFT_OUTER, on=(Kudos.value == CompanyValue.id))
+        .where(Activity.cohort_id == cohort_id)
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+    )
     if before:
         query = query.where(Activity.id < before)
     if after:

@@ -16,11 +16,10 @@ from learning.people.models import Person
 def cohort_threads(cohort, viewer):
     """The cohort's threads, pinned first, then most recently active, with their authors and
     whether something happened since `viewer` last read each; one query."""
-    threads = list(queries.listed_threads(cohort, viewer))
+    threads = queries.listed_threads(cohort, viewer)
     for thread in threads:
-        seen = thread.read.seen_at if thread.read else None
         thread.unread = thread.author_id != viewer.id and (
-            seen is None or thread.last_activity_at > seen
+            thread.seen_at is None or thread.last_activity_at > thread.seen_at
         )
     return threads
 
@@ -58,11 +57,11 @@ class Conversation:
         return max((reply.id for reply in self.replies), default=0)
 
 
-def _tops(thread, window, brief=False):
+def _tops(thread, window, read=queries.top_replies):
     """The top-level replies of a page of the thread, in order; with the ids of what lies
     beyond it: the first shown (earlier ones exist) and the one after (later ones exist).
-    `brief` reads only what the reply form's choices show."""
-    rows = list(queries.top_replies(brief, thread, window.start, window.before))
+    `read`: `queries.top_replies`, or only what the reply form's choices show."""
+    rows = read(thread, window.start, window.before)
     if window.start is not None:
         top, after = rows[:PAGE], rows[PAGE:]
         earlier = top[0].id if top and top[0].first_id < top[0].id else None
@@ -127,7 +126,7 @@ def has_replies_after(thread, reply_id, viewer):
 def reply_choices(thread, window=NEWEST):
     """What a reply on this page of the conversation can answer: [(id, "Name: the start of
     it")] for each top-level reply shown; the few columns needed."""
-    return [choice(item) for item in _tops(thread, window, brief=True)[0]]
+    return [choice(item) for item in _tops(thread, window, queries.top_reply_choices)[0]]
 
 
 def choice(reply):

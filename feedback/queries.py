@@ -1,15 +1,26 @@
 """The hot reads (and counters) of threads and replies, tuned: each returns what its name
 says, and the rest of the domain never sees how it is built."""
 
+import datetime
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
 from peewee import JOIN, Value, fn
 
 from cohorts.models import Cohort
-from feedback.models import FeedbackRequest, Mention, Reply, Thread, ThreadRead
+from feedback.models import KINDS, FeedbackRequest, Mention, Reply, Thread, ThreadRead
 from learning.people.models import Person
-from learning.speed import built_once
+from learning.speed import built_once, moment
 
 THREADS_SHOWN = 20
 PAGE = 30  # top-level replies on one page of a conversation, each with all its answers
+
+
+class Author(NamedTuple):
+    """What a listed thread or a reply on a page of the conversation shows of its author."""
+
+    id: int
+    display_name: str
 
 
 @built_once
@@ -47,54 +58,161 @@ def answer_mention(thread_id, person_id, now):
     )
 
 
-# What a list of threads shows of each (not its body).
-LISTED = (
-    Thread.id,
-    Thread.cohort,
-    Thread.author,
-    Thread.kind,
-    Thread.title,
-    Thread.pinned,
-    Thread.reply_count,
-    Thread.answer_id,
-    Thread.created_at,
-    Thread.last_activity_at,
-)
+@dataclass
+class ListedThread:
+    """A thread as the cohort's list shows it (not its body), with when the viewer last
+    read it (`seen_at`); `unread` is the list's to say."""
+
+    id: int
+    author_id: int
+    kind: str
+    title: str
+    pinned: bool
+    reply_count: int
+    answer_id: int | None
+    last_activity_at: datetime.datetime
+    seen_at: datetime.datetime | None
+    author: Author
+    unread: bool = False
+
+    kind_label = property(lambda self: KINDS[self.kind])
 
 
-@built_once
+def _listed(found):
+    return [
+        ListedThread(
+            *row[:4], bool(row[4]), *row[5:7], *map(moment, row[7:9]), Author(row[1], row[9])
+        )
+        for row in found
+    ]
+
+
+@built_once(rows=_listed)
 def listed_threads(cohort_id, viewer_id):
     read = ThreadRead.alias()
     return (
-        Thread.select(*LISTED, Person.id, Person.display_name, read.seen_at)
+        Thread.select(
+            Thread.id,
+            Thread.author,
+            Thread.kind,
+            Thread.title,
+            Thread.pinned,
+            Thread.reply_count,
+            Thread.answer_id,
+            Thread.last_activity_at,
+            read.seen_at,
+            Person.display_name,
+        )
         .join(Person)
         .switch(Thread)
-        .join(
-            read,
-            JOIN.LEFT_OUTER,
-            on=(read.thread == Thread.id) & (read.person == viewer_id),
-            attr="read",
-        )
+        .join(read, JOIN.LEFT_OUTER, on=(read.thread == Thread.id) & (read.person == viewer_id))
         .where(Thread.cohort == cohort_id, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc())
         .limit(THREADS_SHOWN)
     )
 
 
-@built_once
-def top_replies(brief, thread_id, start, before):
-    """One row more than a page of top-level replies: from `start` on (the top-level reply
-    it is, or answers, with the thread's first top-level reply as `first_id`), else the
-    newest ones `before` a reply (if given), newest first."""
-    columns = (
-        (Reply.id, Reply.body, Reply.worked, Reply.try_next, Reply.question)
-        if brief
-        else (Reply, Person.id)
-    )
+@dataclass(slots=True)
+class TopReply:
+    """A top-level reply as a page of the conversation shows it: the columns of `Reply`,
+    its `author`, and, once read, its answers (`nested`). `first_id`: the thread's first
+    top-level reply, on a page read from a `start`."""
+
+    id: int
+    thread_id: int
+    author_id: int
+    parent_id: int | None
+    body: str
+    worked: str
+    try_next: str
+    question: str
+    is_feedback: bool
+    helpful_at: datetime.datetime | None
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+    removed_at: datetime.datetime | None
+    hidden_at: datetime.datetime | None
+    author: Author
+    first_id: int | None = None
+    nested: list = field(default_factory=list)
+
+    target = property(lambda self: f"reply:{self.id}")
+
+
+class ReplyChoice(NamedTuple):
+    """A top-level reply as the reply form offers it to answer."""
+
+    id: int
+    body: str
+    worked: str
+    try_next: str
+    question: str
+    author: Author
+    first_id: int | None = None
+
+
+def _top_replies(found):
+    return [
+        TopReply(
+            *row[:8],
+            bool(row[8]),
+            *map(moment, row[9:14]),
+            Author(row[2], row[14]),
+            *row[15:],
+        )
+        for row in found
+    ]
+
+
+def _choices(found):
+    return [ReplyChoice(*row[:5], Author(row[5], row[6]), *row[7:]) for row in found]
+
+
+@built_once(rows=_top_replies)
+def top_replies(thread_id, start, before):
+    """One row more than a page of top-level replies (`TopReply`): from `start` on (the
+    top-level reply it is, or answers), else the newest ones `before` a reply (if given),
+    newest first."""
+    return _page_of_tops(_REPLY_COLUMNS, thread_id, start, before)
+
+
+@built_once(rows=_choices)
+def top_reply_choices(thread_id, start, before):
+    """`top_replies`, as the reply form's choices show them (`ReplyChoice`)."""
+    return _page_of_tops(_CHOICE_COLUMNS, thread_id, start, before)
+
+
+_REPLY_COLUMNS = (
+    Reply.id,
+    Reply.thread,
+    Reply.author,
+    Reply.parent,
+    Reply.body,
+    Reply.worked,
+    Reply.try_next,
+    Reply.question,
+    Reply.is_feedback,
+    Reply.helpful_at,
+    Reply.created_at,
+    Reply.edited_at,
+    Reply.removed_at,
+    Reply.hidden_at,
+    Person.display_name,
+)
+_CHOICE_COLUMNS = (
+    Reply.id,
+    Reply.body,
+    Reply.worked,
+    Reply.try_next,
+    Reply.question,
+    Reply.author,
+    Person.display_name,
+)
+
+
+def _page_of_tops(columns, thread_id, start, before):
     query = (
-        Reply.select(*columns, Person.display_name)  # what a reply shows of its author
-        .join(Person)
-        .where(Reply.thread == thread_id, Reply.parent.is_null())
+        Reply.select(*columns).join(Person).where(Reply.thread == thread_id, Reply.parent.is_null())
     )
     if start is not None:
         other = Reply.alias()

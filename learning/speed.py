@@ -12,7 +12,6 @@ from flask import current_app, g, has_app_context, has_request_context
 from peewee import SQL, Delete, Insert, Model, Update
 
 from learning.db import db
-from learning.rows import Replay, maker, same
 
 
 def page_of(read, size):
@@ -40,7 +39,7 @@ def inline(count):
     return SQL(str(int(count)))
 
 
-def built_once(build):
+def built_once(build=None, *, rows=None):
     """A hot SELECT (or UPDATE or DELETE, which return how many rows they changed) whose SQL
     text peewee builds once per shape, not on every call: building it takes longer than
     SQLite takes to run it (an INSERT's defaults are computed: `insert` writes new rows).
@@ -52,15 +51,20 @@ def built_once(build):
 
     The shape is the database's kind, each argument's type, a list's length, and the value
     of None, booleans, false-y arguments (which a builder may branch on) and `Inline` counts.
-    The decorated function returns the rows as a list, so no caller can change the query;
-    they are made as peewee makes them, with the work per column done once per shape
-    (`learning.rows`).
-    Under test every call also builds its query in full and has peewee make its rows, and
-    checks that both give the same SQL and parameters, and the same rows."""
-    shapes = {}
+    The decorated function returns the rows as a list, so no caller can change the query.
+    peewee makes them, through `query.execute` (`_Built`), unless the read gives `rows`:
+    `rows(found)` makes them from the database's own tuples, for a hot read whose rows are
+    many and joined, where peewee's making costs several times the query (bench/README.md).
+    Such a read selects its columns one by one and makes named rows of them (with `moment`
+    for a date and time); a test holds them to the models.
+    Under test every call also builds its query in full and checks that both give the same
+    SQL and parameters."""
+    if build is None:
+        return functools.partial(built_once, rows=rows)
+    make, shapes = rows, {}
 
     @functools.wraps(build)
-    def rows(*args):
+    def read(*args):
         args = tuple(map(_plain, args))
         key = (type(db.obj), *map(_shape_of, args))
         shape = shapes.get(key)
@@ -74,20 +78,20 @@ def built_once(build):
             expected = db.get_sql_context().sql(build(*args)).query()
             if expected != (shape.sql, params):
                 raise AssertionError(f"{build.__qualname__}: {expected} != {shape.sql, params}")
-        cursor = db.execute_sql(shape.sql, params)
-        if shape.writes and cursor.description is None:  # how many rows it changed
-            return cursor.rowcount
-        if shape.make is None:
-            shape.make = maker(shape.query, cursor)
-        found = cursor.fetchall()
-        made = shape.make(found)
-        if testing:  # what peewee makes of the same rows
-            expected = list(shape.query._get_cursor_wrapper(Replay(cursor.description, found)))
-            if not same(made, expected):
-                raise AssertionError(f"{build.__qualname__}: {made} != {expected}")
-        return made
+        if shape.writes:  # how many rows it changed
+            return db.execute_sql(shape.sql, params).rowcount
+        if make is not None:
+            return make(db.execute_sql(shape.sql, params).fetchall())
+        return list(shape.query.clone().execute(_Built(shape.sql, params)))
 
-    return rows
+    return read
+
+
+def moment(value):
+    """A date and time column's value as `datetime`: SQLite gives it as ISO text."""
+    if value is None or value.__class__ is datetime.datetime:
+        return value
+    return datetime.datetime.fromisoformat(value)
 
 
 MAX_SHAPES = 256  # per query
@@ -154,7 +158,6 @@ class _Shape:
         where = {(type(v), v): i for i, v in enumerate(_flat(stand_ins))}
         self.slots = [where.get((type(p), p), -1) for p in params]
         self.constants = params
-        self.make = None  # how its rows are made (learning.rows), known once it has run
         self.writes = isinstance(self.query, Insert | Update | Delete)
         if isinstance(self.query, Insert):
             raise TypeError(
@@ -164,6 +167,19 @@ class _Shape:
     def bind(self, args):
         values = list(_flat(args))
         return [values[s] if s >= 0 else c for s, c in zip(self.slots, self.constants, strict=True)]
+
+
+class _Built:
+    """What `query.execute(database)` asks of its database, for SQL already built: run it.
+    peewee then makes the rows of the query as it always does."""
+
+    __slots__ = ("sql", "params")
+
+    def __init__(self, sql, params):
+        self.sql, self.params = sql, params
+
+    def execute(self, query, **options):
+        return db.execute_sql(self.sql, self.params)
 
 
 def per_request(key, read):

@@ -211,40 +211,10 @@ def cheer(person, milestone, kind):
     return not removed
 
 
-def with_kudos(activity):
-    """A query of ledger entries with, for kudos entries, what the feed shows of the kudos (its
-    receiver's name, its value's) as `entry.kudos`."""
-    receiver = Person.alias()
-    return (
-        activity.select_extend(
-            Kudos.id,
-            Kudos.receiver,
-            Kudos.value,
-            Kudos.message,
-            Kudos.object_id,
-            Kudos.link,
-            receiver.id,
-            receiver.display_name,
-            CompanyValue.id,
-            CompanyValue.name,
-        )
-        .switch(Activity)
-        .join(
-            Kudos,
-            JOIN.LEFT_OUTER,
-            on=(Activity.object_type == "kudos") & (Activity.object_id == Kudos.id),
-            attr="kudos",
-        )
-        .join(receiver, JOIN.LEFT_OUTER, on=(Kudos.receiver == receiver.id))
-        .switch(Kudos)
-        .join(CompanyValue, JOIN.LEFT_OUTER, on=(Kudos.value == CompanyValue.id))
-    )
-
-
 def attach(entries, viewer):
     """Give the feed's celebration entries what they show: `entry.milestone` and
     `entry.cheers` [(kind, label, count, mine)], in one query whatever the number of entries.
-    Kudos come with the entries (`with_kudos`); entries read without them show none."""
+    Kudos come with the feed's entries; entries read without them show none."""
     wanted = [e.object_id for e in entries if e.object_type == "milestone" and e.object_id]
     milestones, counts = {}, {}
     if wanted:

@@ -8,7 +8,6 @@ from peewee import JOIN
 
 from learning.db import connection, statements
 from learning.people.models import Person
-from learning.rows import same
 from learning.speed import Inline, built_once, inline
 
 built = []  # the arguments each build of `named` was given
@@ -114,7 +113,6 @@ def with_managers(since):
 
 
 def test_rows_are_made_as_peewee_makes_them_joined_models_included(people):
-    # Under test each call also has peewee make the same rows and compares them (rows.same).
     with people.app_context(), connection():
         ada, bo, cy = Person.select().order_by(Person.id)
         bo.manager = ada
@@ -126,11 +124,3 @@ def test_rows_are_made_as_peewee_makes_them_joined_models_included(people):
         assert isinstance(rows[1].created_at, datetime.datetime)
         assert rows[1].is_active is False and rows[2].is_active is True
         assert not any(p.is_dirty() for p in rows)
-
-
-def test_same_tells_types_apart():
-    day = datetime.date(2026, 12, 3)
-    assert same([(1, "a", day)], [(1, "a", day)])
-    assert not same([(1,)], [(True,)])
-    assert not same(day, datetime.datetime(2026, 12, 3))
-    assert not same(Person(email="a"), Person(email="b"))
