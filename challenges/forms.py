@@ -215,7 +215,7 @@ def check_in_form(card, formdata=None, entry=None):
     yet, it shows `entry` (a check-in being changed) if given."""
     form = CheckInForm(card.challenge, formdata=formdata, prefix=f"c{card.challenge.id}")
     form.step.choices = [
-        (step.id, step.title + (" (done)" if step.id in card.done_steps else ""))
+        SelectChoice(step.id, step.title + (" (done)" if step.id in card.done_steps else ""))
         for step in card.steps
     ]
     if formdata is None and entry is not None:

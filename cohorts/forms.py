@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -89,6 +90,18 @@ class BuilderForm(FlaskForm):
     )
     department = SelectField("Department", choices=[], validate_choice=True)
     location = SelectField("Location", choices=[], validate_choice=True)
+
+    def offer(self, departments, locations):
+        """Filter by any of the program's departments and locations."""
+        self.department.choices = [
+            SelectChoice("", "Every department"),
+            *(SelectChoice(d, d) for d in departments),
+        ]
+        self.location.choices = [
+            SelectChoice("", "Every location"),
+            *(SelectChoice(loc, loc) for loc in locations),
+        ]
+
     seed = WholeNumberField(
         "Variation",
         default=0,
@@ -121,7 +134,7 @@ class MoveRequestForm(FlaskForm):
 
 
 class KudosForm(FlaskForm):
-    """Choices (peers, values) are set by the view."""
+    """Its choices are the cohort's peers and the company's values (`offer`)."""
 
     receiver = SelectField(
         "Who do you want to thank?",
@@ -143,3 +156,11 @@ class KudosForm(FlaskForm):
     )
     about = HiddenField(validators=[Optional(), Regexp(r"^[a-z]+:[0-9]+$")])
     token = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
+
+    def offer(self, peers, values):
+        """`peers`: the memberships of those who may be thanked; `values`: the company's."""
+        self.receiver.choices = [
+            SelectChoice(0, "Choose a colleague"),
+            *(SelectChoice(m.person_id, m.person.display_name) for m in peers),
+        ]
+        self.value.choices = [SelectChoice(v.id, v.name) for v in values]

@@ -161,9 +161,7 @@ def start_import(program_id, import_id):
 
 def _builder_form(program, formdata=None):
     form = BuilderForm(formdata=formdata, target=program.cohort_size)
-    departments, locations = forming.filters(program)
-    form.department.choices = [("", "Every department")] + [(d, d) for d in departments]
-    form.location.choices = [("", "Every location")] + [(loc, loc) for loc in locations]
+    form.offer(*forming.filters(program))
     return form
 
 
@@ -407,10 +405,7 @@ def remove(cohort_id, person_id):
 
 def _kudos_page(cohort, form, status=200):
     peers, values = kudos.choices(cohort, current_user)
-    form.receiver.choices = [(0, "Choose a colleague")] + [
-        (m.person_id, m.person.display_name) for m in peers
-    ]
-    form.value.choices = [(v.id, v.name) for v in values]
+    form.offer(peers, values)
     return htmx.render(
         "cohorts/kudos.html",
         "cohorts/_kudos_form.html",

@@ -57,6 +57,10 @@ class ThreadForm(PostForm):
         description="They will see your request at the top of their cohort space.",
     )
 
+    def offer(self, people, author):
+        """Ask any of `people` but the `author` for feedback."""
+        self.ask.choices = [SelectChoice(p.id, p.display_name) for p in people if p.id != author.id]
+
     def validate_ask(self, field):
         if len(field.data or []) > 3:
             raise ValidationError("Ask at most three people, so each request means something.")
@@ -85,6 +89,13 @@ class ReplyForm(FlaskForm):
     question = TextAreaField("A question", **FEEDBACK_PART)
     newest = HiddenField(widget=fast.HiddenInput())
     token = token_field()
+
+    def offer(self, choices):
+        """Answer the thread, or one of `choices` ((id, label) per top-level reply shown)."""
+        self.parent_id.choices = [
+            SelectChoice(0, "The thread"),
+            *(SelectChoice(value, label) for value, label in choices),
+        ]
 
     def validate_body(self, field):
         if not (field.data or self.worked.data or self.try_next.data or self.question.data):

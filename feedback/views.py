@@ -23,7 +23,7 @@ def start_thread(cohort_id):
     cohort = cohorts.access_own_cohort(current_user, cohort_id)
     people = services.cohort_people(cohort)
     form = ThreadForm()
-    form.ask.choices = [(p.id, p.display_name) for p in people if p.id != current_user.id]
+    form.offer(people, current_user)
     if form.validate_on_submit():
         thread = services.start_thread(cohort, current_user, **form.for_service())
         return htmx.redirect(url_for("feedback.show", thread_id=thread.id))
@@ -40,7 +40,7 @@ def start_thread(cohort_id):
 def _reply_form(choices, formdata=None):
     """The reply form; `choices` are what it can answer ((id, label) per top-level reply)."""
     form = ReplyForm(formdata=formdata)
-    form.parent_id.choices = [(0, "The thread"), *choices]
+    form.offer(choices)
     return form
 
 

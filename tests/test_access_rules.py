@@ -12,8 +12,7 @@ from feedback import access as feedback
 from learning.insights import access as reports
 from learning.people import access as platform
 from tests.conftest import CSRF_META
-from tests.test_fuzz import sign_in_everyone
-from tests.world import TABLES, world_urls
+from tests.world import TABLES, sign_in_everyone, world_urls
 
 # Routes for anyone, signed in or not: what each is.
 OPEN = {

@@ -19,15 +19,13 @@ from hypothesis import strategies as st
 from rq import SimpleWorker
 from rq.registry import FailedJobRegistry
 
-from learning import demo as demo_data
 from learning.jobs.services import queue, worker_connection
 from tests.routes import Forms
-from tests.world import TABLES, world_urls
+from tests.world import TABLES, VISITORS, sign_in_everyone, world_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 # Requests per route (each a hypothesis example); FUZZ_EXAMPLES=200 for a long hunt.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
-VISITORS = ("anonymous", "admin", "manager", "hr", "member", "facilitator")
 # Ending one's own session would leave the rest of the run signed out.
 SKIPPED = {"auth.sign_out", "auth.sign_out_everywhere", "static"}
 # Every query parameter a view reads, found in the code as it is.
@@ -54,18 +52,6 @@ NASTY = [
 ]  # fmt: skip
 # Raw bytes that are not UTF-8, sent as they are.
 NOT_UTF8 = [b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"caf\xe9"]
-
-
-def sign_in_everyone(app):
-    clients = {"anonymous": app.test_client()}
-    for who in VISITORS[1:]:
-        client = app.test_client()
-        answer = client.post(
-            "/sign-in", data={"email": f"{who}@demo.test", "password": demo_data.PASSWORD}
-        )
-        assert answer.status_code == 303
-        clients[who] = client
-    return clients
 
 
 def targets(app, clients, world):

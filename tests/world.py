@@ -1,6 +1,7 @@
 """The demo company as a world to probe: every route in an access table, and a URL for each
 pointing at things the demo member can reach."""
 
+from learning import demo as demo_data
 from learning.db import connection
 from learning.recognition.models import CompanyValue
 from tests.challenges.test_access import TABLE as CHALLENGES
@@ -11,6 +12,20 @@ from tests.learning.test_access import TABLE as PLATFORM_PAGES
 from tests.routes import urls
 
 TABLES = CHALLENGES | COHORTS | FEEDBACK | PLATFORM_PAGES | PLATFORM
+VISITORS = ("anonymous", "admin", "manager", "hr", "member", "facilitator")
+
+
+def sign_in_everyone(app):
+    """{visitor: a test client signed in as the demo's person of that kind}."""
+    clients = {"anonymous": app.test_client()}
+    for who in VISITORS[1:]:
+        client = app.test_client()
+        answer = client.post(
+            "/sign-in", data={"email": f"{who}@demo.test", "password": demo_data.PASSWORD}
+        )
+        assert answer.status_code == 303
+        clients[who] = client
+    return clients
 
 
 def world_urls(app, demo):
