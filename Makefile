@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt migrate demo bench browser wrk clean
+.PHONY: help run test lint fmt migrate demo bench browser wrk screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ wrk: ## Make sure wrk (the load generator) exists: Debian's package
 
 bench: $(VENV)/.installed-test wrk ## The benchmark at SIZE=S (default, minutes), M or L; writes bench/RESULTS.md
 	$(BIN)/python bench/run.py --size $(SIZE)
+
+screenshots: $(VENV)/.installed-test browser ## README's screenshots of the demo, taken by a browser (docs/screenshots/)
+	$(BIN)/python docs/screenshots.py
 
 clean: ## Remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) .ruff_cache build *.egg-info

@@ -210,6 +210,16 @@ class Place:
     progress: Progress
     name: str
     mine: bool = False
+    rank: int | None = None  # equal shares share a place; none before any progress
+
+
+def _rank(places):
+    """Places 1, 2, 2, 4 by share of the goal, in the order given; no place at 0%."""
+    previous = None
+    for n, place in enumerate(places, start=1):
+        if place.progress.share != previous:
+            rank, previous = n, place.progress.share
+        place.rank = rank if place.progress.share > 0 else None
 
 
 def boards(program, challenges, viewer_cohort=None):
@@ -240,6 +250,7 @@ def boards(program, challenges, viewer_cohort=None):
             current = progress[challenge.id, cohort.id]
             places.append(Place(cohort, current, cohort.name if named else "", mine))
         places.sort(key=lambda p: (-p.progress.share, p.cohort.position, p.cohort.id))
+        _rank(places)
         result[challenge.id] = places
     return result
 
@@ -253,6 +264,10 @@ def amount_text(value):
 
 
 def progress_text(challenge, current):
+    if current.done > current.goal > 0 and challenge.goal != "checklist":
+        done, goal = amount_text(current.done), amount_text(current.goal)
+        what = "check-ins" if challenge.goal == "count" else challenge.unit
+        return f"{done} {what} together: past the goal of {goal}"
     share = f" ({current.percent}%)"
     if challenge.goal == "count":
         return f"{int(current.done)} of {int(current.goal)} check-ins together{share}"

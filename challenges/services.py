@@ -123,6 +123,15 @@ def _goal(goal, target, unit, steps):
     return target, unit, []
 
 
+def outside_program(challenge, program):
+    """A word for whoever set `challenge` when its dates reach outside its program's, or ""."""
+    if challenge.starts_on < program.starts_on:
+        return f"It starts before the program does ({program.starts_on:%-d %b %Y})."
+    if challenge.ends_on > program.ends_on:
+        return f"It ends after the program does ({program.ends_on:%-d %b %Y})."
+    return ""
+
+
 def _dates(starts_on, ends_on):
     problem = dates_problem(starts_on, ends_on)
     if problem:

@@ -49,7 +49,11 @@ def _new(program, cohort, back):
         except Refused as problem:
             show_refused(form, problem)
         else:
-            flash(f"“{challenge.title}” is set. Cohorts see it in their space.", "success")
+            note = services.outside_program(challenge, program)
+            flash(
+                f"“{challenge.title}” is set. Cohorts see it in their space. {note}".strip(),
+                "success",
+            )
             return htmx.redirect(back)
     return htmx.render(
         "challenges/new.html",

@@ -215,6 +215,7 @@ def publish(actor, program, notify=True):
                 chosen = suggested_facilitator(cohort.member_rows, reports)
                 chosen.role = "facilitator"
                 chosen.save()
+            cohort.program = program  # what the emails say, without reading it again
             cohort.status = "published"
             cohort.locked = False
             cohort.published_at = now
@@ -222,7 +223,7 @@ def publish(actor, program, notify=True):
             for membership in cohort.member_rows:
                 ledger.record(membership.person, "joined", cohort_id=cohort.id, obj=membership)
                 if notify:
-                    tell_joined(membership, cohort, membership.person, actor)
+                    tell_joined(membership, cohort, membership.person, actor, cohort.member_rows)
         log(actor, "cohorts_published", program.name, cohorts=len(cohorts))
     return cohorts
 
@@ -268,7 +269,7 @@ def suggest_cohort(program, person, cohorts):
             if same_department == 0
             else f"{same_department} from {person.department or 'their department'}"
         )
-        + f", time zones within {builder.span(group + [person_c]):g} hours"
+        + f", time zones within {hours(builder.span(group + [person_c]))}"
         + ", and neither their manager nor anyone they manage."
     )
     return cohort, reason
@@ -296,3 +297,8 @@ def late_joiner(actor, program, email, cohorts, cohort_id=None):
     cohort = found(next((c for c in cohorts if c.id == cohort_id), None))
     add_member(actor, cohort, person)
     return LateJoiner(person, joined=cohort)
+
+
+def hours(span):
+    """1 → "1 hour", 2.5 → "2.5 hours"."""
+    return f"{span:g} hour" + ("" if span == 1 else "s")

@@ -9,7 +9,12 @@ from cohorts.models import Program
 from learning.db import utcnow
 from learning.insights import analytics, kept
 
-COMPUTATION = "program-analytics-2"
+COMPUTATION = "program-analytics-3"
+
+
+def judged(program, now):
+    """(the day health is judged from, today): the program's start."""
+    return program.starts_on, now.date()
 
 
 def _span(program, cohorts, now):
@@ -31,7 +36,7 @@ def program_analytics(program, now=None, progress=kept.ignore_progress):
     rows = []
     for cohort in cohorts:
         conversation = by_cohort.get(cohort.id) or analytics.Conversation()
-        rows.append((cohort, conversation, analytics.health(conversation)))
+        rows.append((cohort, conversation, analytics.health(conversation, *judged(program, now))))
     return whole, rows, _challenges(cohorts, now)
 
 
@@ -79,4 +84,5 @@ def cohort_analytics(cohort, now=None):
     members = analytics.for_members(cohort_id=cohort.id)
     by_cohort, _ = analytics.conversations(members, start, end, now)
     conversation = by_cohort.get(cohort.id) or analytics.Conversation()
-    return conversation, analytics.health(conversation), _challenges([cohort], now)
+    health = analytics.health(conversation, *judged(cohort.program, now))
+    return conversation, health, _challenges([cohort], now)

@@ -23,6 +23,8 @@ def register(app):
     sections.register_memberships(app, digest_cohorts)
     sections.register(app, "new_members", digest_new_members)
     insights.register_memberships(app, report_memberships)
+    insights.register_names(app, report_names)
+    insights.register_changed(app, last_published)
     privacy.register(app, personal_data, erase_personal)
     kept.register(app, health.COMPUTATION, health.compute_program_analytics)
     add_nav(app, "Programs", "programs.index", access.runs_programs)
@@ -37,6 +39,25 @@ def describe(cohort_id):
     if cohort is None:
         return "", "/"
     return cohort.name, path_for("cohorts.show", cohort_id=cohort.id)
+
+
+def last_published():
+    """When a cohort was last published (HR's filters offer it from then), or None."""
+    latest = (
+        Cohort.select(Cohort.published_at)
+        .where(Cohort.published_at.is_null(False))
+        .order_by(Cohort.published_at.desc())
+        .limit(1)
+        .first()
+    )
+    return latest.published_at if latest else None
+
+
+def report_names(program_id, cohort_id):
+    """(program's name, cohort's name) for HR's reports and exports; "" for none or gone."""
+    program = Program.get_or_none(Program.id == program_id) if program_id else None
+    cohort = Cohort.get_or_none(Cohort.id == cohort_id) if cohort_id else None
+    return (program.name if program else "", cohort.name if cohort else "")
 
 
 def digest_cohorts(person_ids):

@@ -189,7 +189,8 @@ def _entries(cohort_id, before, after, limit):
         .join(receiver, JOIN.LEFT_OUTER, on=(Kudos.receiver == receiver.id))
         .switch(Kudos)
         .join(CompanyValue, JOIN.LEFT_OUTER, on=(Kudos.value == CompanyValue.id))
-        .where(Activity.cohort_id == cohort_id)
+        # A goal reached is in the ledger for the reports; its celebration announces it.
+        .where(Activity.cohort_id == cohort_id, Activity.kind != "goal_reached")
         .order_by(Activity.created_at.desc(), Activity.id.desc())
     )
     if before:

@@ -123,10 +123,13 @@ def add_member(actor, cohort, person, role="member", notify=True):
     return membership
 
 
-def tell_joined(membership, cohort, person, actor):
-    """An invitation for someone without an account, a "you have joined" email otherwise."""
+def tell_joined(membership, cohort, person, actor, members=None):
+    """An invitation for someone without an account, a "you have joined" email otherwise;
+    each says to what: the cohort, its program, its facilitator and when it starts
+    (`members`: the cohort's memberships, when the caller has them)."""
+    about = what_they_joined(cohort, person, members)
     if person.password_hash is None:
-        send_invitation(person, invited_by=actor)
+        send_invitation(person, invited_by=actor, about=about)
         return
     send_mail(
         f"joined-{membership.id}",
@@ -134,10 +137,25 @@ def tell_joined(membership, cohort, person, actor):
         f"You have joined {cohort.name}",
         "cohorts/mail/joined",
         person=person,
-        cohort=cohort,
-        program=cohort.program,
+        about=about,
         link=absolute_url("cohorts.show", cohort_id=cohort.id),
     )
+
+
+def what_they_joined(cohort, person, members=None, today=None):
+    """ "Cohort 6 of Leading with curiosity, with Frankie Osei as facilitator, starting on
+    Monday 7 December 2026" (or "which started on …")."""
+    program, today = cohort.program, today or utcnow().date()
+    facilitator = next(
+        (m.person for m in (queries.members(cohort) if members is None else members)
+         if m.role == "facilitator" and m.person_id != person.id),
+        None,
+    )  # fmt: skip
+    words = f"{cohort.name} of {program.name}"
+    if facilitator is not None:
+        words += f", with {facilitator.display_name} as facilitator"
+    starts = "starting on" if program.starts_on >= today else "which started on"
+    return f"{words}, {starts} {program.starts_on:%A %-d %B %Y}"
 
 
 def leave(person, cohort):

@@ -154,10 +154,16 @@ class Waiting:
 def needs_reply(cohort, person):
     """What waits for `person` in this cohort: feedback requests to them (newest first),
     mentions they have not answered (newest first), and other people's questions nobody has
-    answered (oldest first). One query."""
+    answered (oldest first); a thread once, as a request before a mention before a question.
+    One query."""
     waiting = {"requests": [], "mentions": [], "questions": []}
+    rows = {why: [] for why in waiting}
     for why, *row in queries.waiting_rows(cohort, person):
-        waiting[why].append(Waiting(*row))
+        rows[why].append(Waiting(*row))
+    listed = set()
+    for why, found in rows.items():
+        waiting[why] = [w for w in found if w.id not in listed]
+        listed.update(w.id for w in found)
     for why, newest_first in (("requests", True), ("mentions", True), ("questions", False)):
         waiting[why].sort(key=lambda w: (w.at, w.id), reverse=newest_first)
     return waiting

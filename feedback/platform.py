@@ -106,26 +106,28 @@ def digest_needs_you(readers, until):
         .tuples()
     )
     readers_by_id = {reader.person_id: reader for reader in readers}
-    result = {}
+    result, listed = {}, set()
 
-    def add(reader, at, cohort_id, text, path):
+    def add(reader, at, cohort_id, thread_id, text, path):
+        """Once per reader and thread: a request first, then a mention, then a question."""
         place = reader.cohorts.get(cohort_id)
-        if place and at <= until:
+        if place and at <= until and (reader.person_id, thread_id) not in listed:
+            listed.add((reader.person_id, thread_id))
             result.setdefault(reader.person_id, []).append(
                 sections.Item(text, path, at, new=at > reader.since, place=place[0])
             )
 
     for person_id, at, thread_id, title, cohort_id, author in asked:
-        add(readers_by_id[person_id], at, cohort_id,
+        add(readers_by_id[person_id], at, cohort_id, thread_id,
             f"{author} asks for your feedback on “{title}”", thread_path(thread_id))  # fmt: skip
     for person_id, at, thread_id, title, cohort_id, author, reply_id in mentioned:
-        add(readers_by_id[person_id], at, cohort_id,
+        add(readers_by_id[person_id], at, cohort_id, thread_id,
             f"{author} mentioned you in “{title}”", thread_path(thread_id, reply_id))  # fmt: skip
     for asker_id, at, thread_id, title, cohort_id, author in questions:
         for reader in readers:
             if reader.person_id != asker_id:
                 text = f"{author} asked “{title}”: nobody has answered yet"
-                add(reader, at, cohort_id, text, thread_path(thread_id))
+                add(reader, at, cohort_id, thread_id, text, thread_path(thread_id))
     return result
 
 

@@ -141,11 +141,11 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
         once.made(token, created)
         _replied(thread, author, now)
         _mention(thread, author, "\n".join((body, worked, try_next, question)), created)
-        what = "feedback on" if is_feedback else "to"
+        did = "gave feedback on" if is_feedback else "replied to"
         for person in {thread.author_id: thread.author, answered.id: answered}.values():
             if person.id != author.id:
                 _notify(person, "reply", f"reply:{created.id}", thread, created,
-                        f"{author.display_name} replied {what} “{thread.title}”")  # fmt: skip
+                        f"{author.display_name} {did} “{thread.title}”")  # fmt: skip
         ledger.record(
             author,
             "feedback_given" if is_feedback else "replied",

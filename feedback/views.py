@@ -24,7 +24,8 @@ def start_thread(cohort_id):
     people = services.cohort_people(cohort)
     form = ThreadForm()
     form.offer(people, current_user)
-    if form.validate_on_submit():
+    previewing = "preview" in request.form  # the Preview button, without JavaScript
+    if form.validate_on_submit() and not previewing:
         thread = services.start_thread(cohort, current_user, **form.for_service())
         return htmx.redirect(url_for("feedback.show", thread_id=thread.id))
     return htmx.render(
@@ -34,6 +35,7 @@ def start_thread(cohort_id):
         cohort=cohort,
         form=form,
         people=people,
+        preview=render_markdown(form.body.data or "") if previewing else None,
     )
 
 

@@ -1,8 +1,10 @@
 """Demo data: a believable company of about 200 people, with five ready sign-ins."""
 
+import datetime as dt
 import random
 
 from learning.db import atomic, utcnow
+from learning.digest import services as digests
 from learning.people.models import Person, PersonRole, Preferences, Role
 from learning.people.services import hasher
 
@@ -14,6 +16,7 @@ SIGN_INS = [
     ("member@demo.test", "member"),
     ("facilitator@demo.test", "member (facilitates a cohort)"),
 ]
+HISTORY = dt.timedelta(weeks=6)
 DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Operations", "Finance", "People & Culture"]
 LOCATIONS = {
     "London": "Europe/London",
@@ -46,6 +49,7 @@ def load(size=200, seed=7):
         return False
     rng = random.Random(seed)
     now = utcnow()
+    joined = now - HISTORY  # the sign-ins have used the platform for a while
     password_hash = hasher.hash(PASSWORD)
     names = iter(rng.sample([f"{f} {last}" for f in FIRST for last in LAST], size))
 
@@ -59,8 +63,8 @@ def load(size=200, seed=7):
             time_zone=LOCATIONS[location],
             manager=manager,
             password_hash=password_hash if signs_in else None,
-            guidelines_accepted_at=now if signs_in else None,
-            onboarded_at=now if signs_in else None,
+            guidelines_accepted_at=joined if signs_in else None,
+            onboarded_at=joined if signs_in else None,
         )
 
     with atomic():
@@ -88,4 +92,6 @@ def load(size=200, seed=7):
         roles += [(p, Role.MEMBER) for p in everyone if p.id not in granted]
         PersonRole.insert_many([{"person": p, "role": r} for p, r in roles]).execute()
         Preferences.insert_many([{"person": p} for p in everyone]).execute()
+        # Their digest for this period goes out at the first dispatch, not a week later.
+        digests.as_if_used_before([p for p in everyone if p.password_hash], now)
     return True

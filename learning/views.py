@@ -3,7 +3,7 @@ navigation links through the functions here, so learning never imports them."""
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from learning import db as database
@@ -14,10 +14,10 @@ from learning.people.models import Role
 home = Blueprint("home", __name__)
 
 
-def add_nav(app, label, endpoint, may_see=None):
+def add_nav(app, label, endpoint, may_see=None, pages=()):
     """A link in the main navigation, for everyone signed in or for whom the access rule
-    `may_see(person)` allows."""
-    app.extensions.setdefault("nav", []).append((label, endpoint, may_see))
+    `may_see(person)` allows; current on its own page and on `pages` (endpoints)."""
+    app.extensions.setdefault("nav", []).append((label, endpoint, may_see, {endpoint, *pages}))
 
 
 def add_home_section(app, template, context):
@@ -30,8 +30,8 @@ def nav_items():
     if not current_user.is_authenticated:
         return []
     return [
-        (label, url_for(endpoint), request.endpoint == endpoint)
-        for label, endpoint, may_see in current_app.extensions.get("nav", [])
+        (label, url_for(endpoint), request.endpoint in pages)
+        for label, endpoint, may_see, pages in current_app.extensions.get("nav", [])
         if may_see is None or may_see(current_user)
     ]
 
@@ -50,6 +50,12 @@ def index():
         sections=sections,
         Role=Role,
     )
+
+
+@home.get("/favicon.ico")
+def icon():
+    """Where browsers and tools look for the icon without reading the page."""
+    return redirect(url_for("static", filename="img/icon.svg"), 301)
 
 
 @home.get("/healthz")

@@ -41,7 +41,8 @@ def check_table(app, table, clients, ids, data=None):
 
 
 class Forms(HTMLParser):
-    """The forms of a page: their method, action, and fields with the values offered."""
+    """The forms of a page: their method, action, fields with the values offered, and named
+    submit buttons (`submitters`: a browser sends only the one clicked)."""
 
     def __init__(self):
         super().__init__()
@@ -51,12 +52,14 @@ class Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             method = (attrs.get("method") or "get").upper()
-            self.current = {"method": method, "action": attrs.get("action") or "", "fields": {}}
+            self.current = {"method": method, "action": attrs.get("action") or "", "fields": {},
+                            "submitters": {}}  # fmt: skip
             self.forms.append(self.current)
         elif self.current is not None and tag in ("input", "textarea", "select", "button"):
             name = attrs.get("name")
+            submits = tag == "button" or attrs.get("type") == "submit"
             if name:
-                offered = self.current["fields"].setdefault(name, [])
+                offered = self.current["submitters" if submits else "fields"].setdefault(name, [])
                 if attrs.get("value") is not None:
                     offered.append(attrs["value"])
                 self.select = offered if tag == "select" else None

@@ -18,6 +18,7 @@ from tests.world import TABLES, sign_in_everyone, world_urls
 OPEN = {
     "static": "CSS, the self-hosted htmx and images",
     "home.health": "the health check load balancers ask",
+    "home.icon": "the site's icon, which browsers ask for",
     "auth.sign_in": "the sign-in page",
     "auth.forgot_password": "asking for a reset link",
     "auth.reset_password": "a reset link, valid by its signed token",
@@ -28,6 +29,7 @@ OPEN = {
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
 OWN = {
     "home.index", "auth.account", "auth.change_password", "auth.save_preferences",
+    "auth.change_time_zone",
     "auth.sign_out", "auth.sign_out_everywhere", "onboarding.guidelines",
     "onboarding.preferences", "notify.bell", "notify.index", "notify.open_notice",
     "notify.read_all", "challenges.mine", "challenges.numbers", "challenges.away",
@@ -82,7 +84,7 @@ RULES = {
     ),
     "feedback.remove_reply": feedback.access_reply,
     **dict.fromkeys(
-        ["audit.index", "people.index", "people.set_roles", "deliveries.failed",
+        ["admin.index", "audit.index", "people.index", "people.set_roles", "deliveries.failed",
          "deliveries.retry", "digest.admin", "outbox.index", "outbox.show", "privacy.person",
          "privacy.erase", "privacy.download", "recognition.values", "recognition.add_value",
          "recognition.edit_value", "recognition.archive_value", "recognition.messages"],

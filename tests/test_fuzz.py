@@ -70,7 +70,7 @@ def targets(app, clients, world):
                     for form in parser.forms:
                         key = (form["method"], urlsplit(form["action"]).path or world[endpoint])
                         shown[key].add(who)
-                        for name, offered in form["fields"].items():
+                        for name, offered in (form["fields"] | form["submitters"]).items():
                             fields[key].setdefault(name, []).extend(offered)
                 page.close()
     found = []

@@ -89,9 +89,15 @@ class Conversation:
 
 @dataclass
 class Health:
-    score: int
+    score: int | None  # None before the program starts: nothing is judged yet
     parts: list  # [(what, points, out of, why)]
     attention: list  # [(reason, suggested action)]
+    starts_in: int | None = None  # days, before the program starts
+
+    @property
+    def rank(self):
+        """Least healthy first; cohorts whose program has not started last."""
+        return 101 if self.score is None else self.score
 
 
 def _week(day):
@@ -221,16 +227,24 @@ def conversations(members, start, end, now):
     return result, program
 
 
-def health(c):
-    """A score out of 100 with its reasons, and what needs attention with what to do."""
+def health(c, started_on, today):
+    """A score out of 100 with its reasons, and what needs attention with what to do. Judged
+    only from the program's first day (`started_on`): before it, nobody is late for anything
+    (`starts_in` says when); in its first two weeks, activity counts since that day and
+    inactivity is pointed out after the first week."""
+    if today < started_on:
+        return Health(None, [], [], starts_in=(started_on - today).days)
+    ran = (today - started_on).days
+    since = "in the last two weeks" if ran >= 14 else _since_the_start(ran)
     parts, attention = [], []
     if c.members:
         active = c.active_recently / c.members
-        why = f"{c.active_recently} of {c.members} contributed in the last two weeks"
+        why = f"{c.active_recently} of {c.members} contributed {since}"
         parts.append(("Active members", round(40 * active), 40, why))
-        if c.members - c.active_recently >= c.members / 2:
+        if ran >= 7 and c.members - c.active_recently >= c.members / 2:
             attention.append((
-                f"{c.members - c.active_recently} of {c.members} members inactive for two weeks",
+                f"{c.members - c.active_recently} of {c.members} members inactive "
+                + ("for two weeks" if ran >= 14 else since),
                 "Invite them back: a short check-in or a question addressed to them",
             ))  # fmt: skip
     points = max(0, 20 - 10 * c.stale_questions)
@@ -259,6 +273,12 @@ def health(c):
         attention.append((f"One member says {round(100 * voice)}% of the conversation",
                           "Ask quieter members for their feedback by name"))  # fmt: skip
     return Health(sum(p[1] for p in parts), parts, attention)
+
+
+def _since_the_start(days):
+    if days == 0:
+        return "since the program started today"
+    return f"since the program started {days} day{'s' if days != 1 else ''} ago"
 
 
 def for_members(program_id=None, cohort_id=None):

@@ -71,10 +71,11 @@ class Figures:
 STATE = [field for field in KeptFigures._meta.sorted_fields if field is not KeptFigures.value]
 
 
-def figures(name, params):
+def figures(name, params, since=None):
     """The figures called `name` for `params` (JSON; all they depend on, never who is
     reading). One query when they are fresh and rendered already, two when not; a few more
-    when a job must be asked for."""
+    when a job must be asked for. Figures computed before `since` (when what they are made
+    of last changed, if known) are old whatever their age: shown while new ones are made."""
     if current_app.config["INSIGHTS_CACHE_SECONDS"] <= 0:
         # Through JSON as when kept, so that the value has the same shape either way.
         text = json.dumps(_computation(name)(params, ignore_progress))
@@ -82,7 +83,7 @@ def figures(name, params):
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
     kept = _state(name, digest).get_or_none()
     now = utcnow()
-    if kept is None or _stale(kept, now):
+    if kept is None or _stale(kept, now) or (since and kept.computed_at < since):
         kept = _ask(kept, name, digest, params, now)
     return Figures(kept.computed_at is not None, kept.computed_at, kept.asked_at is not None,
                    kept.done, kept.steps, (kept.id, kept.computed_at), kept.failed)  # fmt: skip

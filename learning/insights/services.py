@@ -28,8 +28,9 @@ def threshold():
 
 def choices():
     """Figures: what the filters offer (programs, cohorts, departments and locations with
-    people), kept like the report's (every membership is read to find them)."""
-    return kept.figures("report-choices-3", [])
+    people), kept like the report's (every membership is read to find them), and made again
+    as soon as a cohort is published."""
+    return kept.figures("report-choices-3", [], since=sources.changed_at())
 
 
 def options(choices):
@@ -56,7 +57,7 @@ def participation_table(viewer, filters, grouping):
     """Figures whose value is the report as (header, rows) of cells, computed by a job
     because the whole ledger is read to build it."""
     require_reader(viewer)
-    return kept.figures("participation-2", [filters.describe(), grouping, threshold()])
+    return kept.figures("participation-3", [filters.describe(), grouping, threshold()])
 
 
 def _participation(params, progress):
@@ -68,14 +69,21 @@ def _participation(params, progress):
 def table(report):
     """The report as a header and rows of cells, suppressed numbers in words."""
     header = [participation.GROUPINGS[report.grouping], *participation.COLUMNS.values()]
-    hidden = f"fewer than {report.threshold}"
 
     def cells(row):
         if row.suppressed:
-            return [row.label, *[hidden] * len(participation.COLUMNS)]
+            return [row.label, *[hidden_because(row, report)] * len(participation.COLUMNS)]
         return [row.label, *row.values.values()]
 
     return header, [cells(row) for row in [*report.rows, report.total]]
+
+
+def hidden_because(row, report):
+    """What a suppressed row's cells say: a small group, or a larger one (a total) hidden
+    so that a small group cannot be worked out by subtraction."""
+    if row.people < report.threshold:
+        return f"fewer than {report.threshold}"
+    return "hidden to protect a small group"
 
 
 # Numbers per person have no "people" column: each row is one.
@@ -185,6 +193,38 @@ def filters_of(export):
     return parsed_filters(json.loads(export.filters))
 
 
+def in_words(filters):
+    """Whom and when the filters cover, as HR reads them: "program “Onboarding”, department
+    Sales, 1 Nov 2026 to 30 Nov 2026"; "everyone, any date" without filters."""
+    program, cohort = sources.names(filters.program_id, filters.cohort_id)
+    who = []
+    if filters.cohort_id:
+        who.append(f"cohort “{cohort}”" if cohort else "a cohort since removed")
+    if filters.program_id:
+        who.append(f"program “{program}”" if program else "a program since removed")
+    if filters.department:
+        who.append(f"department {filters.department}")
+    if filters.location:
+        who.append(f"location {filters.location}")
+    start, end = (f"{day.day} {day:%b %Y}" if day else None for day in (filters.start, filters.end))
+    when = (
+        f"{start} to {end}" if start and end
+        else f"from {start}" if start
+        else f"until {end}" if end
+        else "any date"
+    )  # fmt: skip
+    return f"{', '.join(who) or 'everyone'}, {when}"
+
+
+def export_title(export):
+    """The first line of an export's file: what it is, whom and when it covers, when made."""
+    what = (
+        "Numbers per person" if export.report == "individual"
+        else f"Participation by {participation.GROUPINGS[export.grouping].lower()}"
+    )  # fmt: skip
+    return f"{what}: {in_words(filters_of(export))}. Made {utcnow():%d %b %Y, %H:%M} UTC."
+
+
 def parsed_filters(values):
     """Filters from what `Filters.describe` gave."""
     values = dict(values)
@@ -220,7 +260,8 @@ def run_export(export_id):
         def progress(count):
             Export.update(progress=count).where(Export.id == export.id).execute()
 
-        written = exports.write(folder / name, export.format, header, rows, progress)
+        title = export_title(export)
+        written = exports.write(folder / name, export.format, title, header, rows, progress)
     except Exception as error:
         Export.update(status="failed", error=str(error)[:2000], finished_at=utcnow()).where(
             Export.id == export.id
@@ -239,4 +280,4 @@ def run_export(export_id):
 def register(app):
     """The report's figures, computed by a job (learning.insights.kept)."""
     kept.register(app, "report-choices-3", _choices)
-    kept.register(app, "participation-2", _participation)
+    kept.register(app, "participation-3", _participation)

@@ -39,6 +39,7 @@ def _page(form, export_form, choices, status=200):
         form=form,
         export_form=export_form,
         figures=figures,
+        choices=choices,
         table=kept.rendered(figures, table) if figures and not figures.preparing else None,
         threshold=services.threshold(),
         exports=services.recent_exports(current_user),
@@ -118,7 +119,7 @@ def export_status(export_id):
         "learning/insights/export.html",
         "learning/insights/_export_status.html",
         export=made,
-        filters=services.filters_of(made).describe(),
+        scope=services.in_words(services.filters_of(made)),
     )
 
 
@@ -135,7 +136,7 @@ def download(export_id):
             "learning/insights/_export_status.html",
             410,
             export=made,
-            filters=services.filters_of(made).describe(),
+            scope=services.in_words(services.filters_of(made)),
         )
     return send_file(path, as_attachment=True, download_name=services.filename(made))
 

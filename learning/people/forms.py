@@ -29,6 +29,21 @@ TIME_ZONES = sorted(available_timezones() - {"localtime", "Factory"})
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
+def time_zone_field():
+    """A person's time zone; the page suggests the browser's own (static/js/time-zone.js)."""
+    return SelectField(
+        "Time zone",
+        choices=TIME_ZONES,
+        validators=[DataRequired("Choose your time zone.")],
+        description="Times on the site, quiet hours and your digest follow it.",
+        render_kw={"data-detect-time-zone": ""},
+    )
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = time_zone_field()
+
+
 def stripped(value):
     return (value or "").strip()
 
@@ -100,12 +115,7 @@ class ProfileForm(NewPasswordForm):
         validators=[DataRequired("Enter the name colleagues know you by."), Length(max=100)],
     )
     department = StringField("Department", filters=[stripped], validators=[Length(max=100)])
-    time_zone = SelectField(
-        "Time zone",
-        choices=TIME_ZONES,
-        validators=[DataRequired("Choose your time zone.")],
-        description="We use it to send your digest at a good local time.",
-    )
+    time_zone = time_zone_field()
 
     def profile(self):
         """What `services.accept_invitation` takes from the form."""
@@ -145,9 +155,7 @@ class DigestForm(FlaskForm):
         coerce=number,
         description="On a day off, it comes on your next working day.",
     )
-    digest_hour = SelectField(
-        "Hour", choices=[SelectChoice(h, f"{h:02d}:00") for h in range(6, 21)], coerce=number
-    )
+    digest_hour = SelectField("Hour", choices=HOURS, coerce=number)
     digest_email = BooleanField("Send me the digest by email")
 
 

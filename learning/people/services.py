@@ -335,8 +335,9 @@ def invite(actor, entries, token=None):
     return result
 
 
-def send_invitation(person, invited_by=None):
-    """Email `person` a new onboarding link; call inside the write's transaction."""
+def send_invitation(person, invited_by=None, about=""):
+    """Email `person` a new onboarding link; call inside the write's transaction. `about`:
+    what they are invited to, when a domain knows ("Cohort 6 of Onboarding, starting …")."""
     invitation = Invitation.create(person=person, invited_by=invited_by)
     inviter = invited_by.display_name if invited_by else "The learning team"
     send_mail(
@@ -346,6 +347,7 @@ def send_invitation(person, invited_by=None):
         "learning/mail/invitation",
         person=person,
         inviter=inviter,
+        about=about,
         link=absolute_url("onboarding.start", token=_token("invitation", invitation.nonce)),
         days=current_app.config["INVITATION_MAX_AGE"] // 86400,
     )
@@ -391,6 +393,12 @@ def accept_invitation(invitation, password, display_name, department, time_zone)
 def accept_guidelines(person):
     person.guidelines_accepted_at = utcnow()
     person.save(only=[Person.guidelines_accepted_at])
+
+
+def change_time_zone(person, time_zone):
+    """The person's own time zone (one of the form's, which are the zones Python knows)."""
+    Person.update(time_zone=time_zone).where(Person.id == person.id).execute()
+    log(person, "time_zone_changed", person.email, time_zone=time_zone)
 
 
 def save_preferences(person, channels=None, **choices):

@@ -29,6 +29,7 @@ from learning.people.forms import (
     ProfileForm,
     RolesForm,
     SignInForm,
+    TimeZoneForm,
 )
 from learning.people.models import Role
 from learning.security import limiter
@@ -38,6 +39,7 @@ from learning.web import submitted_status
 auth = Blueprint("auth", __name__)
 onboarding = Blueprint("onboarding", __name__, url_prefix="/welcome")
 people = Blueprint("people", __name__, url_prefix="/people")
+admin = Blueprint("admin", __name__, url_prefix="/admin")
 login_manager = LoginManager()
 
 
@@ -149,12 +151,14 @@ def reset_password(token):
     )
 
 
-def _account_page(fragment, status=200, password_form=None, preferences_form=None):
+def _account_page(fragment, status=200, password_form=None, preferences_form=None,
+                  zone_form=None):  # fmt: skip
     return htmx.render(
         "learning/people/account.html",
         fragment,
         status,
         password_form=password_form or ChangePasswordForm(),
+        zone_form=zone_form or TimeZoneForm(time_zone=current_user.time_zone),
         form=preferences_form or _preferences_form(current_user),
         action=url_for("auth.save_preferences"),
         submit="Save preferences",
@@ -194,6 +198,17 @@ def save_preferences():
         flash("Your notification preferences are saved.", "success")
         return htmx.redirect(url_for("auth.account"))
     return _account_page("learning/people/_preferences_form.html", 422, preferences_form=form)
+
+
+@auth.post("/account/time-zone")
+@login_required
+def change_time_zone():
+    form = TimeZoneForm()
+    if form.validate_on_submit():
+        services.change_time_zone(current_user, form.time_zone.data)
+        flash(f"Your time zone is {form.time_zone.data}.", "success")
+        return htmx.redirect(url_for("auth.account"))
+    return _account_page("learning/people/_time_zone_form.html", 422, zone_form=form)
 
 
 @auth.post("/account/sign-out-everywhere")
@@ -389,13 +404,32 @@ def invite():
     )
 
 
+# The administration pages, each with what it is for; the navigation has one entry for them.
+ADMINISTRATION = [
+    ("People", "people.index", "Everyone's roles, invitations and personal data."),
+    ("Audit log", "audit.index", "Who changed what, and every export."),
+    ("Recognition", "recognition.values", "The company values kudos are given for, and the "
+     "words of celebrations."),
+    ("Failed emails", "deliveries.failed", "Emails that could not be sent, to send again."),
+    ("Digests", "digest.admin", "How many digests went out, day by day."),
+]  # fmt: skip
+
+
+@admin.get("/", endpoint="index")
+@login_required
+def administration():
+    require_admin(current_user)
+    return htmx.render(
+        "learning/people/administration.html",
+        "learning/people/administration.html",
+        pages=ADMINISTRATION,
+    )
+
+
 def init_nav(app):
     add_nav(app, "Invite people", "people.invite", can_invite)
-    add_nav(app, "People", "people.index", can_administer)
-    add_nav(app, "Audit log", "audit.index", can_administer)
-    add_nav(app, "Recognition", "recognition.values", can_administer)
-    add_nav(app, "Failed emails", "deliveries.failed", can_administer)
-    add_nav(app, "Digests", "digest.admin", can_administer)
+    pages = [endpoint for _, endpoint, _ in ADMINISTRATION]
+    add_nav(app, "Administration", "admin.index", can_administer, pages)
     add_nav(app, "Reports", "reports.participation", can_read_reports)
     add_nav(app, "Your account", "auth.account")
 
@@ -434,7 +468,7 @@ def init_app(app):
             return htmx.redirect(url_for(ONBOARDING_STEPS[step]))
         return None
 
-    for blueprint in (auth, onboarding, people):
+    for blueprint in (auth, onboarding, people, admin):
         app.register_blueprint(blueprint)
 
 

@@ -36,3 +36,14 @@ def test_a_cohort_reaching_its_goal_is_celebrated_and_every_member_is_told(
     assert milestone.link == f"/cohorts/{cohort.id}/challenges/{challenge.id}"
     told = {n.person_id for n in Notification.select().where(Notification.kind == "milestone")}
     assert {p.id for p in team} <= told
+
+
+def test_a_goal_reached_is_announced_once_in_the_cohort_feed(
+    set_challenge, check_in, cohort, team, sign_in
+):
+    challenge = set_challenge(target=2, title="Two retros")
+    check_in(team[0], challenge, cohort)
+    check_in(team[1], challenge, cohort)
+    page = sign_in(team[2]).get(f"/cohorts/{cohort.id}").text
+    assert page.count("reached the goal of “Two retros” together") == 1
+    assert "reached a challenge goal" not in page

@@ -190,3 +190,41 @@ def test_the_board_pages_do_a_constant_number_of_queries(
     add_one_of_each()
     assert [count_queries(page) for page in pages] == three
     assert client.get(f"/cohorts/{ours.id}/board").text.count("<caption>") == 6
+
+
+def test_the_board_gives_no_place_before_progress_and_equal_shares_one_place(
+    app, program, form_cohorts, make_person, team, sign_in, set_challenge, check_in
+):
+    [ours] = form_cohorts(team)
+    others = [make_person() for _ in range(5)]
+    [theirs] = form_cohorts(others)
+    challenge = set_challenge(target=4)
+    client = sign_in(team[1])
+
+    def places():
+        page = client.get(f"/cohorts/{ours.id}/board").text
+        return re.findall(r"<tr[^>]*>\s*<td>([^<]*)</td>", page)
+
+    assert places() == ["Not yet", "Not yet"]  # nobody ranks a board of zeros
+    check_in(team[0], challenge, ours)
+    assert places() == ["1", "Not yet"]
+    check_in(others[0], challenge, theirs)
+    assert places() == ["1", "1"]
+
+
+def test_past_the_goal_the_words_say_so(app, cohort, team, set_challenge, check_in):
+    count = set_challenge(target=2)
+    for person in team[:3]:
+        check_in(person, count, cohort)
+    amount = set_challenge(goal="amount", target=1.5)
+    check_in(team[0], amount, cohort, amount=2)
+    with app.app_context(), connection():
+        tally = progress.tally([count, amount], [cohort.id])
+        assert (
+            progress.progress_text(count, tally[count.id, cohort.id])
+            == "3 check-ins together: past the goal of 2"
+        )
+        assert (
+            progress.progress_text(amount, tally[amount.id, cohort.id])
+            == "2 hours together: past the goal of 1.5"
+        )

@@ -143,9 +143,17 @@ def test_a_facilitator_changes_their_cohorts_challenge_but_not_its_kind_of_goal(
     assert changed.ends_on == challenge.ends_on + datetime.timedelta(days=7)
     assert AuditEntry.get(AuditEntry.action == "challenge_changed").subject == "Learning hours"
     page = client.get(f"/cohorts/{cohort.id}/challenges/{challenge.id}").text
-    assert "12 of 10 hours together (100%)" in page and "Goal reached!" in page
+    assert "12 hours together: past the goal of 10" in page and "Goal reached!" in page
     assert GoalReached.get().by_id == facilitator.id
     # Other members cannot change it; nor can the facilitator change a program challenge.
     assert sign_in(team[1]).get(f"/challenges/{challenge.id}/edit").status_code == 404
     program_wide = set_challenge()
     assert client.get(f"/challenges/{program_wide.id}/edit").status_code == 404
+
+
+def test_a_challenge_starting_before_its_program_is_set_with_a_word(manager_client, program):
+    early = {**GOOD, "starts_on": (program.starts_on - datetime.timedelta(days=3)).isoformat()}
+    response = manager_client.post(f"/programs/{program.id}/challenges/new", data=early)
+    assert response.status_code == 303
+    page = manager_client.get(response.headers["Location"]).text
+    assert f"It starts before the program does ({program.starts_on:%-d %b %Y})." in page

@@ -141,3 +141,31 @@ def test_the_analytics_page_costs_the_same_queries_for_1000_people_and_100000_en
         for start in range(0, len(rows), 5000):
             Activity.insert_many(rows[start : start + 5000]).execute()
         assert count_queries(lambda: program_analytics(program)) == few
+
+
+def starting(app, cohort, days):
+    """The cohort's program starts `days` from today (negative: started that long ago)."""
+    with app.app_context(), connection():
+        program = Cohort.get_by_id(cohort.id).program
+        program.starts_on = dt.date.today() + dt.timedelta(days=days)
+        program.save()
+
+
+def test_health_is_not_judged_before_the_program_starts(app, cohort, manager_client, run_jobs):
+    starting(app, cohort, 4)
+    page = manager_client.get(f"/cohorts/{cohort.id}/health").text
+    assert "Starts in 4 days" in page and "inactive" not in page and "out of 100" not in page
+    manager_client.get(f"/programs/{cohort.program_id}/analytics")
+    run_jobs()
+    analytics = manager_client.get(f"/programs/{cohort.program_id}/analytics").text
+    assert "Starts in 4 days" in analytics and "inactive" not in analytics
+
+
+def test_in_its_first_days_a_program_is_judged_since_its_start(app, cohort, manager_client):
+    starting(app, cohort, -3)
+    page = manager_client.get(f"/cohorts/{cohort.id}/health").text
+    assert "0 of 6 contributed since the program started 3 days ago" in page
+    assert "inactive" not in page  # not in its first week
+    starting(app, cohort, -9)
+    page = manager_client.get(f"/cohorts/{cohort.id}/health").text
+    assert "6 of 6 members inactive since the program started 9 days ago" in page

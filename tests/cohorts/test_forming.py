@@ -1,5 +1,7 @@
 """Forming cohorts: propose, adjust, publish; late joiners get the best cohort."""
 
+import datetime
+
 from cohorts import forming, space
 from cohorts import services as cohorts
 from cohorts.models import Cohort, Membership
@@ -100,10 +102,19 @@ def test_publishing_appoints_facilitators_records_joins_and_tells_everyone(
     )
     assert AuditEntry.get(AuditEntry.action == "cohorts_published").subject == program.name
     run_jobs()
-    assert inbox.to("new@example.com")[0]["Subject"].endswith("invited you to learn together")
+    invited = inbox.to("new@example.com")[0]
+    assert invited["Subject"].endswith("invited you to learn together")
     joined = inbox.to(team[0].email)[0]
     assert joined["Subject"] == f"You have joined {live.name}"
     assert f"/cohorts/{live.id}" in inbox.text(joined)
+    # Each says to what: the cohort, the program, the facilitator and the start.
+    about = (
+        f"{live.name} of Leading with curiosity, with {chosen.display_name} as facilitator, "
+        f"{{}} on {program.starts_on:%A %-d %B %Y}"
+    )
+    starts = "starting" if program.starts_on >= datetime.date.today() else "which started"
+    for message in (invited, joined):
+        assert about.format(starts) in " ".join(inbox.text(message).split())
     assert len(inbox.messages) == 7
 
 
@@ -166,3 +177,9 @@ def test_an_unknown_late_joiner_is_explained(manager_client, program):
     assert response.status_code == 422
     assert "Nobody with that email is on the platform" in response.text
     assert 'value="ghost@example.com"' in response.text
+
+
+def test_hours_in_a_late_joiners_reason_read_right():
+    assert [forming.hours(span) for span in (0, 1, 2, 2.5)] == [
+        "0 hours", "1 hour", "2 hours", "2.5 hours",
+    ]  # fmt: skip

@@ -19,7 +19,11 @@ def test_download_then_erase_a_persons_data(
     page = browser.new_context(accept_downloads=True).new_page()
     sign_in(page, live_server, admin.email, PASSWORD)
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="People", exact=True).click()
+    nav.get_by_role("link", name="Administration").click()
+    expect(nav.get_by_role("link", name="Administration")).to_have_attribute("aria-current", "page")
+    page.get_by_role("link", name="People", exact=True).click()
+    # Every administration page is under the one entry of the navigation.
+    expect(nav.get_by_role("link", name="Administration")).to_have_attribute("aria-current", "page")
     page.get_by_role("link", name=f"Personal data of {leaver.display_name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Personal data of {leaver.display_name}"

@@ -60,8 +60,8 @@ def test_share_work_ask_for_feedback_and_mark_it_helpful(
 
     # A still has the thread open: the poll brings the feedback within about ten seconds.
     expect(a.locator("#replies")).to_contain_text("Split week two", timeout=15_000)
-    a.get_by_role("button", name=f"Mark the feedback of {reviewer.display_name} as helpful").click()
-    expect(a.locator("#replies")).to_contain_text("Marked helpful")
+    a.get_by_role("button", name=f"Say the feedback of {reviewer.display_name} helped you").click()
+    expect(a.locator("#replies")).to_contain_text("Helped you")
     check_accessibility(a)
 
     # htmx did all that (previews, swaps, polls) within the policy: no inline script or style.

@@ -45,11 +45,14 @@ def test_invite_onboard_sign_out_and_back_in(
     link = inbox.link(message)
     assert link.startswith(live_server)
 
-    newcomer = browser.new_context().new_page()
+    newcomer = browser.new_context(timezone_id="Europe/Warsaw").new_page()
     newcomer.goto(link)
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Welcome, Noor")
     check_accessibility(newcomer)
     expect(newcomer.get_by_label("Your name")).to_have_value("Noor Haddad")
+    # The browser's own time zone is suggested, and said so; the newcomer can change it.
+    expect(newcomer.get_by_label("Time zone")).to_have_value("Europe/Warsaw")
+    expect(newcomer.get_by_text("Europe/Warsaw is your browser's time zone")).to_be_visible()
     newcomer.get_by_label("Department").fill("Finance")
     newcomer.get_by_label("Time zone").select_option("Asia/Kolkata")
     newcomer.get_by_label("New password", exact=True).fill(NEW_PASSWORD)

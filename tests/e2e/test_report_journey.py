@@ -45,6 +45,8 @@ def test_hr_filters_exports_xlsx_and_opens_the_file(
     path = tmp_path / "report.xlsx"
     waiting.value.save_as(path)
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+    title, rows = rows[0][0], rows[2:]
+    assert title.startswith("Participation by location: department Engineering, any date.")
     assert rows[0][:3] == ["Location", "People", "Active people"]
     assert rows[1][:3] == ["Berlin", "fewer than 5", "fewer than 5"]
     assert rows[2][:3] == ["All", "fewer than 5", "fewer than 5"]

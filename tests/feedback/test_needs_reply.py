@@ -1,6 +1,8 @@
 """Feedback requests, mentions and unanswered questions: what needs a person's reply."""
 
 from feedback.models import FeedbackRequest, Mention, Thread
+from learning.db import connection
+from learning.digest import services as digests
 
 
 def test_asked_people_see_the_request_until_they_answer(cohort, team, sign_in):
@@ -72,3 +74,23 @@ def test_threads_are_marked_new_until_read_and_again_after_a_reply(cohort, team,
     assert "New</span>" not in listed(reader)
     author.post(f"/threads/{thread.id}/replies", data={"parent_id": "0", "body": "More"})
     assert "New</span>" in listed(reader)
+
+
+def test_a_question_that_asks_someone_for_feedback_is_listed_once_for_them(
+    app, cohort, team, sign_in
+):
+    sign_in(team[0]).post(
+        f"/cohorts/{cohort.id}/threads/new",
+        data={"kind": "question", "title": "Which retro format?", "body": "Ideas?",
+              "ask": [team[1].id]},
+    )  # fmt: skip
+    needs = sign_in(team[1]).get(f"/cohorts/{cohort.id}").text.split("Needs your reply")[1]
+    needs = needs.split("</section>")[0]
+    assert needs.count("Which retro format?") == 1 and "asked for your feedback on" in needs
+    with app.app_context(), connection():
+        digest, _ = digests.preview(team[1])
+        [waiting] = [s for s in digest.sections if s.key == "needs_you"]
+        assert [item.text for item in waiting.items].count(
+            f"{team[0].display_name} asks for your feedback on “Which retro format?”"
+        ) == 1
+        assert not any("nobody has answered yet" in item.text for item in waiting.items)

@@ -241,3 +241,13 @@ def test_the_preview_renders_markdown_safely(pair):
 
 def test_members_stay_members(cohort, team):
     assert Membership.select().where(Membership.cohort == cohort).count() == len(team)
+
+
+def test_preview_without_javascript_shows_the_form_again_with_the_preview(pair, cohort):
+    (_, client), _ = pair
+    response = start(client, cohort, preview="yes")
+    assert response.status_code == 200
+    assert '<div class="prose preview" hx-ignore><p class="hint">Preview</p>' in response.text
+    assert "Tips <strong>welcome</strong>." in response.text
+    assert 'value="How do you run a retro?"' in response.text  # what was typed stays
+    assert Thread.select().count() == 0

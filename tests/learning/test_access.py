@@ -71,8 +71,10 @@ ANONYMOUS_ONLY = {"anonymous": 303}
 PLATFORM = {
     ("home.index", "GET"): {**SIGNED_IN, "member": 200, "hr": 200, "ld_manager": 200},
     ("home.health", "GET"): {"anonymous": 200},
+    ("home.icon", "GET"): {"anonymous": 301, "member": 301},
     ("static", "GET"): {"anonymous": 200, "member": 200},
     ("audit.index", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("admin.index", "GET"): {**ADMIN_ONLY, "admin": 200},
     ("people.index", "GET"): {**ADMIN_ONLY, "admin": 200},
     # What an admin may do with roles is tested with the people admin.
     ("people.set_roles", "POST"): ADMIN_ONLY,
@@ -99,6 +101,7 @@ PLATFORM = {
     ("auth.account", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
     ("auth.change_password", "POST"): {**SIGNED_IN, "member": 422},
     ("auth.save_preferences", "POST"): {**SIGNED_IN, "member": 422},
+    ("auth.change_time_zone", "POST"): {**SIGNED_IN, "member": 422},
     # Signing out is harmless for anyone; signed-in visitors are checked in test_auth.
     ("auth.sign_out", "POST"): ANONYMOUS_ONLY,
     ("auth.sign_out_everywhere", "POST"): SIGNED_IN,
@@ -113,7 +116,8 @@ PLATFORM = {
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
-    blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding")
+    blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding",
+                  "admin")  # fmt: skip
     assert routes(app, *blueprints) == set(PLATFORM)
 
 

@@ -28,7 +28,7 @@ def test_the_demo_is_a_believable_company(demo_loaded):
 @pytest.mark.parametrize(
     ("email", "page_text"),
     [
-        ("admin@demo.test", "Audit log"),
+        ("admin@demo.test", "Administration"),
         ("manager@demo.test", "Invite people"),
         ("hr@demo.test", "Hello, Harper"),
         ("member@demo.test", "Hello, Sam"),

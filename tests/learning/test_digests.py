@@ -467,3 +467,27 @@ def test_admins_see_per_day_how_many_were_sent_skipped_and_failed(
     assert page.status_code == 200
     row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", page.text, re.S).group(0)
     assert re.findall(r"<td>(\d+)</td>", row) == ["1", "0", "1", "1"]
+
+
+def test_a_fresh_demos_sign_ins_get_their_digest_at_the_first_dispatch(app, demo, run_jobs, inbox):
+    # A new install with the demo loaded: the sign-ins have "used it for a while", so the
+    # digest of this period goes out now rather than at their hour a week later.
+    with app.app_context(), connection():
+        signs_in = {p.id for p in Person.select().where(Person.password_hash.is_null(False))}
+        assert {person_id for person_id, _, _ in services.due()} == signs_in
+        assert services.dispatch() == len(signs_in)
+    run_jobs()
+    with app.app_context(), connection():
+        sent = Digest.select().where(Digest.status == "sent", Digest.person.in_(signs_in))
+        assert sent.count() >= 1
+        assert services.dispatch() == 0  # once
+
+
+def test_an_evening_or_early_digest_can_be_chosen(app, busy, sign_in):
+    client = sign_in(busy["me"])
+    page = client.get("/digest").text
+    assert all(f">{hour:02d}:00</option>" in page for hour in range(24))
+    chosen = {"digest_frequency": "daily", "digest_weekday": "0", "digest_hour": "21"}
+    assert client.post("/digest", data=chosen).status_code == 303
+    with app.app_context(), connection():
+        assert Preferences.get(Preferences.person == busy["me"]).digest_hour == 21

@@ -118,3 +118,13 @@ def test_the_notification_centre_does_a_constant_number_of_queries(
                 feedback.reply(thread, person, "More")
     assert count_queries(lambda: client.get("/notifications")) == few
     assert client.get("/notifications").text.count('class="unread"') == 1 + 5 * 5
+
+
+def test_feedback_on_a_thread_is_told_in_words_that_read_right(app, cohort, team, sign_in):
+    author, giver = team[0], team[1]
+    with app.app_context(), connection():
+        thread = feedback.start_thread(cohort, author, "share_work", "My deck", "Thoughts?")
+        feedback.reply(thread, giver, "", worked="Clear story")
+    page = sign_in(author).get("/notifications").text
+    assert f"{giver.display_name} gave feedback on “My deck”" in page
+    assert "replied feedback" not in page

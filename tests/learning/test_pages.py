@@ -202,3 +202,36 @@ def test_preferences_without_a_working_day_are_refused_keeping_the_other_choices
     # Nothing was saved.
     page = member_client.get("/account").text
     assert '<option selected value="20">20:00</option>' in page
+
+
+def test_the_audit_log_reads_as_words_and_is_filtered_by_who_what_and_when(
+    admin_client, admin, member, app
+):
+    import datetime as dt
+
+    from learning.audit.models import AuditEntry
+    from learning.audit.services import log
+    from learning.db import connection
+
+    with app.app_context(), connection():
+        log(admin, "export_requested", "participation report (csv)",
+            filters={"start": "2026-11-01", "end": "2026-11-30"},
+            grouping="department")  # fmt: skip
+        log(member, "signed_in", member.email)
+        AuditEntry.update(created_at=dt.datetime(2026, 10, 3, 9)).where(
+            AuditEntry.action == "signed_in", AuditEntry.actor == member.id
+        ).execute()
+    page = admin_client.get("/audit/").text
+    assert "filters: end 2026-11-30, start 2026-11-01<br>grouping: department" in page
+    table = page[page.index("<table") :]
+    assert "{&#34;" not in table and '{"' not in table  # no raw JSON
+    exports = admin_client.get("/audit/", query_string={"action": "export_requested"}).text
+    assert "participation report (csv)" in exports and member.email not in exports
+    theirs = admin_client.get("/audit/", query_string={"who": member.email.upper()}).text
+    assert member.email in theirs and "participation report" not in theirs
+    october = {"start": "2026-10-01", "end": "2026-10-31"}
+    assert member.email in admin_client.get("/audit/", query_string=october).text
+    nothing = admin_client.get("/audit/", query_string={"start": "2026-12-02", "end": "2026-12-01"})
+    assert nothing.status_code == 422
+    assert "The end date comes before the start date." in nothing.text
+    assert 'value="2026-12-02"' in nothing.text  # what was typed stays

@@ -11,10 +11,12 @@ import re
 import openpyxl
 import pytest
 
+from cohorts import forming
+from cohorts import services as cohort_services
 from learning import ledger
 from learning.audit.models import AuditEntry
 from learning.db import connection
-from learning.insights import participation
+from learning.insights import participation, services
 from learning.insights.models import Export, KeptFigures
 from learning.people.models import Person, Role
 from tests.conftest import PASSWORD
@@ -200,6 +202,10 @@ def test_exports_are_made_by_a_job_audited_and_neutralise_formulas(
         # XLSX stores a carriage return as _x000D_; openpyxl leaves it so.
         rows = [[unescape(cell.value) for cell in row] for row in sheet.iter_rows()]
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    # The file says what it holds and whom and when it covers, then leaves a line.
+    title, rows = rows[0][0], rows[2:]
+    assert title.startswith("Participation by department: everyone, 1 Nov 2026 to 30 Nov 2026.")
+    assert "program_id" not in page.text and "everyone, 1 Nov 2026 to 30 Nov 2026" in page.text
     assert rows[0][:2] == ["Department", "People"]
     labels = [row[0] for row in rows[1:-1]]
     assert sorted(labels) == sorted("'" + name for name in CORPUS[:6])
@@ -287,8 +293,9 @@ def test_numbers_per_person_as_a_file_carry_the_purpose_into_the_audit(
     run_jobs()
     export = Export.get()
     download = hr.get(f"/reports/exports/{export.id}/download")
-    rows = list(csv.reader(io.StringIO(download.get_data().decode("utf-8-sig"))))
+    title, _, *rows = csv.reader(io.StringIO(download.get_data().decode("utf-8-sig")))
     download.close()
+    assert title[0].startswith("Numbers per person: everyone, any date. Made ")
     assert rows[0][:2] == ["Person", "Active people"]
     assert sorted(row[0] for row in rows[1:-1]) == sorted(
         f"{p.display_name} (#{p.id})" for p in team
@@ -322,8 +329,66 @@ def test_dates_out_of_range_are_refused_at_the_form_and_no_job_gets_them(
     run_jobs()
     with app.app_context(), connection():
         assert [k.failed for k in KeptFigures.select() if k.failed] == []
-        assert KeptFigures.select().where(KeptFigures.name == "participation-2").count() == 0
+        assert KeptFigures.select().where(KeptFigures.name == "participation-3").count() == 0
     exported = hr.post("/reports/exports", data={**period, "format": "csv"})
     assert exported.status_code == 422 and "Enter a date between 2000 and 2099." in exported.text
     with app.app_context(), connection():
         assert Export.select().count() == 0
+
+
+def test_the_filters_of_a_report_or_export_read_as_words(app, history):
+    cohort = history
+    with app.app_context(), connection():
+        chosen = participation.Filters(program_id=cohort.program_id, cohort_id=cohort.id,
+                                       department="Sales", start=D(2026, 11, 1))  # fmt: skip
+        assert services.in_words(chosen) == (
+            f"cohort “{cohort.name}”, program “Leading with curiosity”, department Sales, "
+            "from 1 Nov 2026"
+        )
+        gone = participation.Filters(program_id=10**6, end=D(2026, 11, 30), location="Paris")
+        assert (
+            services.in_words(gone) == "a program since removed, location Paris, until 30 Nov 2026"
+        )
+        assert services.in_words(participation.Filters()) == "everyone, any date"
+
+
+def test_a_cohort_published_a_minute_ago_can_be_chosen_at_once(
+    app, history, manager, make_person, sign_in, run_jobs
+):
+    hr = sign_in(make_person(roles=(Role.MEMBER, Role.HR)))
+    app.config["INSIGHTS_CACHE_SECONDS"] = 300  # options kept by a job, as in production
+    hr.get("/reports/")
+    run_jobs()
+    assert "being updated" not in hr.get("/reports/").text
+    newcomers = [make_person() for _ in range(6)]
+    with app.app_context(), connection():
+        later = cohort_services.save_program(
+            manager, name="Negotiation lab", description="", starts_on=D(2026, 12, 7),
+            ends_on=D(2027, 1, 29), cohort_size=6, guidelines="", show_other_cohorts=True,
+        )  # fmt: skip
+        cohort_services.add_participants(manager, later, newcomers)
+        forming.propose(manager, later, 6)
+        forming.publish(manager, later)
+    page = hr.get("/reports/").text
+    # The options shown are the earlier ones, and the page says they are being updated.
+    assert "are being updated" in page and "Negotiation lab" not in page
+    run_jobs()
+    page = hr.get("/reports/").text
+    assert "Negotiation lab" in page and "are being updated" not in page
+
+
+def test_a_large_total_hidden_to_protect_a_small_group_says_so(
+    app, history, team, make_person, sign_in
+):
+    # Engineering 1, Finance 2, Sales 3 under a threshold of two: Engineering is hidden, and
+    # the total of six, less the others, would be its numbers. Six is not "fewer than 2".
+    app.config["REPORT_MIN_GROUP"] = 2
+    with app.app_context(), connection():
+        Person.update(department="Sales").where(Person.id == team[3].id).execute()
+    hr = sign_in(make_person(roles=(Role.MEMBER, Role.HR)))
+    page = hr.get("/reports/?grouping=department&start=2026-11-01&end=2026-11-30").text
+    assert page.count("<td>fewer than 2</td>") == len(participation.COLUMNS)
+    assert page.count("<td>hidden to protect a small group</td>") == len(participation.COLUMNS)
+    with app.app_context(), connection():
+        header, rows = services.table(participation.build(NOVEMBER, "department", 2))
+    assert rows[-1] == ["All", *["hidden to protect a small group"] * len(participation.COLUMNS)]

@@ -65,6 +65,8 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         admin_client.get("/people/")
         admin_client.get("/audit/")
         admin_client.get("/audit/", headers=HTMX)
+        admin_client.get("/admin/")
+        admin_client.post("/account/time-zone", data={"time_zone": "Nowhere"}, headers=HTMX)
         admin_client.get("/account")
         admin_client.post("/account/password", data={}, headers=HTMX)
         admin_client.post("/account/preferences", data={"digest_hour": "99"}, headers=HTMX)
@@ -159,3 +161,35 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         or p.parent == TEMPLATES
     }
     assert every - INCLUDED_ONLY - rendered == set()
+
+
+def test_every_page_names_its_icon_and_favicon_ico_finds_it(client):
+    page = client.get("/sign-in").text
+    assert '<link rel="icon" href="/static/img/icon.svg" type="image/svg+xml">' in page
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer.headers["Location"] == "/static/img/icon.svg"
+    icon = client.get("/static/img/icon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
+
+
+def test_a_person_changes_their_time_zone_on_the_account_page(app, member, member_client):
+    page = member_client.get("/account").text
+    assert "Your time zone" in page and "data-detect-time-zone" in page
+    bad = member_client.post("/account/time-zone", data={"time_zone": "Mars/Olympus"})
+    assert bad.status_code == 422 and "Not a valid choice" in bad.text
+    with app.app_context(), connection():
+        assert Person.get_by_id(member.id).time_zone == member.time_zone  # unchanged
+    good = member_client.post("/account/time-zone", data={"time_zone": "Europe/Warsaw"})
+    assert good.status_code == 303
+    with app.app_context(), connection():
+        assert Person.get_by_id(member.id).time_zone == "Europe/Warsaw"
+    assert "Your time zone is Europe/Warsaw." in member_client.get("/account").text
+
+
+def test_administration_is_one_entry_of_the_navigation(admin_client):
+    nav = admin_client.get("/").text.split('aria-label="Main"')[1].split("</nav>")[0]
+    assert "Administration" in nav and "Audit log" not in nav and nav.count("<li>") <= 7
+    page = admin_client.get("/admin/").text
+    for label in ("People", "Audit log", "Recognition", "Failed emails", "Digests"):
+        assert f"<strong>{label}</strong>" in page

@@ -1,0 +1,43 @@
+"""The audit log's filters: who, what and when."""
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from learning.inputs import sensible_date
+from learning.people.forms import stripped
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: reading, not changing
+
+    who = StringField("Who", filters=[stripped], validators=[Length(max=200)],
+                      description="Part of a name or an email.")  # fmt: skip
+    action = SelectField("What", default="")
+    start = DateField("From", validators=[Optional(), sensible_date])
+    end = DateField("To", validators=[Optional(), sensible_date], description="Included.")
+
+    def offer(self, actions):
+        """Every action the log holds, and "All"."""
+        self.action.choices = [
+            SelectChoice("", "All"),
+            *(SelectChoice(a, a.replace("_", " ").capitalize()) for a in actions),
+        ]
+        return self
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError("The end date comes before the start date.")
+
+    def filters(self):
+        """What `services.entries` takes: only valid filters."""
+        if self.errors:
+            return {}
+        end = self.end.data and dt.datetime.combine(self.end.data, dt.time()) + dt.timedelta(1)
+        start = self.start.data and dt.datetime.combine(self.start.data, dt.time())
+        return {"who": self.who.data or "", "action": self.action.data or "",
+                "start": start or None, "end": end or None}  # fmt: skip
