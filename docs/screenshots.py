@@ -22,7 +22,7 @@ SHOTS = [
     ("cohort-space.png", "facilitator", ["link:Cohort"], 1280),
     ("cohort-space-phone.png", "member", ["link:Cohort"], 390),
     ("thread.png", "member", ["link:Cohort", "thread"], 1280),
-    ("builder.png", "manager", ["link:Programs", "program", "link:Cohort builder"], 1280),
+    ("builder.png", "manager", ["/programs/{proposed}/builder"], 1280),
     ("hr-report.png", "hr", ["link:Reports"], 1280),
 ]
 
@@ -33,16 +33,37 @@ def serve(app):
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
-def follow(page, step):
-    """One step from the page shown to the next: a link by its name's start, or the first
-    thread of the cohort space, or the first program listed."""
-    if step == "thread":
+def follow(page, base, step):
+    """One step from the page shown to the next: a path, a link by its name, or the first
+    thread of the cohort space."""
+    if step.startswith("/"):
+        page.goto(base + step)
+    elif step == "thread":
         page.locator("ul.threads a").first.click()
-    elif step == "program":
-        page.locator("main table a").first.click()
     else:
         page.get_by_role("link", name=step.split(":", 1)[1]).first.click()
     page.wait_for_load_state()
+
+
+def propose_cohorts():
+    """A new program whose 32 participants the builder has proposed cohorts for: its id."""
+    import datetime as dt
+
+    from cohorts import forming
+    from cohorts import services as cohorts
+    from learning.people.models import Person
+
+    manager = Person.get(Person.email == "manager@demo.test")
+    today = dt.date.today()
+    program = cohorts.save_program(
+        manager, name="Negotiation lab", description="Four weeks of practice.",
+        starts_on=today + dt.timedelta(days=7), ends_on=today + dt.timedelta(days=35),
+        cohort_size=8, guidelines="", show_other_cohorts=True,
+    )  # fmt: skip
+    people = Person.select().where(Person.password_hash.is_null()).order_by(Person.id).limit(32)
+    cohorts.add_participants(manager, program, list(people))
+    forming.propose(manager, program, 8)
+    return program.id
 
 
 def main():
@@ -60,6 +81,8 @@ def main():
         with connection():
             migrate()
         load_demo()
+        with connection():
+            proposed = propose_cohorts()
     server, base = serve(app)
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -75,7 +98,7 @@ def main():
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(f"{base}/")
             for step in steps:
-                follow(page, step)
+                follow(page, base, step.format(proposed=proposed))
             page.screenshot(path=str(OUT / name), full_page=False)
             page.close()
             print(f"{name}: {page.url.removeprefix(base)}")
