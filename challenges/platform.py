@@ -26,6 +26,7 @@ def register(app):
     privacy.register(app, personal_data, erase_personal)
     app.jinja_env.globals.update(
         amount_text=progress.amount_text,
+        quantity=progress.quantity,
         progress_text=progress.progress_text,
         left_text=progress.left_text,
         days_text=progress.days_text,

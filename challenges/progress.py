@@ -263,17 +263,33 @@ def amount_text(value):
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def quantity(value, unit):
+    """An amount with a challenge's unit, which L&D writes in the plural: "1 hour", "2.5
+    hours", "1 class", "3 km"."""
+    number = amount_text(value)
+    if number != "1":
+        return f"{number} {unit}".rstrip()
+    for plural, singular in SINGULARS:
+        if unit.endswith(plural) and not (plural == "s" and unit.endswith("ss")):
+            return f"1 {unit[: -len(plural)]}{singular}"
+    return f"1 {unit}".rstrip()
+
+
+# English plural endings, the longest first, and their singular.
+SINGULARS = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", ""))
+
+
 def progress_text(challenge, current):
     if current.done > current.goal > 0 and challenge.goal != "checklist":
         done, goal = amount_text(current.done), amount_text(current.goal)
         what = "check-ins" if challenge.goal == "count" else challenge.unit
-        return f"{done} {what} together: past the goal of {goal}"
+        return f"{quantity(current.done, what)} together: past the goal of {goal}"
     share = f" ({current.percent}%)"
     if challenge.goal == "count":
         return f"{int(current.done)} of {int(current.goal)} check-ins together{share}"
     if challenge.goal == "amount":
-        done, goal = amount_text(current.done), amount_text(current.goal)
-        return f"{done} of {goal} {challenge.unit} together{share}"
+        done = amount_text(current.done)
+        return f"{done} of {quantity(current.goal, challenge.unit)} together{share}"
     return f"{int(current.done)} of {int(current.goal)} steps done{share}"
 
 
@@ -281,8 +297,8 @@ def left_text(challenge, current):
     if challenge.goal == "count":
         return f"{int(current.left)} more to go."
     if challenge.goal == "amount":
-        return f"{amount_text(current.left)} {challenge.unit} to go."
-    return f"{int(current.left)} steps to go, for everyone."
+        return f"{quantity(current.left, challenge.unit)} to go."
+    return f"{quantity(current.left, 'steps')} to go, for everyone."
 
 
 def days_text(card):
@@ -301,7 +317,7 @@ def contribution_text(challenge, part):
     if challenge.goal == "count":
         parts.append(f"{part.done} check-in{'s' if part.done != 1 else ''}")
     elif challenge.goal == "amount":
-        parts.append(f"{amount_text(part.amount)} {challenge.unit}")
+        parts.append(quantity(part.amount, challenge.unit))
     else:
         parts.append(f"{part.steps} step{'s' if part.steps != 1 else ''} done")
     if part.blocked:

@@ -228,3 +228,12 @@ def test_past_the_goal_the_words_say_so(app, cohort, team, set_challenge, check_
             progress.progress_text(amount, tally[amount.id, cohort.id])
             == "2 hours together: past the goal of 1.5"
         )
+
+
+def test_an_amount_reads_right_with_its_unit():
+    said = [progress.quantity(n, unit) for n, unit in [
+        (1, "hours"), (2, "hours"), (1.5, "hours"), (1, "classes"), (1, "stories"),
+        (1, "km"), (1, "glass"), (1, "lunches"), (1, ""),
+    ]]  # fmt: skip
+    assert said == ["1 hour", "2 hours", "1.5 hours", "1 class", "1 story", "1 km", "1 glass",
+                    "1 lunch", "1"]  # fmt: skip
