@@ -73,8 +73,7 @@ def built_once(build=None, *, rows=None):
                 shapes.clear()
             shape = shapes[key] = _Shape(build, args)
         params = shape.bind(args)
-        testing = has_app_context() and current_app.testing
-        if testing:
+        if has_app_context() and current_app.testing:
             expected = db.get_sql_context().sql(build(*args)).query()
             if expected != (shape.sql, params):
                 raise AssertionError(f"{build.__qualname__}: {expected} != {shape.sql, params}")
