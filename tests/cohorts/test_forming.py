@@ -183,3 +183,9 @@ def test_hours_in_a_late_joiners_reason_read_right():
     assert [forming.hours(span) for span in (0, 1, 2, 2.5)] == [
         "0 hours", "1 hour", "2 hours", "2.5 hours",
     ]  # fmt: skip
+
+
+def test_with_everyone_placed_the_pages_say_so_in_words(cohort, manager_client):
+    for path in (f"/programs/{cohort.program_id}", f"/programs/{cohort.program_id}/builder"):
+        page = manager_client.get(path).text
+        assert "Nobody is waiting for a cohort." in page and "0 participants" not in page
