@@ -11,6 +11,7 @@ from challenges.models import AwayWeek, Challenge, CheckIn, HiddenNumbers
 from cohorts import queries as cohort_queries
 from cohorts import space as cohort_space
 from cohorts.models import Cohort
+from learning import text
 from learning.digest import sections
 from learning.insights import analytics
 from learning.notify.services import path_for
@@ -25,8 +26,8 @@ def register(app):
     analytics.register_progress(app, analytics_progress)
     privacy.register(app, personal_data, erase_personal)
     app.jinja_env.globals.update(
-        amount_text=progress.amount_text,
-        quantity=progress.quantity,
+        amount_text=text.amount_text,
+        quantity=text.quantity,
         progress_text=progress.progress_text,
         left_text=progress.left_text,
         days_text=progress.days_text,

@@ -13,6 +13,7 @@ from challenges.streaks import week_of
 from cohorts.models import Cohort, Membership
 from learning.db import utcnow
 from learning.people.models import Person
+from learning.text import amount_text, quantity
 
 
 @dataclass
@@ -256,27 +257,6 @@ def boards(program, challenges, viewer_cohort=None):
 
 
 # Words for progress
-
-
-def amount_text(value):
-    """1.5 → "1.5", 2.0 → "2", 1234.5 → "1,234.5"."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def quantity(value, unit):
-    """An amount with a challenge's unit, which L&D writes in the plural: "1 hour", "2.5
-    hours", "1 class", "3 km"."""
-    number = amount_text(value)
-    if number != "1":
-        return f"{number} {unit}".rstrip()
-    for plural, singular in SINGULARS:
-        if unit.endswith(plural) and not (plural == "s" and unit.endswith("ss")):
-            return f"1 {unit[: -len(plural)]}{singular}"
-    return f"1 {unit}".rstrip()
-
-
-# English plural endings, the longest first, and their singular.
-SINGULARS = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", ""))
 
 
 def progress_text(challenge, current):

@@ -16,6 +16,7 @@ from learning.db import atomic, utcnow
 from learning.errors import NotFound, Refused, found
 from learning.people.models import Person
 from learning.people.services import normalize_email
+from learning.text import quantity
 
 
 def candidate(person):
@@ -269,7 +270,7 @@ def suggest_cohort(program, person, cohorts):
             if same_department == 0
             else f"{same_department} from {person.department or 'their department'}"
         )
-        + f", time zones within {hours(builder.span(group + [person_c]))}"
+        + f", time zones within {quantity(builder.span(group + [person_c]), 'hours')}"
         + ", and neither their manager nor anyone they manage."
     )
     return cohort, reason
@@ -297,8 +298,3 @@ def late_joiner(actor, program, email, cohorts, cohort_id=None):
     cohort = found(next((c for c in cohorts if c.id == cohort_id), None))
     add_member(actor, cohort, person)
     return LateJoiner(person, joined=cohort)
-
-
-def hours(span):
-    """1 → "1 hour", 2.5 → "2.5 hours"."""
-    return f"{span:g} hour" + ("" if span == 1 else "s")

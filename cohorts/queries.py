@@ -10,6 +10,7 @@ from peewee import JOIN
 from cohorts.models import Cohort, CohortVisit, Membership, Program
 from learning.ledger import Activity
 from learning.people.models import Person
+from learning.people.queries import Someone
 from learning.recognition.models import CompanyValue, Kudos
 from learning.speed import (
     Inline,
@@ -81,13 +82,6 @@ def _members(cohort_id):
         .where(Membership.cohort == cohort_id)
         .order_by(*MEMBER_ORDER)
     )
-
-
-class Someone(NamedTuple):
-    """What a feed entry shows of a person."""
-
-    id: int
-    display_name: str
 
 
 class ValueShown(NamedTuple):

@@ -10,17 +10,11 @@ from peewee import JOIN, Value, fn
 from cohorts.models import Cohort
 from feedback.models import KINDS, FeedbackRequest, Mention, Reply, Thread, ThreadRead
 from learning.people.models import Person
+from learning.people.queries import Someone
 from learning.speed import built_once, moment
 
 THREADS_SHOWN = 20
 PAGE = 30  # top-level replies on one page of a conversation, each with all its answers
-
-
-class Author(NamedTuple):
-    """What a listed thread or a reply on a page of the conversation shows of its author."""
-
-    id: int
-    display_name: str
 
 
 @built_once
@@ -72,7 +66,7 @@ class ListedThread:
     answer_id: int | None
     last_activity_at: datetime.datetime
     seen_at: datetime.datetime | None
-    author: Author
+    author: Someone
     unread: bool = False
 
     kind_label = property(lambda self: KINDS[self.kind])
@@ -81,7 +75,7 @@ class ListedThread:
 def _listed(found):
     return [
         ListedThread(
-            *row[:4], bool(row[4]), *row[5:7], *map(moment, row[7:9]), Author(row[1], row[9])
+            *row[:4], bool(row[4]), *row[5:7], *map(moment, row[7:9]), Someone(row[1], row[9])
         )
         for row in found
     ]
@@ -132,7 +126,7 @@ class TopReply:
     edited_at: datetime.datetime | None
     removed_at: datetime.datetime | None
     hidden_at: datetime.datetime | None
-    author: Author
+    author: Someone
     first_id: int | None = None
     nested: list = field(default_factory=list)
 
@@ -147,7 +141,7 @@ class ReplyChoice(NamedTuple):
     worked: str
     try_next: str
     question: str
-    author: Author
+    author: Someone
     first_id: int | None = None
 
 
@@ -157,7 +151,7 @@ def _top_replies(found):
             *row[:8],
             bool(row[8]),
             *map(moment, row[9:14]),
-            Author(row[2], row[14]),
+            Someone(row[2], row[14]),
             *row[15:],
         )
         for row in found
@@ -165,7 +159,7 @@ def _top_replies(found):
 
 
 def _choices(found):
-    return [ReplyChoice(*row[:5], Author(row[5], row[6]), *row[7:]) for row in found]
+    return [ReplyChoice(*row[:5], Someone(row[5], row[6]), *row[7:]) for row in found]
 
 
 @built_once(rows=_top_replies)

@@ -69,3 +69,24 @@ def one_line(text, limit=None):
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def amount_text(value):
+    """1.5 → "1.5", 2.0 → "2", 1234.5 → "1,234.5"."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def quantity(value, unit):
+    """An amount with its unit, written in the plural (a challenge's, set by L&D): "1 hour", "2.5
+    hours", "1 class", "3 km"."""
+    number = amount_text(value)
+    if number != "1":
+        return f"{number} {unit}".rstrip()
+    for plural, singular in SINGULARS:
+        if unit.endswith(plural) and not (plural == "s" and unit.endswith("ss")):
+            return f"1 {unit[: -len(plural)]}{singular}"
+    return f"1 {unit}".rstrip()
+
+
+# English plural endings, the longest first, and their singular.
+SINGULARS = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", ""))

@@ -8,6 +8,7 @@ from cohorts.models import Cohort, Membership
 from learning.audit.models import AuditEntry
 from learning.db import connection
 from learning.ledger import Activity
+from learning.text import quantity
 
 
 def add(app, manager, program, people):
@@ -180,7 +181,7 @@ def test_an_unknown_late_joiner_is_explained(manager_client, program):
 
 
 def test_hours_in_a_late_joiners_reason_read_right():
-    assert [forming.hours(span) for span in (0, 1, 2, 2.5)] == [
+    assert [quantity(span, "hours") for span in (0, 1, 2, 2.5)] == [
         "0 hours", "1 hour", "2 hours", "2.5 hours",
     ]  # fmt: skip
 
