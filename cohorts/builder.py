@@ -226,9 +226,11 @@ def _flag(proposal, people, span_hours):
             proposal.flags[index] = reasons
 
 
-def problems(group, shares, span_hours=DEFAULT_SPAN_HOURS):
+def problems(group, shares, span_hours=DEFAULT_SPAN_HOURS, *, moved_by_hand=False):
     """The rules this cohort breaks, each with why; `shares` counts departments among all
-    the participants it was formed from."""
+    the participants it was formed from. In a cohort L&D moved people into or out of, the
+    rules are broken by that move, not relaxed by the builder: the builder's reasons would
+    be false there, so only the facts are given."""
     total = sum(shares.values()) or 1
     reasons = []
     if len(group) < MIN_SIZE:
@@ -238,21 +240,27 @@ def problems(group, shares, span_hours=DEFAULT_SPAN_HOURS):
         )
     if span(group) > span_hours:
         reasons.append(
-            f"Time zones span {span(group):g} hours, more than {span_hours:g}: too few "
-            "participants live close enough in time to form a cohort of their own."
+            f"Time zones span {span(group):g} hours, more than {span_hours:g}"
+            + (
+                "."
+                if moved_by_hand
+                else ": too few participants live close enough in time to form a cohort of "
+                "their own."
+            )
         )
     department = over_half(group)
     if department is not None:
         share = round(100 * shares[department] / total)
         reasons.append(
-            f"{department or 'No department'} is more than half of this cohort: it is "
-            f"{share}% of the participants."
+            f"{department or 'No department'} is more than half of this cohort"
+            + ("." if moved_by_hand else f": it is {share}% of the participants.")
         )
     for person in group:
         manager = next((m for m in group if m.id == person.manager_id), None)
         if manager is not None:
             reasons.append(
-                f"{person.name} shares this cohort with their manager {manager.name}: "
-                "no swap kept the other rules. Move one of them."
+                f"{person.name} shares this cohort with their manager {manager.name}"
+                + (". " if moved_by_hand else ": no swap kept the other rules. ")
+                + "Move one of them."
             )
     return reasons

@@ -4,7 +4,7 @@ and the best cohort for a late joiner."""
 from collections import Counter
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from cohorts import builder
 from cohorts.access import require_manager
@@ -66,15 +66,17 @@ def filters(program):
 
 
 def drafts(program):
-    """The draft cohorts with their members (two queries)."""
+    """The draft cohorts with their members and each member's manager (two queries)."""
     cohorts = list(
         Cohort.select()
         .where(Cohort.program == program, Cohort.status == "draft")
         .order_by(Cohort.position, Cohort.id)
     )
+    manager = Person.alias()
     rows = (
-        Membership.select(Membership, Person)
+        Membership.select(Membership, Person, manager.id, manager.display_name)
         .join(Person)
+        .join(manager, JOIN.LEFT_OUTER, on=(Person.manager == manager.id))
         .where(Membership.cohort.in_(cohorts))
         .order_by(Person.display_name)
     )
@@ -93,7 +95,7 @@ def explain(cohorts):
     for cohort in cohorts:
         group = [candidate(m.person) for m in cohort.member_rows]
         cohort.balance = builder.describe(group)
-        cohort.problems = builder.problems(group, shares)
+        cohort.problems = builder.problems(group, shares, moved_by_hand=cohort.moved_by_hand)
     return cohorts
 
 
@@ -129,7 +131,8 @@ def _draft(program, cohort_id):
 
 
 def move(actor, program, person_id, cohort_id):
-    """Move a person between draft cohorts."""
+    """Move a person between draft cohorts; both now break rules by hand, not by the
+    builder. Returns the person and the cohort they joined."""
     require_manager(actor)
     target = _draft(program, cohort_id)
     with atomic():
@@ -143,9 +146,15 @@ def move(actor, program, person_id, cohort_id):
             )
             .first()
         )
+        if membership.cohort_id == target.id:
+            return membership.person, target
+        Cohort.update(moved_by_hand=True).where(
+            Cohort.id.in_([membership.cohort_id, target.id])
+        ).execute()
         membership.cohort = target
         membership.role = "member"
         membership.save()
+    return membership.person, target
 
 
 def rename(actor, program, cohort_id, name):
@@ -158,6 +167,7 @@ def rename(actor, program, cohort_id, name):
     cohort = _draft(program, cohort_id)
     cohort.name = name
     cohort.save()
+    return cohort
 
 
 def lock(actor, program, cohort_id, locked):
@@ -165,9 +175,11 @@ def lock(actor, program, cohort_id, locked):
     cohort = _draft(program, cohort_id)
     cohort.locked = locked
     cohort.save()
+    return cohort
 
 
 def choose_facilitator(actor, program, cohort_id, person_id):
+    """Appoint one of a draft's members; returns that person and the cohort."""
     require_manager(actor)
     cohort = _draft(program, cohort_id)
     with atomic():
@@ -179,6 +191,7 @@ def choose_facilitator(actor, program, cohort_id, person_id):
         )
     if not updated:
         raise NotFound
+    return Person.get_by_id(person_id), cohort
 
 
 def suggested_facilitator(member_rows, report_counts):

@@ -53,6 +53,8 @@ class Cohort(BaseModel):
     status = CharField(default="draft", index=True)
     # A locked draft keeps its members when the builder runs again.
     locked = BooleanField(default=False)
+    # L&D moved someone into or out of this draft: the rules it breaks are theirs to weigh.
+    moved_by_hand = BooleanField(default=False)
     position = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     published_at = DateTimeField(null=True)

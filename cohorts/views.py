@@ -165,7 +165,7 @@ def _builder_form(program, formdata=None):
     return form
 
 
-def _builder_page(program, form, fragment="cohorts/_drafts.html", status=200):
+def _builder_page(program, form, fragment="cohorts/_drafts.html", status=200, **context):
     return htmx.render(
         "cohorts/builder.html",
         fragment,
@@ -174,6 +174,7 @@ def _builder_page(program, form, fragment="cohorts/_drafts.html", status=200):
         form=form,
         drafts=forming.explain(forming.drafts(program)),
         unplaced=forming.unplaced_count(program),
+        **context,
     )
 
 
@@ -198,21 +199,27 @@ def builder(program_id):
     return _builder_page(program, form)
 
 
-def _back_to_builder(program):
-    return htmx.redirect(url_for("programs.builder", program_id=program.id))
+def _builder_changed(program, cohort, done):
+    """After an edit: with htmx the proposal is swapped in place, so the page keeps its
+    scroll and the focused control; without, the page opens again at the edited cohort."""
+    flash(done, "success")
+    if htmx.wants_fragment():
+        return _builder_page(program, _builder_form(program), "cohorts/_drafts_changed.html")
+    anchor = f"draft-{cohort.id}"
+    return htmx.redirect(url_for("programs.builder", program_id=program.id, _anchor=anchor))
 
 
 @programs.post("/<int:program_id>/builder/move")
 @login_required
 def move_draft_member(program_id):
     program = access.access_program(current_user, program_id)
-    forming.move(
+    person, cohort = forming.move(
         current_user,
         program,
         request.form.get("person_id", type=number),
         request.form.get("cohort_id", type=number),
     )
-    return _back_to_builder(program)
+    return _builder_changed(program, cohort, f"Moved {person.display_name} to {cohort.name}.")
 
 
 @programs.post("/<int:program_id>/builder/<int:cohort_id>/rename")
@@ -223,28 +230,33 @@ def rename(program_id, cohort_id):
     try:
         if not form.validate_on_submit():
             raise Refused("Use at most 80 characters.")
-        forming.rename(current_user, program, cohort_id, form.name.data)
+        cohort = forming.rename(current_user, program, cohort_id, form.name.data)
     except Refused as error:
-        flash(str(error), "error")
-    return _back_to_builder(program)
+        fragment = "cohorts/_drafts.html"
+        naming = {"cohort_id": cohort_id, "name": form.name.data or "", "error": str(error)}
+        return _builder_page(program, _builder_form(program), fragment, 422, naming=naming)
+    return _builder_changed(program, cohort, f"Renamed to {cohort.name}.")
 
 
 @programs.post("/<int:program_id>/builder/<int:cohort_id>/lock")
 @login_required
 def lock(program_id, cohort_id):
     program = access.access_program(current_user, program_id)
-    forming.lock(current_user, program, cohort_id, request.form.get("locked") == "1")
-    return _back_to_builder(program)
+    cohort = forming.lock(current_user, program, cohort_id, request.form.get("locked") == "1")
+    done = "keeps its members when you build again" if cohort.locked else "can be rebuilt"
+    return _builder_changed(program, cohort, f"{cohort.name} {done}.")
 
 
 @programs.post("/<int:program_id>/builder/<int:cohort_id>/facilitator")
 @login_required
 def facilitator(program_id, cohort_id):
     program = access.access_program(current_user, program_id)
-    forming.choose_facilitator(
+    person, cohort = forming.choose_facilitator(
         current_user, program, cohort_id, request.form.get("person_id", type=number)
     )
-    return _back_to_builder(program)
+    return _builder_changed(
+        program, cohort, f"{person.display_name} will facilitate {cohort.name}."
+    )
 
 
 @programs.post("/<int:program_id>/publish")
@@ -255,7 +267,7 @@ def publish(program_id):
         published = forming.publish(current_user, program)
     except Refused as error:
         flash(str(error), "error")
-        return _back_to_builder(program)
+        return htmx.redirect(url_for("programs.builder", program_id=program.id))
     flash(f"{len(published)} cohorts are live. Members are being told by email.", "success")
     return htmx.redirect(url_for("programs.show", program_id=program.id))
 

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from flask import template_rendered
 
-from cohorts.models import MembershipRequest
+from cohorts import forming, services
+from cohorts.models import Cohort, MembershipRequest
+from learning.db import connection
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "cohorts"
@@ -22,7 +24,7 @@ INCLUDED_ONLY = {
 
 
 def test_every_cohorts_template_renders(
-    app, manager_client, program, cohort, team, sign_in, make_person, run_jobs
+    app, manager, manager_client, program, cohort, team, sign_in, make_person, run_jobs
 ):
     rendered = set()
 
@@ -60,6 +62,16 @@ def test_every_cohorts_template_renders(
         manager_client.get(f"/programs/{program.id}/builder")
         manager_client.get(f"/programs/{program.id}/builder", headers=HTMX)
         manager_client.post(f"/programs/{program.id}/builder", data={"target": "99"}, headers=HTMX)
+        with app.app_context(), connection():
+            waiting = [make_person() for _ in range(10)]
+            services.add_participants(manager, program, waiting)
+            forming.propose(manager, program, 5)
+        first, second = Cohort.select().where(Cohort.status == "draft").order_by(Cohort.id)
+        manager_client.post(
+            f"/programs/{program.id}/builder/move",
+            data={"person_id": waiting[0].id, "cohort_id": second.id},
+            headers=HTMX,
+        )
         manager_client.get(f"/programs/{program.id}/late-joiner")
         manager_client.get(f"/programs/{program.id}/analytics")
         manager_client.get(f"/cohorts/{cohort.id}/health")
