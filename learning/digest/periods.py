@@ -39,13 +39,14 @@ def latest_slot(now, time_zone, frequency, weekday, hour, working_days):
     return None
 
 
-def next_slot(now, time_zone, frequency, weekday, hour, working_days):
-    """The next moment after `now` when the digest is due (naive UTC), for the preview."""
+def next_slot(now, time_zone, frequency, weekday, hour, working_days, had=()):
+    """The next moment after `now` when the digest is due (naive UTC), for the preview; a
+    moment of a period in `had` (the person had its digest) is passed over."""
     later = now
-    for _ in range(LOOKBACK_DAYS * 24):
+    for _ in range(2 * LOOKBACK_DAYS * 24):
         later += dt.timedelta(hours=1)
         found = latest_slot(later, time_zone, frequency, weekday, hour, working_days)
-        if found and found[1] > now:
+        if found and found[1] > now and found[0] not in had:
             return found[1]
     return None
 

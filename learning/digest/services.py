@@ -102,8 +102,9 @@ def due(now=None):
         if choices not in slots:
             slots[choices] = periods.latest_slot(*choices)
         found = slots[choices]
-        # Nobody gets a digest for a period that began before they joined.
-        if found and found[1] >= person.onboarded_at:
+        # Nobody gets a digest for a moment before they joined, or before they chose it.
+        chosen_at = person.preferences.digest_chosen_at
+        if found and found[1] >= max(person.onboarded_at, chosen_at or person.onboarded_at):
             candidates.append((person.id, *found))
     if not candidates:
         return []
@@ -201,11 +202,12 @@ def compose(people, now):
 def preview(person, now=None):
     """The digest `person` would get now, and when the next one is due."""
     now = now or utcnow()
-    person = (
-        Person.select(Person, Preferences).join(Preferences).where(Person.id == person.id).get()
-    )
+    person = _with_preferences(person)
     composed = compose([person], now)[person.id]
-    return composed, periods.next_slot(*_choices(person, now))
+    # A period has one digest: after today's, a later hour today is tomorrow's.
+    latest = Digest.select(Digest.period).where(Digest.person == person.id)
+    had = {period for (period,) in latest.order_by(Digest.id.desc()).limit(1).tuples()}
+    return composed, periods.next_slot(*_choices(person, now), had=had)
 
 
 SUBJECT_WORDS = {
@@ -330,9 +332,20 @@ def settings(person):
 
 
 def save_settings(person, *, digest_email, **choices):
+    """Save when the digest comes, and whether by email. Turning the email on is a new
+    choice, as a new day or hour is (`Preferences.digest_chosen_at`)."""
     with atomic():
+        was_on = "email" not in preferences.muted_channels(person, "digest")
         save_preferences(person, **choices)
+        if digest_email and not was_on:
+            Preferences.update(digest_chosen_at=utcnow()).where(
+                Preferences.person == person.id
+            ).execute()
         (preferences.unmute if digest_email else preferences.mute)(person.id, "digest")
+
+
+def _with_preferences(person):
+    return Person.select(Person, Preferences).join(Preferences).where(Person.id == person.id).get()
 
 
 # Admins' numbers

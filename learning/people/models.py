@@ -113,6 +113,10 @@ class Preferences(BaseModel):
     quiet_from = SmallIntegerField(default=20)
     quiet_until = SmallIntegerField(default=8)
     working_days = CharField(default="01234")
+    # When the person last chose when their digest comes (day, hour, frequency, working
+    # days, time zone, or turning the email on): its moments before then are not missed
+    # digests to catch up on, as the moments before they joined are not.
+    digest_chosen_at = DateTimeField(null=True)
     # False: milestones about this person are celebrated privately, not in the cohort feed.
     celebrate_me = BooleanField(default=True)
 

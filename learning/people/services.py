@@ -397,14 +397,27 @@ def accept_guidelines(person):
 
 def change_time_zone(person, time_zone):
     """The person's own time zone (one of the form's, which are the zones Python knows)."""
-    Person.update(time_zone=time_zone).where(Person.id == person.id).execute()
-    log(person, "time_zone_changed", person.email, time_zone=time_zone)
+    with atomic():
+        Person.update(time_zone=time_zone).where(Person.id == person.id).execute()
+        Preferences.update(digest_chosen_at=utcnow()).where(
+            Preferences.person == person.id
+        ).execute()
+        log(person, "time_zone_changed", person.email, time_zone=time_zone)
+
+
+# What decides when a person's digest comes, besides their time zone.
+DIGEST_TIMING = ("digest_frequency", "digest_weekday", "digest_hour", "working_days")
 
 
 def save_preferences(person, channels=None, **choices):
     """Save notification preferences (`channels`: the (kind, channel) pairs to keep on);
     the first time, onboarding is done."""
     with atomic():
+        timing = {name: value for name, value in choices.items() if name in DIGEST_TIMING}
+        if timing:
+            saved = Preferences.get(Preferences.person == person)
+            if any(getattr(saved, name) != value for name, value in timing.items()):
+                choices["digest_chosen_at"] = utcnow()
         if choices:
             Preferences.update(**choices).where(Preferences.person == person).execute()
         if channels is not None:

@@ -190,6 +190,45 @@ def test_after_two_days_without_a_dispatcher_each_person_gets_one_catch_up_diges
     assert thursday.since == monday.until
 
 
+@pytest.mark.parametrize(
+    ("choice", "promised", "period"),
+    [
+        # From daily to weekly on Friday: last Friday's moment is not a missed digest.
+        ({"digest_frequency": "weekly", "digest_weekday": 4, "digest_hour": 17},
+         "2026-11-27 17:00", "w2026-W48"),
+        # A later hour the same day: today's digest came already; the next is tomorrow's.
+        ({"digest_frequency": "daily", "digest_weekday": 0, "digest_hour": 18},
+         "2026-11-24 18:00", "d2026-11-24"),
+    ],
+)  # fmt: skip
+def test_a_new_choice_of_when_comes_when_the_page_says_and_nothing_is_lost(
+    app, world, run_jobs, choice, promised, period
+):
+    reader = world["readers"]["UTC"]  # daily at 9:00, UTC
+    assert dispatched(app, at("2026-11-23 09:05"))  # Monday's digest
+    run_jobs()
+    changed = at("2026-11-23 16:58")
+    with app.app_context(), connection():
+        services.save_settings(reader, digest_email=True, **choice)
+        assert Preferences.get(Preferences.person == reader).digest_chosen_at is not None
+        # As if it had been saved at `changed`.
+        Preferences.update(digest_chosen_at=changed).where(Preferences.person == reader).execute()
+        _, next_at = services.preview(reader, now=changed)
+    assert next_at == at(promised)
+    came = []
+    now = changed
+    while now < at("2026-11-28 00:00"):
+        if dispatched(app, now):
+            run_jobs()
+            if len(digests_of(reader)) > len(came) + 1:
+                came.append(f"{now:%Y-%m-%d %H:%M}")
+        now += dt.timedelta(minutes=30)
+    # The dispatcher runs at :28 and :58: the first run after the promised moment sends it.
+    assert came[0] == f"{at(promised) + dt.timedelta(minutes=28):%Y-%m-%d %H:%M}"
+    monday, first = digests_of(reader)[:2]
+    assert first.period == period and first.since == monday.until
+
+
 def test_nobody_gets_a_digest_for_a_period_before_they_joined(app, world, make_person):
     newcomer = make_person("new@example.com", "New Comer", time_zone="UTC")
     with app.app_context(), connection():
