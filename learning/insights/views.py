@@ -70,7 +70,6 @@ def individual():
         try:
             if form.output.data != "screen":
                 made = services.individual_export(*asked, form.output.data, form.token.data)
-                flash("Your export is being prepared.", "success")
                 return htmx.redirect(url_for("reports.export_status", export_id=made.id))
             header, rows = services.individual_report(*asked)
         except Refused as refused:
@@ -94,8 +93,7 @@ def export():
             )  # fmt: skip
         except Refused as refused:
             show_refused(form, refused)
-        else:
-            flash("Your export is being prepared.", "success")
+        else:  # the export's page says how far it is, and then that it is ready
             return htmx.redirect(url_for("reports.export_status", export_id=made.id))
     return _page(_with_errors_of(form, choices), form, choices, 422)
 
