@@ -27,6 +27,11 @@ def access_cohort_to_set(person, cohort_id):
     return cohort
 
 
+def can_see_challenges(person, cohort):
+    """Whoever sees a cohort's space sees its challenges (`access_challenge`)."""
+    return True
+
+
 def access_challenge(person, cohort_id, challenge_id):
     """(cohort, challenge) for people who see the cohort, when the challenge is the cohort's
     (its own, or its program's); 404 otherwise."""

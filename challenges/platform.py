@@ -5,7 +5,7 @@ space; registered by `register(app)`."""
 
 import datetime
 
-from challenges import access, progress, space, streaks
+from challenges import access, progress, queries, space, streaks
 from challenges.forms import check_in_form
 from challenges.models import AwayWeek, Challenge, CheckIn, HiddenNumbers
 from cohorts import queries as cohort_queries
@@ -22,6 +22,14 @@ from learning.views import add_nav
 
 def register(app):
     places.register_link(app, "checkin", check_in_path)
+    places.register_subject(
+        app,
+        "checkin",
+        queries.check_in_challenge_title,
+        queries.check_in_challenge,
+        check_in_subject_path,
+        access.can_see_challenges,
+    )
     sections.register(app, "progress", digest_progress)
     analytics.register_progress(app, analytics_progress)
     privacy.register(app, personal_data, erase_personal)
@@ -34,7 +42,9 @@ def register(app):
         contribution_text=progress.contribution_text,
     )
     add_nav(app, "My check-ins", "challenges.mine")
-    cohort_space.add_section(app, "challenges/_cohort_challenges.html", challenges_section)
+    cohort_space.add_section(
+        app, "challenges/_cohort_challenges.html", challenges_section, cohort_space.TOGETHER
+    )
 
 
 def challenges_section(cohort, person):
@@ -60,13 +70,17 @@ def challenges_section(cohort, person):
     }
 
 
+def check_in_subject_path(check_in_id, challenge_id, cohort_id):
+    return path_for("challenges.show", anchor=f"check-in-{check_in_id}", cohort_id=cohort_id,
+                    challenge_id=challenge_id)  # fmt: skip
+
+
 def check_in_path(check_in_id):
     """Where a check-in is shown: its challenge's page in the cohort, scrolled to it."""
     entry = CheckIn.get_or_none(CheckIn.id == check_in_id)
     if entry is None:
         return ""
-    return path_for("challenges.show", anchor=f"check-in-{entry.id}", cohort_id=entry.cohort_id,
-                    challenge_id=entry.challenge_id)  # fmt: skip
+    return check_in_subject_path(entry.id, entry.challenge_id, entry.cohort_id)
 
 
 def digest_progress(readers, until):

@@ -188,3 +188,14 @@ def _done(goal):
         "count": fn.SUM(Case(None, [(done, 1)], 0)),
         "amount": fn.SUM(Case(None, [(done, CheckIn.amount)], 0)),
     }[goal]
+
+
+# What the cohort's feed says a check-in is about: its challenge (`places.register_subject`).
+
+
+def check_in_challenge_title(check_in_id):
+    return Challenge.select(Challenge.title).join(CheckIn).where(CheckIn.id == check_in_id)
+
+
+def check_in_challenge(check_in_id):
+    return CheckIn.select(CheckIn.challenge).where(CheckIn.id == check_in_id)

@@ -11,6 +11,7 @@ from cohorts.models import Cohort, CohortVisit, Membership, Program
 from learning.ledger import Activity
 from learning.people.models import Person
 from learning.people.queries import Someone
+from learning.recognition import places
 from learning.recognition.models import CompanyValue, Kudos
 from learning.speed import (
     Inline,
@@ -107,7 +108,9 @@ class KudosShown(NamedTuple):
 class FeedEntry:
     """A ledger entry as the cohort's feed shows it: the columns of `Activity`, its `actor`
     (None for what the platform did itself) and, for kudos, the `kudos`. Recognition
-    attaches what a celebration shows (`milestone`, `cheers`)."""
+    attaches what a celebration shows (`milestone`, `cheers`). `subject`: what the entry is
+    about, if a domain names it (`places.subject`); the space gathers a line's `subjects`,
+    and folds runs of small events into one line (`count`, `folded`)."""
 
     id: int
     actor_id: int | None
@@ -119,8 +122,12 @@ class FeedEntry:
     created_at: datetime.datetime
     actor: Someone | None
     kudos: KudosShown | None
+    subject: places.Subject | None
     milestone: object = None
     cheers: list = field(default_factory=list)
+    subjects: list = field(default_factory=list)
+    count: int = 1
+    folded: bool = False
 
 
 def _feed_rows(found):
@@ -136,6 +143,7 @@ def _feed_rows(found):
             )
             if row[9] is not None
             else None,
+            places.subject(row[4], row[5], row[2], row[17], row[18]),
         )
         for row in found
     ]
@@ -153,6 +161,7 @@ def feed_entries(cohort, before=None, after=None, limit=20):
 @built_once(rows=_feed_rows)
 def _entries(cohort_id, before, after, limit):
     receiver = Person.alias()
+    subject_title, subject_id = places.subject_columns(Activity.object_type, Activity.object_id)
     query = (
         Activity.select(
             Activity.id,
@@ -172,6 +181,8 @@ def _entries(cohort_id, before, after, limit):
             receiver.display_name,
             CompanyValue.id,
             CompanyValue.name,
+            subject_title,
+            subject_id,
         )
         .join(Person, JOIN.LEFT_OUTER, on=Activity.actor)
         .switch(Activity)

@@ -10,22 +10,35 @@ from peewee import JOIN, fn
 from cohorts import queries
 from cohorts.models import Cohort, CohortVisit, Membership, Program
 from learning.ledger import Activity
+from learning.recognition import places
 from learning.recognition import services as recognition
 
 FEED_PAGE = 20
+# Small events: one after another, of one kind and by one person, they are one line.
+SMALL = frozenset(
+    {"checked_in", "thread_started", "replied", "feedback_given", "reacted", "answer_accepted",
+     "marked_helpful"}
+)  # fmt: skip
 SECTIONS = "cohorts.space_sections"
 
 
-def add_section(app, template, context):
+# Where a section goes in the space, first to last: what waits for the person, what the
+# cohort does together (its challenges and their check-ins), its conversations.
+NEEDS_YOU, TOGETHER, CONVERSATIONS = 0, 1, 2
+
+
+def add_section(app, template, context, order):
     """A section of the cohort space from another domain: `context(cohort, person)` returns
-    the template's variables, or None to leave the section out."""
-    app.extensions.setdefault(SECTIONS, []).append((template, context))
+    the template's variables, or None to leave the section out; `order` places it."""
+    shown = app.extensions.setdefault(SECTIONS, [])
+    shown.append((order, template, context))
+    shown.sort(key=lambda section: section[0])
 
 
 def sections(cohort, person):
     """[(template, its variables)] of the sections `person` sees in the cohort's space."""
     shown = []
-    for template, context in current_app.extensions.get(SECTIONS, []):
+    for _, template, context in current_app.extensions.get(SECTIONS, []):
         values = context(cohort, person)
         if values is not None:
             shown.append((template, values))
@@ -42,10 +55,27 @@ def local_time(person, now=None):
 
 
 def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
-    """Newest first, with what kudos and celebrations show. `before` pages back ("show
-    more"); `after` returns only what is new. Returns (entries, has_more)."""
+    """Newest first, with what kudos and celebrations show and what each entry is about,
+    runs of small events folded. `before` pages back ("show more"); `after` returns only
+    what is new. Returns (entries, has_more)."""
     entries, more = queries.feed_entries(cohort, before, after, limit)
-    return recognition.attach(entries, viewer), more
+    recognition.attach(entries, viewer)
+    seen = places.subjects_seen(viewer, cohort)
+    head = None
+    for entry in entries:
+        if (
+            head
+            and entry.kind in SMALL
+            and (entry.kind, entry.actor_id) == (head.kind, head.actor_id)
+        ):
+            entry.folded = True
+            head.count += 1
+        else:
+            head = entry
+        about = entry.subject if entry.object_type in seen else None
+        if about and all(shown.about_id != about.about_id for shown in head.subjects):
+            head.subjects.append(about)
+    return entries, more
 
 
 def my_cohorts(person):

@@ -3,14 +3,19 @@ pages ask these; `access_*` returns the thing or raises NotFound, `can_*` answer
 
 from cohorts.access import is_facilitator, is_member
 from feedback import queries
-from feedback.models import Reply, Report
+from feedback.models import FeedbackRequest, Reply, Report
 from learning.errors import NotAllowed, NotFound, found
+
+
+def can_read_threads(person, cohort):
+    """The cohort's members read its threads (HR, L&D and admins do not)."""
+    return is_member(person, cohort)
 
 
 def access_thread(person, thread_id):
     """The thread, for members of its cohort only; 404 for everyone else (HR included)."""
     thread = next(iter(queries.published_thread(thread_id)), None)
-    if thread is None or not is_member(person, thread.cohort):
+    if thread is None or not can_read_threads(person, thread.cohort):
         raise NotFound
     return thread
 
@@ -31,6 +36,17 @@ def access_reply(person, reply_id):
 def can_post(person, cohort):
     """Members start threads and reply in their cohort."""
     return is_member(person, cohort)
+
+
+def can_give_feedback(person, thread):
+    """Structured feedback (what worked, what to try next, a question) is for shared work,
+    and for anyone the author asked for feedback, whatever kind of thread it is."""
+    return (
+        thread.kind == "share_work"
+        or FeedbackRequest.select()
+        .where(FeedbackRequest.thread == thread.id, FeedbackRequest.person == person.id)
+        .exists()
+    )
 
 
 def can_edit(person, post):
@@ -68,5 +84,5 @@ def can_accept(person, thread):
 
 
 def can_mark_helpful(person, thread, reply):
-    """The author of shared work marks a piece of feedback as helpful."""
-    return thread.kind == "share_work" and thread.author_id == person.id and reply.is_feedback
+    """The thread's author marks a piece of feedback they received as helpful."""
+    return thread.author_id == person.id and reply.is_feedback

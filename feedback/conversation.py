@@ -13,10 +13,22 @@ from feedback.queries import PAGE
 from learning.people.models import Person
 
 
-def cohort_threads(cohort, viewer):
-    """The cohort's threads, pinned first, then most recently active, with their authors and
-    whether something happened since `viewer` last read each; one query."""
-    threads = queries.listed_threads(cohort, viewer)
+def latest_threads(cohort, viewer):
+    """The cohort space's threads, pinned first, then most recently active, with their
+    authors and whether something happened since `viewer` last read each, and whether the
+    cohort has more; one query."""
+    threads = _unread(queries.listed_threads(cohort, viewer), viewer)
+    return threads[: queries.IN_SPACE], len(threads) > queries.IN_SPACE
+
+
+def threads_page(cohort, viewer, page):
+    """A page of all the cohort's threads, as the space lists them, and whether more follow;
+    one query."""
+    threads = _unread(queries.threads_page(cohort.id, viewer.id, page), viewer)
+    return threads[: queries.THREADS_PAGE], len(threads) > queries.THREADS_PAGE
+
+
+def _unread(threads, viewer):
     for thread in threads:
         thread.unread = thread.author_id != viewer.id and (
             thread.seen_at is None or thread.last_activity_at > thread.seen_at

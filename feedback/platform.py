@@ -8,7 +8,7 @@ import datetime
 from peewee import JOIN, fn
 
 from cohorts import space
-from feedback import access, conversation
+from feedback import access, conversation, queries
 from feedback.models import REACTIONS, FeedbackRequest, Mention, Reply, Thread
 from feedback.services import thread_path
 from learning.digest import sections
@@ -21,25 +21,53 @@ from learning.views import add_nav
 
 def register(app):
     places.register_link(app, "reply", reply_path)
+    places.register_subject(
+        app,
+        "thread",
+        queries.thread_title,
+        lambda thread_id: thread_id,
+        thread_subject_path,
+        access.can_read_threads,
+    )
+    places.register_subject(app, "reply", queries.reply_thread_title, queries.reply_thread,
+                            reply_subject_path, access.can_read_threads)  # fmt: skip
     sections.register(app, "needs_you", digest_needs_you)
     sections.register(app, "replies", digest_replies)
     analytics.register_threads(app, analytics_threads)
     privacy.register(app, personal_data)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
     add_nav(app, "Search", "feedback.find")
-    space.add_section(app, "feedback/_cohort_threads.html", threads_section)
+    space.add_section(app, "feedback/_cohort_needs.html", needs_section, space.NEEDS_YOU)
+    space.add_section(app, "feedback/_cohort_threads.html", threads_section, space.CONVERSATIONS)
+
+
+def needs_section(cohort, person):
+    """The top of the cohort space: what waits for the person's reply, if anything."""
+    if not access.can_post(person, cohort):
+        return None
+    waiting = conversation.needs_reply(cohort, person)
+    return waiting if any(waiting.values()) else None
 
 
 def threads_section(cohort, person):
-    """The cohort space's threads: what waits for the person's reply, and the list."""
+    """The cohort space's latest threads, and a link to all of them when there are more."""
     if not access.can_post(person, cohort):
         return None
+    threads, more = conversation.latest_threads(cohort, person)
     return {
         "cohort": cohort,
-        "threads": conversation.cohort_threads(cohort, person),
-        "waiting": conversation.needs_reply(cohort, person),
+        "threads": threads,
+        "more": more,
         "facilitates": access.can_moderate(person, cohort),
     }
+
+
+def thread_subject_path(thread_id, _thread_id, _cohort_id):
+    return thread_path(thread_id)
+
+
+def reply_subject_path(reply_id, thread_id, _cohort_id):
+    return thread_path(thread_id, reply_id)
 
 
 def reply_path(reply_id):

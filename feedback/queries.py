@@ -13,7 +13,8 @@ from learning.people.models import Person
 from learning.people.queries import Someone
 from learning.speed import built_once, moment
 
-THREADS_SHOWN = 20
+IN_SPACE = 5  # the latest threads the cohort space shows; the rest are a link away
+THREADS_PAGE = 30  # on the page of all the cohort's threads
 PAGE = 30  # top-level replies on one page of a conversation, each with all its answers
 
 
@@ -81,8 +82,7 @@ def _listed(found):
     ]
 
 
-@built_once(rows=_listed)
-def listed_threads(cohort_id, viewer_id):
+def _threads(cohort_id, viewer_id):
     read = ThreadRead.alias()
     return (
         Thread.select(
@@ -101,9 +101,22 @@ def listed_threads(cohort_id, viewer_id):
         .switch(Thread)
         .join(read, JOIN.LEFT_OUTER, on=(read.thread == Thread.id) & (read.person == viewer_id))
         .where(Thread.cohort == cohort_id, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
-        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc())
-        .limit(THREADS_SHOWN)
+        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
+
+
+@built_once(rows=_listed)
+def listed_threads(cohort_id, viewer_id):
+    """The space's threads (`ListedThread`): pinned first, then the latest; one more than
+    it shows, to know whether there are more."""
+    return _threads(cohort_id, viewer_id).limit(IN_SPACE + 1)
+
+
+def threads_page(cohort_id, viewer_id, page):
+    """A page of all the cohort's threads (`ListedThread`), in the space's order, with one
+    more than the page shows."""
+    query = _threads(cohort_id, viewer_id)
+    return _listed(query.limit(THREADS_PAGE + 1).offset((page - 1) * THREADS_PAGE).tuples())
 
 
 @dataclass(slots=True)
@@ -265,3 +278,27 @@ def waiting_rows(cohort_id, person_id):
         )
     )
     return (requests + mentions + questions).tuples()
+
+
+# What the cohort's feed says an entry about a thread or a reply is about: its thread, while
+# members can read it (`places.register_subject`).
+
+
+def _readable(query):
+    return query.where(Thread.hidden_at.is_null(), Thread.removed_at.is_null())
+
+
+def thread_title(thread_id):
+    return _readable(Thread.select(Thread.title).where(Thread.id == thread_id))
+
+
+def reply_thread_title(reply_id):
+    return _readable(
+        Thread.select(Thread.title)
+        .join(Reply)
+        .where(Reply.id == reply_id, Reply.hidden_at.is_null(), Reply.removed_at.is_null())
+    )
+
+
+def reply_thread(reply_id):
+    return Reply.select(Reply.thread).where(Reply.id == reply_id)

@@ -6,7 +6,14 @@ import re
 
 from cohorts.queries import members
 from feedback import queries, search
-from feedback.access import can_accept, can_mark_helpful, can_post, reply_in, require_author
+from feedback.access import (
+    can_accept,
+    can_give_feedback,
+    can_mark_helpful,
+    can_post,
+    reply_in,
+    require_author,
+)
 from feedback.models import (
     REACTIONS,
     FeedbackRequest,
@@ -112,7 +119,8 @@ def start_thread(cohort, author, kind, title, body, link="", ask=(), token=None)
 def reply(thread, author, body="", parent_id=None, worked="", try_next="", question="",
           token=None):  # fmt: skip
     """Reply to the thread or to one of its replies (kept one level deep). Structured
-    feedback is only for shared work. The ledger says whom the reply answers. The same form
+    feedback only from those who may give it (`can_give_feedback`). The ledger says whom the
+    reply answers. The same form
     sent twice (`token`) makes one reply: the second gets it, `repeated`."""
     parent, answered = None, thread.author
     if parent_id:
@@ -120,7 +128,7 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
         answered = parent.author
         if parent.parent_id:
             parent = parent.parent
-    is_feedback = thread.kind == "share_work" and any((worked, try_next, question))
+    is_feedback = any((worked, try_next, question)) and can_give_feedback(author, thread)
     now = utcnow()
     created = Reply(
         thread=thread,

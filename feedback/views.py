@@ -1,6 +1,6 @@
 """Threads in the cohort space: start one, read it, reply, react, accept, mark helpful."""
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cohorts import access as cohorts
@@ -15,6 +15,17 @@ from learning.views import url_pattern
 from learning.web import submitted_status
 
 bp = Blueprint("feedback", __name__)
+
+
+@bp.get("/cohorts/<int:cohort_id>/threads")
+@login_required
+def threads(cohort_id):
+    cohort = cohorts.access_own_cohort(current_user, cohort_id)
+    page = max(request.args.get("page", 1, type=number) or 1, 1)
+    shown, more = conversation.threads_page(cohort, current_user, page)
+    return render_template(
+        "feedback/threads.html", cohort=cohort, threads=shown, page=page, more=more
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/threads/new", methods=["GET", "POST"])
@@ -92,6 +103,7 @@ def _thread_context(thread, window):
         "window": window,
         "links": reply_links(thread, window),
         "facilitates": access.can_moderate(current_user, thread.cohort),
+        "gives_feedback": access.can_give_feedback(current_user, thread),
         "people": services.cohort_people(thread.cohort),
     }
 

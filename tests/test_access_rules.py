@@ -68,6 +68,7 @@ RULES = {
     "challenges.delete_check_in": challenges.access_check_in,
     "challenges.board": cohorts.access_cohort,
     "challenges.hide_board": challenges.can_hide_board,
+    "feedback.threads": cohorts.access_own_cohort,
     "feedback.start_thread": cohorts.access_own_cohort,
     "feedback.moderation": feedback.can_moderate,
     "feedback.moderate": feedback.access_report,

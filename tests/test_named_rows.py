@@ -4,6 +4,7 @@ tuples, not models: every value is the model's, of the same type, on either data
 import dataclasses
 import datetime
 
+from challenges.models import CheckIn
 from cohorts import queries as cohort_queries
 from feedback import queries as feedback_queries
 from feedback.models import Reply, Thread
@@ -57,17 +58,33 @@ def test_listed_threads_read_as_the_models_do(app, demo):
             assert row.author.display_name == thread.author.display_name
 
 
+# What a feed entry is about, for each kind of object that has a subject.
+ABOUT = {
+    "thread": Thread.get_by_id,
+    "reply": lambda reply_id: Reply.get_by_id(reply_id).thread,
+    "checkin": lambda check_in_id: CheckIn.get_by_id(check_in_id).challenge,
+}
+
+
 def test_feed_entries_read_as_the_models_do_kudos_included(app, demo):
     with app.app_context(), connection():
         entries, _ = cohort_queries.feed_entries(demo.cohort, limit=200)
         kinds = {entry.kind for entry in entries}
-        assert {"kudos_given", "joined"} <= kinds
+        assert {"kudos_given", "joined", "thread_started", "replied", "checked_in"} <= kinds
         for entry in entries:
             activity = Activity.get_by_id(entry.id)
             assert_same(entry, activity, "actor_id", "cohort_id", "kind", "object_type",
                         "object_id", "target_id", "created_at")  # fmt: skip
             actor = activity.actor_id and Person.get_by_id(activity.actor_id)
             assert entry.actor == ((actor.id, actor.display_name) if actor else None)
+            about = ABOUT.get(activity.object_type)
+            if about is None:
+                assert entry.subject is None
+            else:  # what the feed says it is about, and links to
+                thing = about(activity.object_id)
+                assert (entry.subject.title, entry.subject.about_id) == (thing.title, thing.id)
+                assert type(entry.subject.about_id) is int
+                assert entry.subject.path.startswith(("/threads/", "/cohorts/"))
             if activity.object_type != "kudos":
                 assert entry.kudos is None
                 continue

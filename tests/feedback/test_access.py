@@ -10,6 +10,7 @@ from tests.routes import urls as route_urls
 
 OUTSIDERS = {"other cohort": 404, "hr": 404, "ld_manager": 404, "admin": 404, "anonymous": 302}
 TABLE = {
+    ("feedback.threads", "GET"): {**OUTSIDERS, "member": 200, "facilitator": 200},
     ("feedback.start_thread", "GET"): {**OUTSIDERS, "member": 200},
     ("feedback.start_thread", "POST"): OUTSIDERS,
     ("feedback.show", "GET"): {**OUTSIDERS, "member": 200, "facilitator": 200},

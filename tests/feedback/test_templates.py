@@ -13,6 +13,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "feedback"
 INCLUDED_ONLY = {
     "feedback/_reply.html",
     "feedback/_cohort_threads.html",
+    "feedback/_cohort_needs.html",
+    "feedback/_thread_list.html",
     "feedback/_post_actions.html",
 }
 
@@ -53,6 +55,7 @@ def test_every_feedback_template_renders(app, cohort, team, sign_in, run_jobs):
         facilitator.get(f"/cohorts/{cohort.id}/moderation")
         facilitator.post(f"/reports/{Report.get().id}/hide")
         run_jobs()
+        other.get(f"/cohorts/{cohort.id}/threads")
         other.get("/search?q=T")
         other.get("/search?q=T", headers=HTMX)
         assert Reply.select().count() == 2

@@ -91,6 +91,31 @@ def test_an_htmx_reply_updates_only_the_conversation_and_empties_the_form(pair, 
     assert "Write a reply, or fill in the feedback template." in empty.text
 
 
+def test_whoever_was_asked_for_feedback_gets_the_feedback_template_on_any_thread(
+    pair, cohort, team, sign_in
+):
+    (author, author_client), (asked, asked_client) = pair
+    start(author_client, cohort, kind="question", ask=[str(asked.id)])
+    thread = Thread.get()
+    assert "Structured feedback" in asked_client.get(f"/threads/{thread.id}").text
+    bystander = sign_in(team[2])
+    assert "Structured feedback" not in bystander.get(f"/threads/{thread.id}").text
+    # What a bystander sends in those fields anyway is a plain reply.
+    bystander.post(
+        f"/threads/{thread.id}/replies", data={"parent_id": "0", "body": "Hi", "worked": "x"}
+    )
+    assert not Reply.get(Reply.author == team[2]).is_feedback
+    asked_client.post(
+        f"/threads/{thread.id}/replies",
+        data={"parent_id": "0", "worked": "Clear question", "try_next": "", "question": ""},
+    )
+    feedback = Reply.get(Reply.author == asked)
+    assert feedback.is_feedback and feedback.worked == "Clear question"
+    assert Activity.get(Activity.kind == "feedback_given").actor_id == asked.id
+    author_client.post(f"/replies/{feedback.id}/helpful")
+    assert Reply.get_by_id(feedback.id).helpful_at is not None
+
+
 def test_structured_feedback_on_shared_work_is_shown_as_such_and_can_be_marked_helpful(
     pair, cohort
 ):
