@@ -13,7 +13,7 @@ from challenges.streaks import week_of
 from cohorts.models import Cohort, Membership
 from learning.db import utcnow
 from learning.people.models import Person
-from learning.text import amount_text, quantity
+from learning.text import amount_text, quantity, starts_in
 
 
 @dataclass
@@ -284,8 +284,7 @@ def left_text(challenge, current):
 def days_text(card):
     c, today = card.challenge, card.today
     if card.phase == "upcoming":
-        days = (c.starts_on - today).days
-        return "Starts tomorrow" if days == 1 else f"Starts in {days} days"
+        return starts_in((c.starts_on - today).days)
     if card.phase == "ended":
         return f"Ended on {c.ends_on:%-d %B}"
     days = (c.ends_on - today).days

@@ -21,14 +21,9 @@ from learning.views import add_nav
 
 def register(app):
     places.register_link(app, "reply", reply_path)
-    places.register_subject(
-        app,
-        "thread",
-        queries.thread_title,
-        lambda thread_id: thread_id,
-        thread_subject_path,
-        access.can_read_threads,
-    )
+    # What the feed's entries about threads and replies are about: their thread.
+    places.register_subject(app, "thread", queries.thread_title, lambda thread_id: thread_id,
+                            thread_subject_path, access.can_read_threads)  # fmt: skip
     places.register_subject(app, "reply", queries.reply_thread_title, queries.reply_thread,
                             reply_subject_path, access.can_read_threads)  # fmt: skip
     sections.register(app, "needs_you", digest_needs_you)

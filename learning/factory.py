@@ -56,7 +56,7 @@ def create_app(test_config=None):
     cohorts.init_app(app)
     feedback.init_app(app)
     challenges.init_app(app)
-    # What each domain gives the platform; the cohort space shows their sections in this order.
+    # What each domain gives the platform.
     cohorts_platform.register(app)
     feedback_platform.register(app)
     challenges_platform.register(app)
@@ -66,6 +66,8 @@ def create_app(test_config=None):
     worker.init_app(app)
     cli.init_app(app)
     app.jinja_env.globals.update(
-        htmx_src=f"vendor/htmx-{HTMX_VERSION}/htmx.min.js", role_labels=ROLE_LABELS
+        htmx_src=f"vendor/htmx-{HTMX_VERSION}/htmx.min.js",
+        role_labels=ROLE_LABELS,
+        starts_in=text.starts_in,
     )
     return app

@@ -76,6 +76,12 @@ def amount_text(value):
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def starts_in(days):
+    """When something starts, `days` from today: "Starts today", "Starts tomorrow",
+    "Starts in 4 days"."""
+    return {0: "Starts today", 1: "Starts tomorrow"}.get(days, f"Starts in {days} days")
+
+
 def quantity(value, unit):
     """An amount with its unit, written in the plural (a challenge's, set by L&D): "1 hour", "2.5
     hours", "1 class", "3 km"."""

@@ -113,12 +113,12 @@ def _with_errors_of(form, choices):
 @login_required
 def export_status(export_id):
     made = access.access_export(current_user, export_id)
+    # The page says whom the export covers; its polls (every second) only how far it is.
+    scope = None if htmx.wants_fragment() else services.in_words(services.filters_of(made))
     return htmx.render(
-        "learning/insights/export.html",
-        "learning/insights/_export_status.html",
-        export=made,
-        scope=services.in_words(services.filters_of(made)),
-    )
+        "learning/insights/export.html", "learning/insights/_export_status.html",
+        export=made, scope=scope,
+    )  # fmt: skip
 
 
 @bp.get("/exports/<int:export_id>/download")
