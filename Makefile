@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt migrate demo bench browser wrk screenshots clean
+.PHONY: help run test lint fmt migrate demo bench browser wrk screenshots clean messages catalogues
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -24,10 +24,24 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 browser: $(VENV)/.installed-test ## Make sure a browser exists: Debian's chromium, else Playwright's own
 	@command -v chromium >/dev/null 2>&1 || $(BIN)/playwright install chromium
 
-run: $(VENV)/.installed ## Install, migrate, load the demo if empty, run web + worker + cron
+# Each language's catalogue (.po, in git) is compiled (.mo, not in git) when it changes.
+TRANSLATIONS := learning/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+catalogues: $(CATALOGUES) ## Compile the language catalogues (make run and make test do it)
+
+messages: $(VENV)/.installed ## Find the texts to translate and add the new ones to each catalogue
+	$(BIN)/pybabel extract --no-location --sort-output -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext \
+		-o $(TRANSLATIONS)/messages.pot learning cohorts challenges feedback templates
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+run: $(VENV)/.installed catalogues ## Install, migrate, load the demo if empty, run web + worker + cron
 	$(BIN)/flask --app app dev
 
-test: $(VENV)/.installed-test browser ## Install with test extras and run the whole suite, browser tests included
+test: $(VENV)/.installed-test browser catalogues ## Install with test extras and run the whole suite, browser tests included
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test ## ruff and the import contract

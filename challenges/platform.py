@@ -3,6 +3,7 @@ challenges, progress for L&D's analytics, a person's check-ins (privacy), the wo
 numbers and dates in templates, the navigation and the challenges' section of the cohort
 space; registered by `register(app)`."""
 
+from flask_babel import lazy_gettext as _l
 import datetime
 
 from challenges import access, progress, queries, space, streaks
@@ -41,7 +42,7 @@ def register(app):
         days_text=progress.days_text,
         contribution_text=progress.contribution_text,
     )
-    add_nav(app, "My check-ins", "challenges.mine")
+    add_nav(app, _l("My check-ins"), "challenges.mine")
     cohort_space.add_section(
         app, "challenges/_cohort_challenges.html", challenges_section, cohort_space.TOGETHER
     )

@@ -2,6 +2,7 @@
 them, who is where for HR's reports, a person's data and its erasure, the program analytics'
 computation, the navigation and the home page's section; registered by `register(app)`."""
 
+from flask_babel import lazy_gettext as _l
 import json
 
 from cohorts import access, health, space
@@ -27,7 +28,7 @@ def register(app):
     insights.register_changed(app, last_published)
     privacy.register(app, personal_data, erase_personal)
     kept.register(app, health.COMPUTATION, health.compute_program_analytics)
-    add_nav(app, "Programs", "programs.index", access.runs_programs)
+    add_nav(app, _l("Programs"), "programs.index", access.runs_programs)
     add_home_section(
         app, "cohorts/_home.html", lambda person: {"my_cohorts": space.my_cohorts(person)}
     )

@@ -1,6 +1,9 @@
 """Programs and membership changes: the writes of the cohorts domain, with their rules,
 ledger entries and audit, and the lists L&D works from."""
 
+from flask_babel import LazyString, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
 from cohorts import access, queries
@@ -127,15 +130,17 @@ def tell_joined(membership, cohort, person, actor, members=None):
     """An invitation for someone without an account, a "you have joined" email otherwise;
     each says to what: the cohort, its program, its facilitator and when it starts
     (`members`: the cohort's memberships, when the caller has them)."""
-    about = what_they_joined(cohort, person, members)
+    # Worded when the email is written, in the language of the person it is for.
+    about = LazyString(what_they_joined, cohort, person, members)
     if person.password_hash is None:
         send_invitation(person, invited_by=actor, about=about)
         return
     send_mail(
         f"joined-{membership.id}",
         person.email,
-        f"You have joined {cohort.name}",
+        _l("You have joined %(cohort)s", cohort=cohort.name),
         "cohorts/mail/joined",
+        reader=person,
         person=person,
         about=about,
         link=absolute_url("cohorts.show", cohort_id=cohort.id),
@@ -151,11 +156,17 @@ def what_they_joined(cohort, person, members=None, today=None):
          if m.role == "facilitator" and m.person_id != person.id),
         None,
     )  # fmt: skip
-    words = f"{cohort.name} of {program.name}"
-    if facilitator is not None:
-        words += f", with {facilitator.display_name} as facilitator"
-    starts = "starting on" if program.starts_on >= today else "which started on"
-    return f"{words}, {starts} {program.starts_on:%A %-d %B %Y}"
+    day = format_date(program.starts_on, "EEEE d MMMM y")
+    if facilitator is None:
+        words = _("%(cohort)s of %(program)s", cohort=cohort.name, program=program.name)
+    else:
+        words = _(
+            "%(cohort)s of %(program)s, with %(facilitator)s as facilitator",
+            cohort=cohort.name, program=program.name, facilitator=facilitator.display_name,
+        )  # fmt: skip
+    if program.starts_on >= today:
+        return _("%(words)s, starting on %(day)s", words=words, day=day)
+    return _("%(words)s, which started on %(day)s", words=words, day=day)
 
 
 def leave(person, cohort):

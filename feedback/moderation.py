@@ -91,6 +91,7 @@ def _tell_author(post, thread, what, audit_id):
         author.email,
         f"Your post in {thread.cohort.name} was {what}",
         "feedback/mail/moderated",
+        reader=author,
         person=author,
         thread=thread,
         what=what,

@@ -3,6 +3,7 @@ conversations, when each thread got its first answer (L&D's analytics), a person
 (privacy: erasing keeps them, anonymous), the reaction kinds, search in the navigation and
 the threads' section of the cohort space; registered by `register(app)`."""
 
+from flask_babel import lazy_gettext as _l
 import datetime
 
 from peewee import JOIN, fn
@@ -31,7 +32,7 @@ def register(app):
     analytics.register_threads(app, analytics_threads)
     privacy.register(app, personal_data)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
-    add_nav(app, "Search", "feedback.find")
+    add_nav(app, _l("Search"), "feedback.find")
     space.add_section(app, "feedback/_cohort_needs.html", needs_section, space.NEEDS_YOU)
     space.add_section(app, "feedback/_cohort_threads.html", threads_section, space.CONVERSATIONS)
 

@@ -20,6 +20,10 @@ ENVIRONMENT = {
         "smtp://user:pass@host:port, smtps:// or smtp+starttls://. Unset: .eml files.",
     ),
     "MAIL_FROM": ("Learning Community <noreply@localhost>", "Sender of every email."),
+    "DEFAULT_LOCALE": (
+        "en",
+        "Language (en or pl) for people who chose none and whose browser asks for neither.",
+    ),
     "BASE_URL": ("http://127.0.0.1:5000", "Public address, used in links inside emails."),
     "SECURE_COOKIES": (
         "0",
@@ -67,6 +71,7 @@ def load(overrides=None):
         "REDIS_URL": env["REDIS_URL"],
         "SMTP_URL": env["SMTP_URL"],
         "MAIL_FROM": env["MAIL_FROM"],
+        "DEFAULT_LOCALE": env["DEFAULT_LOCALE"],
         "OUTBOX_DIR": str(INSTANCE / "outbox"),
         "BASE_URL": env["BASE_URL"],
         "DEV_OUTBOX": _flag(env["DEV_OUTBOX"]),

@@ -10,7 +10,7 @@ from cohorts import platform as cohorts_platform
 from cohorts import views as cohorts
 from feedback import platform as feedback_platform
 from feedback import views as feedback
-from learning import cli, config, db, security, text
+from learning import cli, config, db, i18n, security, text
 from learning import views as home
 from learning.audit.views import bp as audit_bp
 from learning.digest import views as digest
@@ -43,6 +43,7 @@ def create_app(test_config=None):
     jobs.ensure_redis_url(app)
     db.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     text.init_app(app)
     Htmx(app)
     home.init_app(app)

@@ -1,6 +1,7 @@
 """The home page, the navigation and a health check. Domains add home sections and
 navigation links through the functions here, so learning never imports them."""
 
+from flask_babel import lazy_gettext as _l
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request, url_for
@@ -95,4 +96,4 @@ def init_app(app):
     app.register_blueprint(home)
     app.context_processor(lambda: {"nav_items": nav_items})
     app.jinja_env.globals["this_page"] = this_page
-    add_nav(app, "Home", "home.index")
+    add_nav(app, _l("Home"), "home.index")

@@ -29,7 +29,7 @@ OPEN = {
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
 OWN = {
     "home.index", "auth.account", "auth.change_password", "auth.save_preferences",
-    "auth.change_time_zone",
+    "auth.language_and_time",
     "auth.sign_out", "auth.sign_out_everywhere", "onboarding.guidelines",
     "onboarding.preferences", "notify.bell", "notify.index", "notify.open_notice",
     "notify.read_all", "challenges.mine", "challenges.numbers", "challenges.away",

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import LazyString
 from peewee import JOIN, fn
 
 from learning.db import atomic, insert, utcnow
@@ -298,7 +299,7 @@ def send_one(composed, period, slot, now, batch=None):
         delivery_id = send_mail(
             f"digest-{digest_id}",
             person.email,
-            subject(composed),
+            LazyString(subject, composed),
             "learning/digest/mail/digest",
             due_at=due_at,
             unsubscribe_url=absolute_url("notify.unsubscribe", token=token),
@@ -307,6 +308,7 @@ def send_one(composed, period, slot, now, batch=None):
             base=base,
             preview_link=absolute_url("digest.preview"),
             batch=batch,
+            reader=person,
         )
         queries.sent_by(digest_id, delivery_id)
     return "sent"

@@ -1,11 +1,13 @@
 """Composing mail and handing it to the delivery job."""
 
+from contextlib import nullcontext
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from peewee import fn
 
 from learning.db import atomic, insert, utcnow
+from learning.i18n import as_reader
 from learning.mail.models import Delivery
 from learning.mail.tasks import hand_to_job
 from learning.text import one_line
@@ -24,26 +26,31 @@ def absolute_url(endpoint, **values):
 
 
 def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", batch=None,
-              **context):  # fmt: skip
+              reader=None, **context):  # fmt: skip
     """Compose a message from the templates <template>.txt and <template>.html, and queue it,
     or keep it until `due_at` (naive UTC). Call inside the write's transaction. Asking twice
     with the same key sends one email. The subject is put on one line, safe for a header.
+    Subject and body are in the language and time zone of `reader`, the person it is for
+    (whoever caused it): pass the subject as a lazy string (`lazy_gettext`).
     Returns the new delivery's id (None if it existed).
     With a `batch` list, a message to send now is added to it instead of queued alone: the
     caller hands the whole list to one job (`hand_batch`)."""
     now = utcnow()
     waits = due_at is not None and due_at > now
-    # User text (names, titles, values) reaches the Subject: a line break there would end the
-    # header, and the message could not be built.
-    subject = one_line(subject, SUBJECT_MAX)
-    context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
+    with as_reader(reader) if reader is not None else nullcontext():
+        # User text (names, titles, values) reaches the Subject: a line break there would end
+        # the header, and the message could not be built.
+        subject = one_line(str(subject), SUBJECT_MAX)
+        context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
+        text_body = render_template(f"{template}.txt", **context)
+        html_body = render_template(f"{template}.html", **context)
     delivery_id = insert(
         Delivery(
             key=key,
             to_address=to_address,
             subject=subject,
-            text_body=render_template(f"{template}.txt", **context),
-            html_body=render_template(f"{template}.html", **context),
+            text_body=text_body,
+            html_body=html_body,
             status="waiting" if waits else "pending",
             due_at=due_at if waits else now,
             unsubscribe_url=unsubscribe_url,

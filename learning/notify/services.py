@@ -6,6 +6,7 @@ from flask import current_app
 from peewee import fn
 
 from learning.db import insert, utcnow
+from learning.i18n import as_reader
 from learning.jobs.services import defer
 from learning.notify import preferences
 from learning.notify.models import KINDS, Notification
@@ -23,7 +24,8 @@ def path_for(endpoint, anchor=None, **values):
 def notify(person, kind, key, text, link, cohort_id=None, place=""):
     """Tell `person` something, in the app and by email as they chose. Call inside the write's
     transaction: the email goes by a job once it commits. The same `key` notifies once;
-    nobody is told about their own doing (callers skip the actor)."""
+    nobody is told about their own doing (callers skip the actor). `text` is in the person's
+    own language: pass it as a lazy string (`lazy_gettext`)."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of notice: {kind}")
     off = preferences.muted_channels(person, kind)
@@ -36,7 +38,7 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
             key=key,
             cohort_id=cohort_id,
             place=place,
-            text=text[:250],
+            text=_said_to(person, text)[:250],
             link=link,
             shown="in_app" not in off,
         ),
@@ -45,6 +47,11 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
     if notice_id and "email" not in off:
         defer(email_notice, notice_id, key=f"notice-{notice_id}", queue="notices")
     return notice_id
+
+
+def _said_to(person, text):
+    with as_reader(person):
+        return str(text)
 
 
 def shown_to(person):

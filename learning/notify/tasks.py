@@ -39,5 +39,6 @@ def email_notice(notification_id):
             kind_label=KINDS[notice.kind],
             link=current_app.config["BASE_URL"].rstrip("/") + notice.link,
             preferences_link=absolute_url("auth.account"),
+            reader=person,
         )
     return "queued" if due <= utcnow() else f"waits until {due:%Y-%m-%d %H:%M} UTC"

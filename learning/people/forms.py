@@ -2,6 +2,7 @@
 
 from zoneinfo import available_timezones
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learning.i18n import LANGUAGES
 from learning.inputs import number
 from learning.notify import preferences
 from learning.notify.models import CHANNELS, KINDS
@@ -32,15 +34,28 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 def time_zone_field():
     """A person's time zone; the page suggests the browser's own (static/js/time-zone.js)."""
     return SelectField(
-        "Time zone",
+        _l("Time zone"),
         choices=TIME_ZONES,
-        validators=[DataRequired("Choose your time zone.")],
-        description="Times on the site, quiet hours and your digest follow it.",
+        validators=[DataRequired(_l("Choose your time zone."))],
+        description=_l("Times on the site, quiet hours and your digest follow it."),
         render_kw={"data-detect-time-zone": ""},
     )
 
 
-class TimeZoneForm(FlaskForm):
+def language_field():
+    """A person's language; none chosen, pages follow the browser's."""
+    return SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("The one my browser asks for")),
+            *(SelectChoice(code, name) for code, name in LANGUAGES.items()),
+        ],
+        description=_l("Pages and emails are in this language."),
+    )
+
+
+class LanguageAndTimeForm(FlaskForm):
+    language = language_field()
     time_zone = time_zone_field()
 
 
@@ -57,9 +72,9 @@ def new_password(form, field):
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    remember = BooleanField("Keep me signed in when I close the browser")
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in when I close the browser"))
 
 
 class EmailForm(FlaskForm):
@@ -115,11 +130,12 @@ class ProfileForm(NewPasswordForm):
         validators=[DataRequired("Enter the name colleagues know you by."), Length(max=100)],
     )
     department = StringField("Department", filters=[stripped], validators=[Length(max=100)])
+    language = language_field()
     time_zone = time_zone_field()
 
     def profile(self):
         """What `services.accept_invitation` takes from the form."""
-        names = ("password", "display_name", "department", "time_zone")
+        names = ("password", "display_name", "department", "language", "time_zone")
         return {name: self[name].data for name in names}
 
 

@@ -3,6 +3,7 @@
 import secrets
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
@@ -27,10 +28,10 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.MEMBER: "Member",
-    Role.LD_MANAGER: "L&D manager",
-    Role.HR: "HR",
-    Role.ADMIN: "Admin",
+    Role.MEMBER: _l("Member"),
+    Role.LD_MANAGER: _l("L&D manager"),
+    Role.HR: _l("HR"),
+    Role.ADMIN: _l("Admin"),
 }
 
 
@@ -45,7 +46,8 @@ class Person(BaseModel):
     department = CharField(default="")
     location = CharField(default="")
     time_zone = CharField(default="UTC")
-    locale = CharField(default="en")
+    # The language they chose (learning.i18n.LANGUAGES); "": none, pages follow the browser.
+    locale = CharField(default="")
     manager = ForeignKeyField("self", null=True, backref="reports", on_delete="SET NULL")
     is_active = BooleanField(default=True)
     password_hash = CharField(null=True)

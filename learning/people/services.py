@@ -10,6 +10,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import fn
 from zxcvbn import zxcvbn
@@ -343,8 +344,9 @@ def send_invitation(person, invited_by=None, about=""):
     send_mail(
         f"invitation-{invitation.id}",
         person.email,
-        f"{inviter} invited you to learn together",
+        _l("%(inviter)s invited you to learn together", inviter=inviter),
         "learning/mail/invitation",
+        reader=person,
         person=person,
         inviter=inviter,
         about=about,
@@ -376,12 +378,13 @@ def resend_invitation(email):
         send_invitation(person, invited_by=None)
 
 
-def accept_invitation(invitation, password, display_name, department, time_zone):
+def accept_invitation(invitation, password, display_name, department, time_zone, language=""):
     """Onboarding step one: the link is used up, the person has a password and a profile."""
     person = invitation.person
     with atomic():
         person.display_name = display_name
         person.department = department
+        person.locale = language
         person.time_zone = time_zone
         set_password(person, password)
         person.save()
@@ -395,14 +398,17 @@ def accept_guidelines(person):
     person.save(only=[Person.guidelines_accepted_at])
 
 
-def change_time_zone(person, time_zone):
-    """The person's own time zone (one of the form's, which are the zones Python knows)."""
+def change_language_and_time(person, language, time_zone):
+    """The person's own language ("" for their browser's) and time zone (the form's choices:
+    languages the product speaks, zones Python knows)."""
     with atomic():
-        Person.update(time_zone=time_zone).where(Person.id == person.id).execute()
-        Preferences.update(digest_chosen_at=utcnow()).where(
-            Preferences.person == person.id
-        ).execute()
-        log(person, "time_zone_changed", person.email, time_zone=time_zone)
+        Person.update(locale=language, time_zone=time_zone).where(Person.id == person.id).execute()
+        if time_zone != person.time_zone:  # their digest's moments move with it
+            Preferences.update(digest_chosen_at=utcnow()).where(
+                Preferences.person == person.id
+            ).execute()
+        log(person, "language_and_time_changed", person.email, language=language or "browser's",
+            time_zone=time_zone)  # fmt: skip
 
 
 # What decides when a person's digest comes, besides their time zone.
@@ -448,8 +454,9 @@ def send_password_reset(email):
         send_mail(
             f"reset-{reset.id}",
             person.email,
-            "Reset your password",
+            _l("Reset your password"),
             "learning/mail/password_reset",
+            reader=person,
             person=person,
             link=absolute_url("auth.reset_password", token=_token("reset", reset.nonce)),
             minutes=current_app.config["RESET_MAX_AGE"] // 60,

@@ -1,9 +1,12 @@
 """Sign-in, password reset, account settings, invitations, onboarding and people admin."""
 
+from flask_babel import lazy_gettext as _l
 import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import (
     LoginManager,
     current_user,
@@ -12,7 +15,7 @@ from flask_login import (
     logout_user,
 )
 
-from learning import htmx
+from learning import htmx, i18n
 from learning.errors import Refused
 from learning.inputs import number
 from learning.insights.access import can_read_reports
@@ -29,7 +32,7 @@ from learning.people.forms import (
     ProfileForm,
     RolesForm,
     SignInForm,
-    TimeZoneForm,
+    LanguageAndTimeForm,
 )
 from learning.people.models import Role
 from learning.security import limiter
@@ -152,13 +155,14 @@ def reset_password(token):
 
 
 def _account_page(fragment, status=200, password_form=None, preferences_form=None,
-                  zone_form=None):  # fmt: skip
+                  language_form=None):  # fmt: skip
     return htmx.render(
         "learning/people/account.html",
         fragment,
         status,
         password_form=password_form or ChangePasswordForm(),
-        zone_form=zone_form or TimeZoneForm(time_zone=current_user.time_zone),
+        language_form=language_form
+        or LanguageAndTimeForm(language=current_user.locale, time_zone=current_user.time_zone),
         form=preferences_form or _preferences_form(current_user),
         action=url_for("auth.save_preferences"),
         submit="Save preferences",
@@ -200,15 +204,18 @@ def save_preferences():
     return _account_page("learning/people/_preferences_form.html", 422, preferences_form=form)
 
 
-@auth.post("/account/time-zone")
+@auth.post("/account/language-and-time")
 @login_required
-def change_time_zone():
-    form = TimeZoneForm()
+def language_and_time():
+    form = LanguageAndTimeForm()
     if form.validate_on_submit():
-        services.change_time_zone(current_user, form.time_zone.data)
-        flash(f"Your time zone is {form.time_zone.data}.", "success")
+        services.change_language_and_time(current_user, form.language.data, form.time_zone.data)
+        # Said in the language chosen, which the next page speaks.
+        with force_locale(i18n.supported(form.language.data) or i18n.browser_locale()):
+            flash(_("Saved. Your time zone is %(zone)s.", zone=form.time_zone.data), "success")
         return htmx.redirect(url_for("auth.account"))
-    return _account_page("learning/people/_time_zone_form.html", 422, zone_form=form)
+    fragment = "learning/people/_language_and_time_form.html"
+    return _account_page(fragment, 422, language_form=form)
 
 
 @auth.post("/account/sign-out-everywhere")
@@ -427,11 +434,11 @@ def administration():
 
 
 def init_nav(app):
-    add_nav(app, "Invite people", "people.invite", can_invite)
+    add_nav(app, _l("Invite people"), "people.invite", can_invite)
     pages = [endpoint for _, endpoint, _ in ADMINISTRATION]
-    add_nav(app, "Administration", "admin.index", can_administer, pages)
-    add_nav(app, "Reports", "reports.participation", can_read_reports)
-    add_nav(app, "Your account", "auth.account")
+    add_nav(app, _l("Administration"), "admin.index", can_administer, pages)
+    add_nav(app, _l("Reports"), "reports.participation", can_read_reports)
+    add_nav(app, _l("Your account"), "auth.account")
 
 
 def init_app(app):

@@ -101,7 +101,7 @@ PLATFORM = {
     ("auth.account", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
     ("auth.change_password", "POST"): {**SIGNED_IN, "member": 422},
     ("auth.save_preferences", "POST"): {**SIGNED_IN, "member": 422},
-    ("auth.change_time_zone", "POST"): {**SIGNED_IN, "member": 422},
+    ("auth.language_and_time", "POST"): {**SIGNED_IN, "member": 422},
     # Signing out is harmless for anyone; signed-in visitors are checked in test_auth.
     ("auth.sign_out", "POST"): ANONYMOUS_ONLY,
     ("auth.sign_out_everywhere", "POST"): SIGNED_IN,

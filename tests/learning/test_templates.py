@@ -66,7 +66,9 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         admin_client.get("/audit/")
         admin_client.get("/audit/", headers=HTMX)
         admin_client.get("/admin/")
-        admin_client.post("/account/time-zone", data={"time_zone": "Nowhere"}, headers=HTMX)
+        admin_client.post(
+            "/account/language-and-time", data={"time_zone": "Nowhere"}, headers=HTMX
+        )
         admin_client.get("/account")
         admin_client.post("/account/password", data={}, headers=HTMX)
         admin_client.post("/account/preferences", data={"digest_hour": "99"}, headers=HTMX)
@@ -175,16 +177,20 @@ def test_every_page_names_its_icon_and_favicon_ico_finds_it(client):
 
 def test_a_person_changes_their_time_zone_on_the_account_page(app, member, member_client):
     page = member_client.get("/account").text
-    assert "Your time zone" in page and "data-detect-time-zone" in page
-    bad = member_client.post("/account/time-zone", data={"time_zone": "Mars/Olympus"})
+    assert "Language and time" in page and "data-detect-time-zone" in page
+    bad = member_client.post(
+        "/account/language-and-time", data={"language": "", "time_zone": "Mars/Olympus"}
+    )
     assert bad.status_code == 422 and "Not a valid choice" in bad.text
     with app.app_context(), connection():
         assert Person.get_by_id(member.id).time_zone == member.time_zone  # unchanged
-    good = member_client.post("/account/time-zone", data={"time_zone": "Europe/Warsaw"})
+    good = member_client.post(
+        "/account/language-and-time", data={"language": "", "time_zone": "Europe/Warsaw"}
+    )
     assert good.status_code == 303
     with app.app_context(), connection():
         assert Person.get_by_id(member.id).time_zone == "Europe/Warsaw"
-    assert "Your time zone is Europe/Warsaw." in member_client.get("/account").text
+    assert "Saved. Your time zone is Europe/Warsaw." in member_client.get("/account").text
 
 
 def test_administration_is_one_entry_of_the_navigation(admin_client):

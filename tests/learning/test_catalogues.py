@@ -1,0 +1,65 @@
+"""The language catalogues are whole and right: every text the code marks is in them, each
+translated (no fuzzy entries), with the same placeholders and every plural form."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from learning.i18n import LANGUAGES, TRANSLATIONS
+
+ROOT = TRANSLATIONS.parent.parent
+SOURCES = ["learning", "cohorts", "challenges", "feedback", "templates"]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def catalogue(code):
+    with (TRANSLATIONS / code / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return read_po(po, locale=code)
+
+
+def marked_in_code():
+    """Every text the code and the templates mark for translation."""
+    with (TRANSLATIONS / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = set()
+    for folder in SOURCES:
+        for *_, message, _, _ in extract_from_dir(
+            ROOT / folder, method_map, options_map, keywords={**KEYWORDS}
+        ):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_marked_text_is_translated_with_its_placeholders(code):
+    messages = {m.id[0] if isinstance(m.id, tuple) else m.id: m for m in catalogue(code) if m.id}
+    missing = marked_in_code() - set(messages)
+    assert missing == set(), f"not in {code}'s catalogue: run make messages and translate them"
+    nplurals = catalogue(code).num_plurals
+    for key, message in messages.items():
+        assert "fuzzy" not in message.flags, f"fuzzy in {code}: {key!r}"
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(forms), f"untranslated in {code}: {key!r}"
+        if isinstance(message.id, tuple):
+            assert len(forms) == nplurals, f"{key!r} needs {nplurals} forms in {code}"
+        wanted = set(PLACEHOLDER.findall(key))
+        for form in forms:
+            assert set(PLACEHOLDER.findall(form)) == wanted, f"placeholders of {key!r} in {code}"
+
+
+def test_the_catalogues_compile_without_warnings(tmp_path):
+    from babel.messages.mofile import write_mo
+
+    for code in TRANSLATED:
+        with (tmp_path / f"{code}.mo").open("wb") as mo:
+            write_mo(mo, catalogue(code))
+        checked = list(catalogue(code).check())
+        assert checked == [], checked
