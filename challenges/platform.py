@@ -3,8 +3,9 @@ challenges, progress for L&D's analytics, a person's check-ins (privacy), the wo
 numbers and dates in templates, the navigation and the challenges' section of the cohort
 space; registered by `register(app)`."""
 
-from flask_babel import lazy_gettext as _l
 import datetime
+
+from flask_babel import lazy_gettext as _l
 
 from challenges import access, progress, queries, space, streaks
 from challenges.forms import check_in_form

@@ -2,8 +2,9 @@
 them, who is where for HR's reports, a person's data and its erasure, the program analytics'
 computation, the navigation and the home page's section; registered by `register(app)`."""
 
-from flask_babel import lazy_gettext as _l
 import json
+
+from flask_babel import lazy_gettext as _l
 
 from cohorts import access, health, space
 from cohorts.models import Cohort, Membership, MembershipRequest, Participant, PeopleImport, Program

@@ -3,9 +3,9 @@ conversations, when each thread got its first answer (L&D's analytics), a person
 (privacy: erasing keeps them, anonymous), the reaction kinds, search in the navigation and
 the threads' section of the cohort space; registered by `register(app)`."""
 
-from flask_babel import lazy_gettext as _l
 import datetime
 
+from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
 from cohorts import space

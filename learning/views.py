@@ -1,10 +1,10 @@
 """The home page, the navigation and a health check. Domains add home sections and
 navigation links through the functions here, so learning never imports them."""
 
-from flask_babel import lazy_gettext as _l
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from learning import db as database

@@ -46,6 +46,7 @@ def language_field():
     """A person's language; none chosen, pages follow the browser's."""
     return SelectField(
         _l("Language"),
+        default="",
         choices=[
             SelectChoice("", _l("The one my browser asks for")),
             *(SelectChoice(code, name) for code, name in LANGUAGES.items()),

@@ -1,12 +1,12 @@
 """Sign-in, password reset, account settings, invitations, onboarding and people admin."""
 
-from flask_babel import lazy_gettext as _l
 import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import (
     LoginManager,
     current_user,
@@ -27,12 +27,12 @@ from learning.people.forms import (
     EmailForm,
     GuidelinesForm,
     InviteForm,
+    LanguageAndTimeForm,
     NewPasswordForm,
     PreferencesForm,
     ProfileForm,
     RolesForm,
     SignInForm,
-    LanguageAndTimeForm,
 )
 from learning.people.models import Role
 from learning.security import limiter

@@ -2,7 +2,6 @@
 translated (no fuzzy entries), with the same placeholders and every plural form."""
 
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir

@@ -97,7 +97,9 @@ def test_the_same_reply_at_the_time_of_each_reader(
         Reply.update(created_at=dt.datetime.fromisoformat(moment)).where(
             Reply.id == reply.id
         ).execute()
-        Person.update(time_zone="Europe/Warsaw", locale="pl").where(Person.id == team[2].id).execute()
+        Person.update(time_zone="Europe/Warsaw", locale="pl").where(
+            Person.id == team[2].id
+        ).execute()
         Person.update(time_zone="America/New_York", locale="en").where(
             Person.id == team[3].id
         ).execute()

@@ -19,6 +19,7 @@ INCLUDED_ONLY = {
     "macros/forms.html",
     "macros/ui.html",
     "learning/mail/_layout.html",
+    "learning/mail/_signature.txt",
     "learning/digest/_sections.html",
     "macros/charts.html",
     "learning/insights/_filters.html",
@@ -66,9 +67,7 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         admin_client.get("/audit/")
         admin_client.get("/audit/", headers=HTMX)
         admin_client.get("/admin/")
-        admin_client.post(
-            "/account/language-and-time", data={"time_zone": "Nowhere"}, headers=HTMX
-        )
+        admin_client.post("/account/language-and-time", data={"time_zone": "Nowhere"}, headers=HTMX)
         admin_client.get("/account")
         admin_client.post("/account/password", data={}, headers=HTMX)
         admin_client.post("/account/preferences", data={"digest_hour": "99"}, headers=HTMX)
