@@ -261,9 +261,10 @@ def boards(program, challenges, viewer_cohort=None):
 
 def progress_text(challenge, current):
     if current.done > current.goal > 0 and challenge.goal != "checklist":
-        done, goal = amount_text(current.done), amount_text(current.goal)
         what = "check-ins" if challenge.goal == "count" else challenge.unit
-        return f"{quantity(current.done, what)} together: past the goal of {goal}"
+        return (
+            f"{quantity(current.done, what)} together: past the goal of {amount_text(current.goal)}"
+        )
     share = f" ({current.percent}%)"
     if challenge.goal == "count":
         return f"{int(current.done)} of {int(current.goal)} check-ins together{share}"

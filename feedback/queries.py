@@ -13,6 +13,8 @@ from learning.people.models import Person
 from learning.people.queries import Someone
 from learning.speed import built_once, moment
 
+# A thread members can read: not removed by its author, not hidden by a facilitator.
+READABLE = (Thread.removed_at.is_null(), Thread.hidden_at.is_null())
 IN_SPACE = 5  # the latest threads the cohort space shows; the rest are a link away
 THREADS_PAGE = 30  # on the page of all the cohort's threads
 PAGE = 30  # top-level replies on one page of a conversation, each with all its answers
@@ -100,7 +102,7 @@ def _threads(cohort_id, viewer_id):
         .join(Person)
         .switch(Thread)
         .join(read, JOIN.LEFT_OUTER, on=(read.thread == Thread.id) & (read.person == viewer_id))
-        .where(Thread.cohort == cohort_id, Thread.removed_at.is_null(), Thread.hidden_at.is_null())
+        .where(Thread.cohort == cohort_id, *READABLE)
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
 
@@ -284,19 +286,17 @@ def waiting_rows(cohort_id, person_id):
 # members can read it (`places.register_subject`).
 
 
-def _readable(query):
-    return query.where(Thread.hidden_at.is_null(), Thread.removed_at.is_null())
-
-
 def thread_title(thread_id):
-    return _readable(Thread.select(Thread.title).where(Thread.id == thread_id))
+    return Thread.select(Thread.title).where(Thread.id == thread_id, *READABLE)
 
 
 def reply_thread_title(reply_id):
-    return _readable(
+    return (
         Thread.select(Thread.title)
         .join(Reply)
-        .where(Reply.id == reply_id, Reply.hidden_at.is_null(), Reply.removed_at.is_null())
+        .where(
+            Reply.id == reply_id, Reply.hidden_at.is_null(), Reply.removed_at.is_null(), *READABLE
+        )
     )
 
 

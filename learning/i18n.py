@@ -53,9 +53,8 @@ def select_locale():
     reader = g.get("reader")
     if reader is not None:
         return supported(reader.locale) or default_locale()
-    if _signed_in() and supported(current_user.locale):
-        return supported(current_user.locale)
-    return browser_locale()
+    chosen = supported(current_user.locale) if _signed_in() else None
+    return chosen or browser_locale()
 
 
 def browser_locale():

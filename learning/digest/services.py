@@ -19,7 +19,7 @@ from learning.mail.tasks import hand_batch
 from learning.notify import preferences
 from learning.notify.models import MutedChannel
 from learning.people.models import Person, Preferences
-from learning.people.services import save_preferences
+from learning.people.services import digest_rechosen, save_preferences
 
 # Items shown per section; the rest is "and N more" with a link to the cohort.
 SHOWN = 5
@@ -340,9 +340,7 @@ def save_settings(person, *, digest_email, **choices):
         was_on = "email" not in preferences.muted_channels(person, "digest")
         save_preferences(person, **choices)
         if digest_email and not was_on:
-            Preferences.update(digest_chosen_at=utcnow()).where(
-                Preferences.person == person.id
-            ).execute()
+            digest_rechosen(person)
         (preferences.unmute if digest_email else preferences.mute)(person.id, "digest")
 
 

@@ -404,15 +404,19 @@ def change_language_and_time(person, language, time_zone):
     with atomic():
         Person.update(locale=language, time_zone=time_zone).where(Person.id == person.id).execute()
         if time_zone != person.time_zone:  # their digest's moments move with it
-            Preferences.update(digest_chosen_at=utcnow()).where(
-                Preferences.person == person.id
-            ).execute()
+            digest_rechosen(person)
         log(person, "language_and_time_changed", person.email, language=language or "browser's",
             time_zone=time_zone)  # fmt: skip
 
 
 # What decides when a person's digest comes, besides their time zone.
 DIGEST_TIMING = ("digest_frequency", "digest_weekday", "digest_hour", "working_days")
+
+
+def digest_rechosen(person):
+    """The person chose anew when their digest comes: moments of their choice that have
+    already passed are not digests to catch up on (`Preferences.digest_chosen_at`)."""
+    Preferences.update(digest_chosen_at=utcnow()).where(Preferences.person == person.id).execute()
 
 
 def save_preferences(person, channels=None, **choices):
@@ -423,7 +427,7 @@ def save_preferences(person, channels=None, **choices):
         if timing:
             saved = Preferences.get(Preferences.person == person)
             if any(getattr(saved, name) != value for name, value in timing.items()):
-                choices["digest_chosen_at"] = utcnow()
+                digest_rechosen(person)
         if choices:
             Preferences.update(**choices).where(Preferences.person == person).execute()
         if channels is not None:
