@@ -3,7 +3,6 @@
 import re
 import uuid
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from challenges.services import (
     dates_problem,
 )
 from learning import forms as fast
+from learning.forms import Form
 from learning.inputs import number, sensible_date
 from learning.once import token_field
 from learning.people.forms import stripped
@@ -47,7 +47,7 @@ def _number_problem(text, limit):
     return amount_problem(value, limit)
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(Form):
     token = token_field()
     title = StringField(
         "Title",
@@ -168,7 +168,7 @@ class ChangeChallengeForm(ChallengeForm):
         return []
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     """Did it, blocked or skipped: the status comes from the button pressed."""
 
     status = HiddenField(

@@ -1,6 +1,5 @@
 """Forms for programs, imports, the builder and membership changes."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from cohorts.models import DEFAULT_GUIDELINES, MAX_SIZE, MIN_SIZE
+from learning.forms import Form
 from learning.inputs import WholeNumberField, number, sensible_date
 from learning.once import token_field
 from learning.people.forms import stripped
@@ -31,7 +31,7 @@ from learning.recognition.services import MESSAGE_MAX
 SIZE_MESSAGE = f"Choose a size from {MIN_SIZE} to {MAX_SIZE}: small groups talk more."
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(Form):
     token = token_field()
     name = StringField(
         "Name",
@@ -71,7 +71,7 @@ class ProgramForm(FlaskForm):
         )}  # fmt: skip
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     token = token_field()
     file = FileField(
         "CSV file",
@@ -83,7 +83,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class BuilderForm(FlaskForm):
+class BuilderForm(Form):
     target = WholeNumberField(
         "Target cohort size",
         validators=[DataRequired(SIZE_MESSAGE), NumberRange(MIN_SIZE, MAX_SIZE, SIZE_MESSAGE)],
@@ -110,17 +110,17 @@ class BuilderForm(FlaskForm):
     )
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     name = StringField("Cohort name", filters=[stripped], validators=[Length(max=80)])
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = EmailField(
         "Email of the person to add", validators=[DataRequired("Enter an email address.")]
     )
 
 
-class MoveRequestForm(FlaskForm):
+class MoveRequestForm(Form):
     token = token_field()
     reason = TextAreaField(
         "Why would you like to move?",
@@ -133,7 +133,7 @@ class MoveRequestForm(FlaskForm):
     )
 
 
-class KudosForm(FlaskForm):
+class KudosForm(Form):
     """Its choices are the cohort's peers and the company's values (`offer`)."""
 
     receiver = SelectField(

@@ -1,12 +1,12 @@
 """Forms for threads and replies."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from feedback.models import KINDS
 from learning import forms as fast
+from learning.forms import Form
 from learning.inputs import number
 from learning.once import token_field
 from learning.people.forms import MultiCheckboxField, stripped
@@ -15,7 +15,7 @@ from learning.text import one_line
 BODY_MAX = 20_000
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """Title, body and link: what an author writes, and later edits."""
 
     title = StringField(
@@ -74,7 +74,7 @@ class ThreadForm(PostForm):
 FEEDBACK_PART = {"filters": [stripped], "validators": [Length(max=4000)], "widget": fast.TextArea()}
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     parent_id = SelectField(
         "Reply to", coerce=number, choices=[], validate_choice=True, widget=fast.Select()
     )
@@ -107,7 +107,7 @@ class ReplyForm(FlaskForm):
         return {"parent_id": self.parent_id.data or None, **{n: self[n].data for n in fields}}
 
 
-class EditReplyForm(FlaskForm):
+class EditReplyForm(Form):
     body = TextAreaField(
         "Your reply",
         filters=[stripped],
@@ -118,7 +118,7 @@ class EditReplyForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     token = token_field()
     reason = TextAreaField(
         "What is wrong with this post?",

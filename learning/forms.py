@@ -9,9 +9,31 @@ it can answer) cost more than the rest of their page (bench/README.md). The outp
 WTForms' own, character for character: tests/learning/test_forms.py holds each widget to
 WTForms' on any input."""
 
+from functools import lru_cache
+
+from babel import support
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import widgets
+from wtforms.i18n import messages_path
 from wtforms.widgets import core
+
+from learning.i18n import reading
+
+
+class Form(FlaskForm):
+    """Every form of the product. WTForms' own messages ("Not a valid integer value.") speak
+    the reader's language, their catalogue read once per language (Flask-WTF reads it again
+    in every request that draws a form)."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_catalogue(reading()[0])
+
+
+@lru_cache
+def wtforms_catalogue(locale):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def html_params(**kwargs):

@@ -8,37 +8,48 @@ reader's time only where they are shown (`when`, `day`)."""
 
 import datetime as dt
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, dates
 from flask import current_app, g, has_request_context, request
-from flask_babel import (
-    Babel,
-    format_date,
-    format_datetime,
-    format_timedelta,
-    get_locale,
-    get_timezone,
-    refresh,
-)
+from flask_babel import Babel, get_locale, get_timezone, refresh
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-# The languages the product speaks: code -> its name in itself, for the chooser.
-LANGUAGES = {"en": "English", "pl": "Polski"}
+# The product's catalogues; a language is spoken once its compiled catalogue is here.
 TRANSLATIONS = Path(__file__).with_name("translations")
 # Up to this long ago a time reads "5 minutes ago"; older ones read as a date and time.
 RECENT = dt.timedelta(days=7)
 
 
-def supported(code):
+def spoken(directories):
+    """{code: the language's name in itself}: English, the source's, and each language with
+    a compiled catalogue in `directories` (Flask-Babel's, separated by ";")."""
+    codes = {"en"}
+    for folder in directories.split(";"):
+        codes |= {path.parents[1].name for path in Path(folder).glob("*/LC_MESSAGES/messages.mo")}
+    return {code: _own_name(code) for code in sorted(codes)}
+
+
+def _own_name(code):
+    name = Locale.parse(code).get_display_name(code)
+    return name[:1].upper() + name[1:]
+
+
+def languages():
+    """The languages the product speaks: {code: name in itself}, for the chooser."""
+    return current_app.config["LANGUAGES"]
+
+
+def supported(code, among=None):
     """`code` ("pl", "pl-PL", "pl_PL") as a language the product speaks, or None."""
     try:
         language = Locale.parse(str(code or "").replace("-", "_")).language
     except (ValueError, UnknownLocaleError):
         return None
-    return language if language in LANGUAGES else None
+    return language if language in (among or languages()) else None
 
 
 def default_locale():
@@ -60,7 +71,7 @@ def select_locale():
 def browser_locale():
     """The language the browser asks for, of those the product speaks, or the default."""
     if has_request_context():
-        best = request.accept_languages.best_match(list(LANGUAGES))
+        best = request.accept_languages.best_match(list(languages()))
         if best:
             return best
     return default_locale()
@@ -85,17 +96,31 @@ def as_reader(person):
     """Render for `person` (an email, a digest): their language and their time zone."""
     before = g.get("reader")
     g.reader = person
-    refresh()
+    _forget_reading()
     try:
         yield
     finally:
         g.reader = before
-        refresh()
+        _forget_reading()
+
+
+def _forget_reading():
+    refresh()
+    g.pop("reading", None)
+
+
+def reading():
+    """The reader's language and time zone ("pl", "Europe/Warsaw", and babel's `Locale`),
+    asked of Flask-Babel once per request or reader: a page shows twenty-odd times."""
+    if "reading" not in g:
+        locale = get_locale()
+        g.reading = (str(locale), str(get_timezone()), locale)
+    return g.reading
 
 
 def lang():
     """The page's language, for `<html lang>`."""
-    return str(get_locale())
+    return reading()[0]
 
 
 def when(moment, css="", now=None):
@@ -104,45 +129,51 @@ def when(moment, css="", now=None):
     machine-readable moment in `<time datetime>`."""
     if moment is None:
         return ""
+    locale, zone, babel_locale = reading()
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     moment = moment.replace(tzinfo=None)
     if dt.timedelta(0) <= now - moment < RECENT:
-        shown = format_timedelta(moment - now, add_direction=True)
+        shown = dates.format_timedelta(moment - now, add_direction=True, locale=babel_locale)
     else:
-        shown = at(moment)
-    return Markup('<time{} datetime="{}Z" title="{} ({})">{}</time>').format(
-        Markup(' class="{}"').format(css) if css else "",
-        moment.isoformat(timespec="seconds"),
-        format_datetime(moment, "medium"),
-        zone_name(),
-        shown,
+        shown = _formatted(moment, "d MMM, HH:mm", locale, zone)
+    exact = _formatted(moment, "medium", locale, zone)
+    css = f' class="{escape(css)}"' if css else ""
+    return Markup(  # noqa: S704 (every part escaped)
+        f'<time{css} datetime="{moment.isoformat(timespec="seconds")}Z"'
+        f' title="{escape(exact)} ({escape(zone)})">{escape(shown)}</time>'
     )
 
 
 def at(moment, pattern="d MMM, HH:mm"):
     """A stored moment as plain text in the reader's zone and language ("4 Dec, 17:02")."""
-    return format_datetime(moment, pattern) if moment else ""
+    if not moment:
+        return ""
+    locale, zone, _ = reading()
+    return _formatted(moment.replace(tzinfo=None), pattern, locale, zone)
 
 
 def day(value, pattern="d MMMM y"):
     """A date, or a stored moment's date in the reader's zone, in the reader's language."""
     if isinstance(value, dt.datetime):
-        return format_datetime(value, pattern)
-    return format_date(value, pattern) if value else ""
+        return at(value, pattern)
+    return _formatted(value, pattern, reading()[0], None) if value else ""
 
 
-def zone_name():
-    """The reader's time zone as they would name it: "Europe/Warsaw"."""
-    return str(get_timezone())
+@lru_cache(maxsize=8192)
+def _formatted(value, pattern, locale, zone):
+    """A stored moment (naive UTC) in `zone`, or a date, written after `pattern` in `locale`.
+    Kept: the same moments (a cohort's feed, its threads) are shown to everyone who visits."""
+    if zone is None:
+        return dates.format_date(value, pattern, locale=locale)
+    moment = value.replace(tzinfo=dt.UTC)
+    return dates.format_datetime(moment, pattern, tzinfo=ZoneInfo(zone), locale=locale)
 
 
 def init_app(app):
-    app.config["BABEL_DEFAULT_LOCALE"] = supported(app.config.get("DEFAULT_LOCALE")) or "en"
-    Babel(
-        app,
-        locale_selector=select_locale,
-        timezone_selector=select_timezone,
-        default_translation_directories=str(TRANSLATIONS),
-    )
-    app.jinja_env.globals.update(page_lang=lang, languages=LANGUAGES)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config["LANGUAGES"] = spoken(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    default = supported(app.config.get("DEFAULT_LOCALE"), app.config["LANGUAGES"])
+    app.config["BABEL_DEFAULT_LOCALE"] = default or "en"
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.globals.update(page_lang=lang)
     app.jinja_env.filters.update(when=when, at=at, day=day)

@@ -2,16 +2,16 @@
 
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from learning.forms import Form
 from learning.inputs import sensible_date
 from learning.people.forms import stripped
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET form: reading, not changing
 

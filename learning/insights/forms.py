@@ -1,9 +1,9 @@
 """The report's filters (a GET form anyone can bookmark) and the export request."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from learning.forms import Form
 from learning.inputs import sensible_date
 from learning.insights.participation import GROUPINGS, Filters
 from learning.insights.services import FORMATS
@@ -12,7 +12,7 @@ from learning.once import token_field
 EVERY = SelectChoice("", "All")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     class Meta:
         csrf = False  # a GET form: reading, not changing
 

@@ -3,7 +3,6 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,7 +17,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from learning.i18n import LANGUAGES
+from learning.forms import Form
+from learning.i18n import languages
 from learning.inputs import number
 from learning.notify import preferences
 from learning.notify.models import CHANNELS, KINDS
@@ -42,20 +42,25 @@ def time_zone_field():
     )
 
 
+def language_choices():
+    """None chosen (pages follow the browser), then each language the product speaks."""
+    return [
+        SelectChoice("", _l("The one my browser asks for")),
+        *(SelectChoice(code, name) for code, name in languages().items()),
+    ]
+
+
 def language_field():
     """A person's language; none chosen, pages follow the browser's."""
     return SelectField(
         _l("Language"),
         default="",
-        choices=[
-            SelectChoice("", _l("The one my browser asks for")),
-            *(SelectChoice(code, name) for code, name in LANGUAGES.items()),
-        ],
+        choices=language_choices,
         description=_l("Pages and emails are in this language."),
     )
 
 
-class LanguageAndTimeForm(FlaskForm):
+class LanguageAndTimeForm(Form):
     language = language_field()
     time_zone = time_zone_field()
 
@@ -72,13 +77,13 @@ def new_password(form, field):
         raise ValidationError(problem)
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in when I close the browser"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = EmailField(
         "Email",
         validators=[
@@ -88,7 +93,7 @@ class EmailForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.personal = (person.email, person.display_name) if person else ()
@@ -113,7 +118,7 @@ class ChangePasswordForm(NewPasswordForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     token = token_field()
     people = TextAreaField(
         "People to invite",
@@ -140,7 +145,7 @@ class ProfileForm(NewPasswordForm):
         return {name: self[name].data for name in names}
 
 
-class GuidelinesForm(FlaskForm):
+class GuidelinesForm(Form):
     accept = BooleanField(
         "I have read the community guidelines and will follow them",
         validators=[DataRequired("Tick the box to accept the guidelines.")],
@@ -155,7 +160,7 @@ class MultiCheckboxField(SelectMultipleField):
 HOURS = [SelectChoice(h, f"{h:02d}:00") for h in range(24)]
 
 
-class DigestForm(FlaskForm):
+class DigestForm(Form):
     """When the digest comes, and whether it comes by email at all."""
 
     digest_frequency = RadioField(
@@ -206,7 +211,7 @@ for _kind, _channel in preferences.choices():
     )
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = MultiCheckboxField(
         "Roles", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )

@@ -46,7 +46,7 @@ class Person(BaseModel):
     department = CharField(default="")
     location = CharField(default="")
     time_zone = CharField(default="UTC")
-    # The language they chose (learning.i18n.LANGUAGES); "": none, pages follow the browser.
+    # The language they chose (learning.i18n.languages()); "": none, pages follow the browser.
     locale = CharField(default="")
     manager = ForeignKeyField("self", null=True, backref="reports", on_delete="SET NULL")
     is_active = BooleanField(default=True)

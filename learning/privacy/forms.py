@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
+from learning.forms import Form
 
-class EraseForm(FlaskForm):
+
+class EraseForm(Form):
     """Erasing cannot be undone: the admin types the person's email to confirm."""
 
     confirm = StringField(

@@ -1,15 +1,15 @@
 """Forms for the admin pages of recognition."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from learning.forms import Form
 from learning.once import token_field
 from learning.people.forms import stripped
 from learning.recognition.milestones import KINDS, template_problem
 
 
-class ValueForm(FlaskForm):
+class ValueForm(Form):
     token = token_field()
     name = StringField(
         "Name", filters=[stripped], validators=[DataRequired("Give the value a name.")]
@@ -22,7 +22,7 @@ class ValueForm(FlaskForm):
     )
 
 
-class MessagesForm(FlaskForm):
+class MessagesForm(Form):
     """One text per kind of milestone (fields named after the kinds, added below)."""
 
     def messages(self):
