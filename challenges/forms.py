@@ -3,6 +3,7 @@
 import re
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -50,50 +51,52 @@ def _number_problem(text, limit):
 class ChallengeForm(Form):
     token = token_field()
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[stripped],
         validators=[
-            DataRequired("Give the challenge a title."),
-            Length(max=120, message="Keep the title under 120 characters."),
+            DataRequired(_l("Give the challenge a title.")),
+            Length(max=120, message=_l("Keep the title under 120 characters.")),
         ],
     )
     description = TextAreaField(
-        "What is it about?",
+        _l("What is it about?"),
         filters=[stripped],
-        validators=[Length(max=2000, message="Keep it under 2,000 characters.")],
+        validators=[Length(max=2000, message=_l("Keep it under 2,000 characters."))],
     )
     starts_on = DateField(
-        "Starts on",
-        validators=[DataRequired("Enter a start date, like 2027-01-04."), sensible_date],
+        _l("Starts on"),
+        validators=[DataRequired(_l("Enter a start date, like 2027-01-04.")), sensible_date],
     )
     ends_on = DateField(
-        "Ends on",
-        validators=[DataRequired("Enter an end date, like 2027-02-01."), sensible_date],
+        _l("Ends on"),
+        validators=[DataRequired(_l("Enter an end date, like 2027-02-01.")), sensible_date],
     )
     goal = RadioField(
-        "The goal",
+        _l("The goal"),
         choices=[SelectChoice(value, label) for value, label in GOALS.items()],
         default="count",
-        validators=[DataRequired("Choose a kind of goal.")],
+        validators=[DataRequired(_l("Choose a kind of goal."))],
     )
     target = StringField(
-        "How many check-ins, or what total, together",
+        _l("How many check-ins, or what total, together"),
         filters=[stripped],
-        description="For check-ins or a total amount. Checklists are done when everyone "
-        "has done every step.",
+        description=_l(
+            "For check-ins or a total amount. Checklists are done when everyone "
+            "has done every step."
+        ),
     )
     unit = StringField(
-        "Unit",
+        _l("Unit"),
         filters=[stripped],
-        validators=[Length(max=30, message="Keep the unit short, like hours.")],
-        description="For a total amount: hours, pages, kilometres…",
+        validators=[Length(max=30, message=_l("Keep the unit short, like hours."))],
+        description=_l("For a total amount: hours, pages, kilometres…"),
     )
     steps = TextAreaField(
-        "Steps",
+        _l("Steps"),
         filters=[stripped],
         description=f"For a checklist: up to {MAX_STEPS} steps, one a line.",
     )
-    weekly_board = BooleanField("Start the program board afresh every week")
+    weekly_board = BooleanField(_l("Start the program board afresh every week"))
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data:
@@ -112,18 +115,18 @@ class ChallengeForm(Form):
 
     def validate_unit(self, field):
         if self.goal_kind() == "amount" and not field.data:
-            raise ValidationError("Name the unit, for example hours.")
+            raise ValidationError(_l("Name the unit, for example hours."))
 
     def validate_steps(self, field):
         if self.goal_kind() != "checklist":
             return
         lines = self.step_list()
         if not lines:
-            raise ValidationError("List the steps, one a line.")
+            raise ValidationError(_l("List the steps, one a line."))
         if len(lines) > MAX_STEPS:
             raise ValidationError(f"Keep it to {MAX_STEPS} steps at most.")
         if any(len(line) > 120 for line in lines):
-            raise ValidationError("Keep each step under 120 characters.")
+            raise ValidationError(_l("Keep each step under 120 characters."))
 
     def step_list(self):
         return [line.strip() for line in (self.steps.data or "").splitlines() if line.strip()]
@@ -172,17 +175,18 @@ class CheckInForm(Form):
     """Did it, blocked or skipped: the status comes from the button pressed."""
 
     status = HiddenField(
-        validators=[DataRequired("Choose did it, blocked or skipped.")], widget=fast.HiddenInput()
+        validators=[DataRequired(_l("Choose did it, blocked or skipped."))],
+        widget=fast.HiddenInput(),
     )
-    amount = StringField("Amount", filters=[stripped], widget=fast.TextInput())
+    amount = StringField(_l("Amount"), filters=[stripped], widget=fast.TextInput())
     step = SelectField(
-        "Step", coerce=number, choices=[], validate_choice=False, widget=fast.Select()
+        _l("Step"), coerce=number, choices=[], validate_choice=False, widget=fast.Select()
     )
     note = StringField(
-        "Note (optional)",
+        _l("Note (optional)"),
         widget=fast.TextInput(),
         filters=[stripped],
-        validators=[Length(max=140, message="Keep the note to one line of 140 characters.")],
+        validators=[Length(max=140, message=_l("Keep the note to one line of 140 characters."))],
     )
     # Sent back with the form: the same form submitted twice records one check-in.
     token = HiddenField(

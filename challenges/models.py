@@ -1,6 +1,7 @@
 """Team challenges, their checklist steps, check-ins, goals reached, away weeks and choices
 about what others see."""
 
+from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
@@ -17,11 +18,11 @@ from learning.db import BaseModel, utcnow
 from learning.people.models import Person
 
 GOALS = {
-    "count": "Check-ins together",
-    "amount": "A total amount, in a unit",
-    "checklist": "The same steps for everyone",
+    "count": _l("Check-ins together"),
+    "amount": _l("A total amount, in a unit"),
+    "checklist": _l("The same steps for everyone"),
 }
-STATUSES = {"done": "Did it", "blocked": "Blocked", "skipped": "Skipped"}
+STATUSES = {"done": _l("Did it"), "blocked": _l("Blocked"), "skipped": _l("Skipped")}
 
 
 class Challenge(BaseModel):

@@ -1,5 +1,6 @@
 """Forms for programs, imports, the builder and membership changes."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -34,17 +35,21 @@ SIZE_MESSAGE = f"Choose a size from {MIN_SIZE} to {MAX_SIZE}: small groups talk 
 class ProgramForm(Form):
     token = token_field()
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[stripped],
-        validators=[DataRequired("Give the program a name."), Length(max=120)],
+        validators=[DataRequired(_l("Give the program a name.")), Length(max=120)],
     )
-    description = TextAreaField("Description", filters=[stripped], validators=[Length(max=4000)])
+    description = TextAreaField(
+        _l("Description"), filters=[stripped], validators=[Length(max=4000)]
+    )
     starts_on = DateField(
-        "Starts on", validators=[DataRequired("Enter a start date."), sensible_date]
+        _l("Starts on"), validators=[DataRequired(_l("Enter a start date.")), sensible_date]
     )
-    ends_on = DateField("Ends on", validators=[DataRequired("Enter an end date."), sensible_date])
+    ends_on = DateField(
+        _l("Ends on"), validators=[DataRequired(_l("Enter an end date.")), sensible_date]
+    )
     cohort_size = WholeNumberField(
-        "Target cohort size",
+        _l("Target cohort size"),
         default=8,
         validators=[
             DataRequired(SIZE_MESSAGE),
@@ -52,17 +57,17 @@ class ProgramForm(Form):
         ],
     )
     guidelines = TextAreaField(
-        "Community guidelines",
+        _l("Community guidelines"),
         default=DEFAULT_GUIDELINES,
         filters=[stripped],
-        validators=[DataRequired("Cohorts need guidelines; start from the suggested ones.")],
-        description="Shown in every cohort space of this program. One guideline a line.",
+        validators=[DataRequired(_l("Cohorts need guidelines; start from the suggested ones."))],
+        description=_l("Shown in every cohort space of this program. One guideline a line."),
     )
-    show_other_cohorts = BooleanField("Members may see the names of other cohorts on boards")
+    show_other_cohorts = BooleanField(_l("Members may see the names of other cohorts on boards"))
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            raise ValidationError("The end date must be on or after the start date.")
+            raise ValidationError(_l("The end date must be on or after the start date."))
 
     def program_fields(self):
         return {name: getattr(self, name).data for name in (
@@ -74,7 +79,7 @@ class ProgramForm(Form):
 class UploadForm(Form):
     token = token_field()
     file = FileField(
-        "CSV file",
+        _l("CSV file"),
         validators=[FileRequired("Choose a CSV file to upload.")],
         description=(
             "Columns, in any order: email, name, department, location, time zone, manager email. "
@@ -85,51 +90,51 @@ class UploadForm(Form):
 
 class BuilderForm(Form):
     target = WholeNumberField(
-        "Target cohort size",
+        _l("Target cohort size"),
         validators=[DataRequired(SIZE_MESSAGE), NumberRange(MIN_SIZE, MAX_SIZE, SIZE_MESSAGE)],
     )
-    department = SelectField("Department", choices=[], validate_choice=True)
-    location = SelectField("Location", choices=[], validate_choice=True)
+    department = SelectField(_l("Department"), choices=[], validate_choice=True)
+    location = SelectField(_l("Location"), choices=[], validate_choice=True)
 
     def offer(self, departments, locations):
         """Filter by any of the program's departments and locations."""
         self.department.choices = [
-            SelectChoice("", "Every department"),
+            SelectChoice("", _l("Every department")),
             *(SelectChoice(d, d) for d in departments),
         ]
         self.location.choices = [
-            SelectChoice("", "Every location"),
+            SelectChoice("", _l("Every location")),
             *(SelectChoice(loc, loc) for loc in locations),
         ]
 
     seed = WholeNumberField(
-        "Variation",
+        _l("Variation"),
         default=0,
         validators=[Optional(), NumberRange(0, 9999, "Use a number from 0 to 9999.")],
-        description="Another number gives another, equally balanced, proposal.",
+        description=_l("Another number gives another, equally balanced, proposal."),
     )
 
 
 class NameForm(Form):
-    name = StringField("Cohort name", filters=[stripped], validators=[Length(max=80)])
+    name = StringField(_l("Cohort name"), filters=[stripped], validators=[Length(max=80)])
 
 
 class EmailForm(Form):
     email = EmailField(
-        "Email of the person to add", validators=[DataRequired("Enter an email address.")]
+        _l("Email of the person to add"), validators=[DataRequired(_l("Enter an email address."))]
     )
 
 
 class MoveRequestForm(Form):
     token = token_field()
     reason = TextAreaField(
-        "Why would you like to move?",
+        _l("Why would you like to move?"),
         filters=[stripped],
         validators=[
-            DataRequired("Tell the facilitator why, so they can find a better cohort for you."),
-            Length(max=500, message="Keep it under 500 characters."),
+            DataRequired(_l("Tell the facilitator why, so they can find a better cohort for you.")),
+            Length(max=500, message=_l("Keep it under 500 characters.")),
         ],
-        description="Only your facilitator and the learning team see this.",
+        description=_l("Only your facilitator and the learning team see this."),
     )
 
 
@@ -137,22 +142,22 @@ class KudosForm(Form):
     """Its choices are the cohort's peers and the company's values (`offer`)."""
 
     receiver = SelectField(
-        "Who do you want to thank?",
+        _l("Who do you want to thank?"),
         coerce=number,
         validate_choice=False,  # the service says why a choice is refused
-        validators=[DataRequired("Choose who you want to thank.")],
+        validators=[DataRequired(_l("Choose who you want to thank."))],
     )
     value = RadioField(
-        "For which of our values?",
+        _l("For which of our values?"),
         coerce=number,
         validate_choice=False,
-        validators=[DataRequired("Choose one of the company's values.")],
+        validators=[DataRequired(_l("Choose one of the company's values."))],
     )
     message = TextAreaField(
-        "Message (optional)",
+        _l("Message (optional)"),
         filters=[stripped],
         validators=[Length(max=MESSAGE_MAX, message=f"Keep it under {MESSAGE_MAX} characters.")],
-        description="A sentence about what they did: it is what people remember.",
+        description=_l("A sentence about what they did: it is what people remember."),
     )
     about = HiddenField(validators=[Optional(), Regexp(r"^[a-z]+:[0-9]+$")])
     token = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
@@ -160,7 +165,7 @@ class KudosForm(Form):
     def offer(self, peers, values):
         """`peers`: the memberships of those who may be thanked; `values`: the company's."""
         self.receiver.choices = [
-            SelectChoice(0, "Choose a colleague"),
+            SelectChoice(0, _l("Choose a colleague")),
             *(SelectChoice(m.person_id, m.person.display_name) for m in peers),
         ]
         self.value.choices = [SelectChoice(v.id, v.name) for v in values]

@@ -1,5 +1,6 @@
 """Forms for threads and replies."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
@@ -19,42 +20,42 @@ class PostForm(Form):
     """Title, body and link: what an author writes, and later edits."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[one_line],
         validators=[
-            DataRequired("Give the thread a title."),
-            Length(max=150, message="Keep the title under 150 characters."),
+            DataRequired(_l("Give the thread a title.")),
+            Length(max=150, message=_l("Keep the title under 150 characters.")),
         ],
     )
     body = TextAreaField(
-        "What would you like to say?",
+        _l("What would you like to say?"),
         filters=[stripped],
         validators=[
-            DataRequired("Write a few words, so people know how to help."),
+            DataRequired(_l("Write a few words, so people know how to help.")),
             Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters."),
         ],
-        description="Markdown works: **bold**, *italic*, lists, [links](https://…).",
+        description=_l("Markdown works: **bold**, *italic*, lists, [links](https://…)."),
     )
     link = StringField(
-        "Link to your work (optional)",
+        _l("Link to your work (optional)"),
         filters=[stripped],
-        validators=[Optional(), URL(message="Enter a full link, starting with https://.")],
+        validators=[Optional(), URL(message=_l("Enter a full link, starting with https://."))],
     )
 
 
 class ThreadForm(PostForm):
     token = token_field()
     kind = RadioField(
-        "What kind of thread?",
+        _l("What kind of thread?"),
         choices=[SelectChoice(value, label) for value, label in KINDS.items()],
         default="question",
-        validators=[DataRequired("Choose what kind of thread this is.")],
+        validators=[DataRequired(_l("Choose what kind of thread this is."))],
     )
     ask = MultiCheckboxField(
-        "Ask for feedback from (up to three)",
+        _l("Ask for feedback from (up to three)"),
         coerce=number,
         choices=[],
-        description="They will see your request at the top of their cohort space.",
+        description=_l("They will see your request at the top of their cohort space."),
     )
 
     def offer(self, people, author):
@@ -63,7 +64,7 @@ class ThreadForm(PostForm):
 
     def validate_ask(self, field):
         if len(field.data or []) > 3:
-            raise ValidationError("Ask at most three people, so each request means something.")
+            raise ValidationError(_l("Ask at most three people, so each request means something."))
 
     def for_service(self):
         """What `services.start_thread` takes from the form."""
@@ -76,30 +77,30 @@ FEEDBACK_PART = {"filters": [stripped], "validators": [Length(max=4000)], "widge
 
 class ReplyForm(Form):
     parent_id = SelectField(
-        "Reply to", coerce=number, choices=[], validate_choice=True, widget=fast.Select()
+        _l("Reply to"), coerce=number, choices=[], validate_choice=True, widget=fast.Select()
     )
     body = TextAreaField(
-        "Your reply",
+        _l("Your reply"),
         widget=fast.TextArea(),
         filters=[stripped],
         validators=[Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters.")],
     )
-    worked = TextAreaField("What worked", **FEEDBACK_PART)
-    try_next = TextAreaField("What to try next", **FEEDBACK_PART)
-    question = TextAreaField("A question", **FEEDBACK_PART)
+    worked = TextAreaField(_l("What worked"), **FEEDBACK_PART)
+    try_next = TextAreaField(_l("What to try next"), **FEEDBACK_PART)
+    question = TextAreaField(_l("A question"), **FEEDBACK_PART)
     newest = HiddenField(widget=fast.HiddenInput())
     token = token_field()
 
     def offer(self, choices):
         """Answer the thread, or one of `choices` ((id, label) per top-level reply shown)."""
         self.parent_id.choices = [
-            SelectChoice(0, "The thread"),
+            SelectChoice(0, _l("The thread")),
             *(SelectChoice(value, label) for value, label in choices),
         ]
 
     def validate_body(self, field):
         if not (field.data or self.worked.data or self.try_next.data or self.question.data):
-            raise ValidationError("Write a reply, or fill in the feedback template.")
+            raise ValidationError(_l("Write a reply, or fill in the feedback template."))
 
     def for_service(self):
         """What `services.reply` takes from the form."""
@@ -109,10 +110,10 @@ class ReplyForm(Form):
 
 class EditReplyForm(Form):
     body = TextAreaField(
-        "Your reply",
+        _l("Your reply"),
         filters=[stripped],
         validators=[
-            DataRequired("Write something, or remove the reply instead."),
+            DataRequired(_l("Write something, or remove the reply instead.")),
             Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters."),
         ],
     )
@@ -121,11 +122,11 @@ class EditReplyForm(Form):
 class ReportForm(Form):
     token = token_field()
     reason = TextAreaField(
-        "What is wrong with this post?",
+        _l("What is wrong with this post?"),
         filters=[stripped],
         validators=[
-            DataRequired("Tell the facilitator what is wrong, so they can act."),
-            Length(max=500, message="Keep it under 500 characters."),
+            DataRequired(_l("Tell the facilitator what is wrong, so they can act.")),
+            Length(max=500, message=_l("Keep it under 500 characters.")),
         ],
-        description="Only the cohort's facilitator sees your report.",
+        description=_l("Only the cohort's facilitator sees your report."),
     )

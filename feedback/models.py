@@ -1,5 +1,6 @@
 """Threads, replies (nested one level, some of them structured feedback) and reactions."""
 
+from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
@@ -14,15 +15,15 @@ from learning.db import BaseModel, utcnow
 from learning.people.models import Person
 
 KINDS = {
-    "share_work": "Share work",
-    "question": "Question",
-    "reflection": "Reflection",
+    "share_work": _l("Share work"),
+    "question": _l("Question"),
+    "reflection": _l("Reflection"),
 }
 REACTIONS = {
-    "celebrate": "Celebrate",
-    "insightful": "Insightful",
-    "thanks": "Thanks",
-    "helpful": "Helpful",
+    "celebrate": _l("Celebrate"),
+    "insightful": _l("Insightful"),
+    "thanks": _l("Thanks"),
+    "helpful": _l("Helpful"),
 }
 
 

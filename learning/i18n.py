@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError, dates
+from babel import Locale, UnknownLocaleError, dates, numbers
 from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, get_timezone, refresh
+from flask_babel import Babel, LazyString, get_locale, get_timezone, refresh
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -159,6 +159,21 @@ def day(value, pattern="d MMMM y"):
     return _formatted(value, pattern, reading()[0], None) if value else ""
 
 
+def number(value):
+    """A number as the reader writes it: 10,000 in English, 10 000 in Polish."""
+    return numbers.format_decimal(value, locale=reading()[0])
+
+
+def day_name(index):
+    """Monday (0) to Sunday (6), in the reader's language when shown."""
+    return LazyString(_day_name, index)
+
+
+def _day_name(index):
+    name = dates.get_day_names("wide", locale=reading()[0])[index]
+    return name[:1].upper() + name[1:]
+
+
 @lru_cache(maxsize=8192)
 def _formatted(value, pattern, locale, zone):
     """A stored moment (naive UTC) in `zone`, or a date, written after `pattern` in `locale`.
@@ -176,4 +191,4 @@ def init_app(app):
     app.config["BABEL_DEFAULT_LOCALE"] = default or "en"
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(page_lang=lang)
-    app.jinja_env.filters.update(when=when, at=at, day=day)
+    app.jinja_env.filters.update(when=when, at=at, day=day, number=number)

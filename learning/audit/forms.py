@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from learning.audit.models import action_label
 from learning.forms import Form
 from learning.inputs import sensible_date
 from learning.people.forms import stripped
@@ -15,23 +17,23 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET form: reading, not changing
 
-    who = StringField("Who", filters=[stripped], validators=[Length(max=200)],
-                      description="Part of a name or an email.")  # fmt: skip
-    action = SelectField("What", default="")
-    start = DateField("From", validators=[Optional(), sensible_date])
-    end = DateField("To", validators=[Optional(), sensible_date], description="Included.")
+    who = StringField(_l("Who"), filters=[stripped], validators=[Length(max=200)],
+                      description=_l("Part of a name or an email."))  # fmt: skip
+    action = SelectField(_l("What"), default="")
+    start = DateField(_l("From"), validators=[Optional(), sensible_date])
+    end = DateField(_l("To"), validators=[Optional(), sensible_date], description=_l("Included."))
 
     def offer(self, actions):
         """Every action the log holds, and "All"."""
         self.action.choices = [
-            SelectChoice("", "All"),
-            *(SelectChoice(a, a.replace("_", " ").capitalize()) for a in actions),
+            SelectChoice("", _l("All")),
+            *(SelectChoice(a, action_label(a)) for a in actions),
         ]
         return self
 
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError("The end date comes before the start date.")
+            raise ValidationError(_l("The end date comes before the start date."))
 
     def filters(self):
         """What `services.entries` takes: only valid filters."""

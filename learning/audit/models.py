@@ -2,10 +2,52 @@
 
 import json
 
+from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
 from learning.db import BaseModel, utcnow
 from learning.people.models import Person
+
+# What each action is called where people read the log.
+ACTIONS = {
+    "board_hidden": _l("Board hidden"),
+    "challenge_changed": _l("Challenge changed"),
+    "challenge_created": _l("Challenge created"),
+    "cohorts_proposed": _l("Cohorts proposed"),
+    "cohorts_published": _l("Cohorts published"),
+    "export_ready": _l("Export ready"),
+    "export_requested": _l("Export requested"),
+    "individual_report": _l("Report per person"),
+    "invitation_accepted": _l("Invitation accepted"),
+    "invited": _l("Invited"),
+    "language_and_time_changed": _l("Language and time changed"),
+    "member_added": _l("Member added"),
+    "member_moved": _l("Member moved"),
+    "move_declined": _l("Move declined"),
+    "move_requested": _l("Move requested"),
+    "password_changed": _l("Password changed"),
+    "password_check_failed": _l("Password check failed"),
+    "password_reset": _l("Password reset"),
+    "people_import_started": _l("People import started"),
+    "person_erased": _l("Person erased"),
+    "personal_data_exported": _l("Personal data exported"),
+    "post_reported": _l("Post reported"),
+    "post_restored": _l("Post restored"),
+    "program_changed": _l("Program changed"),
+    "program_created": _l("Program created"),
+    "role_granted": _l("Role granted"),
+    "role_revoked": _l("Role revoked"),
+    "signed_in": _l("Signed in"),
+    "signed_out": _l("Signed out"),
+    "signed_out_everywhere": _l("Signed out everywhere"),
+    "thread_pinned": _l("Thread pinned"),
+    "value_archived": _l("Value archived"),
+    "value_saved": _l("Value saved"),
+}
+
+
+def action_label(action):
+    return ACTIONS.get(action) or action.replace("_", " ").capitalize()
 
 
 class AuditEntry(BaseModel):
@@ -15,6 +57,10 @@ class AuditEntry(BaseModel):
     detail = TextField(default="{}")  # JSON
     ip = CharField(default="")
     created_at = DateTimeField(default=utcnow, index=True)
+
+    @property
+    def label(self):
+        return action_label(self.action)
 
     def details(self):
         """The detail as lines a person reads: "filters: start 2026-11-01, end 2026-11-30"."""

@@ -8,15 +8,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 # The order of a digest: what needs the reader first.
 SECTIONS = {
-    "needs_you": "Needs you",
-    "replies": "Replies to you",
-    "kudos": "Kudos you received",
-    "progress": "Your cohorts' challenges",
-    "celebrations": "Celebrations",
-    "new_members": "New in your cohorts",
+    "needs_you": _l("Needs you"),
+    "replies": _l("Replies to you"),
+    "kudos": _l("Kudos you received"),
+    "progress": _l("Your cohorts' challenges"),
+    "celebrations": _l("Celebrations"),
+    "new_members": _l("New in your cohorts"),
 }
 
 FILLS, MEMBERSHIPS = "learning.digest_sections", "learning.digest_cohorts"

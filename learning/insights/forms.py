@@ -1,29 +1,33 @@
 """The report's filters (a GET form anyone can bookmark) and the export request."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, PasswordField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from learning.forms import Form
 from learning.inputs import sensible_date
-from learning.insights.participation import GROUPINGS, Filters
+from learning.insights.models import GROUPINGS
+from learning.insights.participation import Filters
 from learning.insights.services import FORMATS
 from learning.once import token_field
 
-EVERY = SelectChoice("", "All")
+EVERY = SelectChoice("", _l("All"))
 
 
 class ReportForm(Form):
     class Meta:
         csrf = False  # a GET form: reading, not changing
 
-    program = SelectField("Program", default="")
-    cohort = SelectField("Cohort", default="")
-    department = SelectField("Department", default="")
-    location = SelectField("Location", default="")
-    start = DateField("From", validators=[Optional(), sensible_date])
-    end = DateField("To", validators=[Optional(), sensible_date], description="Included.")
+    program = SelectField(_l("Program"), default="")
+    cohort = SelectField(_l("Cohort"), default="")
+    department = SelectField(_l("Department"), default="")
+    location = SelectField(_l("Location"), default="")
+    start = DateField(_l("From"), validators=[Optional(), sensible_date])
+    end = DateField(_l("To"), validators=[Optional(), sensible_date], description=_l("Included."))
     grouping = SelectField(
-        "Group by", choices=[SelectChoice(k, v) for k, v in GROUPINGS.items()], default="program"
+        _l("Group by"),
+        choices=[SelectChoice(k, v) for k, v in GROUPINGS.items()],
+        default="program",
     )
 
     def offer(self, choices):
@@ -42,7 +46,7 @@ class ReportForm(Form):
 
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError("The end date comes before the start date.")
+            raise ValidationError(_l("The end date comes before the start date."))
 
     def kept(self):
         """The filters as text, for hidden fields that carry them into another form."""
@@ -70,7 +74,7 @@ class ExportForm(ReportForm):
     token = token_field()
 
     format = RadioField(
-        "Format", choices=[SelectChoice(k, v) for k, v in FORMATS.items()], default="xlsx"
+        _l("Format"), choices=[SelectChoice(k, v) for k, v in FORMATS.items()], default="xlsx"
     )
 
 
@@ -82,14 +86,14 @@ class IndividualForm(ReportForm):
 
     token = token_field()
     purpose = TextAreaField(
-        "Why do you need numbers per person?",
-        description="It goes in the audit log with the filters and the number of people.",
+        _l("Why do you need numbers per person?"),
+        description=_l("It goes in the audit log with the filters and the number of people."),
     )
-    password = PasswordField("Your password", description="To confirm it is you.")
+    password = PasswordField(_l("Your password"), description=_l("To confirm it is you."))
     output = RadioField(
-        "Show",
+        _l("Show"),
         choices=[
-            SelectChoice("screen", "On this page"),
+            SelectChoice("screen", _l("On this page")),
             *(SelectChoice(k, f"As a file: {v}") for k, v in FORMATS.items()),
         ],  # fmt: skip
         default="screen",

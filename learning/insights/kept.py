@@ -19,6 +19,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from learning.db import atomic, utcnow
+from learning.i18n import reading
 from learning.insights.models import KeptFigures
 from learning.jobs.services import LOST_AFTER, defer
 
@@ -95,8 +96,10 @@ def _state(name, digest):
 
 def rendered(figures, render):
     """`render(figures.value)`, HTML, remembered in this process for as long as the figures
-    are the same ones: a page of many rows is rendered once per computation, not per reader."""
-    return remembered(figures, "html", lambda value: Markup(render(value)))  # noqa: S704 (escaped by render)
+    are the same ones: a page of many rows is rendered once per computation and per
+    language and time zone of its readers, not per reader."""
+    made = ("html", *reading()[:2])
+    return remembered(figures, made, lambda value: Markup(render(value)))  # noqa: S704 (escaped by render)
 
 
 def remembered(figures, purpose, make):

@@ -1,10 +1,26 @@
 """Exports (what was asked, by whom, how far the job got, where the file is) and the figures
 kept for reports."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from learning.db import BaseModel, utcnow
 from learning.people.models import Person
+
+# What a report's rows can be groups of.
+GROUPINGS = {
+    "program": _l("Program"),
+    "cohort": _l("Cohort"),
+    "department": _l("Department"),
+    "location": _l("Location"),
+}
+STATUSES = {
+    "queued": _l("waiting"),
+    "running": _l("in progress"),
+    "done": _l("ready"),
+    "failed": _l("failed"),
+}
 
 
 class Export(BaseModel):
@@ -22,6 +38,18 @@ class Export(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
     finished_at = DateTimeField(null=True)
     expires_at = DateTimeField()
+
+    @property
+    def label(self):
+        """What the file holds: "XLSX, grouped by department"."""
+        if self.report == "individual":
+            return _("%(format)s, one row per person", format=self.format.upper())
+        group = str(GROUPINGS.get(self.grouping, self.grouping)).lower()
+        return _("%(format)s, grouped by %(group)s", format=self.format.upper(), group=group)
+
+    @property
+    def status_label(self):
+        return STATUSES.get(self.status, self.status)
 
 
 class KeptFigures(BaseModel):

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from flask_babel import lazy_gettext as _l
 from peewee import SQL, NodeList, fn
 
 from learning.db import is_sqlite, stream, streaming
@@ -14,24 +15,22 @@ from learning.insights import kept, sources
 from learning.ledger import Activity
 
 COLUMNS = {
-    "people": "People",
-    "active": "Active people",
-    "threads": "Threads",
-    "replies": "Replies",
-    "feedback_given": "Feedback given",
-    "feedback_received": "Feedback received",
-    "check_ins": "Check-ins",
-    "kudos_given": "Kudos given",
-    "kudos_received": "Kudos received",
-    "active_weeks": "Average active weeks",
-    "goals": "Challenge goals reached",
+    "people": _l("People"),
+    "active": _l("Active people"),
+    "threads": _l("Threads"),
+    "replies": _l("Replies"),
+    "feedback_given": _l("Feedback given"),
+    "feedback_received": _l("Feedback received"),
+    "check_ins": _l("Check-ins"),
+    "kudos_given": _l("Kudos given"),
+    "kudos_received": _l("Kudos received"),
+    "active_weeks": _l("Average active weeks"),
+    "goals": _l("Challenge goals reached"),
 }
-GROUPINGS = {
-    "program": "Program",
-    "cohort": "Cohort",
-    "department": "Department",
-    "location": "Location",
-}
+# The total's label, put in words when read.
+ALL = None
+# A group of people with no department (or location) on record.
+NO_GROUP = {"department": _l("No department"), "location": _l("No location")}
 # Ledger kinds that are a person's contribution, and what each counts as.
 GIVEN = {
     "thread_started": "threads",
@@ -80,8 +79,7 @@ def _group_key(member, grouping):
         return member.program
     if grouping == "cohort":
         return f"{member.cohort} ({member.program})"
-    value = getattr(member, grouping)
-    return value or f"No {grouping}"
+    return getattr(member, grouping) or ""  # put in words when read (services.in_words)
 
 
 def _week():
@@ -235,7 +233,7 @@ def build(filters, grouping, threshold, progress=kept.ignore_progress):
     ]
     everyone = set().union(*people.values()) if people else set()
     total = _row(
-        "All",
+        ALL,
         everyone,
         _sum(counts.values()),
         set().union(*active.values()) if active else set(),
@@ -337,7 +335,7 @@ def _per_person(filters):
         first = memberships[0]
         yield _person_row(f"{first.name} (#{person_id})", took_part, counts, own_weeks,
                           sum(goals.get(c, 0) for c in cohorts))  # fmt: skip
-    row = _person_row("All", active, total, round(week_count / people, 1) if people else 0,
+    row = _person_row(ALL, active, total, round(week_count / people, 1) if people else 0,
                       sum(goals[c] for c in goal_cohorts))  # fmt: skip
     row.values["people"] = row.people = people
     yield row

@@ -6,20 +6,26 @@ import uuid
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from learning import once
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused
+from learning.i18n import as_reader, at, day, reading
 from learning.insights import exports, kept, participation, sources
 from learning.insights.access import require_reader
-from learning.insights.models import Export
+from learning.insights.models import GROUPINGS, Export
 from learning.jobs.services import defer
 from learning.people.services import confirm_password
 from learning.text import one_line
 
 PURPOSE_MIN = 20
-FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+# The kept figures' name; a new one when their shape changes (4: in no one's language).
+PARTICIPATION = "participation-4"
+FORMATS = {"csv": _l("CSV"), "xlsx": _l("Excel (XLSX)")}
 
 
 def threshold():
@@ -57,7 +63,7 @@ def participation_table(viewer, filters, grouping):
     """Figures whose value is the report as (header, rows) of cells, computed by a job
     because the whole ledger is read to build it."""
     require_reader(viewer)
-    return kept.figures("participation-3", [filters.describe(), grouping, threshold()])
+    return kept.figures(PARTICIPATION, [filters.describe(), grouping, threshold()])
 
 
 def _participation(params, progress):
@@ -67,8 +73,10 @@ def _participation(params, progress):
 
 
 def table(report):
-    """The report as a header and rows of cells, suppressed numbers in words."""
-    header = [participation.GROUPINGS[report.grouping], *participation.COLUMNS.values()]
+    """The report as a header (the columns' keys) and rows of cells, in no one's language (a
+    job computes it once for every reader): a suppressed number is [why, threshold], a
+    group's missing name "" and the total's None. `table_in_words` says them for a reader."""
+    header = [report.grouping, *participation.COLUMNS]
 
     def cells(row):
         if row.suppressed:
@@ -79,16 +87,35 @@ def table(report):
 
 
 def hidden_because(row, report):
-    """What a suppressed row's cells say: a small group, or a larger one (a total) hidden
-    so that a small group cannot be worked out by subtraction."""
-    if row.people < report.threshold:
-        return f"fewer than {report.threshold}"
-    return "hidden to protect a small group"
+    """Why a suppressed row's cells are empty: a small group, or a larger one (a total)
+    hidden so that a small group cannot be worked out by subtraction."""
+    return ["fewer" if row.people < report.threshold else "hidden", report.threshold]
+
+
+def table_in_words(header, rows):
+    """A table of `table` or `person_rows` as its reader reads it (rows may be streamed)."""
+    labels = {"person": _l("Person"), **GROUPINGS, **participation.COLUMNS}
+    no_group = participation.NO_GROUP.get(header[0], "")
+    words = [str(labels[key]) for key in header]
+
+    def label(cell):
+        return _("All") if cell is participation.ALL else cell or str(no_group)
+
+    return words, ([label(row[0]), *map(_cell_in_words, row[1:])] for row in rows)
+
+
+def _cell_in_words(cell):
+    if not isinstance(cell, list):
+        return cell
+    why, smallest = cell
+    if why == "fewer":
+        return ngettext("fewer than %(num)d", "fewer than %(num)d", smallest)
+    return _("hidden to protect a small group")
 
 
 # Numbers per person have no "people" column: each row is one.
 PERSON_COLUMNS = [key for key in participation.COLUMNS if key != "people"]
-PERSON_HEADER = ["Person", *(participation.COLUMNS[key] for key in PERSON_COLUMNS)]
+PERSON_HEADER = ["person", *PERSON_COLUMNS]
 
 
 def person_rows(filters):
@@ -128,7 +155,8 @@ def individual_report(viewer, filters, purpose, password):
     with atomic():
         log(viewer, "individual_report", "participation per person", purpose=purpose,
             filters=filters.describe(), rows=len(rows) - 1)  # fmt: skip
-    return PERSON_HEADER, rows
+    header, rows = table_in_words(PERSON_HEADER, rows)
+    return header, list(rows)
 
 
 # Exports
@@ -199,30 +227,38 @@ def in_words(filters):
     program, cohort = sources.names(filters.program_id, filters.cohort_id)
     who = []
     if filters.cohort_id:
-        who.append(f"cohort “{cohort}”" if cohort else "a cohort since removed")
+        who.append(_("cohort “%(name)s”", name=cohort) if cohort else _("a cohort since removed"))
     if filters.program_id:
-        who.append(f"program “{program}”" if program else "a program since removed")
+        who.append(
+            _("program “%(name)s”", name=program) if program else _("a program since removed")
+        )
     if filters.department:
-        who.append(f"department {filters.department}")
+        who.append(_("department %(name)s", name=filters.department))
     if filters.location:
-        who.append(f"location {filters.location}")
-    start, end = (f"{day.day} {day:%b %Y}" if day else None for day in (filters.start, filters.end))
+        who.append(_("location %(name)s", name=filters.location))
+    start, end = (
+        day(moment, "d MMM y") if moment else None for moment in (filters.start, filters.end)
+    )
     when = (
-        f"{start} to {end}" if start and end
-        else f"from {start}" if start
-        else f"until {end}" if end
-        else "any date"
+        _("%(start)s to %(end)s", start=start, end=end) if start and end
+        else _("from %(start)s", start=start) if start
+        else _("until %(end)s", end=end) if end
+        else _("any date")
     )  # fmt: skip
-    return f"{', '.join(who) or 'everyone'}, {when}"
+    return f"{', '.join(who) or _('everyone')}, {when}"
 
 
 def export_title(export):
-    """The first line of an export's file: what it is, whom and when it covers, when made."""
+    """The first line of an export's file: what it is, whom and when it covers, when made
+    (in the time zone of whom asked for it)."""
+    group = str(GROUPINGS.get(export.grouping, "")).lower()
     what = (
-        "Numbers per person" if export.report == "individual"
-        else f"Participation by {participation.GROUPINGS[export.grouping].lower()}"
+        _("Numbers per person") if export.report == "individual"
+        else _("Participation by %(group)s", group=group)
     )  # fmt: skip
-    return f"{what}: {in_words(filters_of(export))}. Made {utcnow():%d %b %Y, %H:%M} UTC."
+    made = at(utcnow(), "d MMM y, HH:mm")
+    made = _("Made %(moment)s (%(zone)s).", moment=made, zone=reading()[1])
+    return f"{what}: {in_words(filters_of(export))}. {made}"
 
 
 def parsed_filters(values):
@@ -244,6 +280,12 @@ def run_export(export_id):
     if not claimed:
         return "already done"
     export = Export.get_by_id(export_id)
+    with as_reader(export.requested_by):
+        return _write_export(export)
+
+
+def _write_export(export):
+    """The export's file, in the words, language and time zone of whom asked for it."""
     try:
         filters = filters_of(export)
         if export.grouping == "person":
@@ -252,6 +294,7 @@ def run_export(export_id):
         else:
             header, rows = table(participation.build(filters, export.grouping, threshold()))
             total = len(rows)
+        header, rows = table_in_words(header, rows)
         Export.update(rows=total).where(Export.id == export.id).execute()
         folder = Path(current_app.config["EXPORTS_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
@@ -280,4 +323,4 @@ def run_export(export_id):
 def register(app):
     """The report's figures, computed by a job (learning.insights.kept)."""
     kept.register(app, "report-choices-3", _choices)
-    kept.register(app, "participation-3", _participation)
+    kept.register(app, PARTICIPATION, _participation)

@@ -28,7 +28,8 @@ def _page(form, export_form, choices, status=200):
         figures = services.participation_table(current_user, form.filters(), form.grouping.data)
 
     def table(value):
-        header, rows = value
+        header, rows = services.table_in_words(*value)
+        rows = list(rows)
         return render_template("learning/insights/_participation_table.html", header=header,
                                rows=rows, form=form)  # fmt: skip
 

@@ -1,19 +1,20 @@
 """In-app notifications: what concerns a person, read or not yet."""
 
+from flask_babel import lazy_gettext as _l
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from learning.db import BaseModel, utcnow
 from learning.people.models import Person
 
 KINDS = {
-    "reply": "Replies to your threads",
-    "mention": "Mentions",
-    "feedback_request": "Requests for feedback",
-    "kudos": "Kudos",
-    "milestone": "Milestones",
-    "digest": "Your digest",
+    "reply": _l("Replies to your threads"),
+    "mention": _l("Mentions"),
+    "feedback_request": _l("Requests for feedback"),
+    "kudos": _l("Kudos"),
+    "milestone": _l("Milestones"),
+    "digest": _l("Your digest"),
 }
-CHANNELS = {"in_app": "In the app", "email": "By email"}
+CHANNELS = {"in_app": _l("In the app"), "email": _l("By email")}
 # The digest is an email; it has no in-app channel.
 EMAIL_ONLY = {"digest"}
 

@@ -13,7 +13,6 @@ from learning.notify.models import CHANNELS, EMAIL_ONLY, KINDS, MutedChannel
 from learning.people.models import Person
 
 UTC = dt.UTC
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def choices():

@@ -2,6 +2,7 @@
 
 from zoneinfo import available_timezones
 
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -18,17 +19,15 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learning.forms import Form
-from learning.i18n import languages
+from learning.i18n import day_name, languages
 from learning.inputs import number
 from learning.notify import preferences
 from learning.notify.models import CHANNELS, KINDS
-from learning.notify.preferences import DAY_NAMES
 from learning.once import token_field
 from learning.people.models import ROLE_LABELS
 from learning.people.services import password_problem
 
 TIME_ZONES = sorted(available_timezones() - {"localtime", "Factory"})
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
 def time_zone_field():
@@ -85,10 +84,10 @@ class SignInForm(Form):
 
 class EmailForm(Form):
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[
-            DataRequired("Enter your email address."),
-            Email("Enter an email address like name@company.com."),
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@company.com.")),
         ],
     )
 
@@ -99,31 +98,33 @@ class NewPasswordForm(Form):
         self.personal = (person.email, person.display_name) if person else ()
 
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Choose a password."), new_password],
-        description="At least 12 characters, not a common password. A few unrelated words work.",
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a password.")), new_password],
+        description=_l(
+            "At least 12 characters, not a common password. A few unrelated words work."
+        ),
     )
     confirm = PasswordField(
-        "Repeat the new password",
+        _l("Repeat the new password"),
         validators=[
-            DataRequired("Repeat the password."),
-            EqualTo("password", "The two passwords are not the same."),
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
 
 
 class InviteForm(Form):
     token = token_field()
     people = TextAreaField(
-        "People to invite",
-        validators=[DataRequired("Enter at least one email address.")],
-        description="One person a line: an email, “Name <email>” or “email, Name”.",
+        _l("People to invite"),
+        validators=[DataRequired(_l("Enter at least one email address."))],
+        description=_l("One person a line: an email, “Name <email>” or “email, Name”."),
     )
 
 
@@ -131,11 +132,11 @@ class ProfileForm(NewPasswordForm):
     """Onboarding step one: a password and the profile others will see."""
 
     display_name = StringField(
-        "Your name",
+        _l("Your name"),
         filters=[stripped],
-        validators=[DataRequired("Enter the name colleagues know you by."), Length(max=100)],
+        validators=[DataRequired(_l("Enter the name colleagues know you by.")), Length(max=100)],
     )
-    department = StringField("Department", filters=[stripped], validators=[Length(max=100)])
+    department = StringField(_l("Department"), filters=[stripped], validators=[Length(max=100)])
     language = language_field()
     time_zone = time_zone_field()
 
@@ -147,8 +148,8 @@ class ProfileForm(NewPasswordForm):
 
 class GuidelinesForm(Form):
     accept = BooleanField(
-        "I have read the community guidelines and will follow them",
-        validators=[DataRequired("Tick the box to accept the guidelines.")],
+        _l("I have read the community guidelines and will follow them"),
+        validators=[DataRequired(_l("Tick the box to accept the guidelines."))],
     )
 
 
@@ -164,54 +165,60 @@ class DigestForm(Form):
     """When the digest comes, and whether it comes by email at all."""
 
     digest_frequency = RadioField(
-        "Digest",
+        _l("Digest"),
         choices=[
-            SelectChoice("weekly", "Weekly: one short email"),
-            SelectChoice("daily", "Daily, on working days"),
+            SelectChoice("weekly", _l("Weekly: one short email")),
+            SelectChoice("daily", _l("Daily, on working days")),
         ],
-        validators=[DataRequired("Choose how often the digest comes.")],
+        validators=[DataRequired(_l("Choose how often the digest comes."))],
     )
     digest_weekday = SelectField(
-        "Day for the weekly digest",
-        choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)],
+        _l("Day for the weekly digest"),
+        choices=[SelectChoice(i, day_name(i)) for i in range(5)],
         coerce=number,
-        description="On a day off, it comes on your next working day.",
+        description=_l("On a day off, it comes on your next working day."),
     )
-    digest_hour = SelectField("Hour", choices=HOURS, coerce=number)
-    digest_email = BooleanField("Send me the digest by email")
+    digest_hour = SelectField(_l("Hour"), choices=HOURS, coerce=number)
+    digest_email = BooleanField(_l("Send me the digest by email"))
 
 
 class PreferencesForm(DigestForm):
     """How a person hears from the platform: one switch per kind of notice and channel
     (fields named like `kudos_email`, added below), quiet hours, working days, digest."""
 
-    quiet_from = SelectField("No emails from", choices=HOURS, coerce=number)
-    quiet_until = SelectField("until", choices=HOURS, coerce=number)
+    quiet_from = SelectField(_l("No emails from"), choices=HOURS, coerce=number)
+    quiet_until = SelectField(_l("until"), choices=HOURS, coerce=number)
     working_days = MultiCheckboxField(
-        "Working days",
-        choices=[SelectChoice(i, day) for i, day in enumerate(DAY_NAMES)],
+        _l("Working days"),
+        choices=[SelectChoice(i, day_name(i)) for i in range(7)],
         coerce=number,
-        validators=[DataRequired("Choose at least one working day.")],
-        description="Emails due on other days wait for the next working day.",
+        validators=[DataRequired(_l("Choose at least one working day."))],
+        description=_l("Emails due on other days wait for the next working day."),
     )
     celebrate_me = BooleanField(
-        "Celebrate my milestones in my cohorts' feeds",
-        description="Off: you are still told about them, privately.",
+        _l("Celebrate my milestones in my cohorts' feeds"),
+        description=_l("Off: you are still told about them, privately."),
     )
 
     def channel(self, kind, channel):
         return getattr(self, f"{kind}_{channel}", None)
 
 
+def _switch_label(kind, channel):
+    return gettext(
+        "%(kind)s: %(channel)s", kind=KINDS[kind], channel=str(CHANNELS[channel]).lower()
+    )
+
+
 for _kind, _channel in preferences.choices():
     setattr(
         PreferencesForm,
         f"{_kind}_{_channel}",
-        BooleanField(f"{KINDS[_kind]}: {CHANNELS[_channel].lower()}"),
+        BooleanField(LazyString(_switch_label, _kind, _channel)),
     )
 
 
 class RolesForm(Form):
     roles = MultiCheckboxField(
-        "Roles", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
+        _l("Roles"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )

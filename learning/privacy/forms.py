@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
@@ -8,6 +9,6 @@ class EraseForm(Form):
     """Erasing cannot be undone: the admin types the person's email to confirm."""
 
     confirm = StringField(
-        "Type their email address to confirm",
-        validators=[DataRequired("Type their email address to confirm.")],
+        _l("Type their email address to confirm"),
+        validators=[DataRequired(_l("Type their email address to confirm."))],
     )

@@ -1,5 +1,6 @@
 """Forms for the admin pages of recognition."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -12,13 +13,13 @@ from learning.recognition.milestones import KINDS, template_problem
 class ValueForm(Form):
     token = token_field()
     name = StringField(
-        "Name", filters=[stripped], validators=[DataRequired("Give the value a name.")]
+        _l("Name"), filters=[stripped], validators=[DataRequired(_l("Give the value a name."))]
     )
     description = StringField(
-        "What it means",
+        _l("What it means"),
         filters=[stripped],
-        validators=[Length(max=200, message="Keep it under 200 characters.")],
-        description="One line, shown to people choosing a value for their kudos.",
+        validators=[Length(max=200, message=_l("Keep it under 200 characters."))],
+        description=_l("One line, shown to people choosing a value for their kudos."),
     )
 
 
@@ -48,6 +49,8 @@ for _kind, (_label, _default, _allowed) in KINDS.items():
             _label,
             filters=[stripped],
             validators=[_wording_of(_kind)],
-            description="Placeholders: " + ", ".join("{" + name + "}" for name in _allowed),
+            description=_l(
+                "Placeholders: %(names)s", names=", ".join("{" + name + "}" for name in _allowed)
+            ),
         ),
     )

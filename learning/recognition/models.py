@@ -1,11 +1,12 @@
 """Company values, kudos, milestones, their editable messages and the cheers they get."""
 
+from flask_babel import lazy_gettext as _l
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from learning.db import BaseModel, utcnow
 from learning.people.models import Person
 
-CHEERS = {"cheer": "🎉 Cheer", "applaud": "👏 Applaud", "love": "❤️ Love"}
+CHEERS = {"cheer": _l("🎉 Cheer"), "applaud": _l("👏 Applaud"), "love": _l("❤️ Love")}
 
 
 class CompanyValue(BaseModel):
