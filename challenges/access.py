@@ -4,6 +4,8 @@ no."""
 
 import datetime
 
+from flask_babel import gettext as _
+
 from challenges import queries
 from challenges.models import Challenge, CheckIn
 from cohorts.access import access_cohort, can_manage_members, is_member, runs_programs
@@ -80,7 +82,7 @@ def editable(entry, now=None):
 def require_editable(entry, now=None):
     """The check-in, while it can be changed; else Refused, saying why."""
     if not editable(entry, now):
-        raise Refused("Check-ins can be changed for 24 hours; this one is older.")
+        raise Refused(_("Check-ins can be changed for 24 hours; this one is older."))
 
 
 def can_check_in(person, cohort):

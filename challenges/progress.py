@@ -5,6 +5,8 @@ challenges, cohorts or check-ins."""
 import hashlib
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from peewee import JOIN, Case, fn
 
 from challenges import queries
@@ -12,6 +14,7 @@ from challenges.models import Challenge, CheckIn, GoalReached, HiddenBoard, Hidd
 from challenges.streaks import week_of
 from cohorts.models import Cohort, Membership
 from learning.db import utcnow
+from learning.i18n import day
 from learning.people.models import Person
 from learning.text import amount_text, quantity, starts_in
 
@@ -261,25 +264,41 @@ def boards(program, challenges, viewer_cohort=None):
 
 def progress_text(challenge, current):
     if current.done > current.goal > 0 and challenge.goal != "checklist":
-        what = "check-ins" if challenge.goal == "count" else challenge.unit
-        return (
-            f"{quantity(current.done, what)} together: past the goal of {amount_text(current.goal)}"
-        )
-    share = f" ({current.percent}%)"
+        goal = amount_text(current.goal)
+        if challenge.goal == "count":
+            return ngettext(
+                "%(num)d check-in together: past the goal of %(goal)s",
+                "%(num)d check-ins together: past the goal of %(goal)s",
+                int(current.done), goal=goal,
+            )  # fmt: skip
+        done = quantity(current.done, challenge.unit)
+        return _("%(done)s together: past the goal of %(goal)s", done=done, goal=goal)
+    share = current.percent
     if challenge.goal == "count":
-        return f"{int(current.done)} of {int(current.goal)} check-ins together{share}"
+        return ngettext(
+            "%(done)s of %(num)d check-in together (%(share)s%%)",
+            "%(done)s of %(num)d check-ins together (%(share)s%%)",
+            int(current.goal), done=int(current.done), share=share,
+        )  # fmt: skip
     if challenge.goal == "amount":
+        goal = quantity(current.goal, challenge.unit)
         done = amount_text(current.done)
-        return f"{done} of {quantity(current.goal, challenge.unit)} together{share}"
-    return f"{int(current.done)} of {int(current.goal)} steps done{share}"
+        return _("%(done)s of %(goal)s together (%(share)s%%)", done=done, goal=goal, share=share)
+    return ngettext(
+        "%(done)s of %(num)d step done (%(share)s%%)",
+        "%(done)s of %(num)d steps done (%(share)s%%)",
+        int(current.goal), done=int(current.done), share=share,
+    )  # fmt: skip
 
 
 def left_text(challenge, current):
     if challenge.goal == "count":
-        return f"{int(current.left)} more to go."
+        return ngettext("%(num)d more to go.", "%(num)d more to go.", int(current.left))
     if challenge.goal == "amount":
-        return f"{quantity(current.left, challenge.unit)} to go."
-    return f"{quantity(current.left, 'steps')} to go, for everyone."
+        return _("%(left)s to go.", left=quantity(current.left, challenge.unit))
+    return ngettext(
+        "%(num)d step to go, for everyone.", "%(num)d steps to go, for everyone.", int(current.left)
+    )
 
 
 def days_text(card):
@@ -287,19 +306,20 @@ def days_text(card):
     if card.phase == "upcoming":
         return starts_in((c.starts_on - today).days)
     if card.phase == "ended":
-        return f"Ended on {c.ends_on:%-d %B}"
+        return _("Ended on %(day)s", day=day(c.ends_on, "d MMMM"))
     days = (c.ends_on - today).days
-    return {0: "Last day today", 1: "1 day left"}.get(days, f"{days} days left")
+    if days == 0:
+        return _("Last day today")
+    return ngettext("%(num)d day left", "%(num)d days left", days)
 
 
 def contribution_text(challenge, part):
-    parts = []
     if challenge.goal == "count":
-        parts.append(f"{part.done} check-in{'s' if part.done != 1 else ''}")
+        parts = [ngettext("%(num)d check-in", "%(num)d check-ins", part.done)]
     elif challenge.goal == "amount":
-        parts.append(quantity(part.amount, challenge.unit))
+        parts = [quantity(part.amount, challenge.unit)]
     else:
-        parts.append(f"{part.steps} step{'s' if part.steps != 1 else ''} done")
+        parts = [ngettext("%(num)d step done", "%(num)d steps done", part.steps)]
     if part.blocked:
-        parts.append(f"{part.blocked} blocked")
+        parts.append(ngettext("%(num)d blocked", "%(num)d blocked", part.blocked))
     return ", ".join(parts)

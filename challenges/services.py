@@ -7,6 +7,8 @@ own."""
 import datetime
 import uuid
 
+from flask_babel import gettext as _
+
 from challenges import access, progress, streaks
 from challenges.models import (
     GOALS,
@@ -24,6 +26,7 @@ from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotFound, Refused
+from learning.i18n import day
 from learning.notify.services import path_for
 from learning.recognition import milestones
 
@@ -107,11 +110,11 @@ def template_values(key, today):
 def _goal(goal, target, unit, steps):
     """The checked (target, unit, steps) of a goal, or Refused with what to fix."""
     if goal not in GOALS:
-        raise Refused("Choose a kind of goal.", "goal")
+        raise Refused(_("Choose a kind of goal."), "goal")
     steps = [s.strip() for s in steps if s.strip()]
     if goal == "checklist":
         if not 0 < len(steps) <= MAX_STEPS:
-            raise Refused(f"List from 1 to {MAX_STEPS} steps, one a line.", "steps")
+            raise Refused(_("List from 1 to %(num)d steps, one a line.", num=MAX_STEPS), "steps")
         return 0, "", steps
     problem = amount_problem(target, MAX_TARGET[goal])
     if problem:
@@ -119,7 +122,7 @@ def _goal(goal, target, unit, steps):
     if goal == "count":
         return int(target), "", []
     if not unit:
-        raise Refused("Name the unit, for example hours.", "unit")
+        raise Refused(_("Name the unit, for example hours."), "unit")
     return target, unit, []
 
 
@@ -223,22 +226,25 @@ def _checked(person, challenge, cohort, status, amount, step_id, note, today, en
     if not access.can_check_in(person, cohort):
         raise NotFound
     if status not in STATUSES:
-        raise Refused("Choose did it, blocked or skipped.", "status")
+        raise Refused(_("Choose did it, blocked or skipped."), "status")
     if entry is None:
         if today > challenge.ends_on:
             raise Refused(
-                f"This challenge ended on {challenge.ends_on:%-d %B %Y}; "
-                "check-ins are closed. Thank you for taking part!"
+                _(
+                    "This challenge ended on %(day)s; check-ins are "
+                    "closed. Thank you for taking part!",
+                    day=day(challenge.ends_on),
+                )
             )
         if today < challenge.starts_on:
-            raise Refused(f"This challenge starts on {challenge.starts_on:%-d %B %Y}.")
+            raise Refused(_("This challenge starts on %(day)s.", day=day(challenge.starts_on)))
     if len(note) > 140:
-        raise Refused("Keep the note to one line of 140 characters.", "note")
+        raise Refused(_("Keep the note to one line of 140 characters."), "note")
     step = None
     if challenge.goal == "checklist" and (step_id or status == "done"):
         step = Step.get_or_none(Step.id == step_id, Step.challenge == challenge)
         if step is None:
-            raise Refused("Choose the step you did.", "step")
+            raise Refused(_("Choose the step you did."), "step")
         if status == "done":
             again = CheckIn.select().where(
                 CheckIn.challenge == challenge,
@@ -251,7 +257,7 @@ def _checked(person, challenge, cohort, status, amount, step_id, note, today, en
             if token:
                 again = again.where(CheckIn.token != token)
             if again.exists():
-                raise Refused(f"You have already done “{step.title}”.", "step")
+                raise Refused(_("You have already done “%(step)s”.", step=step.title), "step")
     if challenge.goal == "amount" and status == "done":
         problem = amount_problem(amount)
         if problem:

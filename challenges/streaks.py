@@ -5,6 +5,8 @@ import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from challenges import queries
 from challenges.models import AwayWeek
 from learning.db import utcnow
@@ -36,7 +38,7 @@ def streak(this_week, active, away):
     count, week = 0, this_week
     if week not in active:
         week -= WEEK
-    for _ in range(HORIZON):
+    for _week in range(HORIZON):
         if week in active:
             count += 1
         elif week not in away:
@@ -117,7 +119,7 @@ def away_choices(person, now=None):
 def set_away(person, week, away=True, now=None):
     """Mark `week` as away, or not; marking twice is harmless."""
     if week not in away_choices(person, now):
-        raise Refused("Choose one of the weeks listed.")
+        raise Refused(_("Choose one of the weeks listed."))
     if away:
         AwayWeek.insert(person=person, week=week).on_conflict_ignore().execute()
     else:

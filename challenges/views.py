@@ -3,6 +3,7 @@
 import datetime
 
 from flask import Blueprint, flash, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from challenges import access, progress, queries, services, space, streaks
@@ -11,6 +12,7 @@ from challenges.models import STATUSES
 from cohorts import access as cohorts
 from learning import htmx
 from learning.errors import Refused
+from learning.i18n import day
 from learning.people.sessions import passive
 from learning.web import show_refused, submitted_status
 
@@ -50,10 +52,8 @@ def _new(program, cohort, back):
             show_refused(form, problem)
         else:
             note = services.outside_program(challenge, program)
-            flash(
-                f"“{challenge.title}” is set. Cohorts see it in their space. {note}".strip(),
-                "success",
-            )
+            done = _("“%(title)s” is set. Cohorts see it in their space.", title=challenge.title)
+            flash(f"{done} {note}".strip(), "success")
             return htmx.redirect(back)
     return htmx.render(
         "challenges/new.html",
@@ -92,7 +92,7 @@ def edit(challenge_id):
         except Refused as problem:
             show_refused(form, problem)
         else:
-            flash(f"“{challenge.title}” is changed.", "success")
+            flash(_("“%(title)s” is changed.", title=challenge.title), "success")
             if challenge.cohort_id:
                 return htmx.redirect(url_for("cohorts.show", cohort_id=challenge.cohort_id))
             return htmx.redirect(url_for("challenges.program", program_id=challenge.program_id))
@@ -221,7 +221,7 @@ def edit_check_in(check_in_id):
         except Refused as problem:
             show_refused(form, problem)
         else:
-            flash("Your check-in is changed.", "success")
+            flash(_("Your check-in is changed."), "success")
             return htmx.redirect(url_for("challenges.mine"))
     page = {"entry": entry, "form": form, "statuses": STATUSES, "editable": access.editable(entry)}
     return htmx.render(EDIT_PAGE, EDIT_PAGE, submitted_status(form), **page)
@@ -236,7 +236,7 @@ def delete_check_in(check_in_id):
     except Refused as problem:
         flash(str(problem), "error")
     else:
-        flash("Your check-in is deleted.", "success")
+        flash(_("Your check-in is deleted."), "success")
     return htmx.redirect(url_for("challenges.mine"))
 
 
@@ -267,12 +267,21 @@ def away():
         week = datetime.date.fromisoformat(request.form.get("week", ""))
         streaks.set_away(current_user, week, request.form.get("away") == "1")
     except ValueError:
-        flash("Choose one of the weeks listed.", "error")
+        flash(_("Choose one of the weeks listed."), "error")
     else:
         if request.form.get("away") == "1":
-            flash(f"The week of {week:%-d %B} is marked away: it pauses your streak.", "success")
+            flash(
+                _(
+                    "The week of %(day)s is marked away: it pauses your streak.",
+                    day=day(week, "d MMMM"),
+                ),
+                "success",
+            )
         else:
-            flash(f"The week of {week:%-d %B} is no longer marked away.", "success")
+            flash(
+                _("The week of %(day)s is no longer marked away.", day=day(week, "d MMMM")),
+                "success",
+            )
     return htmx.redirect(url_for("challenges.mine"))
 
 
@@ -282,9 +291,9 @@ def numbers():
     hidden = request.form.get("hidden") == "1"
     services.hide_numbers(current_user, hidden)
     flash(
-        "Others no longer see your numbers; your check-ins still count for your cohort."
+        _("Others no longer see your numbers; your check-ins still count for your cohort.")
         if hidden
-        else "Others see your numbers again.",
+        else _("Others see your numbers again."),
         "success",
     )
     return htmx.redirect(url_for("challenges.mine"))

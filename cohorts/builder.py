@@ -13,6 +13,9 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from cohorts.models import MAX_SIZE, MIN_SIZE
 
 DEFAULT_SPAN_HOURS = 4
@@ -235,32 +238,45 @@ def problems(group, shares, span_hours=DEFAULT_SPAN_HOURS, *, moved_by_hand=Fals
     reasons = []
     if len(group) < MIN_SIZE:
         reasons.append(
-            f"Only {len(group)} participant{'s' if len(group) != 1 else ''}: "
-            f"this cohort is smaller than {MIN_SIZE}."
-        )
+            ngettext(
+                "Only %(num)d participant: this cohort is smaller than %(smallest)d.",
+                "Only %(num)d participants: this cohort is smaller than %(smallest)d.",
+                len(group), smallest=MIN_SIZE,
+            )
+        )  # fmt: skip
     if span(group) > span_hours:
+        hours = {"hours": f"{span(group):g}", "most": f"{span_hours:g}"}
         reasons.append(
-            f"Time zones span {span(group):g} hours, more than {span_hours:g}"
-            + (
-                "."
-                if moved_by_hand
-                else ": too few participants live close enough in time to form a cohort of "
-                "their own."
+            _("Time zones span %(hours)s hours, more than %(most)s.", **hours)
+            if moved_by_hand
+            else _(
+                "Time zones span %(hours)s hours, more than %(most)s: too few participants "
+                "live close enough in time to form a cohort of their own.",
+                **hours,
             )
         )
     department = over_half(group)
     if department is not None:
         share = round(100 * shares[department] / total)
+        name = department or _("No department")
         reasons.append(
-            f"{department or 'No department'} is more than half of this cohort"
-            + ("." if moved_by_hand else f": it is {share}% of the participants.")
-        )
+            _("%(department)s is more than half of this cohort.", department=name)
+            if moved_by_hand
+            else _(
+                "%(department)s is more than half of this cohort: it is %(share)s%% of the "
+                "participants.",
+                department=name, share=share,
+            )
+        )  # fmt: skip
     for person in group:
         manager = next((m for m in group if m.id == person.manager_id), None)
         if manager is not None:
+            names = {"name": person.name, "manager": manager.name}
             reasons.append(
-                f"{person.name} shares this cohort with their manager {manager.name}"
-                + (". " if moved_by_hand else ": no swap kept the other rules. ")
-                + "Move one of them."
-            )
+                _("%(name)s shares this cohort with their manager %(manager)s. Move one of them.",
+                  **names)
+                if moved_by_hand
+                else _("%(name)s shares this cohort with their manager %(manager)s: no swap kept "
+                       "the other rules. Move one of them.", **names)
+            )  # fmt: skip
     return reasons

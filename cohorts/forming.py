@@ -4,6 +4,8 @@ and the best cohort for a late joiner."""
 from collections import Counter
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from peewee import JOIN, fn
 
 from cohorts import builder
@@ -16,7 +18,7 @@ from learning.db import atomic, utcnow
 from learning.errors import NotFound, Refused, found
 from learning.people.models import Person
 from learning.people.services import normalize_email
-from learning.text import quantity
+from learning.text import amount_text
 
 
 def candidate(person):
@@ -161,9 +163,9 @@ def rename(actor, program, cohort_id, name):
     require_manager(actor)
     name = (name or "").strip()
     if not name:
-        raise Refused("Give the cohort a name.")
+        raise Refused(_("Give the cohort a name."))
     if len(name) > 80:
-        raise Refused("Use at most 80 characters.")
+        raise Refused(_("Use at most 80 characters."))
     cohort = _draft(program, cohort_id)
     cohort.name = name
     cohort.save()
@@ -217,10 +219,17 @@ def publish(actor, program, notify=True):
     require_manager(actor)
     cohorts = drafts(program)
     if not cohorts:
-        raise Refused("There are no proposed cohorts to publish. Build cohorts first.")
+        raise Refused(_("There are no proposed cohorts to publish. Build cohorts first."))
     empty = [c.name for c in cohorts if not c.member_rows]
     if empty:
-        raise Refused(f"{', '.join(empty)} has no members: move people in or build again.")
+        raise Refused(
+            ngettext(
+                "%(names)s has no members: move people in or build again.",
+                "%(names)s have no members: move people in or build again.",
+                len(empty),
+                names=", ".join(empty),
+            )
+        )
     reports = report_counts([m.person_id for c in cohorts for m in c.member_rows])
     with atomic():
         now = utcnow()
@@ -274,18 +283,20 @@ def suggest_cohort(program, person, cohorts):
         if best is None or score < best[0]:
             best = (score, cohort, group, same_department)
     if best is None:
-        return None, "Every cohort is full, or holds their manager or someone they manage."
-    _, cohort, group, same_department = best
-    reason = (
-        f"{cohort.name} has {len(group)} members, "
-        + (
-            f"none from {person.department or 'their department'} yet"
-            if same_department == 0
-            else f"{same_department} from {person.department or 'their department'}"
-        )
-        + f", time zones within {quantity(builder.span(group + [person_c]), 'hours')}"
-        + ", and neither their manager nor anyone they manage."
-    )
+        return None, _("Every cohort is full, or holds their manager or someone they manage.")
+    _score, cohort, group, same_department = best
+    department = person.department or _("their department")
+    hours = builder.span(group + [person_c])
+    reason = " ".join([
+        ngettext("%(cohort)s has %(num)d member,", "%(cohort)s has %(num)d members,", len(group),
+                 cohort=cohort.name),
+        _("none from %(department)s yet,", department=department) if same_department == 0
+        else ngettext("%(num)d from %(department)s,", "%(num)d from %(department)s,",
+                      same_department, department=department),
+        ngettext("time zones within %(hours)s hour,", "time zones within %(hours)s hours,",
+                 hours, hours=amount_text(hours)),
+        _("and neither their manager nor anyone they manage."),
+    ])  # fmt: skip
     return cohort, reason
 
 
@@ -305,7 +316,7 @@ def late_joiner(actor, program, email, cohorts, cohort_id=None):
     require_manager(actor)
     person = Person.get_or_none(Person.email == normalize_email(email))
     if person is None:
-        raise Refused("Nobody with that email is on the platform. Import them first.", "email")
+        raise Refused(_("Nobody with that email is on the platform. Import them first."), "email")
     if not cohort_id:
         return LateJoiner(person, None, *suggest_cohort(program, person, cohorts))
     cohort = found(next((c for c in cohorts if c.id == cohort_id), None))

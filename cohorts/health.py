@@ -9,7 +9,7 @@ from cohorts.models import Program
 from learning.db import utcnow
 from learning.insights import analytics, kept
 
-COMPUTATION = "program-analytics-3"
+COMPUTATION = "program-analytics-4"
 
 
 def judged(program, now):

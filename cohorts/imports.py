@@ -7,6 +7,7 @@ import json
 from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from cohorts.models import PeopleImport
 from cohorts.tasks import apply_import
@@ -14,6 +15,8 @@ from learning import once
 from learning.audit.services import log
 from learning.db import atomic
 from learning.errors import Refused
+from learning.i18n import number as in_words
+from learning.i18n import said
 from learning.jobs.services import defer
 from learning.people.models import Person
 from learning.people.services import normalize_email
@@ -60,17 +63,17 @@ def read_rows(data):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileProblem(
-            "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."
+            _("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
         ) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise FileProblem("The file is empty. The first line must name the columns.")
+        raise FileProblem(_("The file is empty. The first line must name the columns."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     try:
         return _parse(text, delimiter)
     except csv.Error as error:
         raise FileProblem(
-            f"The file is not readable as CSV ({error}). Check it is a CSV file."
+            _("The file is not readable as CSV (%(reason)s). Check it is a CSV file.", reason=error)
         ) from None
 
 
@@ -79,15 +82,23 @@ def _parse(text, delimiter):
     header = next(reader)
     if len(header) > MAX_COLUMNS:
         raise FileProblem(
-            f"The first line has {len(header):,} columns; we expect a few (email, name, "
-            f"department, location, time zone, manager email), at most {MAX_COLUMNS}."
+            _(
+                "The first line has %(count)s columns; we expect a few (email, name, department, "
+                "location, time zone, manager email), at most %(most)s.",
+                count=in_words(len(header)),
+                most=MAX_COLUMNS,
+            )
         )
     keys = [_header_key(name) for name in header]
     missing = [c for c in REQUIRED if c not in keys]
     if missing:
         raise FileProblem(
-            f"The first line must name the columns; we could not find {' and '.join(missing)}. "
-            f"We found: {', '.join(h.strip() for h in header if h.strip()) or 'nothing'}."
+            _(
+                "The first line must name the columns; we could not find %(missing)s. "
+                "We found: %(found)s.",
+                missing=", ".join(missing),
+                found=", ".join(h.strip() for h in header if h.strip()) or "–",
+            )
         )
     rows = []
     for number, cells in enumerate(reader, start=2):
@@ -99,7 +110,7 @@ def _parse(text, delimiter):
                 values[key] = cell.strip()
         rows.append({"line": number, **values})
     if not rows:
-        raise FileProblem("The file has column names but no people.")
+        raise FileProblem(_("The file has column names but no people."))
     return rows
 
 
@@ -114,15 +125,18 @@ def check_rows(rows):
                 validate_email(row["email"], check_deliverability=False).normalized
             )
         except EmailNotValidError as error:
-            problems.append(f"Bad email: {error}")
+            problems.append(said("Bad email: %(reason)s", reason=str(error)))
         if not row["name"]:
-            problems.append("Name is missing.")
+            problems.append(said("Name is missing."))
         if row["time_zone"] and row["time_zone"] not in ZONES:
             problems.append(
-                f"Unknown time zone “{row['time_zone']}” (use names like Europe/Berlin)."
-            )
+                said("Unknown time zone “%(zone)s” (use names like Europe/Berlin).",
+                     zone=row["time_zone"])
+            )  # fmt: skip
         if row["email"] in seen and not problems:
-            problems.append(f"Duplicate: the same email is on line {seen[row['email']]}.")
+            problems.append(
+                said("Duplicate: the same email is on line %(line)s.", line=seen[row["email"]])
+            )
         seen.setdefault(row["email"], row["line"])
         row["manager_email"] = normalize_email(row["manager_email"])
         row["problems"] = problems
@@ -132,9 +146,11 @@ def check_rows(rows):
     for row in rows:
         manager = row["manager_email"]
         if manager and manager == row["email"]:
-            row["problems"].append("A person cannot be their own manager.")
+            row["problems"].append(said("A person cannot be their own manager."))
         elif manager and manager not in in_file and manager not in known:
-            row["problems"].append(f"Manager {manager} is neither in the file nor on the platform.")
+            row["problems"].append(
+                said("Manager %(email)s is neither in the file nor on the platform.", email=manager)
+            )
     return rows
 
 
@@ -178,9 +194,11 @@ def start(actor, upload, valid_only):
     if upload.status != "previewed":
         return upload
     if upload.valid_rows < upload.total_rows and not valid_only:
-        raise Refused("This file has rows with problems: fix them, or import only the valid rows.")
+        raise Refused(
+            _("This file has rows with problems: fix them, or import only the valid rows.")
+        )
     if upload.valid_rows == 0:
-        raise Refused("No row can be imported: fix the file and upload it again.")
+        raise Refused(_("No row can be imported: fix the file and upload it again."))
     with atomic():
         # Started twice at once (a double click): the first claims it.
         claimed = (

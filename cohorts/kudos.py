@@ -2,6 +2,8 @@
 for its celebrations. What kudos and cheers are, and their notices, digests and milestones,
 is learning.recognition's."""
 
+from flask_babel import gettext as _
+
 from cohorts import access, queries
 from learning import ledger
 from learning.errors import Refused, found
@@ -19,7 +21,7 @@ def give_kudos(giver, cohort, receiver_id, value_id, message, token, about=""):
     """Kudos from one member of the cohort to another. Returns (kudos, created)."""
     membership = access.membership_of(receiver_id, cohort)
     if membership is None:
-        raise Refused("Choose someone in this cohort.", "receiver")
+        raise Refused(_("Choose someone in this cohort."), "receiver")
     return recognition.give_kudos(
         giver, membership.person, cohort.id, cohort.name, value_id, message, token, about
     )

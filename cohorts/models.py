@@ -1,5 +1,6 @@
 """Programs, their participants, cohorts, memberships, requests, visits and people imports."""
 
+from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
@@ -93,6 +94,16 @@ class CohortVisit(BaseModel):
         indexes = ((("cohort", "person"), True),)
 
 
+# What an import's status reads as.
+IMPORT_STATUSES = {
+    "previewed": _l("checked, not imported"),
+    "queued": _l("waiting"),
+    "running": _l("importing"),
+    "done": _l("imported"),
+    "failed": _l("failed"),
+}
+
+
 class PeopleImport(BaseModel):
     """An uploaded CSV: its checked rows for the preview, then the job's progress and result."""
 
@@ -111,3 +122,7 @@ class PeopleImport(BaseModel):
     error = TextField(default="")
     created_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)
+
+    @property
+    def status_label(self):
+        return IMPORT_STATUSES.get(self.status, self.status)

@@ -240,7 +240,7 @@ def move_member(actor, cohort, person, target_id):
     if target.program_id != cohort.program_id:
         raise NotFound
     if target.id == cohort.id:
-        raise Refused("Choose a different cohort.")
+        raise Refused(_("Choose a different cohort."))
     with atomic():
         found(access.membership_of(person, cohort)).delete_instance()
         queries.members_changed(cohort)

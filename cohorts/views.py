@@ -12,6 +12,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from cohorts import access, forming, imports, kudos, queries, services, space
@@ -58,7 +60,9 @@ def new():
         program = services.save_program(
             current_user, token=form.token.data, **form.program_fields()
         )
-        flash(f"{program.name} is created. Next, import its participants.", "success")
+        flash(
+            _("%(name)s is created. Next, import its participants.", name=program.name), "success"
+        )
         return htmx.redirect(url_for("programs.show", program_id=program.id))
     return htmx.render(
         "cohorts/program_form.html",
@@ -76,7 +80,7 @@ def edit(program_id):
     form = ProgramForm(obj=program)
     if form.validate_on_submit():
         services.save_program(current_user, program, **form.program_fields())
-        flash("The program is saved.", "success")
+        flash(_("The program is saved."), "success")
         return htmx.redirect(url_for("programs.show", program_id=program.id))
     return htmx.render(
         "cohorts/program_form.html",
@@ -193,7 +197,14 @@ def builder(program_id):
                 form.location.data,
                 form.seed.data or 0,
             )
-            flash(f"Proposed {len(proposal.cohorts)} cohorts. Check them, then publish.", "success")
+            flash(
+                ngettext(
+                    "Proposed %(num)d cohort. Check it, then publish.",
+                    "Proposed %(num)d cohorts. Check them, then publish.",
+                    len(proposal.cohorts),
+                ),
+                "success",
+            )
             return htmx.redirect(url_for("programs.builder", program_id=program.id))
         return _builder_page(program, form, "cohorts/_builder_form.html", 422)
     return _builder_page(program, form)
@@ -229,7 +240,7 @@ def rename(program_id, cohort_id):
     form = NameForm()
     try:
         if not form.validate_on_submit():
-            raise Refused("Use at most 80 characters.")
+            raise Refused(_("Use at most 80 characters."))
         cohort = forming.rename(current_user, program, cohort_id, form.name.data)
     except Refused as error:
         fragment = "cohorts/_drafts.html"
@@ -268,7 +279,14 @@ def publish(program_id):
     except Refused as error:
         flash(str(error), "error")
         return htmx.redirect(url_for("programs.builder", program_id=program.id))
-    flash(f"{len(published)} cohorts are live. Members are being told by email.", "success")
+    flash(
+        ngettext(
+            "%(num)d cohort is live. Members are being told by email.",
+            "%(num)d cohorts are live. Members are being told by email.",
+            len(published),
+        ),
+        "success",
+    )
     return htmx.redirect(url_for("programs.show", program_id=program.id))
 
 
@@ -285,7 +303,14 @@ def late_joiner(program_id):
         except Refused as refused:
             show_refused(form, refused)
         if found.joined:
-            flash(f"{found.person.display_name} joined {found.joined.name}.", "success")
+            flash(
+                _(
+                    "%(name)s is now in %(cohort)s.",
+                    name=found.person.display_name,
+                    cohort=found.joined.name,
+                ),
+                "success",
+            )
             return htmx.redirect(url_for("programs.show", program_id=program.id))
     return htmx.render("cohorts/late_joiner.html", "cohorts/_late_joiner.html",
                        submitted_status(form), program=program, form=form, person=found.person,
@@ -356,7 +381,7 @@ def leave(cohort_id):
     cohort = access.access_own_cohort(current_user, cohort_id)
     if request.method == "POST":
         services.leave(current_user, cohort)
-        flash(f"You have left {cohort.name}.", "success")
+        flash(_("You have left %(cohort)s.", cohort=cohort.name), "success")
         return htmx.redirect(url_for("home.index"))
     return htmx.render("cohorts/leave.html", "cohorts/leave.html", cohort=cohort)
 
@@ -368,7 +393,9 @@ def move_request(cohort_id):
     form = MoveRequestForm()
     if form.validate_on_submit():
         services.ask_to_move(current_user, cohort, form.reason.data, form.token.data)
-        flash("Your request is sent. Your facilitator or the learning team will reply.", "success")
+        flash(
+            _("Your request is sent. Your facilitator or the learning team will reply."), "success"
+        )
         return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return htmx.render(
         "cohorts/move_request.html",
@@ -390,7 +417,10 @@ def move_member(cohort_id, request_id):
     except Refused as error:
         flash(str(error), "error")
     else:
-        flash(f"{ask.person.display_name} moved to {target.name}.", "success")
+        flash(
+            _("%(name)s is now in %(cohort)s.", name=ask.person.display_name, cohort=target.name),
+            "success",
+        )
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -399,7 +429,7 @@ def move_member(cohort_id, request_id):
 def decline(cohort_id, request_id):
     cohort, ask = access.access_open_request(current_user, cohort_id, request_id)
     services.decline_request(current_user, ask)
-    flash("The request is declined.", "success")
+    flash(_("The request is declined."), "success")
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -408,7 +438,10 @@ def decline(cohort_id, request_id):
 def remove(cohort_id, person_id):
     cohort = access.access_cohort(current_user, cohort_id)
     person = services.remove_member(current_user, cohort, person_id)
-    flash(f"{person.display_name} is no longer in {cohort.name}.", "success")
+    flash(
+        _("%(name)s is no longer in %(cohort)s.", name=person.display_name, cohort=cohort.name),
+        "success",
+    )
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -441,14 +474,15 @@ def kudos_page(cohort_id):
         form.token.data = uuid.uuid4().hex
     elif form.validate_on_submit():
         try:
-            given, _ = kudos.give_kudos(
+            given, _created = kudos.give_kudos(
                 current_user, cohort, form.receiver.data, form.value.data,
                 form.message.data, form.token.data, form.about.data,
             )  # fmt: skip
         except Refused as refused:
             show_refused(form, refused)
         else:
-            flash(f"Your kudos to {given.receiver.display_name} is in the cohort feed.", "success")
+            name = given.receiver.display_name
+            flash(_("Your kudos to %(name)s is in the cohort feed.", name=name), "success")
             return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return _kudos_page(cohort, form, submitted_status(form))
 

@@ -4,6 +4,9 @@ Every exchange is a ledger entry, with the person answered, in the same transact
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from cohorts.queries import members
 from feedback import queries, search
 from feedback.access import (
@@ -97,7 +100,13 @@ def start_thread(cohort, author, kind, title, body, link="", ask=(), token=None)
     members = {p.id: p for p in cohort_people(cohort)}
     asked = [members[i] for i in dict.fromkeys(ask) if i in members and i != author.id]
     if len(asked) > MAX_ASKED:
-        raise Refused(f"Ask at most {MAX_ASKED} people, so each request means something.")
+        raise Refused(
+            ngettext(
+                "Ask at most %(num)d person, so each request means something.",
+                "Ask at most %(num)d people, so each request means something.",
+                MAX_ASKED,
+            )
+        )
     with atomic():
         first = once.sent_before(author, token, "thread")
         if first is not None:
@@ -174,7 +183,7 @@ def _replied(thread, author, now):
 def react(person, thread, kind, reply=None):
     """Add the person's reaction of this kind to the post, or take it back."""
     if kind not in REACTIONS:
-        raise Refused("Choose one of the reactions.", status=400)
+        raise Refused(_("Choose one of the reactions."), status=400)
     target = f"reply:{reply.id}" if reply else f"thread:{thread.id}"
     with atomic():
         removed = (

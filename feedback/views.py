@@ -1,6 +1,7 @@
 """Threads in the cohort space: start one, read it, reply, react, accept, mark helpful."""
 
 from flask import Blueprint, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cohorts import access as cohorts
@@ -259,7 +260,7 @@ def edit_reply(reply_id):
 def remove_thread(thread_id):
     thread = access.access_thread(current_user, thread_id)
     services.remove_post(current_user, thread)
-    flash("Your thread is removed. Replies to it stay.", "success")
+    flash(_("Your thread is removed. Replies to it stay."), "success")
     return _back(thread)
 
 
@@ -268,7 +269,7 @@ def remove_thread(thread_id):
 def remove_reply(reply_id):
     item = access.access_reply(current_user, reply_id)
     services.remove_post(current_user, item)
-    flash("Your reply is removed.", "success")
+    flash(_("Your reply is removed."), "success")
     return _back(item.thread, item)
 
 
@@ -280,7 +281,7 @@ def report(thread_id):
     form = ReportForm()
     if form.validate_on_submit():
         moderating.report(current_user, thread, form.reason.data, item, form.token.data)
-        flash("Thank you. The facilitator will look at it.", "success")
+        flash(_("Thank you. The facilitator will look at it."), "success")
         return _back(thread, item)
     return htmx.render(
         "feedback/report.html",

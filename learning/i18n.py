@@ -13,13 +13,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError, dates, numbers
-from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, LazyString, get_locale, get_timezone, refresh
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import Babel, LazyString, get_locale, get_timezone, gettext, ngettext, refresh
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 # The product's catalogues; a language is spoken once its compiled catalogue is here.
 TRANSLATIONS = Path(__file__).with_name("translations")
+# The language the texts are written in, read outside the app.
+SOURCE = ("en", "UTC", Locale("en"))
 # Up to this long ago a time reads "5 minutes ago"; older ones read as a date and time.
 RECENT = dt.timedelta(days=7)
 
@@ -111,7 +113,10 @@ def _forget_reading():
 
 def reading():
     """The reader's language and time zone ("pl", "Europe/Warsaw", and babel's `Locale`),
-    asked of Flask-Babel once per request or reader: a page shows twenty-odd times."""
+    asked of Flask-Babel once per request or reader: a page shows twenty-odd times. Outside
+    the app (a pure computation, a script), the source's: English in UTC."""
+    if not has_app_context():
+        return SOURCE
     if "reading" not in g:
         locale = get_locale()
         g.reading = (str(locale), str(get_timezone()), locale)
@@ -159,6 +164,29 @@ def day(value, pattern="d MMMM y"):
     return _formatted(value, pattern, reading()[0], None) if value else ""
 
 
+def said(text, **params):
+    """A text worded when it is read, in the reader's language, for what is computed or kept
+    for everyone (a job's figures, a reason): kept as [text, None, None, params], which JSON
+    keeps too. `make messages` finds it like `_`; `worded` says it."""
+    return [text, None, None, params]
+
+
+def said_n(singular, plural, num, **params):
+    """As `said`, with a plural chosen by `num` when read."""
+    return [singular, plural, num, params]
+
+
+def worded(message):
+    """What `said` or `said_n` kept, in the reader's language; any other text as it is."""
+    if not isinstance(message, list | tuple) or len(message) != 4:
+        return message
+    singular, plural, num, params = message
+    params = {key: worded(value) for key, value in params.items()}
+    if plural is None:
+        return gettext(singular, **params)
+    return ngettext(singular, plural, num, **params)
+
+
 def number(value):
     """A number as the reader writes it: 10,000 in English, 10 000 in Polish."""
     return numbers.format_decimal(value, locale=reading()[0])
@@ -191,4 +219,4 @@ def init_app(app):
     app.config["BABEL_DEFAULT_LOCALE"] = default or "en"
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(page_lang=lang)
-    app.jinja_env.filters.update(when=when, at=at, day=day, number=number)
+    app.jinja_env.filters.update(when=when, at=at, day=day, number=number, worded=worded)

@@ -4,8 +4,13 @@ import functools
 import re
 
 import nh3
+from babel import numbers
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from learning.i18n import reading
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 # No img (tracking pixels), no class/style/id, no data-* (which would let data-hx-* through).
@@ -46,10 +51,11 @@ def duration(delta):
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+        words = ngettext("%(num)d day", "%(num)d days", days)
+        return f"{words} {_('%(num)d h', num=hours)}" if hours else words
     if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    return f"{minutes} min"
+        return _("%(num)d h", num=hours) + (f" {_('%(num)d min', num=minutes)}" if minutes else "")
+    return _("%(num)d min", num=minutes)
 
 
 def init_app(app):
@@ -72,21 +78,27 @@ def one_line(text, limit=None):
 
 
 def amount_text(value):
-    """1.5 → "1.5", 2.0 → "2", 1234.5 → "1,234.5"."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """1.5 → "1.5", 2.0 → "2", 1234.5 → "1,234.5" (in Polish "1234,5")."""
+    return numbers.format_decimal(round(value, 2), format="#,##0.##", locale=reading()[0])
 
 
 def starts_in(days):
     """When something starts, `days` from today: "Starts today", "Starts tomorrow",
     "Starts in 4 days"."""
-    return {0: "Starts today", 1: "Starts tomorrow"}.get(days, f"Starts in {days} days")
+    if days == 0:
+        return _("Starts today")
+    if days == 1:
+        return _("Starts tomorrow")
+    return ngettext("Starts in %(num)d day", "Starts in %(num)d days", days)
 
 
 def quantity(value, unit):
-    """An amount with its unit, written in the plural (a challenge's, set by L&D): "1 hour", "2.5
-    hours", "1 class", "3 km"."""
+    """An amount with its unit as the company wrote it (a challenge's, set by L&D, in the
+    plural). In English the unit is made singular for one: "1 hour", "2.5 hours", "1 class";
+    other languages' plurals depend on the number in ways a unit typed once cannot follow, so
+    there it is written as typed ("1 godz.", "3 km")."""
     number = amount_text(value)
-    if number != "1":
+    if number != "1" or reading()[0] != "en":
         return f"{number} {unit}".rstrip()
     for plural, singular in SINGULARS:
         if unit.endswith(plural) and not (plural == "s" and unit.endswith("ss")):

@@ -1,6 +1,7 @@
 """The digest page (its preview and when it comes) and the admins' daily numbers."""
 
 from flask import Blueprint, flash, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learning import htmx
@@ -19,7 +20,7 @@ def preview():
     if form.validate_on_submit():
         choices = {k: v for k, v in form.data.items() if k != "csrf_token"}
         services.save_settings(current_user, **choices)
-        flash("Your digest settings are saved.", "success")
+        flash(_("Your digest settings are saved."), "success")
         return htmx.redirect(url_for("digest.preview"))
     composed, next_at = services.preview(current_user)
     return htmx.render(

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from flask import current_app
 from peewee import fn
 
+from learning.i18n import said, said_n
 from learning.insights import participation, sources
 from learning.ledger import Activity
 
@@ -235,50 +236,64 @@ def health(c, started_on, today):
     if today < started_on:
         return Health(None, [], [], starts_in=(started_on - today).days)
     ran = (today - started_on).days
-    since = "in the last two weeks" if ran >= 14 else _since_the_start(ran)
+    since = said("in the last two weeks") if ran >= 14 else _since_the_start(ran)
     parts, attention = [], []
     if c.members:
         active = c.active_recently / c.members
-        why = f"{c.active_recently} of {c.members} contributed {since}"
-        parts.append(("Active members", round(40 * active), 40, why))
+        why = said(
+            "%(active)s of %(members)s contributed %(since)s",
+            active=c.active_recently,
+            members=c.members,
+            since=since,
+        )
+        parts.append((said("Active members"), round(40 * active), 40, why))
         if ran >= 7 and c.members - c.active_recently >= c.members / 2:
+            inactive = {"inactive": c.members - c.active_recently, "members": c.members}
             attention.append((
-                f"{c.members - c.active_recently} of {c.members} members inactive "
-                + ("for two weeks" if ran >= 14 else since),
-                "Invite them back: a short check-in or a question addressed to them",
+                said("%(inactive)s of %(members)s members inactive for two weeks", **inactive)
+                if ran >= 14
+                else said("%(inactive)s of %(members)s members inactive %(since)s", since=since,
+                          **inactive),
+                said("Invite them back: a short check-in or a question addressed to them"),
             ))  # fmt: skip
     points = max(0, 20 - 10 * c.stale_questions)
-    parts.append(("Questions answered", points, 20,
-                  f"{c.stale_questions} question{'s' if c.stale_questions != 1 else ''} "
-                  "unanswered for more than 48 hours"))  # fmt: skip
+    stale = said_n(
+        "%(num)d question unanswered for more than 48 hours",
+        "%(num)d questions unanswered for more than 48 hours",
+        c.stale_questions,
+    )
+    parts.append((said("Questions answered"), points, 20, stale))  # fmt: skip
     if c.stale_questions:
         attention.append((
-            f"{c.stale_questions} question{'s' if c.stale_questions != 1 else ''} unanswered "
-            "for more than 48 hours",
-            "Nudge the facilitator to answer or to ask someone who knows",
+            stale, said("Nudge the facilitator to answer or to ask someone who knows"),
         ))  # fmt: skip
     reciprocity = c.reciprocity
-    parts.append(("Answering each other", round(20 * (reciprocity or 0)), 20,
-                  f"{c.reciprocal} of {c.pairs} pairs answered both ways" if c.pairs
-                  else "No one has answered anyone yet"))  # fmt: skip
+    parts.append((said("Answering each other"), round(20 * (reciprocity or 0)), 20,
+                  said("%(both)s of %(pairs)s pairs answered both ways", both=c.reciprocal,
+                       pairs=c.pairs) if c.pairs
+                  else said("No one has answered anyone yet")))  # fmt: skip
     if not c.replies_between and c.members:
-        attention.append(("No replies between members yet",
-                          "Start a thread that asks everyone a concrete question"))  # fmt: skip
+        attention.append((
+            said("No replies between members yet"),
+            said("Start a thread that asks everyone a concrete question"),
+        ))  # fmt: skip
     voice = c.top_voice
     balance = 20 if voice is None or voice <= 0.4 else round(20 * max(0, 1 - (voice - 0.4) / 0.6))
-    parts.append(("Many voices", balance, 20,
-                  f"The most active member says {round(100 * voice)}% of it" if voice is not None
-                  else "Nothing said yet"))  # fmt: skip
+    parts.append((said("Many voices"), balance, 20,
+                  said("The most active member says %(share)s%% of it", share=round(100 * voice))
+                  if voice is not None else said("Nothing said yet")))  # fmt: skip
     if voice is not None and voice > 0.5 and c.members > 2:
-        attention.append((f"One member says {round(100 * voice)}% of the conversation",
-                          "Ask quieter members for their feedback by name"))  # fmt: skip
+        attention.append((said("One member says %(share)s%% of the conversation",
+                               share=round(100 * voice)),
+                          said("Ask quieter members for their feedback by name")))  # fmt: skip
     return Health(sum(p[1] for p in parts), parts, attention)
 
 
 def _since_the_start(days):
     if days == 0:
-        return "since the program started today"
-    return f"since the program started {days} day{'s' if days != 1 else ''} ago"
+        return said("since the program started today")
+    return said_n("since the program started %(num)d day ago",
+                  "since the program started %(num)d days ago", days)  # fmt: skip
 
 
 def for_members(program_id=None, cohort_id=None):

@@ -131,12 +131,15 @@ def _confirmed(viewer, purpose, password):
     """The purpose, tidied, once HR confirmed their password (a fresh sign-in) and wrote why."""
     require_reader(viewer)
     if not confirm_password(viewer, password, "individual report"):
-        raise Refused("That is not your password.", field="password")
+        raise Refused(_("That is not your password."), field="password")
     purpose = one_line(purpose)
     if len(purpose) < PURPOSE_MIN:
         raise Refused(
-            f"Say in a sentence why you need numbers per person (at least {PURPOSE_MIN} "
-            "characters): it goes in the audit log.",
+            _(
+                "Say in a sentence why you need numbers per person (at least "
+                "%(num)d characters): it goes in the audit log.",
+                num=PURPOSE_MIN,
+            ),
             field="purpose",
         )
     return purpose
@@ -170,7 +173,7 @@ def request_export(viewer, filters, grouping, format, purpose="", token=None):
 
     require_reader(viewer)
     if format not in FORMATS:
-        raise Refused("Choose CSV or Excel.", field="format")
+        raise Refused(_("Choose CSV or Excel."), field="format")
     report = "individual" if grouping == "person" else "participation"
     now = utcnow()
     with atomic():
@@ -204,12 +207,12 @@ def recent_exports(viewer, limit=10):
 def file_of(export, now=None):
     """The export's file, or Refused saying why it cannot be downloaded."""
     if export.status != "done":
-        raise Refused("This export is not ready yet.")
+        raise Refused(_("This export is not ready yet."))
     if (now or utcnow()) >= export.expires_at:
-        raise Refused("This export has expired. Export the report again.")
+        raise Refused(_("This export has expired. Export the report again."))
     path = Path(current_app.config["EXPORTS_DIR"]) / export.path
     if not path.exists():
-        raise Refused("This export's file is gone. Export the report again.")
+        raise Refused(_("This export's file is gone. Export the report again."))
     return path
 
 

@@ -5,6 +5,7 @@ import email.policy
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learning import htmx
@@ -32,9 +33,9 @@ def failed():
 def retry(delivery_id):
     require_admin(current_user)
     if services.retry(delivery_id):
-        flash("Trying that email again now.", "success")
+        flash(_("Trying that email again now."), "success")
     else:
-        flash("That email is not failed any more: nothing to retry.", "info")
+        flash(_("That email is not failed any more: nothing to retry."), "info")
     return htmx.redirect(url_for("deliveries.failed"))
 
 

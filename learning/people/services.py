@@ -10,6 +10,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import fn
@@ -125,7 +126,7 @@ def set_roles(actor, person_id, roles):
     person = found(Person.get_or_none(Person.id == person_id))
     roles = {Role(r) for r in roles}
     if actor.id == person.id and Role.ADMIN not in roles:
-        raise Refused("You cannot remove your own admin role. Ask another admin.")
+        raise Refused(_("You cannot remove your own admin role. Ask another admin."))
     with atomic():
         current = {Role(r.role) for r in person.roles}
         for role in sorted(roles - current):
@@ -188,7 +189,7 @@ def confirm_password(person, password, asked_by):
 
 def change_password(person, current, new):
     if not confirm_password(person, current, "change password"):
-        raise Refused("That is not your current password.")
+        raise Refused(_("That is not your current password."))
     problem = password_problem(new, person.email, person.display_name)
     if problem:
         raise Refused(problem)

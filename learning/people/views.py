@@ -107,7 +107,7 @@ def sign_out():
         services.sign_out(current_user, session[sessions.SID])
     logout_user()
     session.clear()
-    flash("You are signed out. See you soon.", "success")
+    flash(_("You are signed out. See you soon."), "success")
     return htmx.redirect(url_for("auth.sign_in"))
 
 
@@ -140,8 +140,10 @@ def reset_password(token):
     if form.validate_on_submit():
         services.reset_password(link.row, form.password.data)
         flash(
-            "Your password is changed and every other session is signed out. "
-            "Sign in with the new password.",
+            _(
+                "Your password is changed and every other session is "
+                "signed out. Sign in with the new password."
+            ),
             "success",
         )
         return htmx.redirect(url_for("auth.sign_in"))
@@ -188,7 +190,7 @@ def change_password():
         else:
             # The change ended every session; this one starts again with the new version.
             sessions.start(person, keep=session.permanent)
-            flash("Your password is changed. Other devices are signed out.", "success")
+            flash(_("Your password is changed. Other devices are signed out."), "success")
             return htmx.redirect(url_for("auth.account"))
     return _account_page("learning/people/_password_form.html", 422, password_form=form)
 
@@ -199,7 +201,7 @@ def save_preferences():
     form = PreferencesForm()
     if form.validate_on_submit():
         services.save_preferences(current_user, **_preference_choices(form))
-        flash("Your notification preferences are saved.", "success")
+        flash(_("Your notification preferences are saved."), "success")
         return htmx.redirect(url_for("auth.account"))
     return _account_page("learning/people/_preferences_form.html", 422, preferences_form=form)
 
@@ -224,7 +226,7 @@ def sign_out_everywhere():
     services.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
-    flash("You are signed out on every device.", "success")
+    flash(_("You are signed out on every device."), "success")
     return htmx.redirect(url_for("auth.sign_in"))
 
 
@@ -322,7 +324,7 @@ def preferences():
     form = _preferences_form(current_user) if request.method == "GET" else PreferencesForm()
     if form.validate_on_submit():
         services.save_preferences(current_user, **_preference_choices(form))
-        flash(f"Welcome, {current_user.first_name}! You are all set.", "success")
+        flash(_("Welcome, %(name)s! You are all set.", name=current_user.first_name), "success")
         return htmx.redirect(url_for("home.index"))
     return htmx.render(
         "learning/people/onboarding_preferences.html",
@@ -340,7 +342,7 @@ def new_link():
     form = EmailForm()
     if form.validate_on_submit():
         services.request_invitation_link(form.email.data)
-        flash("If that address has an invitation waiting, a new link is on its way.", "success")
+        flash(_("If that address has an invitation waiting, a new link is on its way."), "success")
         return htmx.redirect(url_for("auth.sign_in"))
     return _link_problem(services.LinkState(status="expired"), "invitation", form, 422)
 
@@ -378,9 +380,9 @@ def set_roles(person_id):
         except Refused as error:
             flash(str(error), "error")
         else:
-            flash(f"Roles of {person.display_name} saved.", "success")
+            flash(_("Roles of %(name)s saved.", name=person.display_name), "success")
     else:
-        flash("Those roles could not be saved; choose from the list.", "error")
+        flash(_("Those roles could not be saved; choose from the list."), "error")
     return htmx.redirect(url_for("people.index"))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from peewee import fn
 
 from learning.audit.services import log
@@ -112,9 +113,9 @@ def erase(actor, person):
     anonymous. They can no longer sign in. Admins only; audited without their name."""
     require_admin(actor)
     if actor.id == person.id:
-        raise Refused("You cannot erase yourself. Ask another admin.")
+        raise Refused(_("You cannot erase yourself. Ask another admin."))
     if person.erased_at is not None:
-        raise Refused("This person's data is already erased.")
+        raise Refused(_("This person's data is already erased."))
     with atomic():
         email = person.email
         Person.update(

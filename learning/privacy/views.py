@@ -1,6 +1,7 @@
 """Admins: a person's data, downloaded for them, and erasing it."""
 
 from flask import Blueprint, Response, flash, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, login_required
 
 from learning import htmx
@@ -54,7 +55,7 @@ def erase(person_id):
             except Refused as error:
                 form.confirm.errors.append(str(error))
             else:
-                flash("Their personal data is erased. Their contributions stay, anonymous.",
+                flash(_("Their personal data is erased. Their contributions stay, anonymous."),
                       "success")  # fmt: skip
                 return htmx.redirect(url_for("people.index"))
     return _page(person, form, 422)

@@ -3,6 +3,7 @@
 Who may thank whom in which cohort is the cohorts domain's to check; this module checks
 the rest: no kudos to oneself, a value in use, and a contribution that is the receiver's."""
 
+from flask_babel import gettext as _
 from peewee import JOIN, IntegrityError
 
 from learning import ledger, once
@@ -36,9 +37,9 @@ def save_value(actor, name, description="", value=None, token=None):
     sent twice (`token`) adds one."""
     name, description = one_line(name), one_line(description)
     if not name:
-        raise Refused("Give the value a name.", "name")
+        raise Refused(_("Give the value a name."), "name")
     if len(name) > 40:
-        raise Refused("Keep the name under 40 characters.", "name")
+        raise Refused(_("Keep the name under 40 characters."), "name")
     try:
         with atomic():
             first = once.sent_before(actor, token, "value") if value is None else None
@@ -51,7 +52,7 @@ def save_value(actor, name, description="", value=None, token=None):
                 for v in CompanyValue.select(CompanyValue.id, CompanyValue.name)
             }
             if taken.get(name.casefold(), own) != own:
-                raise Refused(f"There is already a value called “{name}”.", "name")
+                raise Refused(_("There is already a value called “%(name)s”.", name=name), "name")
             if value is None:
                 value = once.made(
                     token, CompanyValue.create(name=name, description=description[:200])
@@ -61,7 +62,7 @@ def save_value(actor, name, description="", value=None, token=None):
                 value.save()
             log(actor, "value_saved", name)
     except IntegrityError:  # the same name, sent twice at once
-        raise Refused(f"There is already a value called “{name}”.", "name") from None
+        raise Refused(_("There is already a value called “%(name)s”.", name=name), "name") from None
     return value
 
 
@@ -92,10 +93,10 @@ def save_celebration_words(actor, texts):
 def contribution(about, receiver, cohort_id):
     """The ledger entry of the contribution `about` ("reply:12") if it is the receiver's, in
     this cohort; refuses anything else."""
-    object_type, _, object_id = (about or "").partition(":")
+    object_type, _colon, object_id = (about or "").partition(":")
     object_id = number_or_none(object_id)
     if object_type not in THANKABLE or object_id is None:
-        raise Refused("That contribution cannot be thanked for.", "about")
+        raise Refused(_("That contribution cannot be thanked for."), "about")
     entry = (
         Activity.select()
         .where(
@@ -107,7 +108,7 @@ def contribution(about, receiver, cohort_id):
         .first()
     )
     if entry is None:
-        raise Refused("That contribution is not theirs, or it is gone.", "about")
+        raise Refused(_("That contribution is not theirs, or it is gone."), "about")
     return entry
 
 
@@ -115,23 +116,23 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
     """Record a kudos once per token, in the feed and the ledger, and tell the receiver.
     Returns (kudos, created)."""
     if receiver.id == giver.id:
-        raise Refused("Kudos are for someone else: choose a colleague.", "receiver")
+        raise Refused(_("Kudos are for someone else: choose a colleague."), "receiver")
     value = CompanyValue.get_or_none(
         CompanyValue.id == value_id, CompanyValue.archived_at.is_null()
     )
     if value is None:
-        raise Refused("Choose one of the company's values.", "value")
+        raise Refused(_("Choose one of the company's values."), "value")
     message = one_line(message)
     if len(message) > MESSAGE_MAX:
-        raise Refused(f"Keep the message under {MESSAGE_MAX} characters.", "message")
+        raise Refused(_("Keep the message under %(num)d characters.", num=MESSAGE_MAX), "message")
     if not token:
-        raise Refused("The form was incomplete; please send it again.")
+        raise Refused(_("The form was incomplete; please send it again."))
     with atomic():
         existing = Kudos.get_or_none(Kudos.token == token)
         if existing is not None:
             return existing, False
         entry = contribution(about, receiver, cohort_id) if about else None
-        _, space = places.cohort(cohort_id)
+        _cohort, space = places.cohort(cohort_id)
         link = places.link_for(entry.object_type, entry.object_id) if entry else ""
         kudos_id = insert(
             Kudos(
@@ -197,7 +198,7 @@ def public_milestone(milestone_id, cohort_id):
 def cheer(person, milestone, kind):
     """Add the person's cheer of this kind to a celebration, or take it back."""
     if kind not in CHEERS:
-        raise Refused("Choose one of the cheers.", status=400)
+        raise Refused(_("Choose one of the cheers."), status=400)
     with atomic():
         removed = (
             Cheer.delete()

@@ -1,6 +1,7 @@
 """Admin pages of recognition: the company's values, and the words of celebrations."""
 
 from flask import Blueprint, flash, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learning import htmx
@@ -47,7 +48,7 @@ def add_value():
         except Refused as refused:
             show_refused(form, refused)
         else:
-            flash(f"“{value.name}” is one of the values now.", "success")
+            flash(_("“%(name)s” is one of the values now.", name=value.name), "success")
             return htmx.redirect(url_for("recognition.values"))
     return _values_page(form, submitted_status(form))
 
@@ -62,7 +63,7 @@ def edit_value(value_id):
         except Refused as refused:
             show_refused(form, refused)
         else:
-            flash(f"“{value.name}” is saved.", "success")
+            flash(_("“%(name)s” is saved.", name=value.name), "success")
             return htmx.redirect(url_for("recognition.values"))
     return htmx.render(
         "learning/recognition/edit_value.html",
@@ -79,9 +80,12 @@ def archive_value(value_id):
     archived = request.form.get("archived") != "0"
     services.archive_value(current_user, value, archived)
     flash(
-        f"“{value.name}” is archived: kudos given for it keep it, new ones cannot use it."
+        _(
+            "“%(name)s” is archived: kudos given for it keep it, new ones cannot use it.",
+            name=value.name,
+        )
         if archived
-        else f"“{value.name}” can be chosen again.",
+        else _("“%(name)s” can be chosen again.", name=value.name),
         "success",
     )
     return htmx.redirect(url_for("recognition.values"))
@@ -95,7 +99,7 @@ def messages():
     form = MessagesForm(data=words if request.method == "GET" else None)
     if form.validate_on_submit():
         services.save_celebration_words(current_user, {k: box.data for k, box in form.messages()})
-        flash("The celebrations will use these words from now on.", "success")
+        flash(_("The celebrations will use these words from now on."), "success")
         return htmx.redirect(url_for("recognition.messages"))
     return htmx.render(
         "learning/recognition/messages.html",

@@ -10,6 +10,7 @@ from cohorts.health import cohort_analytics, program_analytics
 from cohorts.models import Cohort, Membership
 from feedback.models import Reply, Thread
 from learning.db import connection
+from learning.i18n import worded
 from learning.ledger import Activity
 from learning.people.models import Person, Role
 
@@ -52,8 +53,9 @@ def talk(app, cohort, team):
 
 
 def test_the_cohorts_conversation_numbers_match_the_hand_count(app, cohort, talk):
-    with app.app_context(), connection():
+    with app.test_request_context(), connection():
         c, health, _ = cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 72 * H)
+        attention = [(worded(reason), worded(action)) for reason, action in health.attention]
     assert (c.members, c.active_recently) == (6, 4)
     assert c.replies_between == 4  # the self-reply is not a conversation
     assert (c.pairs, c.reciprocal, c.reciprocity) == (3, 1, 1 / 3)
@@ -67,16 +69,16 @@ def test_the_cohorts_conversation_numbers_match_the_hand_count(app, cohort, talk
     # Score: 27 (4 of 6 active) + 10 (one stale question) + 7 (1 of 3 pairs) + 17 (50%).
     assert [points for _, points, _, _ in health.parts] == [27, 10, 7, 17]
     assert health.score == 61
-    assert health.attention == [(
+    assert attention == [(
         "1 question unanswered for more than 48 hours",
         "Nudge the facilitator to answer or to ask someone who knows",
     )]  # fmt: skip
 
 
 def test_half_the_members_quiet_for_two_weeks_needs_attention(app, cohort, talk):
-    with app.app_context(), connection():
+    with app.test_request_context(), connection():
         _, health, _ = cohort_analytics(Cohort.get_by_id(cohort.id), now=talk + 20 * 24 * H)
-    reasons = [reason for reason, _ in health.attention]
+        reasons = [worded(reason) for reason, _ in health.attention]
     assert "6 of 6 members inactive for two weeks" in reasons
     assert health.parts[0][1] == 0
 

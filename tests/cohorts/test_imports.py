@@ -36,7 +36,7 @@ def test_every_kind_of_bad_row_is_reported_and_nothing_is_saved(manager_client, 
     response = upload(manager_client, program, BAD)
     assert response.status_code == 303
     page = manager_client.get(response.headers["Location"]).text
-    assert "6 rows checked: 1 ready to import, <strong>5 with problems</strong>" in page
+    assert "6 rows checked: 1 ready to import. <strong>5 with problems.</strong>" in page
     for problem in (
         "Bad email: An email address must have an @-sign.",
         "Unknown time zone “Mars/Olympus”",
@@ -45,7 +45,7 @@ def test_every_kind_of_bad_row_is_reported_and_nothing_is_saved(manager_client, 
         "Name is missing.",
     ):
         assert problem in page
-    assert "Import only the 1 valid rows" in page
+    assert "Import only the 1 valid row" in page
     assert Person.select().count() == 1  # only the manager who uploads
     refused = manager_client.post(f"/programs/{program.id}/imports/{latest().id}/start")
     assert refused.status_code == 303
