@@ -3,6 +3,7 @@
 import re
 import uuid
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -41,10 +42,10 @@ def typed_number(text):
 
 def _number_problem(text, limit):
     if not (text or "").strip():
-        return "Enter an amount."
+        return _("Enter an amount.")
     value = typed_number(text)
     if value is None:
-        return "Enter a number, like 2 or 1.5."
+        return _("Enter a number, like 2 or 1.5.")
     return amount_problem(value, limit)
 
 
@@ -94,7 +95,7 @@ class ChallengeForm(Form):
     steps = TextAreaField(
         _l("Steps"),
         filters=[stripped],
-        description=f"For a checklist: up to {MAX_STEPS} steps, one a line.",
+        description=_l("For a checklist: up to %(num)d steps, one a line.", num=MAX_STEPS),
     )
     weekly_board = BooleanField(_l("Start the program board afresh every week"))
 
@@ -124,7 +125,7 @@ class ChallengeForm(Form):
         if not lines:
             raise ValidationError(_l("List the steps, one a line."))
         if len(lines) > MAX_STEPS:
-            raise ValidationError(f"Keep it to {MAX_STEPS} steps at most.")
+            raise ValidationError(_("Keep it to %(num)d steps at most.", num=MAX_STEPS))
         if any(len(line) > 120 for line in lines):
             raise ValidationError(_l("Keep each step under 120 characters."))
 
@@ -197,7 +198,7 @@ class CheckInForm(Form):
         super().__init__(*args, **kwargs)
         self.challenge = challenge
         if challenge.goal == "amount":
-            self.amount.label.text = f"How many {challenge.unit}"
+            self.amount.label.text = _("How many %(unit)s", unit=challenge.unit)
 
     def validate_amount(self, field):
         if self.challenge.goal == "amount" and self.status.data == "done":

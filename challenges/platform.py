@@ -15,6 +15,7 @@ from cohorts import space as cohort_space
 from cohorts.models import Cohort
 from learning import text
 from learning.digest import sections
+from learning.i18n import said, said_n
 from learning.insights import analytics
 from learning.notify.services import path_for
 from learning.privacy import services as privacy
@@ -133,13 +134,21 @@ def digest_progress(readers, until):
                     if person_id != reader.person_id and at > reader.since
                 )
                 current = tallies[challenge.id, cohort_id]
-                plural = "s" if others != 1 else ""
-                detail = f"{others} check-in{plural} by others since your last digest"
-                if current.reached_at:
-                    detail = "Goal reached! " + detail
+                detail = (
+                    said_n("Goal reached! %(num)d check-in by others since your last digest",
+                           "Goal reached! %(num)d check-ins by others since your last digest",
+                           others)
+                    if current.reached_at
+                    else said_n("%(num)d check-in by others since your last digest",
+                                "%(num)d check-ins by others since your last digest", others)
+                )  # fmt: skip
                 result.setdefault(reader.person_id, []).append(
                     sections.Item(
-                        f"{challenge.title}: {progress.progress_text(challenge, current)}",
+                        said(
+                            "%(challenge)s: %(progress)s",
+                            challenge=challenge.title,
+                            progress=progress.progress_text(challenge, current),
+                        ),
                         path_for("challenges.show", cohort_id=cohort_id, challenge_id=challenge.id),
                         until
                         if others

@@ -14,7 +14,7 @@ from challenges.models import Challenge, CheckIn, GoalReached, HiddenBoard, Hidd
 from challenges.streaks import week_of
 from cohorts.models import Cohort, Membership
 from learning.db import utcnow
-from learning.i18n import day
+from learning.i18n import day, said, said_n
 from learning.people.models import Person
 from learning.text import amount_text, quantity, starts_in
 
@@ -263,19 +263,21 @@ def boards(program, challenges, viewer_cohort=None):
 
 
 def progress_text(challenge, current):
+    """How far a cohort is, to be worded for whoever reads it (`|worded`): the digest
+    composes it for many readers at once."""
     if current.done > current.goal > 0 and challenge.goal != "checklist":
         goal = amount_text(current.goal)
         if challenge.goal == "count":
-            return ngettext(
+            return said_n(
                 "%(num)d check-in together: past the goal of %(goal)s",
                 "%(num)d check-ins together: past the goal of %(goal)s",
                 int(current.done), goal=goal,
             )  # fmt: skip
         done = quantity(current.done, challenge.unit)
-        return _("%(done)s together: past the goal of %(goal)s", done=done, goal=goal)
+        return said("%(done)s together: past the goal of %(goal)s", done=done, goal=goal)
     share = current.percent
     if challenge.goal == "count":
-        return ngettext(
+        return said_n(
             "%(done)s of %(num)d check-in together (%(share)s%%)",
             "%(done)s of %(num)d check-ins together (%(share)s%%)",
             int(current.goal), done=int(current.done), share=share,
@@ -283,8 +285,10 @@ def progress_text(challenge, current):
     if challenge.goal == "amount":
         goal = quantity(current.goal, challenge.unit)
         done = amount_text(current.done)
-        return _("%(done)s of %(goal)s together (%(share)s%%)", done=done, goal=goal, share=share)
-    return ngettext(
+        return said(
+            "%(done)s of %(goal)s together (%(share)s%%)", done=done, goal=goal, share=share
+        )
+    return said_n(
         "%(done)s of %(num)d step done (%(share)s%%)",
         "%(done)s of %(num)d steps done (%(share)s%%)",
         int(current.goal), done=int(current.done), share=share,

@@ -7,7 +7,9 @@ own."""
 import datetime
 import uuid
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from challenges import access, progress, streaks
 from challenges.models import (
@@ -26,7 +28,7 @@ from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotFound, Refused
-from learning.i18n import day
+from learning.i18n import day, number
 from learning.notify.services import path_for
 from learning.recognition import milestones
 
@@ -36,37 +38,43 @@ MAX_STEPS, MAX_DAYS = 20, 366
 
 TEMPLATES = {
     "practice": {
-        "title": "30 practice sessions",
-        "description": "Practise what we learn, together: a 1:1, a meeting you run, a "
-        "conversation you prepare. Check in after each one.",
+        "title": _l("30 practice sessions"),
+        "description": _l(
+            "Practise what we learn, together: a 1:1, a meeting you run, a "
+            "conversation you prepare. Check in after each one."
+        ),
         "goal": "count",
         "target": 30,
         "weeks": 4,
     },
     "hours": {
-        "title": "40 hours of learning",
-        "description": "Reading, courses, talks, practice: log the time you spend learning "
-        "and watch the team total grow.",
+        "title": _l("40 hours of learning"),
+        "description": _l(
+            "Reading, courses, talks, practice: log the time you spend learning "
+            "and watch the team total grow."
+        ),
         "goal": "amount",
         "target": 40,
-        "unit": "hours",
+        "unit": _l("hours"),
         "weeks": 6,
     },
     "kickoff": {
-        "title": "Getting started",
-        "description": "Three small steps that make the first weeks count.",
+        "title": _l("Getting started"),
+        "description": _l("Three small steps that make the first weeks count."),
         "goal": "checklist",
         "steps": [
-            "Introduce yourself in a thread",
-            "Write down one goal for the program",
-            "Give feedback on a colleague's work",
+            _l("Introduce yourself in a thread"),
+            _l("Write down one goal for the program"),
+            _l("Give feedback on a colleague's work"),
         ],
         "weeks": 2,
     },
     "feedback": {
-        "title": "Feedback fortnight",
-        "description": "Give useful feedback on each other's work: every piece of feedback "
-        "you give is a check-in.",
+        "title": _l("Feedback fortnight"),
+        "description": _l(
+            "Give useful feedback on each other's work: every piece of feedback "
+            "you give is a check-in."
+        ),
         "goal": "count",
         "target": 20,
         "weeks": 2,
@@ -79,17 +87,17 @@ TEMPLATES = {
 
 def amount_problem(value, limit=MAX_AMOUNT):
     if value is None:
-        return "Enter an amount."
+        return _("Enter an amount.")
     if not 0 < value <= limit:
-        return f"Enter a number above 0 and at most {limit:,}."
+        return _("Enter a number above 0 and at most %(most)s.", most=number(limit))
     return None
 
 
 def dates_problem(starts_on, ends_on):
     if ends_on <= starts_on:
-        return "The end date must be after the start date."
+        return _("The end date must be after the start date.")
     if (ends_on - starts_on).days > MAX_DAYS:
-        return "Keep a challenge to a year at most; start another one after it."
+        return _("Keep a challenge to a year at most; start another one after it.")
     return None
 
 
@@ -99,7 +107,9 @@ def template_values(key, today):
     if not values:
         return {}
     weeks = values.pop("weeks")
-    values["steps"] = "\n".join(values.get("steps", ()))
+    values = {key: str(value) if isinstance(value, LazyString) else value
+              for key, value in values.items()}  # fmt: skip
+    values["steps"] = "\n".join(map(str, values.get("steps", ())))
     values["target"] = str(values.get("target", ""))
     return {**values, "starts_on": today, "ends_on": today + datetime.timedelta(weeks=weeks)}
 
@@ -129,9 +139,11 @@ def _goal(goal, target, unit, steps):
 def outside_program(challenge, program):
     """A word for whoever set `challenge` when its dates reach outside its program's, or ""."""
     if challenge.starts_on < program.starts_on:
-        return f"It starts before the program does ({program.starts_on:%-d %b %Y})."
+        return _(
+            "It starts before the program does (%(day)s).", day=day(program.starts_on, "d MMM y")
+        )
     if challenge.ends_on > program.ends_on:
-        return f"It ends after the program does ({program.ends_on:%-d %b %Y})."
+        return _("It ends after the program does (%(day)s).", day=day(program.ends_on, "d MMM y"))
     return ""
 
 

@@ -195,9 +195,9 @@ def _checked_in(cohort, challenge, card, entry):
 
 def _thanks(status):
     return {
-        "done": "Checked in. Thank you: it counts for the whole cohort.",
-        "blocked": "Checked in as blocked. Your cohort can see it and help.",
-        "skipped": "Checked in as skipped. That still keeps your streak going.",
+        "done": _("Checked in. Thank you: it counts for the whole cohort."),
+        "blocked": _("Checked in as blocked. Your cohort can see it and help."),
+        "skipped": _("Checked in as skipped. That still keeps your streak going."),
     }[status]
 
 
@@ -326,7 +326,9 @@ def hide_board(cohort_id):
     cohort = cohorts.access_cohort(current_user, cohort_id)
     hidden = request.form.get("hidden") == "1"
     services.hide_board(current_user, cohort, hidden)
-    flash("The board is off for this cohort." if hidden else "The board is on again.", "success")
+    flash(
+        _("The board is off for this cohort.") if hidden else _("The board is on again."), "success"
+    )
     return htmx.redirect(url_for("challenges.board", cohort_id=cohort.id))
 
 

@@ -10,6 +10,7 @@ from cohorts import access, health, space
 from cohorts.models import Cohort, Membership, MembershipRequest, Participant, PeopleImport, Program
 from learning.db import stream
 from learning.digest import sections
+from learning.i18n import said
 from learning.insights import kept
 from learning.insights import sources as insights
 from learning.ledger import Activity
@@ -103,7 +104,7 @@ def digest_new_members(readers, until):
                 if at > reader.since and person_id != reader.person_id:
                     result.setdefault(reader.person_id, []).append(
                         sections.Item(
-                            f"{name} joined {place}",
+                            said("%(name)s joined %(cohort)s", name=name, cohort=place),
                             path_for("cohorts.person", cohort_id=cohort_id, person_id=person_id),
                             at,
                             place=place,

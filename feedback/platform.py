@@ -13,6 +13,7 @@ from feedback import access, conversation, queries
 from feedback.models import REACTIONS, FeedbackRequest, Mention, Reply, Thread
 from feedback.services import thread_path
 from learning.digest import sections
+from learning.i18n import said, said_n
 from learning.insights import analytics
 from learning.people.models import Person
 from learning.privacy import services as privacy
@@ -143,14 +144,17 @@ def digest_needs_you(readers, until):
 
     for person_id, at, thread_id, title, cohort_id, author in asked:
         add(readers_by_id[person_id], at, cohort_id, thread_id,
-            f"{author} asks for your feedback on “{title}”", thread_path(thread_id))  # fmt: skip
+            said("%(name)s asks for your feedback on “%(title)s”", name=author, title=title),
+            thread_path(thread_id))  # fmt: skip
     for person_id, at, thread_id, title, cohort_id, author, reply_id in mentioned:
         add(readers_by_id[person_id], at, cohort_id, thread_id,
-            f"{author} mentioned you in “{title}”", thread_path(thread_id, reply_id))  # fmt: skip
+            said("%(name)s mentioned you in “%(title)s”", name=author, title=title),
+            thread_path(thread_id, reply_id))  # fmt: skip
     for asker_id, at, thread_id, title, cohort_id, author in questions:
         for reader in readers:
             if reader.person_id != asker_id:
-                text = f"{author} asked “{title}”: nobody has answered yet"
+                text = said("%(name)s asked “%(title)s”: nobody has answered yet", name=author,
+                            title=title)  # fmt: skip
                 add(reader, at, cohort_id, thread_id, text, thread_path(thread_id))
     return result
 
@@ -209,16 +213,34 @@ def digest_replies(readers, until):
         reader = readers_by_id[person_id]
         first, last = replies[0], replies[-1]
         names = list(dict.fromkeys(row[11] for row in replies))
-        who = (
-            names[0]
-            if len(names) == 1
-            else f"{names[0]} and {len(names) - 1} other" + ("s" if len(names) > 2 else "")
-        )
-        verb = "gave feedback on" if all(row[5] for row in replies) else "replied to"
+        others, feedback = len(names) - 1, all(row[5] for row in replies)
+        said_it = {"name": names[0], "title": first[7]}
+        if feedback:
+            text = (
+                said_n(
+                    "%(name)s and %(num)d other gave feedback on “%(title)s”",
+                    "%(name)s and %(num)d others gave feedback on “%(title)s”",
+                    others,
+                    **said_it,
+                )
+                if others
+                else said("%(name)s gave feedback on “%(title)s”", **said_it)
+            )
+        else:
+            text = (
+                said_n(
+                    "%(name)s and %(num)d other replied to “%(title)s”",
+                    "%(name)s and %(num)d others replied to “%(title)s”",
+                    others,
+                    **said_it,
+                )
+                if others
+                else said("%(name)s replied to “%(title)s”", **said_it)
+            )
         place = reader.cohorts[first[8]][0]
         result.setdefault(person_id, []).append(
             sections.Item(
-                f"{who} {verb} “{first[7]}”",
+                text,
                 thread_path(thread_id, first[0]),
                 last[1],
                 detail=sections.snippet(last[3] or last[4]),

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import LazyString
+from flask_babel import LazyString, ngettext
+from flask_babel import gettext as _
 from peewee import JOIN, fn
 
 from learning.db import atomic, insert, utcnow
@@ -211,21 +212,24 @@ def preview(person, now=None):
     return composed, periods.next_slot(*_choices(person, now), had=had)
 
 
-SUBJECT_WORDS = {
-    "needs_you": "{} need you",
-    "replies": "{} replies",
-    "kudos": "{} kudos",
-    "celebrations": "{} celebrations",
-    "new_members": "{} new members",
-}
+def _subject_words(key, n):
+    return {
+        "needs_you": lambda: ngettext("%(num)d needs you", "%(num)d need you", n),
+        "replies": lambda: ngettext("%(num)d reply", "%(num)d replies", n),
+        "kudos": lambda: ngettext("%(num)d kudos", "%(num)d kudos", n),
+        "celebrations": lambda: ngettext("%(num)d celebration", "%(num)d celebrations", n),
+        "new_members": lambda: ngettext("%(num)d new member", "%(num)d new members", n),
+    }.get(key, lambda: None)()
 
 
 def subject(composed):
+    """The digest's subject in its reader's words (worded inside `as_reader`)."""
     counts = composed.counts()
-    parts = [SUBJECT_WORDS[key].format(n) for key, n in counts.items() if key in SUBJECT_WORDS]
-    if not parts:
-        parts = ["your challenges"]
-    return f"Your {composed.frequency} digest: " + ", ".join(parts[:3])
+    parts = [words for key, n in counts.items() if (words := _subject_words(key, n))]
+    parts = ", ".join(parts[:3]) or _("your challenges")
+    if composed.frequency == "daily":
+        return _("Your daily digest: %(parts)s", parts=parts)
+    return _("Your weekly digest: %(parts)s", parts=parts)
 
 
 # Sending

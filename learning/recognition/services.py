@@ -11,6 +11,7 @@ from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.digest import sections
 from learning.errors import Refused, found
+from learning.i18n import said
 from learning.inputs import number_or_none
 from learning.ledger import Activity
 from learning.notify.services import notify
@@ -255,10 +256,15 @@ def digest_kudos(readers, until):
         reader = readers_by_id[kudos.receiver_id]
         place = reader.cohorts.get(kudos.cohort_id)
         if place and kudos.created_at > reader.since:
-            value = f" for {kudos.value.name}" if kudos.value else ""
+            giver = kudos.giver.display_name
+            text = (
+                said("%(name)s thanked you for %(value)s", name=giver, value=kudos.value.name)
+                if kudos.value
+                else said("%(name)s thanked you", name=giver)
+            )
             result.setdefault(reader.person_id, []).append(
                 sections.Item(
-                    f"{kudos.giver.display_name} thanked you{value}",
+                    text,
                     kudos.link or place[1],
                     kudos.created_at,
                     detail=sections.snippet(kudos.message),

@@ -8,6 +8,7 @@ from challenges import progress, services
 from cohorts import services as cohorts
 from cohorts.models import Membership
 from learning.db import connection, utcnow
+from learning.i18n import worded
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -221,11 +222,11 @@ def test_past_the_goal_the_words_say_so(app, cohort, team, set_challenge, check_
     with app.app_context(), connection():
         tally = progress.tally([count, amount], [cohort.id])
         assert (
-            progress.progress_text(count, tally[count.id, cohort.id])
+            worded(progress.progress_text(count, tally[count.id, cohort.id]))
             == "3 check-ins together: past the goal of 2"
         )
         assert (
-            progress.progress_text(amount, tally[amount.id, cohort.id])
+            worded(progress.progress_text(amount, tally[amount.id, cohort.id]))
             == "2 hours together: past the goal of 1.5"
         )
 

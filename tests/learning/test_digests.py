@@ -15,6 +15,7 @@ from learning.db import connection, utcnow
 from learning.digest import periods, sections, services
 from learning.digest.models import Digest
 from learning.digest.tasks import send_digests
+from learning.i18n import worded
 from learning.jobs.services import redis_connection
 from learning.mail.models import Delivery
 from learning.notify import preferences
@@ -280,12 +281,18 @@ def compose(app, person, now=None):
         return services.compose([reader], now or utcnow())[person.id]
 
 
+def worded_texts(app, digest):
+    """{section: the texts of its items, as its reader reads them}."""
+    with app.app_context():
+        return {s.key: [worded(i.text) for i in s.items] for s in digest.sections}
+
+
 def test_a_digest_puts_what_needs_you_first_then_replies_kudos_progress_celebrations_members(
     app, busy, sign_in
 ):
     digest = compose(app, busy["me"])
     assert [s.key for s in digest.sections] == list(sections.SECTIONS)
-    texts = {s.key: [i.text for i in s.items] for s in digest.sections}
+    texts = worded_texts(app, digest)
     ana, ben, cai = (busy[n].display_name for n in ("ana", "ben", "cai"))
     assert sorted(texts["needs_you"]) == sorted([
         f"{ana} asks for your feedback on “Ana's plan”",
@@ -397,7 +404,7 @@ def test_the_digest_arrives_once_by_smtp_with_working_links_and_a_working_unsubs
         services.dispatch(now)
     run_jobs()
     [message] = digest_mail(inbox, me)
-    assert message["Subject"].startswith("Your daily digest: 3 need you, 1 replies, 1 kudos")
+    assert message["Subject"].startswith("Your daily digest: 3 need you, 1 reply, 1 kudos")
     text = inbox.text(message)
     html = message.get_body(preferencelist=("html",)).get_content()
     # What needs them comes first, in both versions.
