@@ -14,6 +14,7 @@ from learning.people.forms import MultiCheckboxField, stripped
 from learning.text import one_line
 
 BODY_MAX = 20_000
+TOO_LONG = _l("Keep it under %(num)s characters.", num=f"{BODY_MAX:,}")
 
 
 class PostForm(Form):
@@ -32,7 +33,7 @@ class PostForm(Form):
         filters=[stripped],
         validators=[
             DataRequired(_l("Write a few words, so people know how to help.")),
-            Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters."),
+            Length(max=BODY_MAX, message=TOO_LONG),
         ],
         description=_l("Markdown works: **bold**, *italic*, lists, [links](https://…)."),
     )
@@ -83,7 +84,7 @@ class ReplyForm(Form):
         _l("Your reply"),
         widget=fast.TextArea(),
         filters=[stripped],
-        validators=[Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters.")],
+        validators=[Length(max=BODY_MAX, message=TOO_LONG)],
     )
     worked = TextAreaField(_l("What worked"), **FEEDBACK_PART)
     try_next = TextAreaField(_l("What to try next"), **FEEDBACK_PART)
@@ -114,7 +115,7 @@ class EditReplyForm(Form):
         filters=[stripped],
         validators=[
             DataRequired(_l("Write something, or remove the reply instead.")),
-            Length(max=BODY_MAX, message=f"Keep it under {BODY_MAX:,} characters."),
+            Length(max=BODY_MAX, message=TOO_LONG),
         ],
     )
 

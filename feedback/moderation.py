@@ -1,6 +1,8 @@
 """Moderation in a cohort: anyone reports a post, its facilitator hides it (the author is
 told) or dismisses the report, restores hidden posts and pins threads; all audited."""
 
+from flask_babel import lazy_gettext as _l
+
 from feedback.access import can_moderate
 from feedback.models import Reply, Report, Thread
 from learning import once
@@ -89,7 +91,9 @@ def _tell_author(post, thread, what, audit_id):
     send_mail(
         f"moderation-{audit_id}",
         author.email,
-        f"Your post in {thread.cohort.name} was {what}",
+        _l("Your post in %(cohort)s was hidden", cohort=thread.cohort.name)
+        if what == "hidden"
+        else _l("Your post in %(cohort)s was restored", cohort=thread.cohort.name),
         "feedback/mail/moderated",
         reader=author,
         person=author,

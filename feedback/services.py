@@ -5,6 +5,7 @@ Every exchange is a ledger entry, with the person answered, in the same transact
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from cohorts.queries import members
@@ -66,7 +67,8 @@ def _mention(thread, author, text, reply=None):
     where = f"reply:{reply.id}" if reply else f"thread:{thread.id}"
     for person in people:
         _notify(person, "mention", f"{where}:mention", thread, reply,
-                f"{author.display_name} mentioned you in “{thread.title}”")  # fmt: skip
+                _l("%(name)s mentioned you in “%(title)s”", name=author.display_name,
+                   title=thread.title))  # fmt: skip
     return people
 
 
@@ -118,7 +120,8 @@ def start_thread(cohort, author, kind, title, body, link="", ask=(), token=None)
         FeedbackRequest.insert_many([{"thread": thread, "person": p} for p in asked]).execute()
         for person in asked:
             _notify(person, "feedback_request", f"thread:{thread.id}:asked", thread, None,
-                    f"{author.display_name} asks for your feedback on “{title}”")  # fmt: skip
+                    _l("%(name)s asks for your feedback on “%(title)s”",
+                       name=author.display_name, title=title))  # fmt: skip
         search.index_thread(thread)
         _mention(thread, author, f"{title}\n{body}")
         ledger.record(author, "thread_started", cohort_id=cohort.id, obj=thread)
@@ -158,11 +161,16 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
         once.made(token, created)
         _replied(thread, author, now)
         _mention(thread, author, "\n".join((body, worked, try_next, question)), created)
-        did = "gave feedback on" if is_feedback else "replied to"
+        words = {"name": author.display_name, "title": thread.title}
+        text = (
+            _l("%(name)s gave feedback on “%(title)s”", **words)
+            if is_feedback
+            else _l("%(name)s replied to “%(title)s”", **words)
+        )
         for person in {thread.author_id: thread.author, answered.id: answered}.values():
             if person.id != author.id:
                 _notify(person, "reply", f"reply:{created.id}", thread, created,
-                        f"{author.display_name} {did} “{thread.title}”")  # fmt: skip
+                        text)  # fmt: skip
         ledger.record(
             author,
             "feedback_given" if is_feedback else "replied",

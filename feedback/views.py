@@ -311,7 +311,9 @@ def moderate(report_id, action):
     case = access.access_report(current_user, report_id)
     moderating.moderate(current_user, case, action)
     flash(
-        "The post is hidden and its author told." if action == "hide" else "Report dismissed.",
+        _("The post is hidden and its author told.")
+        if action == "hide"
+        else _("Report dismissed."),
         "success",
     )
     return htmx.redirect(url_for("feedback.moderation", cohort_id=case.thread.cohort_id))
@@ -340,9 +342,9 @@ def find():
     query = request.args.get("q", "").strip()
     problem = None
     if len(query) > search.MAX_QUERY:
-        problem = f"Use at most {search.MAX_QUERY} characters."
+        problem = _("Use at most %(num)d characters.", num=search.MAX_QUERY)
     elif "q" in request.args and not search.words(query):
-        problem = "Type a word or two to search for."
+        problem = _("Type a word or two to search for.")
     results = search.search(current_user, query) if query and not problem else []
     return htmx.render(
         "feedback/search.html",

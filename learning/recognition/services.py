@@ -4,6 +4,7 @@ Who may thank whom in which cohort is the cohorts domain's to check; this module
 the rest: no kudos to oneself, a value in use, and a contribution that is the receiver's."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from peewee import JOIN, IntegrityError
 
 from learning import ledger, once
@@ -147,9 +148,13 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
             return Kudos.get(Kudos.token == token), False
         kudos = Kudos.get_by_id(kudos_id)
         ledger.record(giver, "kudos_given", cohort_id=cohort_id, obj=kudos, target=receiver)
-        said = f": “{message}”" if message else ""
-        notify(receiver, "kudos", f"kudos:{kudos_id}",
-               f"{giver.display_name} gave you kudos for {value.name}{said}",
+        words = {"name": giver.display_name, "value": value.name, "message": message}
+        text = (
+            _l("%(name)s gave you kudos for %(value)s: “%(message)s”", **words)
+            if message
+            else _l("%(name)s gave you kudos for %(value)s", **words)
+        )
+        notify(receiver, "kudos", f"kudos:{kudos_id}", text,
                kudos.link, cohort_id=cohort_id, place=place)  # fmt: skip
     return kudos, True
 

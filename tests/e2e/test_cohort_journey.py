@@ -40,7 +40,7 @@ def test_import_build_move_publish_and_a_member_meets_the_cohort(
     broken = PEOPLE[:-1] + [("hal-at-example.com", "Hal Moss", "Sales", "Dublin", "Europe/Dublin")]
     page.get_by_label("CSV file").set_input_files(files=[csv_file(broken)])
     page.get_by_role("button", name="Check the file").click()
-    expect(page.get_by_role("status")).to_contain_text("9 ready to import, 1 with problems")
+    expect(page.get_by_role("status")).to_contain_text("9 ready to import. 1 with problems.")
     expect(page.get_by_text("Bad email")).to_be_visible()
     check_accessibility(page)
 
