@@ -34,7 +34,7 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/mess
 catalogues: $(CATALOGUES) ## Compile the language catalogues (make run and make test do it)
 
 messages: $(VENV)/.installed ## Find the texts to translate and add the new ones to each catalogue
-	$(BIN)/pybabel extract --no-location --sort-output -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext -k said -k said_n:1,2 \
+	$(BIN)/pybabel extract --no-location --sort-output -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext -k said -k said_n:1,2 -k marked \
 		-o $(TRANSLATIONS)/messages.pot learning cohorts challenges feedback templates
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 

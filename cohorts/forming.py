@@ -116,7 +116,8 @@ def propose(actor, program, target, department="", location="", seed=0):
         proposal = builder.build([candidate(p) for p in people], target, seed)
         taken = Cohort.select(fn.COUNT(Cohort.id)).where(Cohort.program == program).scalar()
         for number, group in enumerate(proposal.cohorts, start=taken + 1):
-            cohort = Cohort.create(program=program, name=f"Cohort {number}", position=number)
+            name = _("Cohort %(number)s", number=number)
+            cohort = Cohort.create(program=program, name=name, position=number)
             Membership.insert_many(
                 [{"cohort": cohort, "person": member.id} for member in group]
             ).execute()

@@ -1,5 +1,6 @@
 """Forms for programs, imports, the builder and membership changes."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -58,7 +59,7 @@ class ProgramForm(Form):
     )
     guidelines = TextAreaField(
         _l("Community guidelines"),
-        default=DEFAULT_GUIDELINES,
+        default=lambda: gettext(DEFAULT_GUIDELINES),
         filters=[stripped],
         validators=[DataRequired(_l("Cohorts need guidelines; start from the suggested ones."))],
         description=_l("Shown in every cohort space of this program. One guideline a line."),
@@ -80,8 +81,8 @@ class UploadForm(Form):
     token = token_field()
     file = FileField(
         _l("CSV file"),
-        validators=[FileRequired("Choose a CSV file to upload.")],
-        description=(
+        validators=[FileRequired(_l("Choose a CSV file to upload."))],
+        description=_l(
             "Columns, in any order: email, name, department, location, time zone, manager email. "
             "UTF-8, separated by commas or semicolons."
         ),

@@ -13,14 +13,19 @@ from peewee import (
 )
 
 from learning.db import BaseModel, utcnow
+from learning.i18n import marked
 from learning.people.models import Person
 
 MIN_SIZE, MAX_SIZE = 5, 12
-DEFAULT_GUIDELINES = """Be generous: share work in progress; it is how everyone learns.
+
+
+# The suggested guidelines of a new program, in the words of whoever creates it (marked with
+# `marked` so that `make messages` finds them; the form translates them).
+DEFAULT_GUIDELINES = marked("""Be generous: share work in progress; it is how everyone learns.
 Be kind and specific: say what worked, and one thing to try next.
 Answer people: a reply within a day or two keeps a conversation alive.
 Keep it here: what colleagues share in the cohort stays in the cohort.
-Speak up: if something is wrong, tell your facilitator."""
+Speak up: if something is wrong, tell your facilitator.""")
 
 
 class Program(BaseModel):

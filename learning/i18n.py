@@ -164,6 +164,12 @@ def day(value, pattern="d MMMM y"):
     return _formatted(value, pattern, reading()[0], None) if value else ""
 
 
+def marked(text):
+    """`text` as it is, marked for the catalogue: translated where it is shown (a default
+    that is stored, then offered in a form in the reader's language)."""
+    return text
+
+
 def said(text, **params):
     """A text worded when it is read, in the reader's language, for what is computed or kept
     for everyone (a job's figures, a reason): kept as [text, None, None, params], which JSON

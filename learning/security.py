@@ -2,6 +2,7 @@
 
 import peewee
 from flask import abort, g, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin
@@ -23,25 +24,41 @@ CSP = (
 HSTS = "max-age=31536000; includeSubDomains"
 
 MESSAGES = {
-    400: ("Something in that request was not right", "Go back, check what you sent and try again."),
-    403: ("You do not have access to this", "If you think you should, ask an admin."),
-    404: ("We could not find that page", "It may have moved, or you may not have access to it."),
-    405: ("That action is not available here", "Go back and use the buttons on the page."),
+    400: (
+        _l("Something in that request was not right"),
+        _l("Go back, check what you sent and try again."),
+    ),
+    403: (_l("You do not have access to this"), _l("If you think you should, ask an admin.")),
+    404: (
+        _l("We could not find that page"),
+        _l("It may have moved, or you may not have access to it."),
+    ),
+    405: (_l("That action is not available here"), _l("Go back and use the buttons on the page.")),
     413: (
-        "That is too large to send",
-        "Nothing was read or saved. A people import can be up to 5 MB: split the file, then "
-        "go back and upload each part.",
+        _l("That is too large to send"),
+        _l(
+            "Nothing was read or saved. A people import can be up to 5 MB: split the file, then "
+            "go back and upload each part."
+        ),
     ),
     429: (
-        "Too many attempts",
-        "For your security we have paused this for a little while. Wait a minute, then try again.",
+        _l("Too many attempts"),
+        _l(
+            "For your security we have paused this for a little while. Wait a minute, then try "
+            "again."
+        ),
     ),
     503: (
-        "We cannot reach our database",
-        "It is probably restarting: try again in a moment. If you were sending something, "
-        "check whether it arrived before you send it again.",
+        _l("We cannot reach our database"),
+        _l(
+            "It is probably restarting: try again in a moment. If you were sending something, "
+            "check whether it arrived before you send it again."
+        ),
     ),
-    500: ("Something went wrong on our side", "It has been logged. Please try again in a moment."),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("It has been logged. Please try again in a moment."),
+    ),
 }
 CSRF_MESSAGE = (
     "This form has expired",

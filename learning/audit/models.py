@@ -2,6 +2,7 @@
 
 import json
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
@@ -46,6 +47,42 @@ ACTIONS = {
 }
 
 
+# The words of the details' keys.
+DETAILS = {
+    "asked_by": _l("asked by"),
+    "challenge": _l("challenge"),
+    "cohort": _l("cohort"),
+    "cohort_id": _l("cohort"),
+    "cohorts": _l("cohorts"),
+    "department": _l("department"),
+    "end": _l("end"),
+    "export": _l("export"),
+    "filters": _l("filters"),
+    "format": _l("format"),
+    "from": _l("from"),
+    "grouping": _l("grouping"),
+    "language": _l("language"),
+    "location": _l("location"),
+    "people": _l("people"),
+    "person": _l("person"),
+    "program": _l("program"),
+    "program_id": _l("program"),
+    "purpose": _l("purpose"),
+    "reason": _l("reason"),
+    "role": _l("role"),
+    "roles": _l("roles"),
+    "rows": _l("rows"),
+    "seed": _l("seed"),
+    "sections": _l("sections"),
+    "source": _l("source"),
+    "start": _l("start"),
+    "target": _l("target"),
+    "time_zone": _l("time zone"),
+    "to": _l("to"),
+    "value": _l("value"),
+}
+
+
 def action_label(action):
     return ACTIONS.get(action) or action.replace("_", " ").capitalize()
 
@@ -69,12 +106,12 @@ class AuditEntry(BaseModel):
 
 
 def _words(key):
-    return key.replace("_", " ")
+    return DETAILS.get(key) or key.replace("_", " ")
 
 
 def _text(value):
     if isinstance(value, dict):
-        return ", ".join(f"{_words(k)} {_text(v)}" for k, v in value.items()) or "none"
+        return ", ".join(f"{_words(k)} {_text(v)}" for k, v in value.items()) or _("none")
     if isinstance(value, list):
-        return ", ".join(map(_text, value)) or "none"
-    return "yes" if value is True else "no" if value is False else str(value)
+        return ", ".join(map(_text, value)) or _("none")
+    return _("yes") if value is True else _("no") if value is False else str(value)

@@ -39,7 +39,9 @@ class ReportForm(Form):
         self.cohort.choices = [EVERY, *(SelectChoice(str(i), n) for i, n, p in choices["cohorts"]
                                         if str(p) == program or str(i) == cohort)]  # fmt: skip
         if not program:
-            self.cohort.description = "Choose a program, then show the report, to pick a cohort."
+            self.cohort.description = _l(
+                "Choose a program, then show the report, to pick a cohort."
+            )
         self.department.choices = [EVERY, *(SelectChoice(d, d) for d in choices["departments"])]
         self.location.choices = [EVERY, *(SelectChoice(p, p) for p in choices["locations"])]
         return self
@@ -94,7 +96,7 @@ class IndividualForm(ReportForm):
         _l("Show"),
         choices=[
             SelectChoice("screen", _l("On this page")),
-            *(SelectChoice(k, f"As a file: {v}") for k, v in FORMATS.items()),
+            *(SelectChoice(k, _l("As a file: %(format)s", format=v)) for k, v in FORMATS.items()),
         ],  # fmt: skip
         default="screen",
     )

@@ -167,7 +167,7 @@ def _account_page(fragment, status=200, password_form=None, preferences_form=Non
         or LanguageAndTimeForm(language=current_user.locale, time_zone=current_user.time_zone),
         form=preferences_form or _preferences_form(current_user),
         action=url_for("auth.save_preferences"),
-        submit="Save preferences",
+        submit=_("Save preferences"),
     )
 
 
@@ -332,7 +332,7 @@ def preferences():
         submitted_status(form),
         form=form,
         action=url_for("onboarding.preferences"),
-        submit="Finish",
+        submit=_("Finish"),
     )
 
 
@@ -415,12 +415,13 @@ def invite():
 
 # The administration pages, each with what it is for; the navigation has one entry for them.
 ADMINISTRATION = [
-    ("People", "people.index", "Everyone's roles, invitations and personal data."),
-    ("Audit log", "audit.index", "Who changed what, and every export."),
-    ("Recognition", "recognition.values", "The company values kudos are given for, and the "
-     "words of celebrations."),
-    ("Failed emails", "deliveries.failed", "Emails that could not be sent, to send again."),
-    ("Digests", "digest.admin", "How many digests went out, day by day."),
+    (_l("People"), "people.index", _l("Everyone's roles, invitations and personal data.")),
+    (_l("Audit log"), "audit.index", _l("Who changed what, and every export.")),
+    (_l("Recognition"), "recognition.values", _l("The company values kudos are given for, "
+     "and the words of celebrations.")),
+    (_l("Failed emails"), "deliveries.failed", _l("Emails that could not be sent, to send "
+     "again.")),
+    (_l("Digests"), "digest.admin", _l("How many digests went out, day by day.")),
 ]  # fmt: skip
 
 

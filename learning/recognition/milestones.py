@@ -4,8 +4,12 @@ template, and told to the people it is about."""
 
 import string
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from learning import ledger
 from learning.db import atomic, insert
+from learning.i18n import marked
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
@@ -15,43 +19,43 @@ from learning.recognition.models import Milestone, MilestoneTemplate
 # kind: (what it is, the built-in message, the placeholders it may use)
 KINDS = {
     "first_thread": (
-        "A person's first thread",
-        "{name} started their first thread. Welcome to the conversation!",
+        _l("A person's first thread"),
+        marked("{name} started their first thread. Welcome to the conversation!"),
         ("name",),
     ),
     "first_reply": (
-        "A person's first reply",
-        "{name} wrote their first reply. Every good conversation needs a second voice.",
+        _l("A person's first reply"),
+        marked("{name} wrote their first reply. Every good conversation needs a second voice."),
         ("name",),
     ),
     "first_feedback": (
-        "A person's first piece of feedback",
-        "{name} gave their first piece of feedback. Thank you for helping someone grow!",
+        _l("A person's first piece of feedback"),
+        marked("{name} gave their first piece of feedback. Thank you for helping someone grow!"),
         ("name",),
     ),
     "helpful_5": (
-        "Five pieces of a person's feedback marked helpful",
-        "Five pieces of {name}'s feedback were marked helpful. That is real impact.",
+        _l("Five pieces of a person's feedback marked helpful"),
+        marked("Five pieces of {name}'s feedback were marked helpful. That is real impact."),
         ("name",),
     ),
     "streak_4": (
-        "A person's four-week check-in streak",
-        "{name} has checked in four weeks in a row. Steady wins the race!",
+        _l("A person's four-week check-in streak"),
+        marked("{name} has checked in four weeks in a row. Steady wins the race!"),
         ("name",),
     ),
     "goal_reached": (
-        "A cohort reaching a challenge goal",
-        "{cohort} reached the goal of “{challenge}” together. Well done, everyone!",
+        _l("A cohort reaching a challenge goal"),
+        marked("{cohort} reached the goal of “{challenge}” together. Well done, everyone!"),
         ("cohort", "challenge"),
     ),
     "halfway": (
-        "A cohort halfway through its program",
-        "{cohort} is halfway through {program}. Look how far you have come together!",
+        _l("A cohort halfway through its program"),
+        marked("{cohort} is halfway through {program}. Look how far you have come together!"),
         ("cohort", "program"),
     ),
     "month_together": (
-        "A cohort's first month together",
-        "{cohort} has been learning together for a month. Here's to the next one!",
+        _l("A cohort's first month together"),
+        marked("{cohort} has been learning together for a month. Here's to the next one!"),
         ("cohort",),
     ),
 }
@@ -62,15 +66,16 @@ def template_problem(kind, text):
     """What is wrong with an admin's wording, or None."""
     allowed = KINDS[kind][2]
     if len(text) > 240:
-        return "Keep it under 240 characters: it is read in a feed."
+        return _("Keep it under 240 characters: it is read in a feed.")
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError:
-        return "Braces must come in pairs around a placeholder, like {name}."
+        return _("Braces must come in pairs around a placeholder, like {name}.")
     unknown = sorted(names - set(allowed))
     if unknown:
         shown = ", ".join("{" + n + "}" for n in allowed)
-        return f"“{{{unknown[0]}}}” is not a placeholder here; use {shown}."
+        return _("“%(unknown)s” is not a placeholder here; use %(shown)s.",
+                 unknown="{" + unknown[0] + "}", shown=shown)  # fmt: skip
     return None
 
 
@@ -78,7 +83,7 @@ def templates():
     """{kind: (description, current wording, built-in wording, placeholders)}."""
     edited = dict(MilestoneTemplate.select(MilestoneTemplate.kind, MilestoneTemplate.text).tuples())
     return {
-        kind: (label, edited.get(kind, default), default, allowed)
+        kind: (label, edited.get(kind, _(default)), _(default), allowed)
         for kind, (label, default, allowed) in KINDS.items()
     }
 
@@ -86,17 +91,19 @@ def templates():
 def save_template(kind, text):
     """Save an admin's wording; None (or the built-in text) goes back to the built-in one."""
     MilestoneTemplate.delete().where(MilestoneTemplate.kind == kind).execute()
-    if text and text.strip() != KINDS[kind][1]:
+    if text and text.strip() != _(KINDS[kind][1]):
         MilestoneTemplate.create(kind=kind, text=text.strip())
 
 
 def _message(kind, **values):
+    """The celebration's words: the company's own, else the built-in ones in the company's
+    language (a job writes them, once, for the whole cohort's feed)."""
     row = MilestoneTemplate.get_or_none(MilestoneTemplate.kind == kind)
-    text = row.text if row else KINDS[kind][1]
+    built_in = _(KINDS[kind][1])
     try:
-        return text.format_map(values)
+        return (row.text if row else built_in).format_map(values)
     except (KeyError, ValueError, IndexError):  # an old wording the checks did not see
-        return KINDS[kind][1].format_map(values)
+        return built_in.format_map(values)
 
 
 def reached(key):
