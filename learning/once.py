@@ -4,6 +4,7 @@ double click, a retried request), gets what the first made and makes nothing."""
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 from wtforms import HiddenField
 from wtforms.validators import Optional, Regexp
@@ -28,7 +29,7 @@ def token_field():
         default=lambda: uuid.uuid4().hex,
         validators=[
             Optional(),
-            Regexp(r"^[0-9a-f]{32}$", message="Reload the page and try again."),
+            Regexp(r"^[0-9a-f]{32}$", message=_l("Reload the page and try again.")),
         ],
     )
 

@@ -1,4 +1,4 @@
-"""No page leaves a text untranslated. The demo is read in a pseudo-language whose catalogue,
+"""No page and no email leaves a text untranslated. The demo is read in a pseudo-language whose catalogue,
 made here from the product's own (`messages.pot`), writes every marked text inside ⟦ ⟧, and
 whose people write in Greek letters (what they wrote is theirs, never translated): a Latin
 word left outside the brackets on any page, for any of the demo's people, is a text nobody
@@ -13,7 +13,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from learning.db import connection, db
+from learning.db import connection, db, utcnow
 from learning.i18n import TRANSLATIONS
 from tests.conftest import make_app
 from tests.world import TABLES, sign_in_everyone, world_urls
@@ -124,8 +124,9 @@ def app(database_url, redis_url, smtp_server, tmp_path):
     pseudo_catalogue(tmp_path / "pseudo")
     folders = f"{TRANSLATIONS};{tmp_path / 'pseudo'}"
     app = make_app(
-        database_url, redis_url, smtp_server, tmp_path, BABEL_TRANSLATION_DIRECTORIES=folders
-    )
+        database_url, redis_url, smtp_server, tmp_path, BABEL_TRANSLATION_DIRECTORIES=folders,
+        DEFAULT_LOCALE=PSEUDO,  # for whoever has not chosen, as a newcomer invited by email
+    )  # fmt: skip
     yield app
     if not db.is_closed():
         db.close()
@@ -152,4 +153,63 @@ def test_no_page_leaves_a_text_untranslated_for_anyone(app, demo):
                 assert f'<html lang="{PSEUDO}">' in response.text, endpoint
             if left := untranslated(response.text):
                 found.setdefault(endpoint, set()).update(left)
-    assert found == {}
+    assert found == {}, {subject: sorted(words) for subject, words in found.items()}
+
+
+@pytest.mark.timeout(300)
+def test_no_email_leaves_a_text_untranslated(app, demo, inbox, run_jobs):
+    """A password reset, an invitation, a kudos notice, a hidden post's notice and the
+    digests, each in the pseudo-language of whom it is for."""
+    from feedback.models import Report, Thread
+    from learning.digest import services as digests
+    from learning.people.models import Person, Preferences
+    from learning.recognition.models import CompanyValue
+
+    app.config.update(SIGNIN_LIMIT="10000 per minute")
+    in_greek(app)
+    clients = sign_in_everyone(app)
+    with app.app_context(), connection():
+        Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456",
+                           digest_frequency="daily").execute()  # fmt: skip
+        value = CompanyValue.select().first()
+        thread = Thread.select().where(Thread.cohort == demo.cohort, Thread.author != demo.member)
+        thread = thread.first()
+        receiver, author = thread.author_id, thread.author.email
+    with app.app_context(), connection():  # an address the email form takes (not .test)
+        Person.update(email="member@example.com").where(Person.id == demo.member.id).execute()
+    app.test_client().post("/forgot-password", data={"email": "member@example.com"})
+    invited = clients["manager"].post(
+        "/people/invite", data={"people": "newcomer@example.com", "token": "1" * 32}
+    )
+    assert invited.status_code in (200, 303), invited.status_code
+    kudos = {"receiver": receiver, "value": value.id, "message": "Thank you", "token": "2" * 32}
+    clients["member"].post(f"/cohorts/{demo.cohort.id}/kudos", data=kudos)
+    clients["member"].post(
+        f"/threads/{thread.id}/report", data={"reason": "Off topic", "token": "3" * 32}
+    )
+    with app.app_context(), connection():
+        report = Report.select().order_by(Report.id.desc()).first()
+    clients["facilitator"].post(f"/reports/{report.id}/hide")
+    run_jobs()
+    with app.app_context(), connection():
+        digests.dispatch(utcnow())
+    run_jobs()
+
+    def subjects(address):
+        return " ".join(message["Subject"] for message in inbox.to(address))
+
+    assert "invited you to learn together⟧" in subjects("newcomer@example.com")
+    assert "⟦Reset your password" in subjects("member@example.com")
+    assert "gave you kudos for" in subjects(author) and "was hidden⟧" in subjects(author)
+    assert any("⟦Your daily digest" in message["Subject"] for message in inbox.messages)
+    found = {}
+    for message in inbox.messages:
+        for part in ("plain", "html"):
+            body = message.get_body(preferencelist=(part,))
+            if body is not None and (left := untranslated(body.get_content())):
+                found.setdefault(message["Subject"], set()).update(left)
+        if left := untranslated(
+            f"⟦{message['Subject']}⟧" if "⟦" not in message["Subject"] else message["Subject"]
+        ):
+            found.setdefault(message["Subject"], set()).update(left)
+    assert found == {}, {subject: sorted(words) for subject, words in found.items()}
