@@ -1,9 +1,10 @@
-"""No page and no email leaves a text untranslated. The demo is read in a pseudo-language whose catalogue,
-made here from the product's own (`messages.pot`), writes every marked text inside ⟦ ⟧, and
-whose people write in Greek letters (what they wrote is theirs, never translated): a Latin
-word left outside the brackets on any page, for any of the demo's people, is a text nobody
-marked for translation. Greek is also what Babel writes the pseudo-language's dates in, so
-times, months and "5 minutes ago" pass only when they go through the reader's language."""
+"""No page and no email leaves a text untranslated. The demo is read in a pseudo-language
+whose catalogue, made here from the product's own (`messages.pot`), writes every marked text
+inside ⟦ ⟧, and whose people write in Greek letters (what they wrote is theirs, never
+translated): a Latin word left outside the brackets on any page, for any of the demo's
+people, or in any email, is a text nobody marked for translation. Greek is also what Babel
+writes the pseudo-language's dates in, so times, months and "5 minutes ago" pass only when
+they go through the reader's language."""
 
 import html
 import json
