@@ -157,7 +157,11 @@ class KudosForm(Form):
     message = TextAreaField(
         _l("Message (optional)"),
         filters=[stripped],
-        validators=[Length(max=MESSAGE_MAX, message=f"Keep it under {MESSAGE_MAX} characters.")],
+        validators=[
+            Length(
+                max=MESSAGE_MAX, message=_l("Keep it under %(num)s characters.", num=MESSAGE_MAX)
+            )
+        ],
         description=_l("A sentence about what they did: it is what people remember."),
     )
     about = HiddenField(validators=[Optional(), Regexp(r"^[a-z]+:[0-9]+$")])

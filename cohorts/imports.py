@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from cohorts.models import PeopleImport
 from cohorts.tasks import apply_import
@@ -23,7 +24,7 @@ from learning.people.services import normalize_email
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_COLUMNS = 50
-TOO_LARGE = "The file is larger than 5 MB. Split it into smaller files."
+TOO_LARGE = _l("The file is larger than 5 MB. Split it into smaller files.")
 ZONES = available_timezones()
 # Header names people use, normalised (lower case, letters only) -> our column.
 HEADERS = {
@@ -52,12 +53,14 @@ def read_rows(data):
         raise FileProblem(TOO_LARGE)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileProblem(
-            "The file is UTF-16 text (“Unicode text” in Excel). Save it as “CSV UTF-8”."
+            _("The file is UTF-16 text (“Unicode text” in Excel). Save it as “CSV UTF-8”.")
         )
     if b"\x00" in data:
         raise FileProblem(
-            "This is not a CSV file (it looks like a spreadsheet, an image or another binary "
-            "file). In your spreadsheet, save it as “CSV UTF-8”."
+            _(
+                "This is not a CSV file (it looks like a spreadsheet, an image or another binary "
+                "file). In your spreadsheet, save it as “CSV UTF-8”."
+            )
         )
     try:
         text = data.decode("utf-8-sig")

@@ -4,6 +4,7 @@ never reaches the database. Also the range of dates a form accepts."""
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 from wtforms import IntegerField
 from wtforms.validators import ValidationError
@@ -62,4 +63,10 @@ def number_or_none(value):
 def sensible_date(form, field):
     """A WTForms validator: a date from FIRST_DATE to LAST_DATE."""
     if field.data and not FIRST_DATE <= field.data <= LAST_DATE:
-        raise ValidationError(f"Enter a date between {FIRST_DATE:%Y} and {LAST_DATE:%Y}.")
+        raise ValidationError(
+            _(
+                "Enter a date between %(first)s and %(last)s.",
+                first=FIRST_DATE.year,
+                last=LAST_DATE.year,
+            )
+        )

@@ -50,12 +50,13 @@ def duration(delta):
     minutes = int(delta.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
+    in_hours, in_minutes = _("%(num)d h", num=hours), _("%(num)d min", num=minutes)
     if days:
-        words = ngettext("%(num)d day", "%(num)d days", days)
-        return f"{words} {_('%(num)d h', num=hours)}" if hours else words
+        in_days = ngettext("%(num)d day", "%(num)d days", days)
+        return f"{in_days} {in_hours}" if hours else in_days
     if hours:
-        return _("%(num)d h", num=hours) + (f" {_('%(num)d min', num=minutes)}" if minutes else "")
-    return _("%(num)d min", num=minutes)
+        return f"{in_hours} {in_minutes}" if minutes else in_hours
+    return in_minutes
 
 
 def init_app(app):

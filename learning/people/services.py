@@ -20,6 +20,7 @@ from learning import once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import Refused, found
+from learning.i18n import reading
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
@@ -70,15 +71,21 @@ def password_problem(password, *personal):
     about character classes: zxcvbn knows the 30,000 most common passwords, keyboard walks,
     repeats and dates, and `personal` words (the person's name and email) count as known."""
     if len(password) < PASSWORD_MIN:
-        return f"Use at least {PASSWORD_MIN} characters. A short sentence is easy to remember."
+        return _(
+            "Use at least %(num)d characters. A short sentence is easy to remember.",
+            num=PASSWORD_MIN,
+        )
     if len(password) > PASSWORD_MAX:
-        return f"Use at most {PASSWORD_MAX} characters."
+        return _("Use at most %(num)d characters.", num=PASSWORD_MAX)
     # zxcvbn's cost grows with length; beyond 100 characters nobody guesses anything.
     words = [w for p in personal if p for w in re.split(r"[\s@._+-]+", p.lower()) if w]
     verdict = zxcvbn(password[:100], user_inputs=words)
     if verdict["score"] < PASSWORD_MIN_SCORE:
-        hint = verdict["feedback"]["warning"] or "It is too easy to guess."
-        return f"{hint} Choose something less common: a few unrelated words work well."
+        # zxcvbn's own warning ("This is a top-10 common password") is English only.
+        hint = verdict["feedback"]["warning"] if reading()[0] == "en" else ""
+        hint = hint or _("It is too easy to guess.")
+        advice = _("Choose something less common: a few unrelated words work well.")
+        return f"{hint} {advice}"
     return None
 
 
@@ -294,10 +301,15 @@ def parse_invite_list(text):
         try:
             email = check_email(address)
         except Refused as error:
-            result.errors.append(f"Line {number} ({line.strip()}): {error}")
+            result.errors.append(
+                _("Line %(number)s (%(line)s): %(problem)s", number=number, line=line.strip(),
+                  problem=error)
+            )  # fmt: skip
             continue
         if email in seen:
-            result.errors.append(f"Line {number}: {email} is already in the list.")
+            result.errors.append(
+                _("Line %(number)s: %(email)s is already in the list.", number=number, email=email)
+            )
             continue
         seen.add(email)
         result.entries.append(

@@ -67,3 +67,37 @@ def test_the_catalogues_compile_without_warnings(tmp_path):
             write_mo(mo, catalogue(code))
         checked = list(catalogue(code).check())
         assert checked == [], checked
+
+
+# Calls whose text a person reads: the text must come marked (`_`, `_l`, `ngettext`, `said`),
+# not as a bare string or an f-string.
+# {callable: the position of its text}
+SHOWN = {"flash": 0, "Refused": 0, "ValidationError": 0, "FileProblem": 0, "SelectChoice": 1}
+
+
+def test_texts_shown_to_people_are_marked_for_translation():
+    import ast
+
+    found = []
+    for folder in SOURCES[:-1]:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path.name in {"demo.py", "cli.py"}:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                at = SHOWN.get(name)
+                texts = node.args[at : at + 1] if at is not None else []
+                texts += [kw.value for kw in node.keywords if kw.arg in {"message", "description"}]
+                for text in texts:
+                    plain = isinstance(text, ast.Constant) and isinstance(text.value, str)
+                    words = " ".join(
+                        part.value for part in getattr(text, "values", [text])
+                        if isinstance(part, ast.Constant) and isinstance(part.value, str)
+                    )  # fmt: skip
+                    if (plain or isinstance(text, ast.JoinedStr)) and re.search(
+                        r"[A-Za-z]{2,}", words
+                    ):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == [], f"texts shown to people, not marked for translation: {found}"
