@@ -14,7 +14,7 @@ ROOT = TRANSLATIONS.parent.parent
 SOURCES = ["learning", "cohorts", "challenges", "feedback", "templates"]
 KEYWORDS = {
     "_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-    "said": None, "said_n": (1, 2), "marked": None,
+    "said": None, "said_n": (1, 2), "marked": None, "pgettext": ((1, "c"), 2),
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
