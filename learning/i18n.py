@@ -14,7 +14,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError, dates, numbers
 from flask import current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, LazyString, get_locale, get_timezone, gettext, ngettext, refresh
+from flask_babel import (
+    Babel,
+    LazyString,
+    get_locale,
+    get_timezone,
+    get_translations,
+    gettext,
+    ngettext,
+    refresh,
+)
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -109,6 +118,7 @@ def as_reader(person):
 def _forget_reading():
     refresh()
     g.pop("reading", None)
+    g.pop("translations", None)
 
 
 def reading():
@@ -117,10 +127,20 @@ def reading():
     the app (a pure computation, a script), the source's: English in UTC."""
     if not has_app_context():
         return SOURCE
-    if "reading" not in g:
+    found = g.get("reading")
+    if found is None:
         locale = get_locale()
-        g.reading = (str(locale), str(get_timezone()), locale)
-    return g.reading
+        found = g.reading = (str(locale), str(get_timezone()), locale)
+    return found
+
+
+def translations():
+    """The reader's catalogue, asked of Flask-Babel once per request or reader: a page shows
+    sixty-odd texts, and Flask-Babel finds the catalogue anew for each."""
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
 
 
 def lang():
@@ -224,5 +244,14 @@ def init_app(app):
     default = supported(app.config.get("DEFAULT_LOCALE"), app.config["LANGUAGES"])
     app.config["BABEL_DEFAULT_LOCALE"] = default or "en"
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(page_lang=lang)
     app.jinja_env.filters.update(when=when, at=at, day=day, number=number, worded=worded)
