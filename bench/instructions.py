@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ACCOUNTS = {"member": "member@demo.test", "manager": "manager@demo.test", "hr": "hr@demo.test"}
+from bench.load import ACCOUNTS  # noqa: E402 (after the path)
+
 COLLECTED = re.compile(r"Collected : (\d+)")
 
 

@@ -16,8 +16,7 @@ from learning import once
 from learning.audit.services import log
 from learning.db import atomic
 from learning.errors import Refused
-from learning.i18n import number as in_words
-from learning.i18n import said
+from learning.i18n import number, said
 from learning.jobs.services import defer
 from learning.people.models import Person
 from learning.people.services import normalize_email
@@ -88,7 +87,7 @@ def _parse(text, delimiter):
             _(
                 "The first line has %(count)s columns; we expect a few (email, name, department, "
                 "location, time zone, manager email), at most %(most)s.",
-                count=in_words(len(header)),
+                count=number(len(header)),
                 most=MAX_COLUMNS,
             )
         )
@@ -104,14 +103,14 @@ def _parse(text, delimiter):
             )
         )
     rows = []
-    for number, cells in enumerate(reader, start=2):
+    for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         values = dict.fromkeys(COLUMNS, "")
         for key, cell in zip(keys, cells, strict=False):
             if key:
                 values[key] = cell.strip()
-        rows.append({"line": number, **values})
+        rows.append({"line": line, **values})
     if not rows:
         raise FileProblem(_("The file has column names but no people."))
     return rows

@@ -189,22 +189,12 @@ def builder(program_id):
     form = _builder_form(program, request.form if request.method == "POST" else None)
     if request.method == "POST":
         if form.validate_on_submit():
-            proposal = forming.propose(
-                current_user,
-                program,
-                form.target.data,
-                form.department.data,
-                form.location.data,
-                form.seed.data or 0,
-            )
-            flash(
-                ngettext(
-                    "Proposed %(num)d cohort. Check it, then publish.",
-                    "Proposed %(num)d cohorts. Check them, then publish.",
-                    len(proposal.cohorts),
-                ),
-                "success",
-            )
+            proposal = forming.propose(current_user, program, form.target.data,
+                                       form.department.data, form.location.data,
+                                       form.seed.data or 0)  # fmt: skip
+            flash(ngettext("Proposed %(num)d cohort. Check it, then publish.",
+                           "Proposed %(num)d cohorts. Check them, then publish.",
+                           len(proposal.cohorts)), "success")  # fmt: skip
             return htmx.redirect(url_for("programs.builder", program_id=program.id))
         return _builder_page(program, form, "cohorts/_builder_form.html", 422)
     return _builder_page(program, form)
@@ -290,6 +280,11 @@ def publish(program_id):
     return htmx.redirect(url_for("programs.show", program_id=program.id))
 
 
+def now_in(person, cohort):
+    """What L&D read once they placed someone: by a move or as a late joiner."""
+    return _("%(name)s is now in %(cohort)s.", name=person.display_name, cohort=cohort.name)
+
+
 @programs.route("/<int:program_id>/late-joiner", methods=["GET", "POST"])
 @login_required
 def late_joiner(program_id):
@@ -303,14 +298,7 @@ def late_joiner(program_id):
         except Refused as refused:
             show_refused(form, refused)
         if found.joined:
-            flash(
-                _(
-                    "%(name)s is now in %(cohort)s.",
-                    name=found.person.display_name,
-                    cohort=found.joined.name,
-                ),
-                "success",
-            )
+            flash(now_in(found.person, found.joined), "success")
             return htmx.redirect(url_for("programs.show", program_id=program.id))
     return htmx.render("cohorts/late_joiner.html", "cohorts/_late_joiner.html",
                        submitted_status(form), program=program, form=form, person=found.person,
@@ -417,10 +405,7 @@ def move_member(cohort_id, request_id):
     except Refused as error:
         flash(str(error), "error")
     else:
-        flash(
-            _("%(name)s is now in %(cohort)s.", name=ask.person.display_name, cohort=target.name),
-            "success",
-        )
+        flash(now_in(ask.person, target), "success")
     return htmx.redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 

@@ -214,29 +214,19 @@ def digest_replies(readers, until):
         first, last = replies[0], replies[-1]
         names = list(dict.fromkeys(row[11] for row in replies))
         others, feedback = len(names) - 1, all(row[5] for row in replies)
-        said_it = {"name": names[0], "title": first[7]}
-        if feedback:
-            text = (
-                said_n(
-                    "%(name)s and %(num)d other gave feedback on “%(title)s”",
-                    "%(name)s and %(num)d others gave feedback on “%(title)s”",
-                    others,
-                    **said_it,
-                )
-                if others
-                else said("%(name)s gave feedback on “%(title)s”", **said_it)
-            )
+        words = {"name": names[0], "title": first[7]}
+        if feedback and others:
+            text = said_n("%(name)s and %(num)d other gave feedback on “%(title)s”",
+                          "%(name)s and %(num)d others gave feedback on “%(title)s”",
+                          others, **words)  # fmt: skip
+        elif others:
+            text = said_n("%(name)s and %(num)d other replied to “%(title)s”",
+                          "%(name)s and %(num)d others replied to “%(title)s”",
+                          others, **words)  # fmt: skip
+        elif feedback:
+            text = said("%(name)s gave feedback on “%(title)s”", **words)
         else:
-            text = (
-                said_n(
-                    "%(name)s and %(num)d other replied to “%(title)s”",
-                    "%(name)s and %(num)d others replied to “%(title)s”",
-                    others,
-                    **said_it,
-                )
-                if others
-                else said("%(name)s replied to “%(title)s”", **said_it)
-            )
+            text = said("%(name)s replied to “%(title)s”", **words)
         place = reader.cohorts[first[8]][0]
         result.setdefault(person_id, []).append(
             sections.Item(

@@ -138,9 +138,15 @@ def make_app(database_url, redis_url, smtp_server, tmp_path, **overrides):
 
 
 @pytest.fixture
-def app(database_url, redis_url, smtp_server, tmp_path):
+def app_config():
+    """Configuration a test module's app adds to the tests' own (override it there)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, redis_url, smtp_server, tmp_path, app_config):
     redis.Redis.from_url(redis_url).flushdb()
-    app = make_app(database_url, redis_url, smtp_server, tmp_path)
+    app = make_app(database_url, redis_url, smtp_server, tmp_path, **app_config)
     yield app
     if not db.is_closed():
         db.close()

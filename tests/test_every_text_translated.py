@@ -16,8 +16,7 @@ from babel.messages.pofile import read_po
 
 from learning.db import connection, db, utcnow
 from learning.i18n import TRANSLATIONS
-from tests.conftest import make_app
-from tests.world import TABLES, sign_in_everyone, world_urls
+from tests.world import pages_everyone_reads, sign_in_everyone, visible_text
 
 PSEUDO = "el"
 
@@ -108,10 +107,9 @@ def in_greek_values(value):
 
 def untranslated(page):
     """Runs of Latin words a person reads on `page` that no catalogue text carried."""
-    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
     page = ZONE_OPTION.sub(" ", page)
     attributes = " ".join(READ_ATTRIBUTES.findall(page))
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + attributes)
+    text = visible_text(page) + " " + html.unescape(attributes)
     while "⟦" in text:  # a text inside a text: "⟦⟦Ada⟧ replied⟧"
         text, found = re.subn(r"⟦[^⟦⟧]*⟧", " ", text)
         if not found:
@@ -121,40 +119,25 @@ def untranslated(page):
 
 
 @pytest.fixture
-def app(database_url, redis_url, smtp_server, tmp_path):
+def app_config(tmp_path):
     pseudo_catalogue(tmp_path / "pseudo")
-    folders = f"{TRANSLATIONS};{tmp_path / 'pseudo'}"
-    app = make_app(
-        database_url, redis_url, smtp_server, tmp_path, BABEL_TRANSLATION_DIRECTORIES=folders,
-        DEFAULT_LOCALE=PSEUDO,  # for whoever has not chosen, as a newcomer invited by email
-    )  # fmt: skip
-    yield app
-    if not db.is_closed():
-        db.close()
+    return {
+        "BABEL_TRANSLATION_DIRECTORIES": f"{TRANSLATIONS};{tmp_path / 'pseudo'}",
+        # For whoever has not chosen, as a newcomer invited by email.
+        "DEFAULT_LOCALE": PSEUDO,
+    }
 
 
 @pytest.mark.timeout(300)
 def test_no_page_leaves_a_text_untranslated_for_anyone(app, demo):
-    app.config.update(SIGNIN_LIMIT="10000 per minute")
     in_greek(app)
-    clients = sign_in_everyone(app)
-    urls = world_urls(app, demo)
     found = {}
-    for (endpoint, method), answers in sorted(TABLES.items()):
-        if method != "GET" or endpoint == "static":
-            continue
-        for who, status in answers.items():
-            who = {"ld_manager": "manager"}.get(who, who)
-            if status != 200 or who not in clients:
-                continue
-            response = clients[who].get(urls[endpoint], headers={"Accept-Language": PSEUDO})
-            if response.mimetype != "text/html":
-                continue
-            if "<html" in response.text:
-                assert f'<html lang="{PSEUDO}">' in response.text, endpoint
-            if left := untranslated(response.text):
-                found.setdefault(endpoint, set()).update(left)
-    assert found == {}, {subject: sorted(words) for subject, words in found.items()}
+    for endpoint, _, response in pages_everyone_reads(app, demo, {"Accept-Language": PSEUDO}):
+        if "<html" in response.text:
+            assert f'<html lang="{PSEUDO}">' in response.text, endpoint
+        if left := untranslated(response.text):
+            found.setdefault(endpoint, set()).update(left)
+    assert found == {}, {page: sorted(words) for page, words in found.items()}
 
 
 @pytest.mark.timeout(300)

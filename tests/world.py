@@ -1,6 +1,9 @@
 """The demo company as a world to probe: every route in an access table, and a URL for each
 pointing at things the demo member can reach."""
 
+import html
+import re
+
 from learning import demo as demo_data
 from learning.db import connection
 from learning.recognition.models import CompanyValue
@@ -42,3 +45,27 @@ def world_urls(app, demo):
         "delivery_id": 1,
     }  # fmt: skip
     return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
+
+
+def pages_everyone_reads(app, demo, headers=None):
+    """(endpoint, visitor, response) for every page (HTML) of the demo that a visitor may read,
+    as each of them reads it."""
+    app.config.update(SIGNIN_LIMIT="10000 per minute")
+    clients = sign_in_everyone(app)
+    urls = world_urls(app, demo)
+    for (endpoint, method), answers in sorted(TABLES.items()):
+        if method != "GET" or endpoint == "static":
+            continue
+        for who, status in answers.items():
+            who = {"ld_manager": "manager"}.get(who, who)
+            if status != 200 or who not in clients:
+                continue
+            response = clients[who].get(urls[endpoint], headers=headers)
+            if response.mimetype == "text/html":
+                yield endpoint, who, response
+
+
+def visible_text(page):
+    """The words a person reads: no tags, scripts or styles; entities decoded."""
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))

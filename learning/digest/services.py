@@ -212,20 +212,20 @@ def preview(person, now=None):
     return composed, periods.next_slot(*_choices(person, now), had=had)
 
 
-def _subject_words(key, n):
-    return {
-        "needs_you": lambda: ngettext("%(num)d needs you", "%(num)d need you", n),
-        "replies": lambda: ngettext("%(num)d reply", "%(num)d replies", n),
-        "kudos": lambda: ngettext("%(num)d kudos", "%(num)d kudos", n),
-        "celebrations": lambda: ngettext("%(num)d celebration", "%(num)d celebrations", n),
-        "new_members": lambda: ngettext("%(num)d new member", "%(num)d new members", n),
-    }.get(key, lambda: None)()
+# A digest subject's words for each count, worded for its reader.
+SUBJECT_WORDS = {
+    "needs_you": lambda n: ngettext("%(num)d needs you", "%(num)d need you", n),
+    "replies": lambda n: ngettext("%(num)d reply", "%(num)d replies", n),
+    "kudos": lambda n: ngettext("%(num)d kudos", "%(num)d kudos", n),
+    "celebrations": lambda n: ngettext("%(num)d celebration", "%(num)d celebrations", n),
+    "new_members": lambda n: ngettext("%(num)d new member", "%(num)d new members", n),
+}
 
 
 def subject(composed):
     """The digest's subject in its reader's words (worded inside `as_reader`)."""
     counts = composed.counts()
-    parts = [words for key, n in counts.items() if (words := _subject_words(key, n))]
+    parts = [SUBJECT_WORDS[key](n) for key, n in counts.items() if key in SUBJECT_WORDS]
     parts = ", ".join(parts[:3]) or _("your challenges")
     if composed.frequency == "daily":
         return _("Your daily digest: %(parts)s", parts=parts)

@@ -139,13 +139,8 @@ def reset_password(token):
     form = NewPasswordForm(person=link.row.person)
     if form.validate_on_submit():
         services.reset_password(link.row, form.password.data)
-        flash(
-            _(
-                "Your password is changed and every other session is "
-                "signed out. Sign in with the new password."
-            ),
-            "success",
-        )
+        flash(_("Your password is changed and every other session is signed out. Sign in with "
+                "the new password."), "success")  # fmt: skip
         return htmx.redirect(url_for("auth.sign_in"))
     return htmx.render(
         "learning/people/reset.html",
