@@ -34,9 +34,9 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/mess
 catalogues: $(CATALOGUES) ## Compile the language catalogues (make run and make test do it)
 
 messages: $(VENV)/.installed ## Find the texts to translate and add the new ones to each catalogue
-	$(BIN)/pybabel extract --no-location --sort-output -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext -k said -k said_n:1,2 -k marked \
+	$(BIN)/pybabel extract --no-location --sort-output -w 100 -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext -k said -k said_n:1,2 -k marked \
 		-o $(TRANSLATIONS)/messages.pot learning cohorts challenges feedback templates
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 run: $(VENV)/.installed catalogues ## Install, migrate, load the demo if empty, run web + worker + cron
 	$(BIN)/flask --app app dev

@@ -2,9 +2,12 @@
 
 import datetime
 
+from flask_babel import gettext
+
 from cohorts import forming
 from cohorts import services as cohorts
-from cohorts.models import Cohort, Membership
+from cohorts.models import DEFAULT_GUIDELINES, Cohort, Membership
+from learning.i18n import default_locale, in_each_language
 from learning.people.models import Person
 
 HISTORY_DAYS = 42
@@ -28,11 +31,16 @@ def load(today=None):
         .order_by(Person.id)
     )
     others = [p for p in staff if p.id not in (member.id, facilitator.id)]
+    # The suggested guidelines in the company's language, and in each other one.
+    guidelines = in_each_language(lambda code: gettext(DEFAULT_GUIDELINES))
+    own = guidelines.pop(default_locale())
     for number, (name, description, size, start, stop) in enumerate(PROGRAMS):
         program = cohorts.save_program(
             manager,
             name=name,
             description=description,
+            guidelines=own,
+            versions={code: {"guidelines": text} for code, text in guidelines.items()},
             # The first program is six weeks in, so analytics have a history to show.
             starts_on=today - datetime.timedelta(days=HISTORY_DAYS if number == 0 else 0),
             ends_on=today + datetime.timedelta(days=42 + 14 * number),

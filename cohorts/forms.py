@@ -30,7 +30,9 @@ from learning.once import token_field
 from learning.people.forms import stripped
 from learning.recognition.services import MESSAGE_MAX
 
-SIZE_MESSAGE = f"Choose a size from {MIN_SIZE} to {MAX_SIZE}: small groups talk more."
+SIZE_MESSAGE = _l(
+    "Choose a size from %(low)d to %(high)d: small groups talk more.", low=MIN_SIZE, high=MAX_SIZE
+)
 
 
 class ProgramForm(Form):
@@ -74,7 +76,7 @@ class ProgramForm(Form):
         return {name: getattr(self, name).data for name in (
             "name", "description", "starts_on", "ends_on", "cohort_size", "guidelines",
             "show_other_cohorts",
-        )}  # fmt: skip
+        )} | {"versions": self.versions()}  # fmt: skip
 
 
 class UploadForm(Form):

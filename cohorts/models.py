@@ -41,6 +41,17 @@ class Program(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class ProgramVersion(BaseModel):
+    """A program's guidelines in another language than the company's."""
+
+    program = ForeignKeyField(Program, backref="versions", on_delete="CASCADE")
+    locale = CharField()
+    guidelines = TextField(null=True)
+
+    class Meta:
+        indexes = ((("program", "locale"), True),)
+
+
 class Participant(BaseModel):
     """Someone taking part in a program: imported or added for it, in a cohort or not yet."""
 

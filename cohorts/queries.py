@@ -7,12 +7,13 @@ from typing import NamedTuple
 
 from peewee import JOIN
 
-from cohorts.models import Cohort, CohortVisit, Membership, Program
+from cohorts.models import Cohort, CohortVisit, Membership, Program, ProgramVersion
+from learning.i18n import in_language, other_language
 from learning.ledger import Activity
 from learning.people.models import Person
 from learning.people.queries import Someone
 from learning.recognition import places
-from learning.recognition.models import CompanyValue, Kudos
+from learning.recognition.models import CompanyValue, Kudos, ValueVersion
 from learning.speed import (
     Inline,
     built_once,
@@ -28,10 +29,11 @@ MEMBER_ORDER = (Membership.role.desc(), Person.display_name)
 
 
 def published_cohort(cohort_id, viewer):
-    """The published cohort with its program and when `viewer` last saw its space
-    (`cohort.seen_at`), or None. Its members come in the same query: they are kept for
+    """The published cohort with its program, the program's guidelines in the reader's
+    language (`cohort.guidelines`) and when `viewer` last saw its space (`cohort.seen_at`),
+    or None. Its members come in the same query: they are kept for
     `members()` for the rest of the request."""
-    rows = _published_with_members(cohort_id, viewer)
+    rows = _published_with_members(cohort_id, viewer, other_language())
     if not rows:
         return None
     cohort = rows[0]
@@ -44,9 +46,19 @@ def published_cohort(cohort_id, viewer):
 
 
 @built_once
-def _published_with_members(cohort_id, person_id):
+def _published_with_members(cohort_id, person_id, locale):
+    guidelines = in_language(
+        Program.guidelines, ProgramVersion.guidelines, ProgramVersion.program == Program.id, locale
+    )
     return (
-        Cohort.select(Cohort, Program, Membership, Person, CohortVisit.seen_at)
+        Cohort.select(
+            Cohort,
+            guidelines.alias("guidelines").bind_to(Cohort),
+            Program,
+            Membership,
+            Person,
+            CohortVisit.seen_at,
+        )
         .join(Program)
         .switch(Cohort)
         .join(Membership, JOIN.LEFT_OUTER, attr="member")
@@ -153,13 +165,14 @@ def feed_entries(cohort, before=None, after=None, limit=20):
     """The cohort's ledger entries (`FeedEntry`), newest first, with what kudos show: those
     `after` an entry (all of them, up to `limit`), or a page `before` one; (entries, more
     follow)."""
+    locale = other_language()
     if after:
-        return _entries(cohort, before, after, Inline(limit)), False
-    return page_of(lambda size: _entries(cohort, before, None, size), limit)
+        return _entries(cohort, before, after, Inline(limit), locale), False
+    return page_of(lambda size: _entries(cohort, before, None, size, locale), limit)
 
 
 @built_once(rows=_feed_rows)
-def _entries(cohort_id, before, after, limit):
+def _entries(cohort_id, before, after, limit, locale):
     receiver = Person.alias()
     subject_title, subject_id = places.subject_columns(Activity.object_type, Activity.object_id)
     query = (
@@ -180,7 +193,9 @@ def _entries(cohort_id, before, after, limit):
             Kudos.link,
             receiver.display_name,
             CompanyValue.id,
-            CompanyValue.name,
+            in_language(
+                CompanyValue.name, ValueVersion.name, ValueVersion.value == CompanyValue.id, locale
+            ),
             subject_title,
             subject_id,
         )

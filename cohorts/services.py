@@ -15,11 +15,13 @@ from cohorts.models import (
     MembershipRequest,
     Participant,
     Program,
+    ProgramVersion,
 )
 from learning import ledger, once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotAllowed, NotFound, Refused, found
+from learning.i18n import keep_versions, versions_of
 from learning.mail.services import absolute_url, send_mail
 from learning.people.models import Person
 from learning.people.services import send_invitation
@@ -50,9 +52,9 @@ def programs(viewer):
     return rows
 
 
-def save_program(actor, program=None, token=None, **fields):
+def save_program(actor, program=None, token=None, versions=None, **fields):
     """Create a program, or change one; both are audited. The same new-program form sent
-    twice (`token`) creates one."""
+    twice (`token`) creates one. `versions`: {language: {"guidelines": text}}."""
     require_manager(actor)
     with atomic():
         if program is None:
@@ -66,7 +68,13 @@ def save_program(actor, program=None, token=None, **fields):
                 setattr(program, name, value)
             program.save()
             log(actor, "program_changed", program.name)
+        keep_versions(ProgramVersion.program, program, versions or {})
     return program
+
+
+def program_versions(program):
+    """The program's guidelines in other languages, for its form."""
+    return versions_of(ProgramVersion.program, program, ("guidelines",))
 
 
 def add_participants(actor, program, people):

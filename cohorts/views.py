@@ -30,6 +30,7 @@ from cohorts.forms import (
 from cohorts.models import PeopleImport
 from learning import htmx
 from learning.errors import Refused
+from learning.forms import in_languages, typed_versions
 from learning.inputs import number
 from learning.insights import kept
 from learning.people.sessions import passive
@@ -55,7 +56,7 @@ def index():
 @login_required
 def new():
     access.require_manager(current_user)
-    form = ProgramForm()
+    form = in_languages(ProgramForm, "guidelines")()
     if form.validate_on_submit():
         program = services.save_program(
             current_user, token=form.token.data, **form.program_fields()
@@ -77,7 +78,8 @@ def new():
 @login_required
 def edit(program_id):
     program = access.access_program(current_user, program_id)
-    form = ProgramForm(obj=program)
+    versions = typed_versions(services.program_versions(program))
+    form = in_languages(ProgramForm, "guidelines")(obj=program, **versions)
     if form.validate_on_submit():
         services.save_program(current_user, program, **form.program_fields())
         flash(_("The program is saved."), "success")

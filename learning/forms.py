@@ -12,13 +12,16 @@ WTForms' on any input."""
 from functools import lru_cache
 
 from babel import support
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import widgets
 from wtforms.i18n import messages_path
+from wtforms.validators import DataRequired
 from wtforms.widgets import core
 
-from learning.i18n import reading
+from learning.i18n import default_locale, languages, other_languages, reading
 
 
 class Form(FlaskForm):
@@ -26,9 +29,67 @@ class Form(FlaskForm):
     the reader's language, their catalogue read once per language (Flask-WTF reads it again
     in every request that draws a form)."""
 
+    # (field, language) of each version in another language (`in_languages`).
+    versioned = ()
+
     class Meta:
         def get_translations(self, form):
             return wtforms_catalogue(reading()[0])
+
+    def versions_of(self, name):
+        """The fields of `name`'s versions in other languages, for the template."""
+        return [self[f"{field}_{code}"] for field, code in self.versioned if field == name]
+
+    def versions(self):
+        """What was typed in other languages: {language: {field: text}}."""
+        found = {}
+        for field, code in self.versioned:
+            found.setdefault(code, {})[field] = self[f"{field}_{code}"].data
+        return found
+
+
+def in_languages(form_class, *names):
+    """`form_class` with, for each field in `names`, one more field per language the product
+    speaks besides the company's own ("guidelines_pl", "Community guidelines (Polski)"): the
+    text for readers of that language, optional. The field itself is labelled with the
+    company's language, and a default computed in a language is computed in the field's."""
+    return _in_languages(form_class, names, default_locale(), tuple(other_languages()))
+
+
+@lru_cache
+def _in_languages(form_class, names, own, others):
+    if not others:
+        return form_class
+    fields = {}
+    for name in names:
+        unbound = getattr(form_class, name)
+        args = unbound.args if "label" in unbound.kwargs else unbound.args[1:]
+        label = unbound.kwargs.get("label") or unbound.args[0]
+        for code in (own, *others):
+            kwargs = {**unbound.kwargs, "label": _l("%(label)s (%(language)s)", label=label,
+                                                    language=languages()[code])}  # fmt: skip
+            if callable(kwargs.get("default")):
+                kwargs["default"] = _in_language(kwargs["default"], code)
+            if code != own:
+                kwargs["validators"] = [
+                    v for v in kwargs.get("validators", ()) if not isinstance(v, DataRequired)
+                ]
+            fields[name if code == own else f"{name}_{code}"] = unbound.field_class(*args, **kwargs)
+    fields["versioned"] = tuple((name, code) for name in names for code in others)
+    return type(form_class.__name__, (form_class,), fields)
+
+
+def _in_language(make, code):
+    def made():
+        with force_locale(code):
+            return make()
+
+    return made
+
+
+def typed_versions(versions):
+    """{language: {field: text}} as a form's data ({"guidelines_pl": text})."""
+    return {f"{f}_{code}": text for code, texts in versions.items() for f, text in texts.items()}
 
 
 @lru_cache

@@ -17,6 +17,7 @@ from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import (
     Babel,
     LazyString,
+    force_locale,
     get_locale,
     get_timezone,
     get_translations,
@@ -26,6 +27,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
+from peewee import fn
 
 # The product's catalogues; a language is spoken once its compiled catalogue is here.
 TRANSLATIONS = Path(__file__).with_name("translations")
@@ -65,6 +67,12 @@ def supported(code, among=None):
 
 def default_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def other_languages():
+    """The languages the product speaks besides the company's own: those company content (a
+    value's name, a program's guidelines, a celebration's words) may have a version in."""
+    return [code for code in languages() if code != default_locale()]
 
 
 def _signed_in():
@@ -117,6 +125,10 @@ def as_reader(person):
 
 def _forget_reading():
     refresh()
+    _forget_cached()
+
+
+def _forget_cached():
     g.pop("reading", None)
     g.pop("translations", None)
 
@@ -203,7 +215,10 @@ def said_n(singular, plural, num, **params):
 
 
 def worded(message):
-    """What `said` or `said_n` kept, in the reader's language; any other text as it is."""
+    """What `said`, `said_n` or `in_languages` kept, in the reader's language; any other text
+    as it is."""
+    if isinstance(message, dict):
+        return message.get(reading()[0]) or message[""]
     if not isinstance(message, list | tuple) or len(message) != 4:
         return message
     singular, plural, num, params = message
@@ -236,6 +251,76 @@ def _formatted(value, pattern, locale, zone):
         return dates.format_date(value, pattern, locale=locale)
     moment = value.replace(tzinfo=dt.UTC)
     return dates.format_datetime(moment, pattern, tzinfo=ZoneInfo(zone), locale=locale)
+
+
+# Company content in other languages. A company text (a value's name, a program's guidelines,
+# a celebration's words) is written in the company's own language, in its table's column; a
+# table of versions beside it holds the same text in other languages, one row per language.
+
+
+class InLanguages(dict):
+    """A company text in each language it has ({"": the company's own, "pl": ...}), said in
+    the reader's: as `said`'s parameter or item (JSON keeps it as a dict, which `worded`
+    reads alike), or as a lazy text's parameter (a notice, written as its reader reads it)."""
+
+    def __str__(self):
+        return worded(self)
+
+
+def in_languages(own, versions):
+    """`InLanguages` of the company's text and {language: its version} (empty ones left out)."""
+    return InLanguages({"": own, **{code: text for code, text in versions.items() if text}})
+
+
+def other_language():
+    """The reader's language when it is not the company's own, else None: the language whose
+    versions of company texts a read brings along."""
+    code = reading()[0]
+    return code if has_app_context() and code != default_locale() else None
+
+
+def in_language(column, version, link, locale):
+    """`column`, a company text, as a reader of `locale` reads it: its `version` in their
+    language (a column of the table of versions, joined by `link`) where there is one, else
+    the company's own: a subquery of the same query. For the company's language the same
+    expression without one, so that peewee puts the value on the same row for every reader
+    (the query's model, or the one named with `bind_to`; a bare column goes to its own)."""
+    versions = version.model
+    found = versions.select(version).where(link, versions.locale == locale) if locale else None
+    return fn.COALESCE(found, column)
+
+
+def versions_of(owner_field, owner, fields):
+    """What `owner` says in other languages: {locale: {field: text}}, for its form."""
+    model = owner_field.model
+    rows = model.select().where(owner_field == owner)
+    return {row.locale: {name: getattr(row, name) or "" for name in fields} for row in rows}
+
+
+def keep_versions(owner_field, owner, versions):
+    """Make {locale: {field: text}} what `owner` says in other languages: an empty text is no
+    version (its readers read the company's own), a language with none has no row."""
+    model = owner_field.model
+    model.delete().where(owner_field == owner).execute()
+    rows = [
+        {owner_field.name: owner, "locale": code, **{k: v or None for k, v in texts.items()}}
+        for code, texts in versions.items()
+        if code in other_languages() and any(texts.values())
+    ]
+    if rows:
+        model.insert_many(rows).execute()
+
+
+def in_each_language(make):
+    """{code: make()} with `make` run in each language the product speaks: a text written once
+    for readers of every language (a celebration)."""
+    found = {}
+    for code in languages():
+        with force_locale(code):
+            _forget_cached()
+            found[code] = make(code)
+    _forget_cached()
+    return found
 
 
 def init_app(app):

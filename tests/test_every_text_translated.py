@@ -25,6 +25,7 @@ PSEUDO = "el"
 WRITTEN = {
     "person": ["display_name", "department", "location"],
     "program": ["name", "description", "guidelines"],
+    "program_version": ["guidelines"],
     "cohort": ["name"],
     "challenge": ["title", "description", "unit"],
     "step": ["title"],
@@ -35,7 +36,9 @@ WRITTEN = {
     "reply": ["body", "worked", "try_next", "question"],
     "kudos": ["message"],
     "company_value": ["name", "description"],
+    "value_version": ["name", "description"],
     "milestone": ["text"],
+    "milestone_version": ["text"],
     "milestone_template": ["text"],
     "notification": ["text", "place"],
     "audit_entry": ["subject"],
@@ -51,6 +54,10 @@ NOT_TEXT = re.compile(
 ZONE_OPTION = re.compile(r'<option value="([^"]+)"[^>]*>\s*\1\s*</option>')  # a zone's name
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’ ,.:;!?()%-]*")
+# A company text's box for another language (guidelines_pl): that language's words, rightly.
+OTHER_LANGUAGE_BOX = re.compile(
+    r'<(?:textarea|input)\b[^>]*\bname="\w+_(?:en|pl)"[^>]*>(?:[^<]*</textarea>)?'
+)
 READ_ATTRIBUTES = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"')
 
 
@@ -107,7 +114,7 @@ def in_greek_values(value):
 
 def untranslated(page):
     """Runs of Latin words a person reads on `page` that no catalogue text carried."""
-    page = ZONE_OPTION.sub(" ", page)
+    page = OTHER_LANGUAGE_BOX.sub(" ", ZONE_OPTION.sub(" ", page))
     attributes = " ".join(READ_ATTRIBUTES.findall(page))
     text = visible_text(page) + " " + html.unescape(attributes)
     while "⟦" in text:  # a text inside a text: "⟦⟦Ada⟧ replied⟧"

@@ -5,6 +5,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from learning.forms import Form
+from learning.i18n import default_locale
 from learning.once import token_field
 from learning.people.forms import stripped
 from learning.recognition.milestones import KINDS, template_problem
@@ -24,10 +25,32 @@ class ValueForm(Form):
 
 
 class MessagesForm(Form):
-    """One text per kind of milestone (fields named after the kinds, added below)."""
+    """One text per kind of milestone (fields named after the kinds, added below), and per
+    other language when made `in_languages`."""
 
-    def messages(self):
-        return [(kind, getattr(self, kind)) for kind in KINDS]
+    def boxes(self, current):
+        """(field, the built-in words it stands for) of each kind, in each language."""
+        for kind in KINDS:
+            for code, (_words, built_in) in current[kind].items():
+                name = kind if code == default_locale() else f"{kind}_{code}"
+                if name in self:
+                    yield self[name], built_in
+
+    def words(self):
+        """What was typed: {kind: {language: text}}."""
+        typed = {kind: {default_locale(): self[kind].data} for kind in KINDS}
+        for kind, code in self.versioned:
+            typed[kind][code] = self[f"{kind}_{code}"].data
+        return typed
+
+    @staticmethod
+    def shown(current):
+        """The form's data for the words used now (`milestones.templates()`)."""
+        return {
+            (kind if code == default_locale() else f"{kind}_{code}"): words
+            for kind, by_language in current.items()
+            for code, (words, _built_in) in by_language.items()
+        }
 
 
 def _wording_of(kind):

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from learning import ledger
 from learning.db import atomic, insert
-from learning.i18n import marked
+from learning.i18n import default_locale, in_each_language, in_languages, marked
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.models import Person, Preferences
 from learning.recognition import places, queries
-from learning.recognition.models import Milestone, MilestoneTemplate
+from learning.recognition.models import Milestone, MilestoneTemplate, MilestoneVersion
 
 # kind: (what it is, the built-in message, the placeholders it may use)
 KINDS = {
@@ -79,31 +79,59 @@ def template_problem(kind, text):
     return None
 
 
+def _key(code):
+    """Where the admin's words in language `code` are kept: "" for the company's own."""
+    return "" if code == default_locale() else code
+
+
 def templates():
-    """{kind: (description, current wording, built-in wording, placeholders)}."""
-    edited = dict(MilestoneTemplate.select(MilestoneTemplate.kind, MilestoneTemplate.text).tuples())
+    """{kind: {language: (current wording, built-in wording)}} in every language spoken."""
+    edited = {
+        (kind, locale): text
+        for kind, locale, text in MilestoneTemplate.select(
+            MilestoneTemplate.kind, MilestoneTemplate.locale, MilestoneTemplate.text
+        ).tuples()
+    }
+    built_in = in_each_language(lambda code: {kind: _(KINDS[kind][1]) for kind in KINDS})
     return {
-        kind: (label, edited.get(kind, _(default)), _(default), allowed)
-        for kind, (label, default, allowed) in KINDS.items()
+        kind: {
+            code: (edited.get((kind, _key(code)), words[kind]), words[kind])
+            for code, words in built_in.items()
+        }
+        for kind in KINDS
     }
 
 
-def save_template(kind, text):
-    """Save an admin's wording; None (or the built-in text) goes back to the built-in one."""
-    MilestoneTemplate.delete().where(MilestoneTemplate.kind == kind).execute()
-    if text and text.strip() != _(KINDS[kind][1]):
-        MilestoneTemplate.create(kind=kind, text=text.strip())
+def save_templates(texts):
+    """Save an admin's words, {kind: {language: text}}; an empty text (or the built-in one)
+    goes back to the built-in words in that language."""
+    current = templates()
+    for kind, by_language in texts.items():
+        for code, text in by_language.items():
+            MilestoneTemplate.delete().where(
+                MilestoneTemplate.kind == kind, MilestoneTemplate.locale == _key(code)
+            ).execute()
+            if text and text.strip() != current[kind][code][1]:
+                MilestoneTemplate.create(kind=kind, locale=_key(code), text=text.strip())
 
 
-def _message(kind, **values):
-    """The celebration's words: the company's own, else the built-in ones in the company's
-    language (a job writes them, once, for the whole cohort's feed)."""
-    row = MilestoneTemplate.get_or_none(MilestoneTemplate.kind == kind)
-    built_in = _(KINDS[kind][1])
-    try:
-        return (row.text if row else built_in).format_map(values)
-    except (KeyError, ValueError, IndexError):  # an old wording the checks did not see
-        return built_in.format_map(values)
+def _words(kind, values):
+    """The celebration's words in each language spoken ({language: text}): the company's
+    own in that language, else the built-in ones (a job writes them once, for everyone)."""
+    edited = dict(
+        MilestoneTemplate.select(MilestoneTemplate.locale, MilestoneTemplate.text)
+        .where(MilestoneTemplate.kind == kind)
+        .tuples()
+    )
+
+    def write(code):
+        built_in = _(KINDS[kind][1])
+        try:
+            return edited.get(_key(code), built_in).format_map(values)[:250]
+        except (KeyError, ValueError, IndexError):  # an old wording the checks did not see
+            return built_in.format_map(values)[:250]
+
+    return in_each_language(write)
 
 
 def reached(key):
@@ -122,7 +150,8 @@ def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **
     if person is not None:
         chosen = Preferences.get_or_none(Preferences.person == person)
         public = chosen.celebrate_me if chosen else True
-    text = _message(kind, **values)[:250]
+    words = _words(kind, values)
+    text = words.pop(default_locale())
     with atomic():
         milestone_id = insert(
             Milestone(
@@ -134,12 +163,28 @@ def award(kind, key, *, cohort_id, place="", person=None, people=(), link="", **
         if milestone_id is None:
             return None
         milestone = Milestone.get_by_id(milestone_id)
+        if words:
+            MilestoneVersion.insert_many(
+                [
+                    {"milestone": milestone_id, "locale": code, "text": t}
+                    for code, t in words.items()
+                ]
+            ).execute()
+        text = in_languages(text, words)  # each notice in its reader's language
         if public:
             ledger.record(person, "celebrated", cohort_id=cohort_id, obj=milestone)
-        for someone in [person.id] if person is not None else people:
-            notify(someone, "milestone", f"milestone:{milestone_id}:{someone}", text,
+        told = [person] if person is not None else _readers(people)
+        for someone in told:
+            notify(someone, "milestone", f"milestone:{milestone_id}:{someone.id}", text,
                    link or "/", cohort_id=cohort_id, place=place)  # fmt: skip
     return milestone
+
+
+def _readers(ids):
+    """The people of `ids` with what their notices are written in: language and time zone."""
+    if not ids:
+        return []
+    return list(Person.select(Person.id, Person.locale, Person.time_zone).where(Person.id.in_(ids)))
 
 
 # Rules on ledger entries: the entry's kind, and how to tell whose milestone it is.

@@ -18,6 +18,19 @@ class CompanyValue(BaseModel):
     archived_at = DateTimeField(null=True)
 
 
+class ValueVersion(BaseModel):
+    """A value's name and meaning in another language than the company's (either may be
+    missing: its readers then read the company's own)."""
+
+    value = ForeignKeyField(CompanyValue, backref="versions", on_delete="CASCADE")
+    locale = CharField()
+    name = CharField(null=True)
+    description = CharField(null=True)
+
+    class Meta:
+        indexes = ((("value", "locale"), True),)
+
+
 class Kudos(BaseModel):
     giver = ForeignKeyField(Person, backref="kudos_given", on_delete="CASCADE")
     receiver = ForeignKeyField(Person, backref="kudos_received", on_delete="CASCADE")
@@ -52,11 +65,27 @@ class Milestone(BaseModel):
         indexes = ((("person", "created_at"), False),)
 
 
-class MilestoneTemplate(BaseModel):
-    """An admin's wording for a kind of milestone; without one, the built-in wording."""
+class MilestoneVersion(BaseModel):
+    """A celebration's words in another language than the company's, written with it."""
 
-    kind = CharField(unique=True)
+    milestone = ForeignKeyField(Milestone, backref="versions", on_delete="CASCADE")
+    locale = CharField()
     text = CharField()
+
+    class Meta:
+        indexes = ((("milestone", "locale"), True),)
+
+
+class MilestoneTemplate(BaseModel):
+    """An admin's wording for a kind of milestone in one language ("": the company's own);
+    without one, the built-in wording in that language."""
+
+    kind = CharField()
+    locale = CharField(default="")
+    text = CharField()
+
+    class Meta:
+        indexes = ((("kind", "locale"), True),)
 
 
 class Cheer(BaseModel):

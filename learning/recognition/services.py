@@ -12,14 +12,29 @@ from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.digest import sections
 from learning.errors import Refused, found
-from learning.i18n import said
+from learning.i18n import (
+    in_language,
+    in_languages,
+    keep_versions,
+    other_language,
+    said,
+    versions_of,
+)
 from learning.inputs import number_or_none
 from learning.ledger import Activity
 from learning.notify.services import notify
 from learning.people.access import require_admin
 from learning.people.models import Person
 from learning.recognition import milestones, places, queries
-from learning.recognition.models import CHEERS, Cheer, CompanyValue, Kudos, Milestone
+from learning.recognition.models import (
+    CHEERS,
+    Cheer,
+    CompanyValue,
+    Kudos,
+    Milestone,
+    MilestoneVersion,
+    ValueVersion,
+)
 from learning.text import one_line
 
 MESSAGE_MAX = 280
@@ -28,20 +43,47 @@ THANKABLE = {"reply": "their reply", "checkin": "their check-in"}
 
 
 def values(include_archived=False):
-    query = CompanyValue.select().order_by(CompanyValue.name)
+    """The company's values, named and described in the reader's language."""
+    locale = other_language()
+    name = _value_name(locale)
+    query = CompanyValue.select(
+        CompanyValue.id,
+        CompanyValue.archived_at,
+        name.alias("name"),
+        in_language(CompanyValue.description, ValueVersion.description, _VERSION, locale).alias(
+            "description"
+        ),
+    ).order_by(name)
     if not include_archived:
         query = query.where(CompanyValue.archived_at.is_null())
     return list(query)
 
 
-def save_value(actor, name, description="", value=None, token=None):
+_VERSION = ValueVersion.value == CompanyValue.id
+
+
+def _value_name(locale):
+    return in_language(CompanyValue.name, ValueVersion.name, _VERSION, locale)
+
+
+def value_versions(value):
+    """What the value is called in other languages, for its form."""
+    return versions_of(ValueVersion.value, value, ("name", "description"))
+
+
+def save_value(actor, name, description="", value=None, token=None, versions=None):
     """Add a value, or rename one; names are unique regardless of case. The same add form
-    sent twice (`token`) adds one."""
+    sent twice (`token`) adds one. `versions`: {language: {"name", "description"}}."""
     name, description = one_line(name), one_line(description)
+    versions = {
+        code: {key: one_line(text) for key, text in texts.items()}
+        for code, texts in (versions or {}).items()
+    }
     if not name:
         raise Refused(_("Give the value a name."), "name")
-    if len(name) > 40:
-        raise Refused(_("Keep the name under 40 characters."), "name")
+    for code, texts in {"": {"name": name}, **versions}.items():
+        if len(texts["name"]) > 40:
+            raise Refused(_("Keep the name under 40 characters."), f"name_{code}".strip("_"))
     try:
         with atomic():
             first = once.sent_before(actor, token, "value") if value is None else None
@@ -62,6 +104,7 @@ def save_value(actor, name, description="", value=None, token=None):
             else:
                 value.name, value.description = name, description[:200]
                 value.save()
+            keep_versions(ValueVersion.value, value, versions)
             log(actor, "value_saved", name)
     except IntegrityError:  # the same name, sent twice at once
         raise Refused(_("There is already a value called “%(name)s”.", name=name), "name") from None
@@ -84,12 +127,11 @@ def archive_value(actor, value, archived=True):
 
 
 def save_celebration_words(actor, texts):
-    """An admin's words for each kind of celebration ({kind: text}); empty means the
-    built-in words."""
+    """An admin's words for each kind of celebration ({kind: {language: text}}); empty means
+    the built-in words."""
     require_admin(actor)
     with atomic():
-        for kind, text in texts.items():
-            milestones.save_template(kind, text)
+        milestones.save_templates(texts)
 
 
 def contribution(about, receiver, cohort_id):
@@ -148,7 +190,8 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
             return Kudos.get(Kudos.token == token), False
         kudos = Kudos.get_by_id(kudos_id)
         ledger.record(giver, "kudos_given", cohort_id=cohort_id, obj=kudos, target=receiver)
-        words = {"name": giver.display_name, "value": value.name, "message": message}
+        named = in_languages(value.name, {v.locale: v.name for v in value.versions})
+        words = {"name": giver.display_name, "value": named, "message": message}
         text = (
             _l("%(name)s gave you kudos for %(value)s: “%(message)s”", **words)
             if message
@@ -162,18 +205,19 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
 def kudos_received(person, cohort_ids, limit=20):
     """The latest kudos `person` received in these cohorts, with giver and value."""
     return list(
-        _kudos_with(Kudos.giver)
+        _kudos_with(Kudos.giver, other_language())
         .where(Kudos.receiver == person, Kudos.cohort_id.in_(list(cohort_ids)))
         .order_by(Kudos.created_at.desc())
         .limit(limit)
     )
 
 
-def _kudos_with(someone):
-    """Kudos with their value and one of their two people (`Kudos.giver` or `.receiver`)."""
+def _kudos_with(someone, locale=None):
+    """Kudos with one of their two people (`Kudos.giver` or `.receiver`) and the name of
+    their value (`value_name`) in `locale`'s version."""
     other = Person.alias()
     return (
-        Kudos.select(Kudos, other, CompanyValue)
+        Kudos.select(Kudos, other, _value_name(locale).alias("value_name"))
         .join(other, on=someone == other.id)
         .switch(Kudos)
         .join(CompanyValue, on=Kudos.value == CompanyValue.id, join_type=JOIN.LEFT_OUTER)
@@ -181,8 +225,9 @@ def _kudos_with(someone):
 
 
 def celebrations_of(person, cohort_ids, limit=20):
+    """The person's public celebrations, their words in the reader's language."""
     return list(
-        Milestone.select()
+        Milestone.select(*queries.milestone_columns(other_language()))
         .where(
             Milestone.person == person,
             Milestone.cohort_id.in_(list(cohort_ids)),
@@ -226,7 +271,7 @@ def attach(entries, viewer):
     milestones, counts = {}, {}
     if wanted:
         # Each milestone once per kind of cheer it received (once with no kind if none).
-        for milestone in queries.cheered(wanted, viewer):
+        for milestone in queries.cheered(wanted, viewer, other_language()):
             milestones[milestone.id] = milestone
             if milestone.cheer_kind:
                 counts[(milestone.id, milestone.cheer_kind)] = (
@@ -253,18 +298,28 @@ def digest_kudos(readers, until):
     """Kudos each reader received since their last digest; one query."""
     readers_by_id = {reader.person_id: reader for reader in readers}
     result = {}
-    for kudos in _kudos_with(Kudos.giver).where(
-        Kudos.receiver.in_(list(readers_by_id)),
-        Kudos.created_at > sections.earliest(readers),
-        Kudos.created_at <= until,
-    ):
+    found = list(
+        _kudos_with(Kudos.giver).where(
+            Kudos.receiver.in_(list(readers_by_id)),
+            Kudos.created_at > sections.earliest(readers),
+            Kudos.created_at <= until,
+        )
+    )
+    versions = {}
+    if found:
+        for version in ValueVersion.select().where(
+            ValueVersion.value.in_({kudos.value_id for kudos in found})
+        ):
+            versions.setdefault(version.value_id, {})[version.locale] = version.name
+    for kudos in found:
         reader = readers_by_id[kudos.receiver_id]
         place = reader.cohorts.get(kudos.cohort_id)
         if place and kudos.created_at > reader.since:
             giver = kudos.giver.display_name
+            named = in_languages(kudos.value_name, versions.get(kudos.value_id, {}))
             text = (
-                said("%(name)s thanked you for %(value)s", name=giver, value=kudos.value.name)
-                if kudos.value
+                said("%(name)s thanked you for %(value)s", name=giver, value=named)
+                if kudos.value_name
                 else said("%(name)s thanked you", name=giver)
             )
             result.setdefault(reader.person_id, []).append(
@@ -282,13 +337,22 @@ def digest_kudos(readers, until):
 def digest_celebrations(readers, until):
     """Milestones in each reader's cohorts since their last digest: the public ones, and
     the reader's own even when they keep them private. One query."""
-    rows = Milestone.select().where(
-        Milestone.cohort_id.in_(sections.cohort_ids(readers)),
-        Milestone.created_at > sections.earliest(readers),
-        Milestone.created_at <= until,
+    rows = list(
+        Milestone.select().where(
+            Milestone.cohort_id.in_(sections.cohort_ids(readers)),
+            Milestone.created_at > sections.earliest(readers),
+            Milestone.created_at <= until,
+        )
     )
+    versions = {}
+    if rows:
+        for version in MilestoneVersion.select().where(
+            MilestoneVersion.milestone.in_([milestone.id for milestone in rows])
+        ):
+            versions.setdefault(version.milestone_id, {})[version.locale] = version.text
     by_cohort = {}
     for milestone in rows:
+        milestone.words = in_languages(milestone.text, versions.get(milestone.id, {}))
         by_cohort.setdefault(milestone.cohort_id, []).append(milestone)
     result = {}
     for reader in readers:
@@ -298,7 +362,7 @@ def digest_celebrations(readers, until):
                 if milestone.created_at > reader.since and (milestone.public or mine):
                     result.setdefault(reader.person_id, []).append(
                         sections.Item(
-                            milestone.text,
+                            milestone.words,
                             milestone.link or path,
                             milestone.created_at,
                             place=place,

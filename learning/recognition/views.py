@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from learning import htmx
 from learning.digest import sections
 from learning.errors import Refused
+from learning.forms import in_languages, typed_versions
 from learning.people.access import require_admin
 from learning.recognition import milestones, services
 from learning.recognition.forms import MessagesForm, ValueForm
@@ -32,19 +33,24 @@ def _values_page(form, status=200):
     )
 
 
+def _value_form(**data):
+    return in_languages(ValueForm, "name", "description")(**data)
+
+
 @bp.get("/")
 def values():
-    return _values_page(ValueForm(formdata=None))
+    return _values_page(_value_form(formdata=None))
 
 
 @bp.post("/values")
 def add_value():
-    form = ValueForm()
+    form = _value_form()
     if form.validate_on_submit():
         try:
             value = services.save_value(
-                current_user, form.name.data, form.description.data, token=form.token.data
-            )
+                current_user, form.name.data, form.description.data, token=form.token.data,
+                versions=form.versions(),
+            )  # fmt: skip
         except Refused as refused:
             show_refused(form, refused)
         else:
@@ -56,10 +62,11 @@ def add_value():
 @bp.route("/values/<int:value_id>", methods=["GET", "POST"])
 def edit_value(value_id):
     value = services.access_value(current_user, value_id)
-    form = ValueForm(obj=value)
+    form = _value_form(obj=value, **typed_versions(services.value_versions(value)))
     if form.validate_on_submit():
         try:
-            services.save_value(current_user, form.name.data, form.description.data, value)
+            services.save_value(current_user, form.name.data, form.description.data, value,
+                                versions=form.versions())  # fmt: skip
         except Refused as refused:
             show_refused(form, refused)
         else:
@@ -95,10 +102,11 @@ def archive_value(value_id):
 def messages():
     """The words of each kind of celebration; empty means the built-in words."""
     current = milestones.templates()
-    words = {kind: text for kind, (_, text, _, _) in current.items()}
-    form = MessagesForm(data=words if request.method == "GET" else None)
+    form = in_languages(MessagesForm, *milestones.KINDS)(
+        data=MessagesForm.shown(current) if request.method == "GET" else None
+    )
     if form.validate_on_submit():
-        services.save_celebration_words(current_user, {k: box.data for k, box in form.messages()})
+        services.save_celebration_words(current_user, form.words())
         flash(_("The celebrations will use these words from now on."), "success")
         return htmx.redirect(url_for("recognition.messages"))
     return htmx.render(
@@ -106,7 +114,7 @@ def messages():
         "learning/recognition/_messages_form.html",
         submitted_status(form),
         form=form,
-        defaults={kind: default for kind, (_, _, default, _) in current.items()},
+        boxes=list(form.boxes(current)),
     )
 
 

@@ -70,8 +70,9 @@ def test_an_ld_manager_sets_up_a_program_in_polish(live_server, manager, browser
         page.get_by_text("Data końca nie może być wcześniejsza niż data początku.")
     ).to_be_visible()
     expect(page.get_by_label("Nazwa")).to_have_value("Przywództwo w praktyce")
-    # The suggested guidelines come in the manager's language.
-    expect(page.get_by_label("Zasady społeczności")).to_contain_text("Dziel się")
+    # The suggested guidelines come in the company's language and in Polish, side by side.
+    expect(page.get_by_label("Zasady społeczności (English)")).to_contain_text("Be generous")
+    expect(page.get_by_label("Zasady społeczności (Polski)")).to_contain_text("Dziel się")
     page.get_by_label("Koniec").fill((today + datetime.timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Utwórz program").click()
     expect(

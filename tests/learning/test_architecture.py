@@ -23,6 +23,7 @@ from cohorts.models import (
     Participant,
     PeopleImport,
     Program,
+    ProgramVersion,
 )
 from feedback.models import (
     FeedbackRequest,
@@ -51,7 +52,15 @@ from learning.people.models import (
     PersonRole,
     Preferences,
 )
-from learning.recognition.models import Cheer, CompanyValue, Kudos, Milestone, MilestoneTemplate
+from learning.recognition.models import (
+    Cheer,
+    CompanyValue,
+    Kudos,
+    Milestone,
+    MilestoneTemplate,
+    MilestoneVersion,
+    ValueVersion,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -68,6 +77,7 @@ MODELS = [
     Activity,
     AuditEntry,
     Program,
+    ProgramVersion,
     Participant,
     Cohort,
     Membership,
@@ -95,6 +105,8 @@ MODELS = [
     Kudos,
     Milestone,
     MilestoneTemplate,
+    MilestoneVersion,
+    ValueVersion,
     Cheer,
     Digest,
     Export,

@@ -235,7 +235,8 @@ def test_an_admin_rewords_a_celebration_and_bad_placeholders_are_explained(
     assert bad.status_code == 422
     assert "“{person}” is not a placeholder here; use {name}." in bad.text
     assert "Hooray {person}!" in bad.text and "New words for {name}" in bad.text
-    assert milestones.templates()["first_thread"][1] != "New words for {name}"  # none saved
+    with app.app_context(), connection():
+        assert milestones.templates()["first_thread"]["en"][0] != "New words for {name}"
     good = admin_client.post(
         "/admin/recognition/celebrations", data={"first_reply": "Hooray for {name}!"}
     )
@@ -248,7 +249,8 @@ def test_an_admin_rewords_a_celebration_and_bad_placeholders_are_explained(
     )
     # Emptied, the built-in words come back.
     admin_client.post("/admin/recognition/celebrations", data={"first_reply": ""})
-    assert milestones.templates()["first_reply"][1].startswith("{name} wrote their first")
+    with app.app_context(), connection():
+        assert milestones.templates()["first_reply"]["en"][0].startswith("{name} wrote their")
 
 
 def test_admins_manage_the_values_and_names_stay_unique(admin_client, member_client):
