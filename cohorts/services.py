@@ -140,7 +140,7 @@ def tell_joined(membership, cohort, person, actor, members=None):
     (`members`: the cohort's memberships, when the caller has them)."""
     # Worded when the email is written, in the language of the person it is for.
     about = LazyString(what_they_joined, cohort, person, members)
-    if person.password_hash is None:
+    if not person.has_account:
         send_invitation(person, invited_by=actor, about=about)
         return
     send_mail(

@@ -55,6 +55,21 @@ ENVIRONMENT = {
     "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
     "RESET_LIMIT": ("5 per hour", "Password-reset requests per address and per account."),
     "INVITE_LIMIT": ("30 per hour", "Invitation requests (each a list of people) per inviter."),
+    "OIDC_ISSUER": (
+        "",
+        "The company's OpenID Connect provider (its issuer URL); set, people may sign in with it.",
+    ),
+    "OIDC_CLIENT_ID": ("", "This app's client id at the OpenID Connect provider."),
+    "OIDC_CLIENT_SECRET": ("", "This app's client secret at the OpenID Connect provider."),
+    "OIDC_NAME": ("your company account", "The provider's name on the button: Sign in with …"),
+    "SSO_ONLY": (
+        "0",
+        "1: no passwords; everyone signs in through the provider but the break-glass admin.",
+    ),
+    "SSO_BREAK_GLASS": (
+        "",
+        "With SSO_ONLY, the one address that may still sign in with a password. Unset: admins.",
+    ),
 }
 
 
@@ -87,6 +102,12 @@ def load(overrides=None):
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],
         "INVITE_LIMIT": env["INVITE_LIMIT"],
+        "OIDC_ISSUER": env["OIDC_ISSUER"].rstrip("/"),
+        "OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"],
+        "OIDC_CLIENT_SECRET": env["OIDC_CLIENT_SECRET"],
+        "OIDC_NAME": env["OIDC_NAME"],
+        "SSO_ONLY": _flag(env["SSO_ONLY"]),
+        "SSO_BREAK_GLASS": env["SSO_BREAK_GLASS"].strip().lower(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env["SECURE_COOKIES"]),

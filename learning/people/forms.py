@@ -128,8 +128,9 @@ class InviteForm(Form):
     )
 
 
-class ProfileForm(NewPasswordForm):
-    """Onboarding step one: a password and the profile others will see."""
+class AboutYouForm(Form):
+    """The profile others will see, in onboarding's first step. Someone who signs in at the
+    company's provider fills only this; what the provider manages is shown, not sent."""
 
     display_name = StringField(
         _l("Your name"),
@@ -140,10 +141,17 @@ class ProfileForm(NewPasswordForm):
     language = language_field()
     time_zone = time_zone_field()
 
+    def about(self):
+        return {name: self[name].data for name in ("display_name", "department", "language",
+                                                   "time_zone")}  # fmt: skip
+
+
+class ProfileForm(NewPasswordForm, AboutYouForm):
+    """Onboarding step one from an invitation: a password and the profile."""
+
     def profile(self):
         """What `services.accept_invitation` takes from the form."""
-        names = ("password", "display_name", "department", "language", "time_zone")
-        return {name: self[name].data for name in names}
+        return {"password": self.password.data, **self.about()}
 
 
 class GuidelinesForm(Form):

@@ -56,6 +56,12 @@ class Person(BaseModel):
     guidelines_accepted_at = DateTimeField(null=True)
     onboarded_at = DateTimeField(null=True)
     erased_at = DateTimeField(null=True)  # personal data erased; contributions stay, anonymous
+    # The parts of the profile the company's identity provider manages ("email department"):
+    # read-only here, refreshed at each sign-in there. "": none, they sign in with a password.
+    managed = CharField(default="")
+    # Someone who signs in at the provider has no password to choose: onboarding's first
+    # step is confirming their profile.
+    profile_confirmed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
     # flask-login's protocol
@@ -76,13 +82,22 @@ class Person(BaseModel):
 
     def onboarding_step(self):
         """The onboarding step this person has yet to finish, or None when done."""
-        if self.password_hash is None:
+        if self.password_hash is None and self.profile_confirmed_at is None:
             return 1
         if self.guidelines_accepted_at is None:
             return 2
         if self.onboarded_at is None:
             return 3
         return None
+
+    @property
+    def has_account(self):
+        """Whether they have signed up: chosen a password, or signed in at the provider."""
+        return self.password_hash is not None or bool(self.managed)
+
+    def manages(self, attribute):
+        """Whether the company's identity provider manages this part of the profile."""
+        return attribute in self.managed.split()
 
     @property
     def role_names(self):

@@ -151,9 +151,26 @@ def set_roles(actor, person_id, roles):
 # Passwords and sessions
 
 
+def passwords_on():
+    """Whether people sign in with passwords: not with `SSO_ONLY`, but for the break-glass."""
+    return not current_app.config["SSO_ONLY"]
+
+
+def may_use_password(person):
+    """Whether `person` may sign in with a password: anyone, unless the company signs in at
+    its identity provider only (`SSO_ONLY`); then the break-glass address alone
+    (`SSO_BREAK_GLASS`), or the admins when none is set, so the provider being down never
+    locks everyone out."""
+    if passwords_on():
+        return True
+    glass = current_app.config["SSO_BREAK_GLASS"]
+    return person.email == glass if glass else person.has_role(Role.ADMIN)
+
+
 def authenticate(email, password):
     """The active person with this email and password, or None. Unknown addresses and wrong
-    passwords take the same path and the same time."""
+    passwords take the same path and the same time; with `SSO_ONLY`, so do people who must
+    sign in at the provider."""
     person = Person.get_or_none(
         Person.email == normalize_email(email),
         Person.is_active == True,  # noqa: E712
@@ -164,7 +181,7 @@ def authenticate(email, password):
         hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
-    if stored is dummy:
+    if stored is dummy or not may_use_password(person):
         return None
     if hasher.check_needs_rehash(stored):
         person.password_hash = hasher.hash(password)
@@ -383,7 +400,7 @@ def request_invitation_link(email):
 def resend_invitation(email):
     """Send a fresh link to someone invited who has not finished step one."""
     person = Person.get_or_none(Person.email == email)
-    if person is None or person.password_hash or not person.is_active:
+    if person is None or person.has_account or not person.is_active:
         return
     if not Invitation.select().where(Invitation.person == person).exists():
         return
@@ -403,6 +420,20 @@ def accept_invitation(invitation, password, display_name, department, time_zone,
         person.save()
         Invitation.update(used_at=utcnow()).where(Invitation.person == person).execute()
         log(person, "invitation_accepted", person.email)
+    return person
+
+
+def confirm_profile(person, display_name, department, time_zone, language=""):
+    """Onboarding step one for someone who signs in at the company's provider: the parts of
+    the profile it does not manage are theirs to choose."""
+    chosen = {"display_name": display_name, "department": department, "locale": language,
+              "time_zone": time_zone}  # fmt: skip
+    with atomic():
+        for attribute, value in chosen.items():
+            if not person.manages(attribute):
+                setattr(person, attribute, value)
+        person.profile_confirmed_at = utcnow()
+        person.save()
     return person
 
 
@@ -464,7 +495,7 @@ def request_password_reset(email):
 def send_password_reset(email):
     """Email a reset link if an active account has this address; nothing otherwise."""
     person = Person.get_or_none(Person.email == email, Person.is_active == True)  # noqa: E712
-    if person is None or not person.password_hash:
+    if person is None or not person.password_hash or not may_use_password(person):
         return
     with atomic():
         reset = PasswordReset.create(person=person)

@@ -23,6 +23,7 @@ from learning.notify import preferences as notify_preferences
 from learning.people import services, sessions
 from learning.people.access import can_administer, can_invite, require_admin, require_inviter
 from learning.people.forms import (
+    AboutYouForm,
     ChangePasswordForm,
     EmailForm,
     GuidelinesForm,
@@ -281,6 +282,8 @@ def start(token):
     link = services.invitation_link(token)
     if not link.ok:
         return _link_problem(link, "invitation")
+    if not services.passwords_on():  # they join by signing in at the company's provider
+        return redirect(url_for("sso.start"))
     person = link.row.person
     form = ProfileForm(obj=person if request.method == "GET" else None, person=person)
     if form.validate_on_submit():
@@ -295,6 +298,25 @@ def start(token):
         form=form,
         person=person,
         token=token,
+    )
+
+
+@onboarding.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Step one for someone who signs in at the company's provider: no password to choose."""
+    person = current_user
+    form = AboutYouForm(obj=person, language=person.locale)
+    if form.validate_on_submit():
+        services.confirm_profile(person, **form.about())
+        return htmx.redirect(url_for("onboarding.guidelines"))
+    return htmx.render(
+        "learning/people/onboarding_profile.html",
+        "learning/people/_profile_form.html",
+        submitted_status(form),
+        form=form,
+        person=person,
+        token=None,
     )
 
 
@@ -412,6 +434,8 @@ def invite():
 ADMINISTRATION = [
     (_l("People"), "people.index", _l("Everyone's roles, invitations and personal data.")),
     (_l("Audit log"), "audit.index", _l("Who changed what, and every export.")),
+    (_l("Company sign-in"), "sso.admin", _l("Signing in with the company's identity "
+     "provider: which claims fill a profile, who may arrive, accounts to confirm.")),
     (_l("Recognition"), "recognition.values", _l("The company values kudos are given for, "
      "and the words of celebrations.")),
     (_l("Failed emails"), "deliveries.failed", _l("Emails that could not be sent, to send "
@@ -469,7 +493,7 @@ def init_app(app):
         if not current_user.is_authenticated or request.endpoint in ONBOARDING_FREE:
             return None
         step = current_user.onboarding_step()
-        if step in (2, 3):
+        if step in ONBOARDING_STEPS:
             return htmx.redirect(url_for(ONBOARDING_STEPS[step]))
         return None
 
@@ -477,11 +501,18 @@ def init_app(app):
         app.register_blueprint(blueprint)
 
 
-ONBOARDING_STEPS = {2: "onboarding.guidelines", 3: "onboarding.preferences"}
+# Where a signed-in person finishes each step (step one signed in: they sign in at the
+# company's provider; from an invitation, step one comes before signing in).
+ONBOARDING_STEPS = {
+    1: "onboarding.profile",
+    2: "onboarding.guidelines",
+    3: "onboarding.preferences",
+}
 ONBOARDING_FREE = {
     "static",
     "auth.sign_out",
     "onboarding.start",
+    "onboarding.profile",
     "onboarding.guidelines",
     "onboarding.preferences",
 }

@@ -1,0 +1,150 @@
+"""Company sign-in's pages: the round trip through the company's OpenID Connect provider, and
+the admins' page (claims, who may arrive, links to confirm, "Try sign-in").
+
+Authlib does the protocol: discovery from the issuer, the authorization code flow with PKCE
+(S256), `state` and `nonce` kept in the session, and the ID token's signature (the
+provider's published keys), issuer, audience, expiry and nonce checked before anything here
+reads a claim."""
+
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.flask_client import OAuth
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from joserfc.errors import JoseError
+from requests import RequestException
+
+from learning import htmx
+from learning.audit.services import log
+from learning.db import atomic
+from learning.people import sessions
+from learning.people.access import require_admin
+from learning.people.models import Role
+from learning.people.views import safe_next
+from learning.sso import services
+from learning.sso.forms import SignInSettingsForm
+from learning.web import submitted_status
+
+bp = Blueprint("sso", __name__)
+# In the session between leaving for the provider and coming back.
+NEXT, TRYING = "sso_next", "sso_trying"
+
+
+def _provider():
+    if not services.configured():
+        abort(404)
+    return current_app.extensions["sso"].create_client("company")
+
+
+@bp.get("/sign-in/company")
+def start():
+    """Off to the provider; back at `done`."""
+    provider = _provider()
+    session[NEXT] = safe_next(request.args.get("next"))
+    try:
+        return provider.authorize_redirect(url_for("sso.done", _external=True))
+    except RequestException:
+        return _unreachable()
+
+
+@bp.get("/sign-in/company/done")
+def done():
+    """Back from the provider: a verified ID token signs its person in, or a page says why not
+    (and the admins' "Try sign-in" shows what came, signing nobody in)."""
+    provider = _provider()
+    trying = session.pop(TRYING, False) and _is_admin()
+    try:
+        token = provider.authorize_access_token()
+    except (OAuthError, JoseError, ValueError) as error:
+        return _problem(_("The answer from the company's sign-in service could not be "
+                          "trusted, or it came too late. Sign in again."),
+                        getattr(error, "error", type(error).__name__))  # fmt: skip
+    except RequestException:
+        return _unreachable()
+    claims = dict(token.get("userinfo") or {})
+    if trying:
+        return htmx.render("learning/sso/tried.html", "learning/sso/tried.html", claims=claims,
+                           rows=services.mapped(claims))  # fmt: skip
+    try:
+        person = services.signed_in_at_provider(claims["iss"], claims)
+    except services.NotLinked as refused:
+        return _problem(refused.message, refused.reason, 403, audited=True)
+    target = session.get(NEXT)
+    sessions.start(person)
+    return redirect(target or url_for("home.index"))
+
+
+def _unreachable():
+    message = _("The company's sign-in service cannot be reached now. Try again in a few "
+                "minutes; if it goes on, tell IT.")  # fmt: skip
+    return _problem(message, "unreachable", 502)
+
+
+def _problem(message, reason, status=400, audited=False):
+    """A sign-in at the provider that did not sign anyone in: what happened and what to do."""
+    if not audited:
+        with atomic():
+            log(None, "sso_refused", "", reason=str(reason)[:60])
+    return htmx.render("learning/sso/problem.html", "learning/sso/problem.html", status,
+                       message=message)  # fmt: skip
+
+
+def _is_admin():
+    return current_user.is_authenticated and current_user.has_role(Role.ADMIN)
+
+
+# The admins' page
+
+
+@bp.route("/admin/sign-in", methods=["GET", "POST"])
+@login_required
+def admin():
+    require_admin(current_user)
+    form = SignInSettingsForm.of(services.settings(), services.claim_names())
+    if form.validate_on_submit():
+        services.save_settings(current_user, form.claims(), form.arrival_domains.data)
+        flash(_("The sign-in settings are saved."), "success")
+        return htmx.redirect(url_for("sso.admin"))
+    waiting = services.waiting_links(current_user)
+    return htmx.render("learning/sso/admin.html", "learning/sso/_settings_form.html",
+                       submitted_status(form), form=form, waiting=waiting,
+                       callback=url_for("sso.done", _external=True))  # fmt: skip
+
+
+@bp.post("/admin/sign-in/try")
+@login_required
+def try_sign_in():
+    """Run the sign-in at the provider and show what comes back, signing nobody in."""
+    require_admin(current_user)
+    _provider()
+    session[TRYING] = True
+    return htmx.redirect(url_for("sso.start", next=url_for("sso.admin")))
+
+
+@bp.post("/admin/sign-in/links/<int:identity_id>")
+@login_required
+def confirm_link(identity_id):
+    confirmed = request.form.get("confirmed") != "0"
+    identity = services.confirm_link(current_user, identity_id, confirmed)
+    name = identity.person.display_name
+    flash(_("%(name)s can now sign in with the company account.", name=name) if confirmed
+          else _("The link to %(name)s is refused.", name=name), "success")  # fmt: skip
+    return htmx.redirect(url_for("sso.admin"))
+
+
+def init_app(app):
+    # Each app its own registry: Authlib keeps a client, and the provider's metadata, in it.
+    oauth = app.extensions["sso"] = OAuth(app)
+    config = app.config
+    if config["OIDC_ISSUER"]:
+        oauth.register(
+            "company",
+            client_id=config["OIDC_CLIENT_ID"],
+            client_secret=config["OIDC_CLIENT_SECRET"],
+            server_metadata_url=f"{config['OIDC_ISSUER']}/.well-known/openid-configuration",
+            client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"},
+        )
+    app.jinja_env.globals.update(
+        company_sign_in=lambda: services.provider_name() if services.configured() else None,
+    )
+    app.register_blueprint(bp)
