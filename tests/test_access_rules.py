@@ -25,12 +25,14 @@ OPEN = {
     "onboarding.start": "an invitation, valid by its signed token",
     "onboarding.new_link": "asking for a new invitation link",
     "notify.unsubscribe": "one-click unsubscribe, valid by its signed token",
+    "sso.start": "leaving for the company's identity provider to sign in",
+    "sso.done": "back from it, valid by the state and the signed ID token it brings",
 }
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
 OWN = {
     "home.index", "auth.account", "auth.change_password", "auth.save_preferences",
     "auth.language_and_time",
-    "auth.sign_out", "auth.sign_out_everywhere", "onboarding.guidelines",
+    "auth.sign_out", "auth.sign_out_everywhere", "onboarding.profile", "onboarding.guidelines",
     "onboarding.preferences", "notify.bell", "notify.index", "notify.open_notice",
     "notify.read_all", "challenges.mine", "challenges.numbers", "challenges.away",
     "feedback.find", "feedback.preview", "digest.preview",
@@ -88,7 +90,8 @@ RULES = {
         ["admin.index", "audit.index", "people.index", "people.set_roles", "deliveries.failed",
          "deliveries.retry", "digest.admin", "outbox.index", "outbox.show", "privacy.person",
          "privacy.erase", "privacy.download", "recognition.values", "recognition.add_value",
-         "recognition.edit_value", "recognition.archive_value", "recognition.messages"],
+         "recognition.edit_value", "recognition.archive_value", "recognition.messages",
+         "sso.admin", "sso.try_sign_in", "sso.confirm_link"],
         platform.require_admin,
     ),
     "people.invite": platform.require_inviter,
@@ -115,7 +118,7 @@ ALLOWED = {
     "feedback": ("cohorts.access",),
     **dict.fromkeys(
         ["learning.audit", "learning.mail", "learning.digest", "learning.privacy",
-         "learning.recognition", "learning.people"],
+         "learning.recognition", "learning.people", "learning.sso"],
         ("learning.people.access",),
     ),
 }  # fmt: skip

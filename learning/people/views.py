@@ -306,6 +306,8 @@ def start(token):
 def profile():
     """Step one for someone who signs in at the company's provider: no password to choose."""
     person = current_user
+    if person.onboarding_step() != 1:
+        return redirect(url_for("home.index"))
     form = AboutYouForm(obj=person, language=person.locale)
     if form.validate_on_submit():
         services.confirm_profile(person, **form.about())

@@ -112,12 +112,22 @@ PLATFORM = {
     ("onboarding.preferences", "GET"): {**SIGNED_IN, "member": 200},
     ("onboarding.preferences", "POST"): {**SIGNED_IN, "member": 422},
     ("onboarding.new_link", "POST"): {"anonymous": 422},
+    # Signed-in people past onboarding's first step are sent home.
+    ("onboarding.profile", "GET"): {**SIGNED_IN, "member": 302},
+    ("onboarding.profile", "POST"): {**SIGNED_IN, "member": 302},
+    # Without a provider set up (OIDC_ISSUER), company sign-in does not exist.
+    ("sso.start", "GET"): {"anonymous": 404, "member": 404},
+    ("sso.done", "GET"): {"anonymous": 404, "member": 404},
+    ("sso.admin", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("sso.admin", "POST"): ADMIN_ONLY,
+    ("sso.try_sign_in", "POST"): {**ADMIN_ONLY, "admin": 404},
+    ("sso.confirm_link", "POST"): {**ADMIN_ONLY, "admin": 404},
 }
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
     blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding",
-                  "admin")  # fmt: skip
+                  "admin", "sso")  # fmt: skip
     assert routes(app, *blueprints) == set(PLATFORM)
 
 
@@ -127,7 +137,7 @@ def test_every_platform_route_answers_every_visitor_as_the_table_says(app, make_
     }
     member = make_person(email="kept@example.com")
     ids = {"person_id": member.id, "token": "made-up", "name": "none.eml",
-           "filename": "css/app.css"}  # fmt: skip
+           "filename": "css/app.css", "identity_id": 999}  # fmt: skip
     check_table(app, PLATFORM, role_clients, ids)
     # The refused role change changed nothing.
     assert [r.role for r in PersonRole.select().where(PersonRole.person == member.id)] == ["member"]

@@ -61,6 +61,7 @@ from learning.recognition.models import (
     MilestoneVersion,
     ValueVersion,
 )
+from learning.sso.models import ExternalIdentity, SignInSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -111,6 +112,8 @@ MODELS = [
     Digest,
     Export,
     KeptFigures,
+    ExternalIdentity,
+    SignInSettings,
 ]
 
 

@@ -2,10 +2,12 @@
 signing real ID tokens): who arrives, who is linked and on what, what the claims fill, what
 admins confirm and try, and passwords switched off."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from flask import template_rendered
 from oidc_provider_mock import run_server_in_thread
 
 from learning.audit.models import AuditEntry
@@ -237,3 +239,23 @@ def test_an_invitation_under_sso_only_leads_to_the_provider(app, admin_client, i
     app.config["SSO_ONLY"] = True
     response = app.test_client().get(inbox.link(message).removeprefix("http://localhost"))
     assert response.status_code == 302 and response.headers["Location"] == "/sign-in/company"
+
+
+def test_every_page_of_company_sign_in_renders(app, provider, admin_client):
+    rendered = set()
+
+    def remember(sender, template, context, **extra):
+        rendered.add(template.name)
+
+    template_rendered.connect(remember, app)
+    try:
+        admin_client.get("/admin/sign-in")
+        admin_client.post("/admin/sign-in", data={"arrival_domains": "?"}, headers=HTMX)
+        at_provider(provider, "u-108", email="nobody@acme.test", email_verified=True)
+        round_trip(app.test_client(), "u-108")
+        admin_client.post("/admin/sign-in/try")
+        round_trip(admin_client, "u-108")
+    finally:
+        template_rendered.disconnect(remember, app)
+    folder = Path(app.template_folder) / "learning/sso"
+    assert {f"learning/sso/{p.name}" for p in folder.iterdir()} <= rendered
