@@ -444,7 +444,10 @@ def accept_guidelines(person):
 
 def change_language_and_time(person, language, time_zone):
     """The person's own language ("" for their browser's) and time zone (the form's choices:
-    languages the product speaks, zones Python knows)."""
+    languages the product speaks, zones Python knows). What the company's identity provider
+    manages stays as the provider said."""
+    language = person.locale if person.manages("locale") else language
+    time_zone = person.time_zone if person.manages("time_zone") else time_zone
     with atomic():
         Person.update(locale=language, time_zone=time_zone).where(Person.id == person.id).execute()
         if time_zone != person.time_zone:  # their digest's moments move with it

@@ -205,7 +205,8 @@ def save_preferences():
 @auth.post("/account/language-and-time")
 @login_required
 def language_and_time():
-    form = LanguageAndTimeForm()
+    # What the company's provider manages is shown, not sent: it stays as it is.
+    form = LanguageAndTimeForm(language=current_user.locale, time_zone=current_user.time_zone)
     if form.validate_on_submit():
         services.change_language_and_time(current_user, form.language.data, form.time_zone.data)
         # Said in the language chosen, which the next page speaks.

@@ -11,7 +11,7 @@ from flask import template_rendered
 from oidc_provider_mock import run_server_in_thread
 
 from learning.audit.models import AuditEntry
-from learning.db import connection
+from learning.db import connection, utcnow
 from learning.people.models import Invitation, Person
 from learning.sso.models import ExternalIdentity, SignInSettings
 
@@ -259,3 +259,22 @@ def test_every_page_of_company_sign_in_renders(app, provider, admin_client):
         template_rendered.disconnect(remember, app)
     folder = Path(app.template_folder) / "learning/sso"
     assert {f"learning/sso/{p.name}" for p in folder.iterdir()} <= rendered
+
+
+def test_what_the_provider_manages_is_read_only_on_the_account_page(app, client, provider):
+    allow_arrivals(app)
+    at_provider(provider, "u-109", email="ana@acme.test", email_verified=True, name="Ana",
+                zoneinfo="Europe/Warsaw")  # fmt: skip
+    round_trip(client, "u-109")
+    client.post("/welcome/profile", data={"language": "pl", "time_zone": "America/New_York"})
+    with app.app_context(), connection():
+        ana = Person.get(Person.email == "ana@acme.test")
+        Person.update(guidelines_accepted_at=utcnow(), onboarded_at=utcnow()).execute()
+    assert (ana.locale, ana.time_zone) == ("pl", "Europe/Warsaw")  # the zone is the provider's
+    page = client.get("/account").text
+    assert "there is no password to change here" in page
+    assert 'disabled id="time_zone"' in page or 'id="time_zone" disabled' in page
+    client.post("/account/language-and-time", data={"language": "en", "time_zone": "Asia/Tokyo"})
+    with app.app_context(), connection():
+        ana = Person.get_by_id(ana.id)
+    assert (ana.locale, ana.time_zone) == ("en", "Europe/Warsaw")
