@@ -156,7 +156,7 @@ def signed_in_at_provider(issuer, claims):
     `NotLinked`, audited, when there is none."""
     subject = str(claims.get("sub") or "")
     email = normalize_email(claims.get("email") or "")
-    verified = claims.get("email_verified") in (True, "true", "True")
+    verified = vouched_for(claims)
     with atomic():
         try:
             identity = _identity(issuer, subject, email, verified, claims)
@@ -172,6 +172,14 @@ def signed_in_at_provider(issuer, claims):
     if refusal is not None:
         raise refusal
     return person
+
+
+def vouched_for(claims):
+    """Whether the provider vouches for the address: `email_verified`; where a provider never
+    sends it (Microsoft Entra ID, for work accounts), `xms_edov`, an optional claim saying
+    the address's domain belongs to the tenant that signed the token."""
+    said = claims.get("email_verified", claims.get("xms_edov"))
+    return said in (True, "true", "True", 1, "1")
 
 
 def _identity(issuer, subject, email, verified, claims):

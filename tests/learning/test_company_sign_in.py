@@ -278,3 +278,14 @@ def test_what_the_provider_manages_is_read_only_on_the_account_page(app, client,
     with app.app_context(), connection():
         ana = Person.get_by_id(ana.id)
     assert (ana.locale, ana.time_zone) == ("en", "Europe/Warsaw")
+
+
+def test_entra_ids_domain_verification_vouches_for_an_address(app, provider, make_person):
+    """Entra ID sends no email_verified for work accounts; its xms_edov says the address's
+    domain is the tenant's. Without either, the first link waits for an admin."""
+    make_person("lee@acme.test", "Lee")
+    make_person("sam@acme.test", "Sam")
+    at_provider(provider, "u-110", email="lee@acme.test", xms_edov=True)
+    assert round_trip(app.test_client(), "u-110").status_code == 302
+    at_provider(provider, "u-111", email="sam@acme.test")
+    assert round_trip(app.test_client(), "u-111").status_code == 403
