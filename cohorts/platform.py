@@ -6,7 +6,7 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
-from cohorts import access, health, space
+from cohorts import access, health, services, space
 from cohorts.models import Cohort, Membership, MembershipRequest, Participant, PeopleImport, Program
 from learning.db import stream
 from learning.digest import sections
@@ -15,6 +15,7 @@ from learning.insights import kept
 from learning.insights import sources as insights
 from learning.ledger import Activity
 from learning.notify.services import path_for
+from learning.people import services as people
 from learning.people.models import Person
 from learning.privacy import services as privacy
 from learning.recognition import places
@@ -30,6 +31,7 @@ def register(app):
     insights.register_changed(app, last_published)
     privacy.register(app, personal_data, erase_personal)
     kept.register(app, health.COMPUTATION, health.compute_program_analytics)
+    people.on_leaving(app, services.leave_the_company)
     add_nav(app, _l("Programs"), "programs.index", access.runs_programs)
     add_home_section(
         app, "cohorts/_home.html", lambda person: {"my_cohorts": space.my_cohorts(person)}

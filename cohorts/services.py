@@ -191,7 +191,7 @@ def remove_member(actor, cohort, person_id):
     return membership.person
 
 
-def _take_out(actor, cohort, person):
+def _take_out(actor, cohort, person, action=None):
     with atomic():
         deleted = (
             Membership.delete()
@@ -201,9 +201,37 @@ def _take_out(actor, cohort, person):
         queries.members_changed(cohort)
         if deleted:
             ledger.record(person, "left", cohort_id=cohort.id)
-            action = "left_cohort" if actor.id == person.id else "member_removed"
+            action = action or ("left_cohort" if actor.id == person.id else "member_removed")
             log(actor, action, person.email, cohort=cohort.name)
     return bool(deleted)
+
+
+def leave_the_company(person):
+    """Someone the company's directory deactivated leaves their live cohorts: recorded in each
+    feed, audited, and each cohort's facilitators get a note, in their own language."""
+    memberships = list(
+        Membership.select(Membership, Cohort)
+        .join(Cohort)
+        .where(Membership.person == person, Cohort.status == "published")
+    )
+    for membership in memberships:
+        cohort = membership.cohort
+        if not _take_out(person, cohort, person, action="left_company"):
+            continue
+        for facilitator in queries.members(cohort):
+            if facilitator.role == "facilitator" and facilitator.person_id != person.id:
+                send_mail(
+                    f"left-company-{cohort.id}-{person.id}-{facilitator.person_id}",
+                    facilitator.person.email,
+                    _l("%(name)s has left %(cohort)s", name=person.display_name,
+                       cohort=cohort.name),
+                    "cohorts/mail/member_left",
+                    reader=facilitator.person,
+                    reader_name=facilitator.person.first_name,
+                    person=person,
+                    cohort=cohort,
+                    link=absolute_url("cohorts.show", cohort_id=cohort.id),
+                )  # fmt: skip
 
 
 def ask_to_move(person, cohort, reason, token=None):

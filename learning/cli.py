@@ -13,10 +13,12 @@ from cohorts import demo as cohorts_demo
 from feedback import demo as feedback_demo
 from learning import demo
 from learning.db import connection, db
+from learning.errors import Refused
 from learning.migrate import migrate
 from learning.people import services as people
 from learning.people.models import Person, Role
 from learning.recognition import demo as recognition_demo
+from learning.scim import services as scim
 
 PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
 # Each domain adds its part of the demo, in dependency order.
@@ -108,6 +110,20 @@ def dev_command():
     sys.exit(manager.returncode)
 
 
+@click.command("scim-token")
+@click.argument("name")
+@with_appcontext
+def scim_token_command(name):
+    """Make a token for the company's directory (SCIM) and print it, this once."""
+    try:
+        with connection():
+            _row, token = scim.make_token(None, name)
+    except Refused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(token)
+
+
 def init_app(app):
-    for command in (migrate_command, create_admin_command, demo_command, dev_command):
+    for command in (migrate_command, create_admin_command, demo_command, dev_command,
+                    scim_token_command):  # fmt: skip
         app.cli.add_command(command)

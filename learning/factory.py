@@ -24,6 +24,7 @@ from learning.people import views as people
 from learning.people.models import ROLE_LABELS
 from learning.privacy import views as privacy
 from learning.recognition import views as recognition
+from learning.scim import views as scim
 from learning.sso import views as sso
 
 HTMX_VERSION = "4.0.1"
@@ -50,6 +51,7 @@ def create_app(test_config=None):
     home.init_app(app)
     people.init_app(app)
     sso.init_app(app)
+    scim.init_app(app)
     notify.init_app(app)
     recognition.init_app(app)
     digest.init_app(app)

@@ -14,6 +14,7 @@ import redis
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from rq import SimpleWorker
+from werkzeug.serving import make_server
 
 from cohorts import forming
 from cohorts import services as cohorts
@@ -150,6 +151,20 @@ def app(database_url, redis_url, smtp_server, tmp_path, app_config):
     yield app
     if not db.is_closed():
         db.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free loopback port; its emails link back to it."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    thread.join()
+    server.server_close()
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ OPEN = {
     "notify.unsubscribe": "one-click unsubscribe, valid by its signed token",
     "sso.start": "leaving for the company's identity provider to sign in",
     "sso.done": "back from it, valid by the state and the signed ID token it brings",
+    "scim.serve": "the company's directory (SCIM), valid by a live token of ours",
 }
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
 OWN = {
@@ -91,7 +92,7 @@ RULES = {
          "deliveries.retry", "digest.admin", "outbox.index", "outbox.show", "privacy.person",
          "privacy.erase", "privacy.download", "recognition.values", "recognition.add_value",
          "recognition.edit_value", "recognition.archive_value", "recognition.messages",
-         "sso.admin", "sso.try_sign_in", "sso.confirm_link"],
+         "sso.admin", "sso.try_sign_in", "sso.confirm_link", "scim.tokens", "scim.revoke"],
         platform.require_admin,
     ),
     "people.invite": platform.require_inviter,
@@ -118,7 +119,7 @@ ALLOWED = {
     "feedback": ("cohorts.access",),
     **dict.fromkeys(
         ["learning.audit", "learning.mail", "learning.digest", "learning.privacy",
-         "learning.recognition", "learning.people", "learning.sso"],
+         "learning.recognition", "learning.people", "learning.sso", "learning.scim"],
         ("learning.people.access",),
     ),
 }  # fmt: skip

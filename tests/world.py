@@ -42,7 +42,7 @@ def world_urls(app, demo):
         "request_id": 1, "milestone_id": demo.milestone.id, "thread_id": demo.thread.id,
         "reply_id": demo.reply.id, "action": "hide", "report_id": 1,
         "challenge_id": demo.challenge.id, "check_in_id": demo.check_in.id, "name": "none",
-        "delivery_id": 1, "identity_id": 1,
+        "delivery_id": 1, "identity_id": 1, "token_id": 1, "rest": "Users",
     }  # fmt: skip
     return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
 

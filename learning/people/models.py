@@ -11,6 +11,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     SmallIntegerField,
+    TextField,
 )
 
 from learning.db import BaseModel, utcnow
@@ -62,6 +63,16 @@ class Person(BaseModel):
     # Someone who signs in at the provider has no password to choose: onboarding's first
     # step is confirming their profile.
     profile_confirmed_at = DateTimeField(null=True)
+    # The company's directory (SCIM): its id for them, when it deactivated them (they left:
+    # signed out, no email, their contributions kept), and when it deleted them (no longer
+    # provisioned; erasing their data stays a separate privacy action).
+    external_id = CharField(null=True, unique=True)
+    user_name = CharField(null=True)  # the directory's login name, when not their address
+    # What the directory last said of them (SCIM's JSON), returned as it said it.
+    directory_record = TextField(default="")
+    left_at = DateTimeField(null=True)
+    deprovisioned_at = DateTimeField(null=True)
+    changed_at = DateTimeField(default=utcnow)
     created_at = DateTimeField(default=utcnow)
 
     # flask-login's protocol

@@ -423,6 +423,31 @@ def accept_invitation(invitation, password, display_name, department, time_zone,
     return person
 
 
+# What domains do when someone leaves the company: {app.extensions key: [leave(person)]}.
+ON_LEAVING = "learning.on_leaving"
+
+
+def on_leaving(app, leave):
+    """Register `leave(person)`, run in the transaction that marks someone as left."""
+    app.extensions.setdefault(ON_LEAVING, []).append(leave)
+
+
+def set_active(person, active):
+    """The company's directory deactivates someone (they left: signed out everywhere, no more
+    email, their contributions kept, reports count them as left) or brings them back. Call
+    inside the write's transaction; True when it changed anything."""
+    if person.is_active == active:
+        return False
+    person.is_active = active
+    person.left_at = None if active else utcnow()
+    if not active:
+        person.session_version += 1  # every session ends
+        for leave in current_app.extensions.get(ON_LEAVING, ()):
+            leave(person)
+    person.save()
+    return True
+
+
 def confirm_profile(person, display_name, department, time_zone, language=""):
     """Onboarding step one for someone who signs in at the company's provider: the parts of
     the profile it does not manage are theirs to choose."""

@@ -206,7 +206,10 @@ def save_preferences():
 @login_required
 def language_and_time():
     # What the company's provider manages is shown, not sent: it stays as it is.
-    form = LanguageAndTimeForm(language=current_user.locale, time_zone=current_user.time_zone)
+    managed = {"language": current_user.locale} if current_user.manages("locale") else {}
+    if current_user.manages("time_zone"):
+        managed["time_zone"] = current_user.time_zone
+    form = LanguageAndTimeForm(**managed)
     if form.validate_on_submit():
         services.change_language_and_time(current_user, form.language.data, form.time_zone.data)
         # Said in the language chosen, which the next page speaks.
@@ -439,6 +442,8 @@ ADMINISTRATION = [
     (_l("Audit log"), "audit.index", _l("Who changed what, and every export.")),
     (_l("Company sign-in"), "sso.admin", _l("Signing in with the company's identity "
      "provider: which claims fill a profile, who may arrive, accounts to confirm.")),
+    (_l("Provisioning"), "scim.tokens", _l("The tokens the company's directory creates, "
+     "updates and deactivates people with (SCIM).")),
     (_l("Recognition"), "recognition.values", _l("The company values kudos are given for, "
      "and the words of celebrations.")),
     (_l("Failed emails"), "deliveries.failed", _l("Emails that could not be sent, to send "

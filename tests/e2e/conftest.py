@@ -1,11 +1,9 @@
 """Browser fixtures: Debian's Chromium when present, the app served from a thread."""
 
 import shutil
-import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from werkzeug.serving import make_server
 
 # Without these, Chromium reaches for Google's services, which this network refuses.
 QUIET = [
@@ -26,20 +24,6 @@ def browser_type_launch_args(browser_type_launch_args):
     if system:
         args["executable_path"] = system
     return args
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on a free loopback port; its emails link back to it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    thread.join()
-    server.server_close()
 
 
 @pytest.fixture(scope="session")

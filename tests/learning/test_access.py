@@ -122,12 +122,20 @@ PLATFORM = {
     ("sso.admin", "POST"): ADMIN_ONLY,
     ("sso.try_sign_in", "POST"): {**ADMIN_ONLY, "admin": 404},
     ("sso.confirm_link", "POST"): {**ADMIN_ONLY, "admin": 404},
+    # The directory's door answers a missing token with SCIM's 401, signed in or not.
+    **{
+        ("scim.serve", method): {"anonymous": 401, "member": 401, "admin": 401}
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+    },
+    ("scim.tokens", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("scim.tokens", "POST"): ADMIN_ONLY,
+    ("scim.revoke", "POST"): {**ADMIN_ONLY, "admin": 404},
 }
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
     blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding",
-                  "admin", "sso")  # fmt: skip
+                  "admin", "sso", "scim")  # fmt: skip
     assert routes(app, *blueprints) == set(PLATFORM)
 
 
@@ -137,7 +145,8 @@ def test_every_platform_route_answers_every_visitor_as_the_table_says(app, make_
     }
     member = make_person(email="kept@example.com")
     ids = {"person_id": member.id, "token": "made-up", "name": "none.eml",
-           "filename": "css/app.css", "identity_id": 999}  # fmt: skip
+           "filename": "css/app.css", "identity_id": 999, "token_id": 999,
+           "rest": "Users"}  # fmt: skip
     check_table(app, PLATFORM, role_clients, ids)
     # The refused role change changed nothing.
     assert [r.role for r in PersonRole.select().where(PersonRole.person == member.id)] == ["member"]

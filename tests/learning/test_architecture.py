@@ -61,6 +61,7 @@ from learning.recognition.models import (
     MilestoneVersion,
     ValueVersion,
 )
+from learning.scim.models import Department, ScimToken
 from learning.sso.models import ExternalIdentity, SignInSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +115,8 @@ MODELS = [
     KeptFigures,
     ExternalIdentity,
     SignInSettings,
+    ScimToken,
+    Department,
 ]
 
 

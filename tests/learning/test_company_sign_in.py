@@ -272,7 +272,7 @@ def test_what_the_provider_manages_is_read_only_on_the_account_page(app, client,
         Person.update(guidelines_accepted_at=utcnow(), onboarded_at=utcnow()).execute()
     assert (ana.locale, ana.time_zone) == ("pl", "Europe/Warsaw")  # the zone is the provider's
     page = client.get("/account").text
-    assert "there is no password to change here" in page
+    assert "nie ma tu hasła do zmiany" in page  # in Polish, as she chose
     assert 'disabled id="time_zone"' in page or 'id="time_zone" disabled' in page
     client.post("/account/language-and-time", data={"language": "en", "time_zone": "Asia/Tokyo"})
     with app.app_context(), connection():

@@ -67,6 +67,7 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         admin_client.get("/audit/")
         admin_client.get("/audit/", headers=HTMX)
         admin_client.get("/admin/")
+        admin_client.get("/admin/provisioning")
         admin_client.post("/account/language-and-time", data={"time_zone": "Nowhere"}, headers=HTMX)
         admin_client.get("/account")
         admin_client.post("/account/password", data={}, headers=HTMX)

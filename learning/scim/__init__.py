@@ -1,0 +1,1 @@
+"""Provisioning by SCIM 2.0: the company's directory creates, updates and deactivates people."""
