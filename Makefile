@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt migrate demo bench browser wrk screenshots clean messages catalogues
+.PHONY: help run test lint fmt migrate demo bench browser wrk xmlsec1 screenshots clean messages catalogues
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 browser: $(VENV)/.installed-test ## Make sure a browser exists: Debian's chromium, else Playwright's own
 	@command -v chromium >/dev/null 2>&1 || $(BIN)/playwright install chromium
 
+xmlsec1: ## Make sure xmlsec1 exists (SAML's signatures): Debian's package
+	@command -v xmlsec1 >/dev/null 2>&1 || (apt-get install -y -qq xmlsec1 >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq xmlsec1))
+
 # Each language's catalogue (.po, in git) is compiled (.mo, not in git) when it changes.
 TRANSLATIONS := learning/translations
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
@@ -38,10 +41,10 @@ messages: $(VENV)/.installed ## Find the texts to translate and add the new ones
 		-o $(TRANSLATIONS)/messages.pot learning cohorts challenges feedback templates
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
-run: $(VENV)/.installed catalogues ## Install, migrate, load the demo if empty, run web + worker + cron
+run: $(VENV)/.installed xmlsec1 catalogues ## Install, migrate, load the demo if empty, run web + worker + cron
 	$(BIN)/flask --app app dev
 
-test: $(VENV)/.installed-test browser catalogues ## Install with test extras and run the whole suite, browser tests included
+test: $(VENV)/.installed-test browser xmlsec1 catalogues ## Install with test extras and run the whole suite, browser tests included
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test ## ruff and the import contract

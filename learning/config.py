@@ -62,6 +62,12 @@ ENVIRONMENT = {
     "OIDC_CLIENT_ID": ("", "This app's client id at the OpenID Connect provider."),
     "OIDC_CLIENT_SECRET": ("", "This app's client secret at the OpenID Connect provider."),
     "OIDC_NAME": ("your company account", "The provider's name on the button: Sign in with …"),
+    "SAML_IDP_METADATA": (
+        "",
+        "The company's SAML 2.0 identity provider: its metadata's URL or file; set, people may "
+        "sign in with it.",
+    ),
+    "SAML_NAME": ("your company account", "The SAML provider's name on its button."),
     "SSO_ONLY": (
         "0",
         "1: no passwords; everyone signs in through the provider but the break-glass admin.",
@@ -106,6 +112,8 @@ def load(overrides=None):
         "OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"],
         "OIDC_CLIENT_SECRET": env["OIDC_CLIENT_SECRET"],
         "OIDC_NAME": env["OIDC_NAME"],
+        "SAML_IDP_METADATA": env["SAML_IDP_METADATA"],
+        "SAML_NAME": env["SAML_NAME"],
         "SSO_ONLY": _flag(env["SSO_ONLY"]),
         "SSO_BREAK_GLASS": env["SSO_BREAK_GLASS"].strip().lower(),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -28,6 +28,9 @@ OPEN = {
     "sso.start": "leaving for the company's identity provider to sign in",
     "sso.done": "back from it, valid by the state and the signed ID token it brings",
     "scim.serve": "the company's directory (SCIM), valid by a live token of ours",
+    "sso.saml_start": "leaving for the company's SAML identity provider to sign in",
+    "sso.saml_done": "its answer, valid by its signature and the request it answers",
+    "sso.saml_metadata": "this service's SAML metadata, for the provider's admins",
 }
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
 OWN = {

@@ -46,7 +46,13 @@ def up(migrator, db):
         external_id = CharField(null=True)
         created_at = DateTimeField(default=utcnow)
 
-    db.create_tables([ExternalIdentity, SignInSettings, ScimToken, Department])
+    class SamlRequest(Base):
+        request_id = CharField(unique=True)
+        next_page = CharField(default="")
+        trying_by = ForeignKeyField(Person, null=True, on_delete="CASCADE")
+        created_at = DateTimeField(default=utcnow, index=True)
+
+    db.create_tables([ExternalIdentity, SignInSettings, ScimToken, Department, SamlRequest])
     migrator.migrate(
         migrator.add_column("person", "managed", CharField(default="")),
         migrator.add_column("person", "profile_confirmed_at", DateTimeField(null=True)),

@@ -287,7 +287,7 @@ def start(token):
     if not link.ok:
         return _link_problem(link, "invitation")
     if not services.passwords_on():  # they join by signing in at the company's provider
-        return redirect(url_for("sso.start"))
+        return redirect(url_for("auth.sign_in"))
     person = link.row.person
     form = ProfileForm(obj=person if request.method == "GET" else None, person=person)
     if form.validate_on_submit():

@@ -40,3 +40,16 @@ class SignInSettings(BaseModel):
     @property
     def domains(self):
         return {d.strip().lower().lstrip("@") for d in self.arrival_domains.split() if d.strip()}
+
+
+class SamlRequest(BaseModel):
+    """A SAML sign-in this service asked the identity provider for, until its answer comes:
+    the answer must name one (InResponseTo), once; a replayed answer names none. Kept here,
+    not in the session, because the provider posts the answer from its own site, and
+    browsers send no SameSite=Lax cookie with it."""
+
+    request_id = CharField(unique=True)
+    next_page = CharField(default="")
+    # An admin's "Try sign-in": show what came, sign nobody in.
+    trying_by = ForeignKeyField(Person, null=True, backref="+", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow, index=True)

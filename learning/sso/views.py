@@ -8,11 +8,22 @@ reads a claim."""
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from joserfc.errors import JoseError
 from requests import RequestException
+from saml2 import SAMLError
 
 from learning import htmx
 from learning.audit.services import log
@@ -21,7 +32,8 @@ from learning.people import sessions
 from learning.people.access import require_admin
 from learning.people.models import Role
 from learning.people.views import safe_next
-from learning.sso import services
+from learning.security import csrf
+from learning.sso import saml, services
 from learning.sso.forms import SignInSettingsForm
 from learning.web import submitted_status
 
@@ -65,13 +77,65 @@ def done():
     if trying:
         return htmx.render("learning/sso/tried.html", "learning/sso/tried.html", claims=claims,
                            rows=services.mapped(claims))  # fmt: skip
+    return _signed_in(claims, session.get(NEXT), services.provider_name())
+
+
+def _signed_in(claims, target, provider):
+    """Sign in the person the provider's verified `claims` are, or say why not."""
     try:
         person = services.signed_in_at_provider(claims["iss"], claims)
     except services.NotLinked as refused:
-        return _problem(refused.message, refused.reason, 403, audited=True)
-    target = session.get(NEXT)
+        return _problem(refused.message, refused.reason, 403, audited=True, provider=provider)
     sessions.start(person)
     return redirect(target or url_for("home.index"))
+
+
+# SAML 2.0
+
+
+def _saml():
+    if not saml.configured():
+        abort(404)
+
+
+@bp.get("/sign-in/saml")
+def saml_start():
+    """Off to the SAML provider with a request it must answer; back at `saml_done`."""
+    _saml()
+    trying = session.pop(TRYING, False) and _is_admin()
+    try:
+        location = saml.start(safe_next(request.args.get("next")),
+                              trying_by=current_user.id if trying else None)  # fmt: skip
+    except (OSError, SAMLError, ValueError):
+        return _unreachable()
+    return redirect(location)
+
+
+@bp.post("/sign-in/saml/done")
+@csrf.exempt  # the provider posts it from its own site; its signature is the check
+def saml_done():
+    _saml()
+    try:
+        asked, claims = saml.answered(request.form.get("SAMLResponse", ""))
+    except Exception as error:  # noqa: BLE001 (pysaml2 raises many kinds; none may sign in)
+        return _problem(_("The answer from the company's sign-in service could not be "
+                          "trusted, or it came too late. Sign in again."),
+                        f"{type(error).__name__}: {error}", provider=saml_name())  # fmt: skip
+    if asked.trying_by_id:
+        return htmx.render("learning/sso/tried.html", "learning/sso/tried.html", claims=claims,
+                           rows=services.mapped(claims))  # fmt: skip
+    return _signed_in(claims, asked.next_page, saml_name())
+
+
+@bp.get("/sign-in/saml/metadata")
+def saml_metadata():
+    """This service's SAML metadata, at a stable address, for the provider's admins."""
+    _saml()
+    return Response(saml.metadata(), mimetype="application/samlmetadata+xml")
+
+
+def saml_name():
+    return current_app.config["SAML_NAME"]
 
 
 def _unreachable():
@@ -80,13 +144,15 @@ def _unreachable():
     return _problem(message, "unreachable", 502)
 
 
-def _problem(message, reason, status=400, audited=False):
+def _problem(message, reason, status=400, audited=False, provider=None):
     """A sign-in at the provider that did not sign anyone in: what happened and what to do."""
     if not audited:
         with atomic():
             log(None, "sso_refused", "", reason=str(reason)[:60])
     return htmx.render("learning/sso/problem.html", "learning/sso/problem.html", status,
-                       message=message)  # fmt: skip
+                       message=message, provider=provider or services.provider_name(),
+                       again=url_for("sso.saml_start" if provider == saml_name() and
+                                     saml.configured() else "sso.start"))  # fmt: skip
 
 
 def _is_admin():
@@ -116,9 +182,13 @@ def admin():
 def try_sign_in():
     """Run the sign-in at the provider and show what comes back, signing nobody in."""
     require_admin(current_user)
-    _provider()
+    start = "sso.saml_start" if request.form.get("kind") == "saml" else "sso.start"
+    if start == "sso.saml_start":
+        _saml()
+    else:
+        _provider()
     session[TRYING] = True
-    return htmx.redirect(url_for("sso.start", next=url_for("sso.admin")))
+    return htmx.redirect(url_for(start, next=url_for("sso.admin")))
 
 
 @bp.post("/admin/sign-in/links/<int:identity_id>")
@@ -146,5 +216,6 @@ def init_app(app):
         )
     app.jinja_env.globals.update(
         company_sign_in=lambda: services.provider_name() if services.configured() else None,
+        saml_sign_in=lambda: saml_name() if saml.configured() else None,
     )
     app.register_blueprint(bp)

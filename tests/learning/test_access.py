@@ -118,6 +118,9 @@ PLATFORM = {
     # Without a provider set up (OIDC_ISSUER), company sign-in does not exist.
     ("sso.start", "GET"): {"anonymous": 404, "member": 404},
     ("sso.done", "GET"): {"anonymous": 404, "member": 404},
+    ("sso.saml_start", "GET"): {"anonymous": 404, "member": 404},
+    ("sso.saml_done", "POST"): {"anonymous": 404, "member": 404},
+    ("sso.saml_metadata", "GET"): {"anonymous": 404, "member": 404},
     ("sso.admin", "GET"): {**ADMIN_ONLY, "admin": 200},
     ("sso.admin", "POST"): ADMIN_ONLY,
     ("sso.try_sign_in", "POST"): {**ADMIN_ONLY, "admin": 404},

@@ -62,7 +62,7 @@ from learning.recognition.models import (
     ValueVersion,
 )
 from learning.scim.models import Department, ScimToken
-from learning.sso.models import ExternalIdentity, SignInSettings
+from learning.sso.models import ExternalIdentity, SamlRequest, SignInSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -117,6 +117,7 @@ MODELS = [
     SignInSettings,
     ScimToken,
     Department,
+    SamlRequest,
 ]
 
 

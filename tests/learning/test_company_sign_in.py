@@ -238,7 +238,7 @@ def test_an_invitation_under_sso_only_leads_to_the_provider(app, admin_client, i
     [message] = inbox.to("new@example.com")
     app.config["SSO_ONLY"] = True
     response = app.test_client().get(inbox.link(message).removeprefix("http://localhost"))
-    assert response.status_code == 302 and response.headers["Location"] == "/sign-in/company"
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in"
 
 
 def test_every_page_of_company_sign_in_renders(app, provider, admin_client):
