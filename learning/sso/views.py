@@ -1,5 +1,6 @@
-"""Company sign-in's pages: the round trip through the company's OpenID Connect provider, and
-the admins' page (claims, who may arrive, links to confirm, "Try sign-in").
+"""Company sign-in's pages: the round trips through the company's OpenID Connect provider and
+its SAML 2.0 provider (saml.py), and the admins' page (claims, who may arrive, links to
+confirm, "Try sign-in").
 
 Authlib does the protocol: discovery from the issuer, the authorization code flow with PKCE
 (S256), `state` and `nonce` kept in the session, and the ID token's signature (the
@@ -68,9 +69,7 @@ def done():
     try:
         token = provider.authorize_access_token()
     except (OAuthError, JoseError, ValueError) as error:
-        return _problem(_("The answer from the company's sign-in service could not be "
-                          "trusted, or it came too late. Sign in again."),
-                        getattr(error, "error", type(error).__name__))  # fmt: skip
+        return _untrusted(getattr(error, "error", type(error).__name__))
     except RequestException:
         return _unreachable()
     claims = dict(token.get("userinfo") or {})
@@ -118,9 +117,7 @@ def saml_done():
     try:
         asked, claims = saml.answered(request.form.get("SAMLResponse", ""))
     except Exception as error:  # noqa: BLE001 (pysaml2 raises many kinds; none may sign in)
-        return _problem(_("The answer from the company's sign-in service could not be "
-                          "trusted, or it came too late. Sign in again."),
-                        f"{type(error).__name__}: {error}", provider=saml_name())  # fmt: skip
+        return _untrusted(f"{type(error).__name__}: {error}", saml_name())
     if asked.trying_by_id:
         return htmx.render("learning/sso/tried.html", "learning/sso/tried.html", claims=claims,
                            rows=services.mapped(claims))  # fmt: skip
@@ -136,6 +133,12 @@ def saml_metadata():
 
 def saml_name():
     return current_app.config["SAML_NAME"]
+
+
+def _untrusted(reason, provider=None):
+    message = _("The answer from the company's sign-in service could not be trusted, or it "
+                "came too late. Sign in again.")  # fmt: skip
+    return _problem(message, reason, provider=provider)
 
 
 def _unreachable():
