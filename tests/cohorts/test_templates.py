@@ -7,7 +7,9 @@ from flask import template_rendered
 
 from cohorts import forming, services
 from cohorts.models import Cohort, MembershipRequest
-from learning.db import connection
+from learning.db import atomic, connection
+from learning.people import services as people
+from learning.people.models import Person
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "cohorts"
@@ -83,6 +85,9 @@ def test_every_cohorts_template_renders(
             f"/programs/{program.id}/late-joiner",
             data={"email": late.email, "cohort_id": cohort.id},
         )
+        # Someone the directory deactivates leaves: their facilitator gets a note.
+        with app.app_context(), connection(), atomic():
+            people.set_active(Person.get_by_id(team[3].id), False)
         run_jobs()
     finally:
         template_rendered.disconnect(remember, app)
