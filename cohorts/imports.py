@@ -19,7 +19,7 @@ from learning.errors import Refused
 from learning.i18n import number, said
 from learning.jobs.services import defer
 from learning.people.models import Person
-from learning.people.services import normalize_email
+from learning.people.services import email_problem, normalize_email
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_COLUMNS = 50
@@ -127,7 +127,7 @@ def check_rows(rows):
                 validate_email(row["email"], check_deliverability=False).normalized
             )
         except EmailNotValidError as error:
-            problems.append(said("Bad email: %(reason)s", reason=str(error)))
+            problems.append(said("Bad email: %(reason)s", reason=email_problem(error)))
         if not row["name"]:
             problems.append(said("Name is missing."))
         if row["time_zone"] and row["time_zone"] not in ZONES:

@@ -20,7 +20,7 @@ from learning import once
 from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import Refused, found
-from learning.i18n import reading
+from learning.i18n import marked, reading, said, worded
 from learning.jobs.services import defer
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
@@ -63,7 +63,29 @@ def check_email(email):
     try:
         return normalize_email(validate_email(email.strip(), check_deliverability=False).normalized)
     except EmailNotValidError as error:
-        raise Refused(str(error)) from None
+        raise Refused(worded(email_problem(error))) from None
+
+
+# email_validator says what is wrong in English only: its reasons, in the reader's words.
+EMAIL_PROBLEMS = [
+    ("must have an @-sign", marked("It has no @ sign.")),
+    ("something before the @-sign", marked("Nothing comes before the @.")),
+    ("something after the @-sign", marked("Nothing comes after the @.")),
+    ("should have a period", marked("The part after the @ needs a dot, like company.com.")),
+    ("special-use or reserved", marked("The part after the @ is reserved: no mail goes there.")),
+    (
+        "invalid characters before the @-sign",
+        marked("Something before the @ cannot be in an address, such as a space."),
+    ),
+    ("invalid characters", marked("Something after the @ cannot be in an address.")),
+]
+
+
+def email_problem(error):
+    """What is wrong with an address, kept to be worded for its reader (`said`)."""
+    reason = str(error)
+    text = next((words for key, words in EMAIL_PROBLEMS if key in reason), None)
+    return said(text or marked("It is not an email address like name@company.com."))
 
 
 def password_problem(password, *personal):

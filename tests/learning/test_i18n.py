@@ -11,7 +11,7 @@ from cohorts import services as cohorts
 from feedback import services as feedback
 from feedback.models import Reply
 from learning.db import connection
-from learning.people.models import Person
+from learning.people.models import Person, Role
 
 
 def lang(page):
@@ -113,3 +113,11 @@ def test_the_same_reply_at_the_time_of_each_reader(
             re.S,
         ).group(1)
     assert shown == {team[2].id: warsaw, team[3].id: new_york}
+
+
+def test_what_is_wrong_with_an_address_is_said_in_the_readers_language(app, make_person, sign_in):
+    """email_validator explains in English only; its reasons reach a Polish admin in Polish."""
+    admin = make_person("ada@example.com", "Ada", (Role.MEMBER, Role.ADMIN), locale="pl")
+    page = sign_in(admin).post("/people/invite", data={"people": "nope\nkim@\n"})
+    assert "Brakuje znaku @." in page.text and "Po znaku @ nic nie ma." in page.text
+    assert "@-sign" not in page.text
