@@ -14,7 +14,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from learning.db import connection, db, utcnow
+from learning.db import atomic, connection, db, utcnow
 from learning.i18n import TRANSLATIONS
 from tests.world import pages_everyone_reads, sign_in_everyone, visible_text
 
@@ -149,10 +149,14 @@ def test_no_page_leaves_a_text_untranslated_for_anyone(app, demo):
 
 @pytest.mark.timeout(300)
 def test_no_email_leaves_a_text_untranslated(app, demo, inbox, run_jobs):
-    """A password reset, an invitation, a kudos notice, a hidden post's notice and the
-    digests, each in the pseudo-language of whom it is for."""
+    """A password reset, an invitation, a kudos notice, a hidden post's notice, the digests,
+    a "you have joined" and a facilitator's note that someone left, each in the
+    pseudo-language of whom it is for."""
+    from cohorts import services as cohorts
+    from cohorts.models import Membership
     from feedback.models import Report, Thread
     from learning.digest import services as digests
+    from learning.people import services as people
     from learning.people.models import Person, Preferences
     from learning.recognition.models import CompanyValue
 
@@ -181,6 +185,16 @@ def test_no_email_leaves_a_text_untranslated(app, demo, inbox, run_jobs):
     with app.app_context(), connection():
         report = Report.select().order_by(Report.id.desc()).first()
     clients["facilitator"].post(f"/reports/{report.id}/hide")
+    with app.app_context(), connection(), atomic():
+        hr = Person.get(Person.email == "hr@demo.test")
+        cohorts.add_member(Person.get(Person.email == "manager@demo.test"), demo.cohort, hr)
+        members = Membership.select().where(
+            Membership.cohort == demo.cohort,
+            Membership.role == "member",
+            Membership.person != demo.member,
+        )
+        leaver = members.first().person
+        people.set_active(leaver, False)
     run_jobs()
     with app.app_context(), connection():
         digests.dispatch(utcnow())
@@ -193,6 +207,8 @@ def test_no_email_leaves_a_text_untranslated(app, demo, inbox, run_jobs):
     assert "⟦Reset your password" in subjects("member@example.com")
     assert "gave you kudos for" in subjects(author) and "was hidden⟧" in subjects(author)
     assert any("⟦Your daily digest" in message["Subject"] for message in inbox.messages)
+    assert "⟦You have joined" in subjects("hr@demo.test")
+    assert "has left" in subjects("facilitator@demo.test")
     found = {}
     for message in inbox.messages:
         for part in ("plain", "html"):
