@@ -5,6 +5,7 @@ computation, the navigation and the home page's section; registered by `register
 import json
 
 from flask_babel import lazy_gettext as _l
+from peewee import fn
 
 from cohorts import access, health, services, space
 from cohorts.models import Cohort, Membership, MembershipRequest, Participant, PeopleImport, Program
@@ -19,6 +20,7 @@ from learning.people import services as people
 from learning.people.models import Person
 from learning.privacy import services as privacy
 from learning.recognition import places
+from learning.scim import groups as directory_groups
 from learning.views import add_home_section, add_nav
 
 
@@ -32,10 +34,47 @@ def register(app):
     privacy.register(app, personal_data, erase_personal)
     kept.register(app, health.COMPUTATION, health.compute_program_analytics)
     people.on_leaving(app, services.leave_the_company)
+    directory_groups.register_programs(app, ProgramsForTheDirectory)
     add_nav(app, _l("Programs"), "programs.index", access.runs_programs)
     add_home_section(
         app, "cohorts/_home.html", lambda person: {"my_cohorts": space.my_cohorts(person)}
     )
+
+
+class ProgramsForTheDirectory:
+    """Programs as the company's directory sees them when its groups are enrolments: a group
+    is the program of its name, its members the program's participants."""
+
+    @staticmethod
+    def named(name):
+        found = Program.get_or_none(fn.LOWER(Program.name) == name.strip().lower())
+        return found.id if found else None
+
+    @staticmethod
+    def names(ids):
+        return dict(Program.select(Program.id, Program.name).where(Program.id.in_(ids)).tuples())
+
+    @staticmethod
+    def participants(ids):
+        found = {}
+        rows = Participant.select(Participant.program, Participant.person).where(
+            Participant.program.in_(ids)
+        )
+        for program_id, person_id in rows.order_by(Participant.person).tuples():
+            found.setdefault(program_id, []).append(person_id)
+        return found
+
+    @staticmethod
+    def enrol_exactly(program_id, person_ids):
+        """The program's participants become exactly these people (those who exist); whoever
+        is already in one of its cohorts stays there."""
+        Participant.delete().where(
+            Participant.program == program_id, Participant.person.not_in(person_ids or {0})
+        ).execute()
+        known = Person.select(Person.id).where(Person.id.in_(person_ids or {0}))
+        Participant.insert_many(
+            [{"program": program_id, "person": p.id} for p in known]
+        ).on_conflict_ignore().execute()
 
 
 def describe(cohort_id):

@@ -52,7 +52,16 @@ def up(migrator, db):
         trying_by = ForeignKeyField(Person, null=True, on_delete="CASCADE")
         created_at = DateTimeField(default=utcnow, index=True)
 
-    db.create_tables([ExternalIdentity, SignInSettings, ScimToken, Department, SamlRequest])
+    class ProgramGroup(Base):
+        program_id = IntegerField(unique=True)
+        external_id = CharField(null=True)
+        created_at = DateTimeField(default=utcnow)
+
+    class Provisioning(Base):
+        groups = CharField(default="departments")
+
+    db.create_tables([ExternalIdentity, SignInSettings, ScimToken, Department, SamlRequest,
+                      ProgramGroup, Provisioning])  # fmt: skip
     migrator.migrate(
         migrator.add_column("person", "managed", CharField(default="")),
         migrator.add_column("person", "profile_confirmed_at", DateTimeField(null=True)),

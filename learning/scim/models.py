@@ -1,6 +1,6 @@
 """The tokens a directory provisions people with, and the groups it sends (departments)."""
 
-from peewee import CharField, DateTimeField, ForeignKeyField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from learning.db import BaseModel, utcnow
 from learning.people.models import Person
@@ -24,3 +24,18 @@ class Department(BaseModel):
     name = CharField(unique=True)
     external_id = CharField(null=True)
     created_at = DateTimeField(default=utcnow)
+
+
+class ProgramGroup(BaseModel):
+    """A group the directory sends, when its groups are program enrolments: the program (of
+    cohorts, named by id: learning knows no domain) whose participants are its members."""
+
+    program_id = IntegerField(unique=True)
+    external_id = CharField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Provisioning(BaseModel):
+    """The admin's choice, one row: the directory's groups are departments or programs."""
+
+    groups = CharField(default="departments")

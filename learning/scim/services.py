@@ -10,6 +10,7 @@ from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused, found
 from learning.people.access import require_admin
+from learning.scim import groups
 from learning.scim.models import ScimToken
 
 PREFIX = "scim_"
@@ -56,3 +57,13 @@ def token_in_use(token):
     if row is not None:
         ScimToken.update(last_used_at=utcnow()).where(ScimToken.id == row.id).execute()
     return row
+
+
+def choose_groups(actor, kind):
+    """What the directory's groups are from now on: "departments" or "programs"."""
+    require_admin(actor)
+    if kind not in groups.KINDS:
+        raise Refused(_("Choose departments or programs."), "groups")
+    with atomic():
+        groups.choose(kind)
+        log(actor, "directory_groups_chosen", kind)

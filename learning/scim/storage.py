@@ -1,12 +1,12 @@
-"""People and departments as SCIM resources, for scim2-server: it speaks the protocol
+"""People and their groups as SCIM resources, for scim2-server: it speaks the protocol
 (discovery, filters, PATCH, errors, ETags), and asks this storage to read and write.
 
 A User is a person: `userName` and the primary email are their address, `displayName` their
 name, `active` whether they are still with the company, the enterprise extension's
 `department` and `manager`, `timezone` and `preferredLanguage` their time and language. A
-Group is a department; its members are the people in it. What the directory sends is managed
-there: read-only on our pages. Each operation is one transaction, audited with the token's
-name."""
+Group is a department or a program's enrolment, as the admin chose (groups.py). What the
+directory sends is managed there: read-only on our pages. Each operation is one transaction,
+audited with the token's name."""
 
 import datetime as dt
 import hashlib
@@ -28,9 +28,10 @@ from scim2_server.storage import ScimStorage, SearchPage
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.i18n import supported, valid_zone
+from learning.inputs import number_or_none
 from learning.people import services as people
 from learning.people.models import Person
-from learning.scim.models import Department
+from learning.scim import groups
 
 # What the directory manages of a person it provisions.
 MANAGED = "email display_name department time_zone locale manager"
@@ -57,8 +58,9 @@ def _audit(action, subject, **detail):
 
 
 class PeopleStorage(ScimStorage):
-    """Users are people, Groups are departments. Resources are read and made as the JSON the
-    service describes (`provider`'s models), so only what it announces goes in or out."""
+    """Users are people; Groups are departments or programs. Resources are read and made as
+    the JSON the service describes (`provider`'s models), so only what it announces goes in
+    or out."""
 
     def __init__(self, provider):
         self.provider = provider
@@ -80,7 +82,7 @@ class PeopleStorage(ScimStorage):
     def get(self, resource_type, resource_id, *, response_parameters=None):
         if resource_type.name == "User":
             return self._user(resource_type, self._person(resource_id))
-        return self._group(resource_type, self._department(resource_id))
+        return self._group(resource_type, groups.kind().one(resource_id))
 
     def search(self, resource_types, search_request, *, position=None):
         if len(resource_types) != 1:
@@ -90,9 +92,7 @@ class PeopleStorage(ScimStorage):
         count = search_request.count if search_request.count is not None else 100
         scim_filter = search_request.filter
         if resource_type.name == "Group":
-            found = [
-                self._group(resource_type, d) for d in Department.select().order_by(Department.id)
-            ]
+            found = [self._group(resource_type, g) for g in groups.kind().all()]
         else:
             query = Person.select().where(Person.deprovisioned_at.is_null()).order_by(Person.id)
             simple = EQUALS.match(str(scim_filter)) if scim_filter is not None else None
@@ -116,7 +116,7 @@ class PeopleStorage(ScimStorage):
 
     def create(self, resource_type, resource):
         if resource_type.name == "Group":
-            return self._save_group(resource_type, Department(), resource)
+            return self._save_group(resource_type, None, resource)
         sent = self._sent(resource)
         email, user_name = self._address(sent), sent.get("userName", "")
         taken = Person.select().where(Person.email == email).exists()
@@ -128,17 +128,12 @@ class PeopleStorage(ScimStorage):
 
     def update(self, resource_type, resource, *, expected_version=None):
         if resource_type.name == "Group":
-            return self._save_group(resource_type, self._department(resource.id), resource)
+            return self._save_group(resource_type, resource.id, resource)
         return self._save_user(resource_type, self._person(resource.id), resource)
 
     def delete(self, resource_type, resource_id, *, expected_version=None):
         if resource_type.name == "Group":
-            department = self._department(resource_id)
-            Person.update(department="", changed_at=utcnow()).where(
-                Person.department == department.name
-            ).execute()
-            department.delete_instance()
-            _audit("department_deprovisioned", department.name)
+            _audit("group_deprovisioned", groups.kind().delete(resource_id))
             return
         person = self._person(resource_id)
         people.set_active(person, False)
@@ -150,7 +145,7 @@ class PeopleStorage(ScimStorage):
 
     def _person(self, resource_id):
         person = Person.get_or_none(
-            Person.id == _number(resource_id), Person.deprovisioned_at.is_null()
+            Person.id == number_or_none(resource_id), Person.deprovisioned_at.is_null()
         )
         if person is None:
             raise NotFoundException(detail=f"No User {resource_id}.")
@@ -204,7 +199,7 @@ class PeopleStorage(ScimStorage):
         enterprise = sent.get(ENTERPRISE, {})
         person.department = (enterprise.get("department") or "")[:100]
         manager = Person.get_or_none(
-            Person.id == _number((enterprise.get("manager") or {}).get("value"))
+            Person.id == number_or_none((enterprise.get("manager") or {}).get("value"))
         )
         person.manager_id = manager.id if manager else None
         person.managed = " ".join(sorted(set(person.managed.split()) | set(MANAGED.split())))
@@ -246,48 +241,25 @@ class PeopleStorage(ScimStorage):
                 data["active"] = person.is_active
         return _versioned(self._made(resource_type, _without_none(data)))
 
-    # Departments
+    # Groups: departments or program enrolments (groups.py)
 
-    def _department(self, resource_id):
-        department = Department.get_or_none(Department.id == _number(resource_id))
-        if department is None:
-            raise NotFoundException(detail=f"No Group {resource_id}.")
-        return department
-
-    def _save_group(self, resource_type, department, resource):
+    def _save_group(self, resource_type, group_id, resource):
         sent = self._sent(resource)
         name = (sent.get("displayName") or "").strip()[:100]
-        clash = Department.select().where(Department.name == name, Department.id != department.id)
-        if clash.exists():
-            raise UniquenessException(detail=f"A Group is already called {name}.")
-        old = department.name
-        department.name, department.external_id = name, sent.get("externalId")
-        department.save()
-        if old and old != name:
-            Person.update(department=name).where(Person.department == old).execute()
-        wanted = {_number(m.get("value")) for m in sent.get("members", ())}
-        Person.update(department="", changed_at=utcnow()).where(
-            Person.department == name, Person.id.not_in(wanted or {0})
-        ).execute()
-        if wanted:
-            Person.update(department=name, changed_at=utcnow()).where(
-                Person.id.in_(wanted), Person.department != name
-            ).execute()
-        _audit("department_provisioned", name, people=len(wanted))
-        return self._group(resource_type, department)
+        members = {number_or_none(m.get("value")) for m in sent.get("members", ())} - {None}
+        grouped = groups.kind().save(group_id, name, sent.get("externalId"), members)
+        _audit("group_provisioned", name, people=len(members))
+        return self._group(resource_type, grouped)
 
-    def _group(self, resource_type, department):
-        members = Person.select(Person.id).where(
-            Person.department == department.name, Person.deprovisioned_at.is_null()
-        )
+    def _group(self, resource_type, grouped):
         data = {
             "schemas": [GROUP_SCHEMA],
-            "id": str(department.id),
-            "externalId": department.external_id,
-            "displayName": department.name,
-            "members": [{"value": str(p.id), "$ref": f"Users/{p.id}", "type": "User"}
-                        for p in members] or None,
-            "meta": _meta("Group", department.created_at, department.created_at),
+            "id": str(grouped.id),
+            "externalId": grouped.external_id,
+            "displayName": grouped.name,
+            "members": [{"value": str(m), "$ref": f"Users/{m}", "type": "User"}
+                        for m in grouped.members] or None,
+            "meta": _meta("Group", grouped.created_at, grouped.created_at),
         }  # fmt: skip
         return _versioned(self._made(resource_type, _without_none(data)))
 
@@ -307,10 +279,3 @@ def _without_none(data):
 def _versioned(resource):
     resource.meta.version = _version(resource)
     return resource
-
-
-def _number(resource_id):
-    try:
-        return int(resource_id)
-    except (TypeError, ValueError):
-        return -1

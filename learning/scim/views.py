@@ -30,7 +30,7 @@ from scim2_server.utils import load_default_resource_types, load_default_schemas
 from learning import htmx
 from learning.errors import Refused
 from learning.people.access import require_admin
-from learning.scim import services
+from learning.scim import groups, services
 from learning.scim.forms import TokenForm
 from learning.scim.storage import PeopleStorage
 from learning.security import csrf, limiter
@@ -161,8 +161,21 @@ def tokens():
             form = TokenForm(formdata=None)
     return htmx.render("learning/scim/tokens.html", "learning/scim/tokens.html",
                        submitted_status(form), form=form, made=made,
-                       tokens=services.tokens(current_user),
+                       tokens=services.tokens(current_user), groups=groups.chosen(),
                        endpoint=f"{request.url_root.rstrip('/')}/scim/v2")  # fmt: skip
+
+
+@bp.post("/admin/provisioning/groups")
+@login_required
+def choose_groups():
+    """What the directory's groups are: departments, or programs' enrolments."""
+    try:
+        services.choose_groups(current_user, request.form.get("groups", ""))
+    except Refused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(_("The directory's groups are saved."), "success")
+    return htmx.redirect(url_for("scim.tokens"))
 
 
 @bp.post("/admin/provisioning/<int:token_id>/revoke")

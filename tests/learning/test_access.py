@@ -133,6 +133,7 @@ PLATFORM = {
     ("scim.tokens", "GET"): {**ADMIN_ONLY, "admin": 200},
     ("scim.tokens", "POST"): ADMIN_ONLY,
     ("scim.revoke", "POST"): {**ADMIN_ONLY, "admin": 404},
+    ("scim.choose_groups", "POST"): {**ADMIN_ONLY, "admin": 303},  # nothing chosen: said so
 }
 
 

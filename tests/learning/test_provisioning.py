@@ -7,7 +7,7 @@ from httpx2 import Client
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
-from cohorts.models import Membership
+from cohorts.models import Membership, Participant, Program
 from learning.audit.models import AuditEntry
 from learning.db import connection
 from learning.ledger import Activity
@@ -231,3 +231,26 @@ def test_groups_are_departments(app, directory, make_person):
     found = directory("GET", '/Groups?filter=displayName eq "Finance"').json
     assert found["totalResults"] == 1
     assert [m["value"] for m in found["Resources"][0]["members"]] == [str(bo.id)]
+
+
+def test_groups_can_be_program_enrolments(app, directory, admin_client, program, make_person):
+    chosen = admin_client.post("/admin/provisioning/groups", data={"groups": "programs"})
+    assert chosen.status_code == 303
+    ana, bo = make_person("ana@acme.test", "Ana"), make_person("bo@acme.test", "Bo")
+    unknown = directory("POST", "/Groups", {"schemas": [GROUP], "displayName": "Pottery"})
+    assert unknown.status_code == 400 and "L&D creates it first" in unknown.json["detail"]
+    made = directory("POST", "/Groups", {"schemas": [GROUP], "displayName": program.name.upper(),
+                                         "members": [{"value": str(ana.id)}]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    assert made.json["displayName"] == program.name
+    group = made.json["id"]
+    directory("PATCH", f"/Groups/{group}", {"schemas": [PATCH], "Operations": [
+        {"op": "add", "path": "members", "value": [{"value": str(bo.id)}]},
+        {"op": "remove", "path": f'members[value eq "{ana.id}"]'}]})  # fmt: skip
+    with app.app_context(), connection():
+        enrolled = {p.person_id for p in Participant.select().where(Participant.program == program)}
+    assert enrolled == {bo.id}
+    assert directory("DELETE", f"/Groups/{group}").status_code == 204
+    assert directory("GET", f"/Groups/{group}").status_code == 404
+    with app.app_context(), connection():
+        assert Program.get_by_id(program.id).name == program.name  # the program stays
