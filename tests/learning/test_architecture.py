@@ -61,7 +61,7 @@ from learning.recognition.models import (
     MilestoneVersion,
     ValueVersion,
 )
-from learning.scim.models import Department, ScimToken
+from learning.scim.models import Department, ProgramGroup, Provisioning, ScimToken
 from learning.sso.models import ExternalIdentity, SamlRequest, SignInSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +117,8 @@ MODELS = [
     SignInSettings,
     ScimToken,
     Department,
+    ProgramGroup,
+    Provisioning,
     SamlRequest,
 ]
 
