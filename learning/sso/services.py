@@ -122,8 +122,9 @@ def _value(attribute, said):
 
 
 def _apply(person, rows, email):
-    """Fill the profile from the mapped claims; the parts filled are managed at the provider."""
-    managed = {"email"}
+    """Fill the profile from the mapped claims; the parts filled are managed at the provider
+    (as are those the directory provisions, SCIM)."""
+    managed = {"email", *person.managed.split()}
     if email and email != person.email and not _taken(email, person):
         person.email = email
     for row in rows:
