@@ -7,7 +7,9 @@ from httpx2 import Client
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
-from cohorts.models import Membership, Participant, Program
+from cohorts import forming
+from cohorts import services as cohort_services
+from cohorts.models import Cohort, Membership, Participant, Program
 from learning.audit.models import AuditEntry
 from learning.db import connection
 from learning.ledger import Activity
@@ -254,3 +256,20 @@ def test_groups_can_be_program_enrolments(app, directory, admin_client, program,
     assert directory("GET", f"/Groups/{group}").status_code == 404
     with app.app_context(), connection():
         assert Program.get_by_id(program.id).name == program.name  # the program stays
+
+
+def test_the_cohort_builder_balances_with_what_the_directory_sent(
+    app, directory, manager, program, make_person
+):
+    staff = [make_person(f"p{n}@acme.test", f"P {n}") for n in range(10)]
+    for name, members in (("Sales", staff[:5]), ("Finance", staff[5:])):
+        group = {"schemas": [GROUP], "displayName": name,
+                 "members": [{"value": str(p.id)} for p in members]}  # fmt: skip
+        sent = directory("POST", "/Groups", group)
+        assert sent.status_code == 201
+    with app.app_context(), connection():
+        cohort_services.add_participants(manager, program, staff)
+        forming.propose(manager, program, 5)
+        drafts = Cohort.select().where(Cohort.program == program, Cohort.status == "draft")
+        mixes = [{m.person.department for m in draft.memberships} for draft in drafts]
+    assert len(mixes) == 2 and all(mix == {"Sales", "Finance"} for mix in mixes)
