@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from learning.audit.services import log
+from learning.config import ENVIRONMENT
 from learning.db import atomic, utcnow
 from learning.errors import found
 from learning.i18n import supported, valid_zone
@@ -41,8 +42,11 @@ def configured():
     return bool(current_app.config["OIDC_ISSUER"])
 
 
-def provider_name():
-    return current_app.config["OIDC_NAME"]
+def provider_name(setting="OIDC_NAME"):
+    """The provider's name on its button: the operator's, or "your company account" in the
+    reader's language when they left the default."""
+    name = current_app.config[setting]
+    return _("your company account") if name == ENVIRONMENT[setting][0] else name
 
 
 # The admin's choices

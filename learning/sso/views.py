@@ -132,7 +132,7 @@ def saml_metadata():
 
 
 def saml_name():
-    return current_app.config["SAML_NAME"]
+    return services.provider_name("SAML_NAME")
 
 
 def _untrusted(reason, provider=None):

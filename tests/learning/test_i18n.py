@@ -121,3 +121,9 @@ def test_what_is_wrong_with_an_address_is_said_in_the_readers_language(app, make
     page = sign_in(admin).post("/people/invite", data={"people": "nope\nkim@\n"})
     assert "Brakuje znaku @." in page.text and "Po znaku @ nic nie ma." in page.text
     assert "@-sign" not in page.text
+
+
+def test_a_company_sign_in_left_unnamed_is_named_in_the_readers_language(app):
+    app.config.update(OIDC_ISSUER="https://id.example.com")
+    page = app.test_client().get("/sign-in", headers={"Accept-Language": "pl"}).text
+    assert "Zaloguj się przez konto firmowe" in page
