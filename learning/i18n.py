@@ -297,15 +297,30 @@ def versions_of(owner_field, owner, fields):
     return {row.locale: {name: getattr(row, name) or "" for name in fields} for row in rows}
 
 
+def versions_by_owner(owner_field, owners, field):
+    """{owner's id: {locale: text}}: one field's versions for many owners, in one query; what
+    `in_languages` takes for a text written for readers of every language."""
+    owners, found = list(owners), {}
+    if owners:
+        model = owner_field.model
+        rows = model.select(owner_field, model.locale, getattr(model, field)).where(
+            owner_field.in_(owners)
+        )
+        for owner_id, locale, text in rows.tuples():
+            if text:
+                found.setdefault(owner_id, {})[locale] = text
+    return found
+
+
 def keep_versions(owner_field, owner, versions):
     """Make {locale: {field: text}} what `owner` says in other languages: an empty text is no
     version (its readers read the company's own), a language with none has no row."""
-    model = owner_field.model
+    model, others = owner_field.model, other_languages()
     model.delete().where(owner_field == owner).execute()
     rows = [
         {owner_field.name: owner, "locale": code, **{k: v or None for k, v in texts.items()}}
         for code, texts in versions.items()
-        if code in other_languages() and any(texts.values())
+        if code in others and any(texts.values())
     ]
     if rows:
         model.insert_many(rows).execute()

@@ -281,6 +281,18 @@ def _link_problem(link, kind, form=None, status=None):
     )
 
 
+def _profile_page(form, person, token=None):
+    """Onboarding's first step: with a password to choose when they came by invitation."""
+    return htmx.render(
+        "learning/people/onboarding_profile.html",
+        "learning/people/_profile_form.html",
+        submitted_status(form),
+        form=form,
+        person=person,
+        token=token,
+    )
+
+
 @onboarding.route("/<token>", methods=["GET", "POST"])
 def start(token):
     link = services.invitation_link(token)
@@ -295,14 +307,7 @@ def start(token):
         sessions.start(person)
         services.record_sign_in(person)
         return htmx.redirect(url_for("onboarding.guidelines"))
-    return htmx.render(
-        "learning/people/onboarding_profile.html",
-        "learning/people/_profile_form.html",
-        submitted_status(form),
-        form=form,
-        person=person,
-        token=token,
-    )
+    return _profile_page(form, person, token)
 
 
 @onboarding.route("/profile", methods=["GET", "POST"])
@@ -316,14 +321,7 @@ def profile():
     if form.validate_on_submit():
         services.confirm_profile(person, **form.about())
         return htmx.redirect(url_for("onboarding.guidelines"))
-    return htmx.render(
-        "learning/people/onboarding_profile.html",
-        "learning/people/_profile_form.html",
-        submitted_status(form),
-        form=form,
-        person=person,
-        token=None,
-    )
+    return _profile_page(form, person)
 
 
 @onboarding.route("/guidelines", methods=["GET", "POST"])

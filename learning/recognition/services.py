@@ -18,6 +18,7 @@ from learning.i18n import (
     keep_versions,
     other_language,
     said,
+    versions_by_owner,
     versions_of,
 )
 from learning.inputs import number_or_none
@@ -42,6 +43,9 @@ MESSAGE_MAX = 280
 THANKABLE = {"reply": "their reply", "checkin": "their check-in"}
 
 
+_VERSION = ValueVersion.value == CompanyValue.id
+
+
 def values(include_archived=False):
     """The company's values, named and described in the reader's language."""
     locale = other_language()
@@ -57,9 +61,6 @@ def values(include_archived=False):
     if not include_archived:
         query = query.where(CompanyValue.archived_at.is_null())
     return list(query)
-
-
-_VERSION = ValueVersion.value == CompanyValue.id
 
 
 def _value_name(locale):
@@ -190,7 +191,9 @@ def give_kudos(giver, receiver, cohort_id, place, value_id, message, token, abou
             return Kudos.get(Kudos.token == token), False
         kudos = Kudos.get_by_id(kudos_id)
         ledger.record(giver, "kudos_given", cohort_id=cohort_id, obj=kudos, target=receiver)
-        named = in_languages(value.name, {v.locale: v.name for v in value.versions})
+        named = in_languages(
+            value.name, versions_by_owner(ValueVersion.value, [value.id], "name").get(value.id, {})
+        )
         words = {"name": giver.display_name, "value": named, "message": message}
         text = (
             _l("%(name)s gave you kudos for %(value)s: “%(message)s”", **words)
@@ -305,12 +308,7 @@ def digest_kudos(readers, until):
             Kudos.created_at <= until,
         )
     )
-    versions = {}
-    if found:
-        for version in ValueVersion.select().where(
-            ValueVersion.value.in_({kudos.value_id for kudos in found})
-        ):
-            versions.setdefault(version.value_id, {})[version.locale] = version.name
+    versions = versions_by_owner(ValueVersion.value, {k.value_id for k in found}, "name")
     for kudos in found:
         reader = readers_by_id[kudos.receiver_id]
         place = reader.cohorts.get(kudos.cohort_id)
@@ -344,12 +342,7 @@ def digest_celebrations(readers, until):
             Milestone.created_at <= until,
         )
     )
-    versions = {}
-    if rows:
-        for version in MilestoneVersion.select().where(
-            MilestoneVersion.milestone.in_([milestone.id for milestone in rows])
-        ):
-            versions.setdefault(version.milestone_id, {})[version.locale] = version.text
+    versions = versions_by_owner(MilestoneVersion.milestone, [m.id for m in rows], "text")
     by_cohort = {}
     for milestone in rows:
         milestone.words = in_languages(milestone.text, versions.get(milestone.id, {}))

@@ -41,6 +41,14 @@ def kind():
     return Departments()
 
 
+def _found(model, group_id):
+    """The row behind a Group's id, or SCIM's 404."""
+    row = model.get_or_none(model.id == number_or_none(group_id))
+    if row is None:
+        raise NotFoundException(detail=f"No Group {group_id}.")
+    return row
+
+
 class Departments:
     def all(self):
         return [self._grouped(d) for d in Department.select().order_by(Department.id)]
@@ -77,10 +85,7 @@ class Departments:
 
     @staticmethod
     def _row(group_id):
-        department = Department.get_or_none(Department.id == number_or_none(group_id))
-        if department is None:
-            raise NotFoundException(detail=f"No Group {group_id}.")
-        return department
+        return _found(Department, group_id)
 
     @staticmethod
     def _grouped(department):
@@ -129,10 +134,7 @@ class Programs:
 
     @staticmethod
     def _row(group_id):
-        link = ProgramGroup.get_or_none(ProgramGroup.id == number_or_none(group_id))
-        if link is None:
-            raise NotFoundException(detail=f"No Group {group_id}.")
-        return link
+        return _found(ProgramGroup, group_id)
 
     def _grouped(self, links):
         ids = [link.program_id for link in links]

@@ -71,8 +71,9 @@ def client():
 
 
 def metadata():
-    """This service's metadata, for the provider's admins."""
-    return create_metadata_string(None, config=_config(), valid=None)
+    """This service's metadata, for the provider's admins (from the client's configuration:
+    the provider's metadata is read once, not at every request)."""
+    return create_metadata_string(None, config=client().config, valid=None)
 
 
 def start(next_page, trying_by=None):

@@ -76,15 +76,15 @@ def done():
     if trying:
         return htmx.render("learning/sso/tried.html", "learning/sso/tried.html", claims=claims,
                            rows=services.mapped(claims))  # fmt: skip
-    return _signed_in(claims, session.get(NEXT), services.provider_name())
+    return _signed_in(claims, session.get(NEXT))
 
 
-def _signed_in(claims, target, provider):
+def _signed_in(claims, target, protocol="oidc"):
     """Sign in the person the provider's verified `claims` are, or say why not."""
     try:
         person = services.signed_in_at_provider(claims["iss"], claims)
     except services.NotLinked as refused:
-        return _problem(refused.message, refused.reason, 403, audited=True, provider=provider)
+        return _problem(refused.message, refused.reason, 403, audited=True, protocol=protocol)
     sessions.start(person)
     return redirect(target or url_for("home.index"))
 
@@ -106,7 +106,7 @@ def saml_start():
         location = saml.start(safe_next(request.args.get("next")),
                               trying_by=current_user.id if trying else None)  # fmt: skip
     except (OSError, SAMLError, ValueError):
-        return _unreachable()
+        return _unreachable("saml")
     return redirect(location)
 
 
@@ -117,11 +117,11 @@ def saml_done():
     try:
         asked, claims = saml.answered(request.form.get("SAMLResponse", ""))
     except Exception as error:  # noqa: BLE001 (pysaml2 raises many kinds; none may sign in)
-        return _untrusted(f"{type(error).__name__}: {error}", saml_name())
+        return _untrusted(f"{type(error).__name__}: {error}", "saml")
     if asked.trying_by_id:
         return htmx.render("learning/sso/tried.html", "learning/sso/tried.html", claims=claims,
                            rows=services.mapped(claims))  # fmt: skip
-    return _signed_in(claims, asked.next_page, saml_name())
+    return _signed_in(claims, asked.next_page, "saml")
 
 
 @bp.get("/sign-in/saml/metadata")
@@ -135,27 +135,31 @@ def saml_name():
     return services.provider_name("SAML_NAME")
 
 
-def _untrusted(reason, provider=None):
+# Each protocol: the setting that names its provider, and where a sign-in with it starts.
+PROTOCOLS = {"oidc": ("OIDC_NAME", "sso.start"), "saml": ("SAML_NAME", "sso.saml_start")}
+
+
+def _untrusted(reason, protocol="oidc"):
     message = _("The answer from the company's sign-in service could not be trusted, or it "
                 "came too late. Sign in again.")  # fmt: skip
-    return _problem(message, reason, provider=provider)
+    return _problem(message, reason, protocol=protocol)
 
 
-def _unreachable():
+def _unreachable(protocol="oidc"):
     message = _("The company's sign-in service cannot be reached now. Try again in a few "
                 "minutes; if it goes on, tell IT.")  # fmt: skip
-    return _problem(message, "unreachable", 502)
+    return _problem(message, "unreachable", 502, protocol=protocol)
 
 
-def _problem(message, reason, status=400, audited=False, provider=None):
+def _problem(message, reason, status=400, audited=False, protocol="oidc"):
     """A sign-in at the provider that did not sign anyone in: what happened and what to do."""
     if not audited:
         with atomic():
             log(None, "sso_refused", "", reason=str(reason)[:60])
+    setting, start = PROTOCOLS[protocol]
     return htmx.render("learning/sso/problem.html", "learning/sso/problem.html", status,
-                       message=message, provider=provider or services.provider_name(),
-                       again=url_for("sso.saml_start" if provider == saml_name() and
-                                     saml.configured() else "sso.start"))  # fmt: skip
+                       message=message, provider=services.provider_name(setting),
+                       again=url_for(start))  # fmt: skip
 
 
 def _is_admin():
