@@ -87,6 +87,20 @@ class Membership(BaseModel):
         indexes = ((("cohort", "person"), True),)
 
 
+class FormerMembership(BaseModel):
+    """A place in a cohort its member lost by leaving the company (the directory deactivated
+    them): reports still count what they did there, as someone who left."""
+
+    cohort = ForeignKeyField(Cohort, backref="+", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    role = CharField(default="member")
+    joined_at = DateTimeField()
+    left_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("cohort", "person"), True),)
+
+
 class MembershipRequest(BaseModel):
     """A member asking to move to another cohort; the facilitator or L&D decides."""
 

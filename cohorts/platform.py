@@ -5,10 +5,18 @@ computation, the navigation and the home page's section; registered by `register
 import json
 
 from flask_babel import lazy_gettext as _l
-from peewee import fn
+from peewee import SQL, Value, fn
 
 from cohorts import access, health, services, space
-from cohorts.models import Cohort, Membership, MembershipRequest, Participant, PeopleImport, Program
+from cohorts.models import (
+    Cohort,
+    FormerMembership,
+    Membership,
+    MembershipRequest,
+    Participant,
+    PeopleImport,
+    Program,
+)
 from learning.db import stream
 from learning.digest import sections
 from learning.i18n import said
@@ -154,50 +162,57 @@ def digest_new_members(readers, until):
     return result
 
 
-def report_memberships(program_id=None, cohort_id=None, department="", location=""):
+def report_memberships(program_id=None, cohort_id=None, department="", location="",
+                       former=False):  # fmt: skip
     """Every member of a published cohort with their department, location and program, in
-    the order of people, as a lazy stream: one query. Reports count them; they never see
-    what anyone wrote."""
-    query = (
-        Membership.select(
-            Person.id,
-            Person.display_name,
-            Person.department,
-            Person.location,
-            Cohort.id,
-            Cohort.name,
-            Program.id,
-            Program.name,
-        )
-        .join(Person)
-        .switch(Membership)
-        .join(Cohort)
-        .join(Program)
-        .where(Cohort.status == "published")
-        .order_by(Person.id, Cohort.id)
-    )
-    if program_id:
-        query = query.where(Program.id == program_id)
-    if cohort_id:
-        query = query.where(Cohort.id == cohort_id)
-    if department:
-        query = query.where(Person.department == department)
-    if location:
-        query = query.where(Person.location == location)
-    return (insights.Member(*row) for row in stream(query))
+    the order of people, as a lazy stream: one query. With `former`, also the places people
+    who left the company held (`left`). Reports count them; they never see what anyone
+    wrote."""
+
+    def places(model, left):
+        query = (
+            model.select(Person.id, Person.display_name, Person.department, Person.location,
+                         Cohort.id, Cohort.name, Program.id, Program.name, left)
+            .join(Person).switch(model).join(Cohort).join(Program)
+            .where(Cohort.status == "published")
+        )  # fmt: skip
+        if program_id:
+            query = query.where(Program.id == program_id)
+        if cohort_id:
+            query = query.where(Cohort.id == cohort_id)
+        if department:
+            query = query.where(Person.department == department)
+        if location:
+            query = query.where(Person.location == location)
+        return query
+
+    query = places(Membership, Value(False))
+    if former:
+        gone = places(FormerMembership, Value(True)).where(Person.left_at.is_null(False))
+        query = query.union_all(gone)
+    # By position: the same words for either query or both (person, then cohort).
+    query = query.order_by(SQL("1"), SQL("5"))
+    return (insights.Member(*row[:8], left=bool(row[8])) for row in stream(query))
 
 
 def personal_data(person):
-    cohorts_of = (
-        Membership.select(Program.name.alias("program"), Cohort.name.alias("cohort"),
-                          Membership.role, Membership.joined_at)
-        .join(Cohort).join(Program)
-        .where(Membership.person == person)
-    )  # fmt: skip
+    def places(model, *more):
+        return list(
+            model.select(Program.name.alias("program"), Cohort.name.alias("cohort"),
+                         model.role, model.joined_at, *more)
+            .join(Cohort).join(Program)
+            .where(model.person == person)
+            .dicts()
+        )  # fmt: skip
+
     requests = MembershipRequest.select(
         MembershipRequest.created_at, MembershipRequest.reason, MembershipRequest.status
     ).where(MembershipRequest.person == person)
-    return {"cohorts": list(cohorts_of.dicts()), "move_requests": list(requests.dicts())}
+    return {
+        "cohorts": places(Membership),
+        "cohorts_before_leaving": places(FormerMembership, FormerMembership.left_at),
+        "move_requests": list(requests.dicts()),
+    }
 
 
 def erase_personal(person):

@@ -11,6 +11,7 @@ from cohorts.access import require_manager
 from cohorts.models import (
     Cohort,
     CohortVisit,
+    FormerMembership,
     Membership,
     MembershipRequest,
     Participant,
@@ -208,7 +209,8 @@ def _take_out(actor, cohort, person, action=None):
 
 def leave_the_company(person):
     """Someone the company's directory deactivated leaves their live cohorts: recorded in each
-    feed, audited, and each cohort's facilitators get a note, in their own language."""
+    feed, audited, kept as a former place for the reports (which count them as left), and
+    each cohort's facilitators get a note, in their own language."""
     memberships = list(
         Membership.select(Membership, Cohort)
         .join(Cohort)
@@ -216,8 +218,10 @@ def leave_the_company(person):
     )
     for membership in memberships:
         cohort = membership.cohort
-        if not _take_out(person, cohort, person, action="left_company"):
-            continue
+        with atomic():
+            if not _take_out(person, cohort, person, action="left_company"):
+                continue
+            _keep_as_former(membership)
         for facilitator in queries.members(cohort):
             if facilitator.role == "facilitator" and facilitator.person_id != person.id:
                 send_mail(
@@ -232,6 +236,17 @@ def leave_the_company(person):
                     cohort=cohort,
                     link=absolute_url("cohorts.show", cohort_id=cohort.id),
                 )  # fmt: skip
+
+
+def _keep_as_former(membership):
+    """The place someone leaving the company held, for the reports (the latest if they came
+    back and left again)."""
+    FormerMembership.delete().where(
+        FormerMembership.cohort == membership.cohort_id,
+        FormerMembership.person == membership.person_id,
+    ).execute()
+    insert(FormerMembership(cohort=membership.cohort_id, person=membership.person_id,
+                            role=membership.role, joined_at=membership.joined_at))  # fmt: skip
 
 
 def ask_to_move(person, cohort, reason, token=None):

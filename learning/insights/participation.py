@@ -26,6 +26,7 @@ COLUMNS = {
     "kudos_received": _l("Kudos received"),
     "active_weeks": _l("Average active weeks"),
     "goals": _l("Challenge goals reached"),
+    "left": _l("Left the company"),
 }
 # The total's label, put in words when read.
 ALL = None
@@ -172,11 +173,13 @@ def _goals(filters, cohort_ids=None):
 
 
 def _members(filters):
+    """Everyone who took part, those who have left the company too (`Member.left`)."""
     return sources.memberships(
         program_id=filters.program_id,
         cohort_id=filters.cohort_id,
         department=filters.department,
         location=filters.location,
+        former=True,
     )
 
 
@@ -194,9 +197,13 @@ def build(filters, grouping, threshold, progress=kept.ignore_progress):
     cohort_ids = sorted({m.cohort_id for m in members})
     people = defaultdict(set)
     cohorts = defaultdict(set)
+    left = defaultdict(set)
     for m in members:
-        people[group_of[m.person_id, m.cohort_id]].add(m.person_id)
-        cohorts[group_of[m.person_id, m.cohort_id]].add(m.cohort_id)
+        group = group_of[m.person_id, m.cohort_id]
+        people[group].add(m.person_id)
+        cohorts[group].add(m.cohort_id)
+        if m.left:
+            left[group].add(m.person_id)
     counts = defaultdict(lambda: defaultdict(int))
     active = defaultdict(set)
     weeks = defaultdict(set)  # group -> {(person, week)}
@@ -227,6 +234,7 @@ def build(filters, grouping, threshold, progress=kept.ignore_progress):
             active[label],
             weeks[label],
             sum(1 for cohort_id, _ in goals if cohort_id in cohorts[label]),
+            left[label],
             threshold,
         )  # fmt: skip
         for label in sorted(people)
@@ -239,6 +247,7 @@ def build(filters, grouping, threshold, progress=kept.ignore_progress):
         set().union(*active.values()) if active else set(),
         {(person, week) for group in weeks.values() for person, week in group},
         len(goals),
+        set().union(*left.values()) if left else set(),
         threshold,
     )
     hidden = [row for row in rows if row.suppressed]
@@ -257,7 +266,7 @@ def _sum(groups):
     return total
 
 
-def _row(label, people, counts, active, weeks, goals, threshold):
+def _row(label, people, counts, active, weeks, goals, left, threshold):
     size = len(people)
     values = {
         "people": size,
@@ -269,6 +278,7 @@ def _row(label, people, counts, active, weeks, goals, threshold):
         },
         "active_weeks": round(len(weeks) / size, 1) if size else 0,
         "goals": goals,
+        "left": len(left),
     }
     return Row(label, size, {key: values[key] for key in COLUMNS}, suppressed=size < threshold)
 
@@ -308,7 +318,7 @@ def _per_person(filters):
     for cohort_id, _ in _goals(filters).tuples():
         goals[cohort_id] += 1
     total = defaultdict(int)
-    people = active = week_count = 0
+    people = active = week_count = left = 0
     # Only cohorts with goals are remembered for the total: a set of every cohort seen would
     # grow with the company, and the export's memory with it.
     goal_cohorts = set()
@@ -333,15 +343,17 @@ def _per_person(filters):
         active += took_part
         week_count += own_weeks
         first = memberships[0]
+        left += first.left
         yield _person_row(f"{first.name} (#{person_id})", took_part, counts, own_weeks,
-                          sum(goals.get(c, 0) for c in cohorts))  # fmt: skip
+                          sum(goals.get(c, 0) for c in cohorts), first.left)  # fmt: skip
     row = _person_row(ALL, active, total, round(week_count / people, 1) if people else 0,
-                      sum(goals[c] for c in goal_cohorts))  # fmt: skip
+                      sum(goals[c] for c in goal_cohorts), left)  # fmt: skip
     row.values["people"] = row.people = people
     yield row
 
 
-def _person_row(label, active, counts, active_weeks, goals):
+def _person_row(label, active, counts, active_weeks, goals, left):
     values = {key: counts.get(key, 0) for key in COLUMNS}
-    values.update(people=1, active=int(active), active_weeks=active_weeks, goals=goals)
+    values.update(people=1, active=int(active), active_weeks=active_weeks, goals=goals,
+                  left=int(left))  # fmt: skip
     return Row(label, 1, values)

@@ -24,7 +24,7 @@ from learning.text import one_line
 
 PURPOSE_MIN = 20
 # The kept figures' name; a new one when their shape changes (4: in no one's language).
-PARTICIPATION = "participation-4"
+PARTICIPATION = "participation-5"
 FORMATS = {"csv": _l("CSV"), "xlsx": _l("Excel (XLSX)")}
 
 
@@ -36,7 +36,7 @@ def choices():
     """Figures: what the filters offer (programs, cohorts, departments and locations with
     people), kept like the report's (every membership is read to find them), and made again
     as soon as a cohort is published."""
-    return kept.figures("report-choices-3", [], since=sources.changed_at())
+    return kept.figures("report-choices-4", [], since=sources.changed_at())
 
 
 def options(choices):
@@ -47,7 +47,7 @@ def options(choices):
 
 
 def _choices(params, progress):
-    members = list(sources.memberships())
+    members = list(sources.memberships(former=True))
     return {
         "programs": sorted({(m.program_id, m.program) for m in members}, key=lambda p: p[1]),
         "cohorts": sorted(
@@ -325,5 +325,5 @@ def _write_export(export):
 
 def register(app):
     """The report's figures, computed by a job (learning.insights.kept)."""
-    kept.register(app, "report-choices-3", _choices)
+    kept.register(app, "report-choices-4", _choices)
     kept.register(app, PARTICIPATION, _participation)

@@ -20,11 +20,13 @@ class Member:
     cohort: str
     program_id: int
     program: str
+    left: bool = False  # a place they held until they left the company
 
 
 def register_memberships(app, read):
-    """`read(program_id=None, cohort_id=None, department="", location="")`: every Member of
-    published cohorts matching these, ordered by person, as a lazy stream; one query."""
+    """`read(program_id=None, cohort_id=None, department="", location="", former=False)`:
+    every Member of published cohorts matching these, ordered by person, as a lazy stream;
+    one query. With `former`, also the places of people who left the company (`left`)."""
     app.extensions[MEMBERSHIPS] = read
 
 

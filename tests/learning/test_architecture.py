@@ -18,6 +18,7 @@ from challenges.models import (
 from cohorts.models import (
     Cohort,
     CohortVisit,
+    FormerMembership,
     Membership,
     MembershipRequest,
     Participant,
@@ -83,6 +84,7 @@ MODELS = [
     Participant,
     Cohort,
     Membership,
+    FormerMembership,
     MembershipRequest,
     CohortVisit,
     PeopleImport,

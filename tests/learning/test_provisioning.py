@@ -7,7 +7,7 @@ from httpx2 import Client
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
-from cohorts import forming
+from cohorts import forming, platform
 from cohorts import services as cohort_services
 from cohorts.models import Cohort, Membership, Participant, Program
 from learning.audit.models import AuditEntry
@@ -214,6 +214,9 @@ def test_someone_who_leaves_leaves_their_cohort_and_its_facilitator_is_told(
     with app.app_context(), connection():
         assert not Membership.select().where(Membership.person == leaver.id).exists()
         assert Activity.get(Activity.kind == "left", Activity.actor == leaver.id)
+        # Their data says where they were until they left (reports count them as left).
+        [place] = platform.personal_data(leaver)["cohorts_before_leaving"]
+        assert place["cohort"] == cohort.name and place["left_at"] is not None
     assert cohort.name in sign_in(facilitator).get(f"/cohorts/{cohort.id}").text
 
 

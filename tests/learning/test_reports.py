@@ -13,11 +13,13 @@ import pytest
 
 from cohorts import forming
 from cohorts import services as cohort_services
+from cohorts.models import Membership
 from learning import ledger
 from learning.audit.models import AuditEntry
-from learning.db import connection
+from learning.db import atomic, connection
 from learning.insights import participation, services
 from learning.insights.models import Export, KeptFigures
+from learning.people import services as people
 from learning.people.models import Person, Role
 from tests.conftest import PASSWORD
 
@@ -71,7 +73,7 @@ def test_every_number_of_a_program_in_november_matches_the_hand_count(app, histo
         "people": 6, "active": 4, "threads": 1, "replies": 2, "feedback_given": 1,
         "feedback_received": 1, "check_ins": 2, "kudos_given": 1, "kudos_received": 1,
         "active_weeks": 1.0,  # p0 2 weeks, p1 2, p2 1, p3 1: 6 weeks over 6 people
-        "goals": 1,
+        "goals": 1, "left": 0,
     }  # fmt: skip
     assert not row.suppressed and report.total.values == row.values
 
@@ -86,7 +88,7 @@ def test_by_department_each_person_counts_where_they_work(app, history):
     assert rows["Engineering"] == {
         "people": 2, "active": 2, "threads": 1, "replies": 1, "feedback_given": 0,
         "feedback_received": 1, "check_ins": 1, "kudos_given": 1, "kudos_received": 1,
-        "active_weeks": 1.5, "goals": 1,
+        "active_weeks": 1.5, "goals": 1, "left": 0,
     }  # fmt: skip
     assert (rows["Sales"]["active"], rows["Sales"]["replies"], rows["Sales"]["active_weeks"]) == (
         1,
@@ -94,6 +96,32 @@ def test_by_department_each_person_counts_where_they_work(app, history):
         1.0,
     )
     assert (rows["Finance"]["feedback_given"], rows["Finance"]["active_weeks"]) == (1, 0.5)
+
+
+def test_someone_who_left_the_company_still_counts_and_is_counted_as_left(
+    app, history, team, make_person, sign_in
+):
+    # The directory deactivates p3 (Engineering), who gave p0 kudos: they leave the cohort,
+    # and the report keeps them, and what they did, as someone who left.
+    with app.app_context(), connection(), atomic():
+        people.set_active(Person.get_by_id(team[3].id), False)
+        assert not Membership.get_or_none(person=team[3].id, cohort=history.id)
+    rows = {row.label: row.values for row in build(app, grouping="department", threshold=2).rows}
+    assert (rows["Engineering"]["people"], rows["Engineering"]["left"]) == (2, 1)
+    assert rows["Engineering"]["kudos_given"] == 1 and rows["Sales"]["left"] == 0
+    with app.app_context(), connection():
+        by_person = {row.label: row.values for row in participation.per_person(NOVEMBER)}
+    assert by_person[f"{team[3].display_name} (#{team[3].id})"]["left"] == 1
+    assert by_person[f"{team[0].display_name} (#{team[0].id})"]["left"] == 0
+    assert by_person[participation.ALL]["left"] == 1
+    assert by_person[participation.ALL]["people"] == 6
+    hr = sign_in(make_person(roles=(Role.MEMBER, Role.HR)))
+    page = hr.get("/reports/?grouping=program&start=2026-11-01&end=2026-11-30")
+    assert re.search(r"Left the company</th>.*<td>1</td>\s*</tr>", page.text, re.S), page.text
+    # Back at the company, they are no longer counted as having left.
+    with app.app_context(), connection(), atomic():
+        people.set_active(Person.get_by_id(team[3].id), True)
+    assert build(app).total.values["left"] == 0
 
 
 def test_filters_narrow_to_a_department_and_a_location(app, history):
@@ -271,9 +299,9 @@ def test_numbers_per_person_need_hr_a_purpose_and_the_password_and_are_audited(
     row = re.search(rf"<th scope=\"row\">{team[0].display_name} \(#{team[0].id}\)</th>(.*?)</tr>",
                     shown.text, re.S).group(1)  # fmt: skip
     # p0: active, 1 thread, 1 reply, 0 feedback given, 1 received, 1 check-in, 0 kudos given,
-    # 1 received, 2 active weeks, the cohort's goal.
+    # 1 received, 2 active weeks, the cohort's goal; still at the company.
     assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "1", "1", "0", "1", "1", "0", "1",
-                                                     "2", "1"]  # fmt: skip
+                                                     "2", "1", "0"]  # fmt: skip
     [entry] = AuditEntry.select().where(AuditEntry.action == "individual_report")
     assert entry.actor_id == hr_person.id
     assert json.loads(entry.detail) == {"purpose": purpose, "rows": 6, "filters": period}
