@@ -8,7 +8,7 @@ import pytest
 from feedback import services as feedback
 from learning.db import connection
 from learning.notify.models import Notification
-from learning.people.models import Person
+from learning.people.models import Person, Preferences
 from learning.recognition.models import CompanyValue, Milestone, ValueVersion
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -43,6 +43,8 @@ def test_an_admin_names_a_value_in_polish_and_each_reader_sees_their_own(
     assert added.status_code == 303
     candour = CompanyValue.get(CompanyValue.name == "Candour")
     polish_reader, other_polish = polish
+    with connection():  # their notice's email goes now, whatever the hour
+        Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456").execute()
     # The kudos form speaks each reader's language.
     form = sign_in(polish_reader).get(f"/cohorts/{cohort.id}/kudos").text
     assert "Szczerość" in form and "Mówi, co myśli." in form and ">Candour<" not in form
