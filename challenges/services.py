@@ -29,6 +29,7 @@ from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotFound, Refused
 from learning.i18n import day, number
+from learning.live import events as live
 from learning.notify.services import path_for
 from learning.recognition import milestones
 
@@ -299,6 +300,7 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
             entry.progress = None
             return entry
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
+        live.publish(live.PROGRESS_CHANGED, cohort_id=cohort.id, challenge=challenge.id)
     entry.progress = _reach(challenge, cohort, person, now)
     _celebrate_streak(person, cohort, now)
     return entry

@@ -19,10 +19,12 @@ from cohorts.models import (
 )
 from learning.db import stream
 from learning.digest import sections
+from learning.errors import NotFound
 from learning.i18n import said
 from learning.insights import kept
 from learning.insights import sources as insights
 from learning.ledger import Activity
+from learning.live import services as live
 from learning.notify.services import path_for
 from learning.people import services as people
 from learning.people.models import Person
@@ -34,6 +36,7 @@ from learning.views import add_home_section, add_nav
 
 def register(app):
     places.register_cohorts(app, describe)
+    live.register_place(app, "cohort", may_listen)
     sections.register_memberships(app, digest_cohorts)
     sections.register(app, "new_members", digest_new_members)
     insights.register_memberships(app, report_memberships)
@@ -160,6 +163,15 @@ def digest_new_members(readers, until):
                         )
                     )
     return result
+
+
+def may_listen(person, cohort_id):
+    """Whoever may open the cohort's space may hear what changes in it."""
+    try:
+        access.access_cohort(person, cohort_id)
+    except NotFound:
+        return False
+    return True
 
 
 def report_memberships(program_id=None, cohort_id=None, department="", location="",

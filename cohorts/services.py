@@ -23,6 +23,7 @@ from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotAllowed, NotFound, Refused, found
 from learning.i18n import keep_versions, versions_of
+from learning.live import events as live
 from learning.mail.services import absolute_url, send_mail
 from learning.people.models import Person
 from learning.people.services import send_invitation
@@ -202,6 +203,7 @@ def _take_out(actor, cohort, person, action=None):
         queries.members_changed(cohort)
         if deleted:
             ledger.record(person, "left", cohort_id=cohort.id)
+            live.close_streams(person.id)  # they may no longer hear the cohort
             action = action or ("left_cohort" if actor.id == person.id else "member_removed")
             log(actor, action, person.email, cohort=cohort.name)
     return bool(deleted)

@@ -31,6 +31,7 @@ from feedback.models import (
 from learning import ledger, once
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotAllowed, NotFound, Refused
+from learning.live import events as live
 from learning.notify.services import notify, path_for
 
 MAX_ASKED = 3
@@ -178,6 +179,7 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
             obj=created,
             target=answered,
         )
+        live.publish(live.REPLY_ADDED, cohort_id=thread.cohort_id, thread=thread.id)
     return created
 
 

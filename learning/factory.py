@@ -18,6 +18,7 @@ from learning.insights import services as reports
 from learning.insights import views as insights
 from learning.jobs import services as jobs
 from learning.jobs import worker
+from learning.live import views as live
 from learning.mail import views as mail
 from learning.notify import views as notify
 from learning.people import views as people
@@ -53,6 +54,7 @@ def create_app(test_config=None):
     sso.init_app(app)
     scim.init_app(app)
     notify.init_app(app)
+    live.init_app(app)
     recognition.init_app(app)
     digest.init_app(app)
     insights.init_app(app)
@@ -72,6 +74,7 @@ def create_app(test_config=None):
     cli.init_app(app)
     app.jinja_env.globals.update(
         htmx_src=f"vendor/htmx-{HTMX_VERSION}/htmx.min.js",
+        htmx_sse_src=f"vendor/htmx-{HTMX_VERSION}/ext/hx-sse.min.js",
         role_labels=ROLE_LABELS,
         starts_in=text.starts_in,
     )

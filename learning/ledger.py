@@ -6,6 +6,7 @@ milestones, digests and reports without knowing the domains."""
 from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from learning.db import BaseModel, insert, utcnow
+from learning.live import events as live
 from learning.people.models import Person
 
 
@@ -58,6 +59,8 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
     )
     insert(entry)
     milestones.on_activity(entry)
+    if cohort_id is not None:
+        live.publish(live.FEED_CHANGED, cohort_id=cohort_id)
     return entry
 
 

@@ -7,14 +7,15 @@ import os
 import re
 import socket
 import threading
+import time
 import uuid
 
 import pytest
 import redis
+import uvicorn
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from rq import SimpleWorker
-from werkzeug.serving import make_server
 
 from cohorts import forming
 from cohorts import services as cohorts
@@ -23,6 +24,7 @@ from learning.db import connection, db, statements
 from learning.factory import create_app
 from learning.jobs.models import PendingJob
 from learning.jobs.services import worker_connection
+from learning.live.front import front
 from learning.migrate import migrate
 from learning.people import services as people
 from learning.people.models import Person, Role
@@ -153,18 +155,46 @@ def app(database_url, redis_url, smtp_server, tmp_path, app_config):
         db.close()
 
 
+class Served:
+    """The app as `make run` serves it, pages and live events (`app:served`): uvicorn on a
+    loopback port, in a thread. `stop()` ends it, open streams too; `Served(app, port)`
+    starts it again on the same port."""
+
+    def __init__(self, app, port=0):
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", port))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(front(app), log_level="warning", timeout_graceful_shutdown=1)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+        self.thread.start()
+        for _ in range(500):
+            if self.server.started:
+                break
+            time.sleep(0.01)
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()
+
+
 @pytest.fixture
-def live_server(app):
-    """The app on a free loopback port; its emails link back to it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    thread.join()
-    server.server_close()
+def served(app):
+    """The app served on a free loopback port; its emails link back to it."""
+    server = Served(app)
+    app.config["BASE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_server(served):
+    return served.url
 
 
 @pytest.fixture

@@ -40,6 +40,9 @@ OWN = {
     "onboarding.preferences", "notify.bell", "notify.index", "notify.open_notice",
     "notify.read_all", "challenges.mine", "challenges.numbers", "challenges.away",
     "feedback.find", "feedback.preview", "digest.preview",
+    # A page's live events: the person's own, and a place's only by the place's own rule
+    # (registered by its domain: cohorts.access.access_cohort).
+    "live.stream",
 }  # fmt: skip
 # Every other route: the access rule it asks (in the view, or in the service it calls).
 RULES = {

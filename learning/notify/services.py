@@ -8,6 +8,7 @@ from peewee import fn
 from learning.db import insert, utcnow
 from learning.i18n import as_reader
 from learning.jobs.services import defer
+from learning.live import events as live
 from learning.notify import preferences
 from learning.notify.models import KINDS, Notification
 from learning.notify.tasks import email_notice
@@ -44,6 +45,8 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
         ),
         new_only=True,
     )
+    if notice_id and "in_app" not in off:
+        live.publish(live.NOTICES_CHANGED, person_id=person.id)
     if notice_id and "email" not in off:
         defer(email_notice, notice_id, key=f"notice-{notice_id}", queue="notices")
     return notice_id
@@ -100,12 +103,16 @@ def open_notice(person, notification_id):
     if notice is not None and notice.read_at is None:
         notice.read_at = utcnow()
         notice.save()
+        live.publish(live.NOTICES_CHANGED, person_id=person.id)  # the bell in other tabs
     return notice
 
 
 def mark_all_read(person):
-    return (
+    marked = (
         Notification.update(read_at=utcnow())
         .where(Notification.person == person, Notification.read_at.is_null())
         .execute()
     )
+    if marked:
+        live.publish(live.NOTICES_CHANGED, person_id=person.id)
+    return marked

@@ -22,9 +22,10 @@ from learning.db import atomic, insert, utcnow
 from learning.errors import Refused, found
 from learning.i18n import marked, reading, said, worded
 from learning.jobs.services import defer
+from learning.live import events as live
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences as notify_preferences
-from learning.people import queries, tasks
+from learning.people import queries, sessions, tasks
 from learning.people.access import require_admin, require_inviter
 from learning.people.models import (
     EndedSession,
@@ -221,6 +222,7 @@ def set_password(person, password):
     person.password_hash = hasher.hash(password)
     person.session_version += 1
     person.save(only=[Person.password_hash, Person.session_version])
+    live.close_streams(person.id)
 
 
 def confirm_password(person, password, asked_by):
@@ -254,6 +256,7 @@ def sign_out(person, sid):
         insert(EndedSession(sid=sid, ended_at=now), new_only=True)
         EndedSession.delete().where(EndedSession.ended_at < expired).execute()
         log(person, "signed_out", person.email)
+        live.close_streams(person.id, sessions.digest(sid))
 
 
 def sign_out_everywhere(person):
@@ -263,6 +266,7 @@ def sign_out_everywhere(person):
             Person.id == person.id
         ).execute()
         log(person, "signed_out_everywhere", person.email)
+        live.close_streams(person.id)
 
 
 # Signed links
@@ -464,6 +468,7 @@ def set_active(person, active):
     person.left_at = None if active else utcnow()
     if not active:
         person.session_version += 1  # every session ends
+        live.close_streams(person.id)
         for leave in current_app.extensions.get(ON_LEAVING, ()):
             leave(person)
     person.save()

@@ -5,6 +5,7 @@ Flask keeps the session in a signed cookie, so "rotating the session id" means s
 an empty session: nothing a visitor carried before signing in (a planted cookie, an old CSRF
 token) survives it. Both clocks live in the session and are checked on every request."""
 
+import hashlib
 import secrets
 import time
 
@@ -42,6 +43,22 @@ def start(person, keep=False):
     now = int(time.time())
     session[SIGNED_IN_AT] = now
     session[SEEN_AT] = now
+
+
+def ends_at():
+    """When this session ends unless its person does something (epoch seconds)."""
+    config = current_app.config
+    return min(
+        session.get(SIGNED_IN_AT, 0) + config["SESSION_MAX_AGE"],
+        session.get(SEEN_AT, 0) + config["SESSION_IDLE"],
+    )
+
+
+def digest(sid=None):
+    """A session's id (this one's by default) as others may see it: its live streams close
+    when it is signed out."""
+    sid = session.get(SID, "") if sid is None else sid
+    return hashlib.sha256(sid.encode()).hexdigest()[:32]
 
 
 def _expired(now):

@@ -134,12 +134,15 @@ PLATFORM = {
     ("scim.tokens", "POST"): ADMIN_ONLY,
     ("scim.revoke", "POST"): {**ADMIN_ONLY, "admin": 404},
     ("scim.choose_groups", "POST"): {**ADMIN_ONLY, "admin": 303},  # nothing chosen: said so
+    # A page's live events: a person's own; a cohort's only for those who see it
+    # (tests/learning/test_live_events.py).
+    ("live.stream", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
 }
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
     blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding",
-                  "admin", "sso", "scim")  # fmt: skip
+                  "admin", "sso", "scim", "live")  # fmt: skip
     assert routes(app, *blueprints) == set(PLATFORM)
 
 

@@ -1,0 +1,1 @@
+"""Live pages: small events about what changed, sent to the pages that show it."""

@@ -1,0 +1,85 @@
+"""Telling open pages what changed: small named events carrying ids only, never content.
+
+A write calls `publish` inside its transaction; the event reaches Redis once the write
+commits (never before), in a stream per cohort and per person, capped at `CAP` entries so a
+browser that reconnects gets what it missed. Redis down loses the event, never the write:
+the pages poll as they did before there were events."""
+
+import json
+import logging
+import time
+
+import redis
+from flask import current_app, g
+
+from learning.db import db
+from learning.jobs.services import redis_connection
+
+log = logging.getLogger(__name__)
+
+CAP = 1000
+# A stream nobody wrote to for this long goes; a browser asking for it is told to refresh.
+KEPT_SECONDS = 24 * 3600
+# After a failure, events are dropped for this long rather than each write waiting for Redis.
+QUIET_AFTER_FAILURE = 10
+_failed_at = {}
+
+# What a page listens for (`hx-trigger="… from:body"`).
+FEED_CHANGED = "feed-changed"
+REPLY_ADDED = "reply-added"
+PROGRESS_CHANGED = "progress-changed"
+NOTICES_CHANGED = "notices-changed"
+# Not for pages: the events service closes the person's streams, those of one session
+# (`session`: its digest) or all ("*"). A browser that was only moved reconnects, and is
+# asked again what it may hear.
+CLOSE = "close-stream"
+
+
+def place_key(place, place_id):
+    return f"live:{place}:{place_id}"
+
+
+def cohort_key(cohort_id):
+    return place_key("cohort", cohort_id)
+
+
+def person_key(person_id):
+    return place_key("person", person_id)
+
+
+def close_streams(person_id, session="*"):
+    """End the person's open streams (a session ended, or what they may see changed)."""
+    publish(CLOSE, person_id=person_id, session=session)
+
+
+def publish(event, *, cohort_id=None, person_id=None, **ids):
+    """Send `event` with `ids` to the pages of a cohort or of a person once the current
+    transaction commits (at once outside one). Sent once however often a write asks."""
+    key = cohort_key(cohort_id) if cohort_id is not None else person_key(person_id)
+    if "live_waiting" not in g:
+        g.live_waiting = []
+    entry = (key, event, json.dumps(ids, sort_keys=True))
+    if entry not in g.live_waiting:
+        g.live_waiting.append(entry)
+    # Each call asks: the first commit sends them all, and the others find nothing left.
+    db.after_commit(_send)
+
+
+def _send():
+    entries, g.live_waiting = g.get("live_waiting", []), []
+    if not entries:
+        return
+    url = current_app.config["REDIS_URL"]
+    failed_at = _failed_at.get(url)
+    if failed_at is not None and time.monotonic() - failed_at < QUIET_AFTER_FAILURE:
+        return
+    try:
+        with redis_connection().pipeline(transaction=False) as pipe:
+            for key, event, data in entries:
+                pipe.xadd(key, {"event": event, "data": data}, maxlen=CAP, approximate=True)
+                pipe.expire(key, KEPT_SECONDS)
+            pipe.execute()
+        _failed_at.pop(url, None)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+        _failed_at[url] = time.monotonic()
+        log.warning("Redis unavailable; pages will see this change when they next poll: %s", error)
