@@ -97,10 +97,12 @@ async def _events(scope, receive, send, pages, hub):
     # Until the browser leaves: a stream would otherwise learn it only when it next writes.
     streaming = asyncio.create_task(response(scope, receive, send))
     leaving = asyncio.create_task(_left(receive))
-    await asyncio.wait({streaming, leaving}, return_when=asyncio.FIRST_COMPLETED)
-    for task in (streaming, leaving):
-        task.cancel()
-    await asyncio.gather(streaming, leaving, return_exceptions=True)
+    try:
+        await asyncio.wait({streaming, leaving}, return_when=asyncio.FIRST_COMPLETED)
+    finally:  # also when the server stops: the browser connects again later
+        for task in (streaming, leaving):
+            task.cancel()
+        await asyncio.gather(streaming, leaving, return_exceptions=True)
 
 
 async def _left(receive):
