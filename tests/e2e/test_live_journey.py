@@ -10,10 +10,11 @@ from playwright.sync_api import expect
 from challenges import services as challenges
 from feedback import services as feedback
 from learning.db import connection
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Served, free_port
 from tests.e2e.test_invitation_journey import sign_in
 
 SOON = 2_000  # ms
+DAYS_20 = datetime.timedelta(days=20)
 # The parts of a page that poll when they hear no events.
 POLLED = re.compile(r"/notifications/bell|/feed\b|/progress\b|/replies\b")
 
@@ -35,7 +36,7 @@ def test_a_reply_a_kudos_a_notice_and_a_check_in_reach_the_other_page_at_once(
         thread = feedback.start_thread(cohort, reader, "question", "Where to begin?", "Ideas?")
         challenge = challenges.create_challenge(
             manager, program, cohort=cohort, title="Ten sessions", goal="count", target=10,
-            starts_on=today - datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=20),
+            starts_on=today - datetime.timedelta(days=1), ends_on=today + DAYS_20,
             unit="", steps=(),
         )  # fmt: skip
 
@@ -80,3 +81,25 @@ def test_a_reply_a_kudos_a_notice_and_a_check_in_reach_the_other_page_at_once(
     with app.app_context(), connection():
         challenges.check_in(author, challenge, cohort, "done")
     expect(progress).to_have_attribute("value", "1", timeout=SOON)
+
+
+def test_with_redis_down_the_page_polls_and_keeps_working(app, cohort, team, browser):
+    author, reader = team[0], team[1]
+    with app.app_context(), connection():
+        thread = feedback.start_thread(cohort, reader, "question", "Anyone?", "Ideas?")
+    # Nothing listens where Redis was.
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}"
+    app.extensions.pop("redis", None)
+    server = Served(app)
+    try:
+        b = browser.new_context().new_page()
+        sign_in(b, server.url, reader.email, PASSWORD)
+        b.wait_for_url(f"{server.url}/")
+        b.goto(f"{server.url}/threads/{thread.id}")
+        expect(b.locator("html")).to_have_attribute("data-live", "off")
+        with app.app_context(), connection():
+            feedback.reply(thread, author, body="Polling still brings this")
+        # The thread's poll (every 10 s) brings it.
+        expect(b.locator("#replies")).to_contain_text("Polling still brings this", timeout=12_000)
+    finally:
+        server.stop()
