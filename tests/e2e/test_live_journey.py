@@ -61,7 +61,9 @@ def test_a_reply_a_kudos_a_notice_and_a_check_in_reach_the_other_page_at_once(
     expect(b.locator("#replies")).to_contain_text("Start with the glossary", timeout=SOON)
     # Each event brought one request: the reply, and the notice of it (B asked the question).
     assert sorted(re.sub(r"\?.*", "", url) for url in polled) == [
-        f"{live_server}/notifications/bell", f"{live_server}/threads/{thread.id}/replies"]
+        f"{live_server}/notifications/bell",
+        f"{live_server}/threads/{thread.id}/replies",
+    ]
 
     # B reads the cohort's space: its feed, the challenge's progress, the bell.
     b.goto(f"{live_server}/cohorts/{cohort.id}")
