@@ -249,9 +249,10 @@ def load(base, scenario, visitor, body, connections, seconds):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(database_url, redis_url, connections=(8, 32), seconds=10, only=None):
+def run(database_url, redis_url, connections=(8, 32), seconds=10, only=None, then=None):
     """Every scenario (or those whose names contain `only`) at every concurrency against a
-    generated database; a list of rows."""
+    generated database; a list of rows. `then(server, visitors)` runs last, the server still
+    up (the live events' measures)."""
     server = Server(database_url, redis_url)
     try:
         visitors = {"": Visitor(server.base)}
@@ -284,6 +285,8 @@ def run(database_url, redis_url, connections=(8, 32), seconds=10, only=None):
                     f"{result['errors'] + result['status_errors']} errors",
                     flush=True,
                 )
+        if then is not None:
+            then(server, visitors)
         return rows
     finally:
         server.stop()

@@ -24,15 +24,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import builder, digests, exports, generate, load, report  # noqa: E402
+from bench import builder, digests, exports, generate, live, load, report  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 PLANS = {
     # seconds per scenario and concurrency; people for digests; rows per export
-    "S": {"seconds": 3, "digests": 200, "exports": [10_000], "builder": 10_000},
-    "M": {"seconds": 15, "digests": 10_000, "exports": [100_000, 1_000_000], "builder": 10_000},
-    "L": {"seconds": 15, "digests": 50_000, "exports": [100_000, 1_000_000], "builder": 10_000},
+    # streams: browsers holding a cohort's live events open (bench/live.py)
+    "S": {"seconds": 3, "digests": 200, "exports": [10_000], "builder": 10_000, "streams": 200},
+    "M": {
+        "seconds": 15,
+        "digests": 10_000,
+        "exports": [100_000, 1_000_000],
+        "builder": 10_000,
+        "streams": 1000,
+    },
+    "L": {
+        "seconds": 15,
+        "digests": 50_000,
+        "exports": [100_000, 1_000_000],
+        "builder": 10_000,
+        "streams": 1000,
+    },
 }
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench")
 
@@ -129,7 +142,15 @@ def bench_database(size, kind, url, plan):
     served = url.replace("postgresql://", "postgresql+pool://", 1) + (
         "?max_connections=16&stale_timeout=300" if kind == "postgresql" else ""
     )
-    result["load"] = load.run(served, os.environ["REDIS_URL"], seconds=plan["seconds"])
+    redis = os.environ["REDIS_URL"]
+    result["live"] = {}
+
+    def live_events(server, visitors):
+        print(f"== {kind}: {plan['streams']} live event streams", flush=True)
+        result["live"] = live.measure(server, visitors["member"], served, redis,
+                                      plan["streams"], plan["seconds"])  # fmt: skip
+
+    result["load"] = load.run(served, redis, seconds=plan["seconds"], then=live_events)
     # The jobs build their own data on a fresh database (the same URL, emptied).
     print(f"== {kind}: digests for {plan['digests']} people", flush=True)
     result["digests"] = digests.measure(plan["digests"], url if kind == "postgresql" else None)
