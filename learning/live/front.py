@@ -92,7 +92,7 @@ async def _events(scope, receive, send, pages, hub):
         await response(scope, receive, send)
         return
     response = StreamingResponse(
-        _stream(hub, listener, first), 200, STREAM_HEADERS, media_type="text/event-stream"
+        _stream(listener, first), 200, STREAM_HEADERS, media_type="text/event-stream"
     )
     # Until the browser leaves: a stream would otherwise learn it only when it next writes.
     streaming = asyncio.create_task(response(scope, receive, send))
@@ -103,6 +103,7 @@ async def _events(scope, receive, send, pages, hub):
         for task in (streaming, leaving):
             task.cancel()
         await asyncio.gather(streaming, leaving, return_exceptions=True)
+        hub.unsubscribe(listener)
 
 
 async def _left(receive):
@@ -110,28 +111,25 @@ async def _left(receive):
         pass
 
 
-async def _stream(hub, listener, first):
-    try:
-        for message in first:
+async def _stream(listener, first):
+    for message in first:
+        yield message
+    while True:
+        left = listener.until - time.time()
+        if left <= 0:
+            return  # the session ends: the browser's next attempt is asked to sign in
+        try:
+            item = await asyncio.wait_for(listener.queue.get(), min(HEARTBEAT, left))
+        except TimeoutError:
+            yield ": still here\n\n"
+            continue
+        if item is None:
+            return  # Redis went away: the page polls until it reconnects
+        message = listener.accept(*item)
+        if message is Listener.CLOSE:
+            return
+        if message:
             yield message
-        while True:
-            left = listener.until - time.time()
-            if left <= 0:
-                return  # the session ends: the browser's next attempt is asked to sign in
-            try:
-                item = await asyncio.wait_for(listener.queue.get(), min(HEARTBEAT, left))
-            except TimeoutError:
-                yield ": still here\n\n"
-                continue
-            if item is None:
-                return  # Redis went away: the page polls until it reconnects
-            message = listener.accept(*item)
-            if message is Listener.CLOSE:
-                return
-            if message:
-                yield message
-    finally:
-        hub.unsubscribe(listener)
 
 
 def _position(entry_id):
@@ -220,14 +218,17 @@ class Hub:
         self._listen(listener)
         event = "live-refresh" if refresh else "live-ready"
         first = [FIRST.format(id=listener.last_event_id(), event=event)]
-        for key in replay:
-            since = listener.positions[key]
-            for entry_id, fields in await self.client.xrange(key, f"({since}", "+"):
-                message = listener.accept(key, entry_id, fields)
-                if message is Listener.CLOSE:
-                    break
-                if message:
-                    first.append(message)
+        try:
+            for key in replay:
+                since = listener.positions[key]
+                for entry_id, fields in await self.client.xrange(key, f"({since}", "+"):
+                    message = listener.accept(key, entry_id, fields)
+                    # A stream closed while it was away: the app has just checked it again.
+                    if message and message is not Listener.CLOSE:
+                        first.append(message)
+        except BaseException:
+            self.unsubscribe(listener)
+            raise
         return first
 
     def _listen(self, listener):

@@ -41,7 +41,7 @@ def test_the_space_shows_members_facilitator_guidelines_and_the_feed(people, coh
     assert "Leading with curiosity" in page and "Be specific." in page
     assert page.count("local time") == 6 and "Facilitator" in page
     assert page.count("joined the cohort") == 6
-    assert 'hx-trigger="every 10s"' in page
+    assert 'hx-trigger="every 10s, feed-changed from:body' in page
 
 
 def test_new_activity_arrives_through_the_poll_and_nothing_new_answers_204(

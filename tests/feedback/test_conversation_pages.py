@@ -41,14 +41,16 @@ def test_the_newest_page_shows_the_latest_replies_and_links_to_earlier_ones(
     earlier = f"/threads/{thread.id}?before={tops[5].id}#replies-heading"
     assert f'<a href="{earlier}">Show earlier replies</a>' in page
     assert "Show later replies" not in page
-    assert 'hx-trigger="every 10s"' in page  # the newest page keeps itself up to date
+    assert (
+        'hx-trigger="every 10s, reply-added from:body' in page
+    )  # the newest page keeps itself up to date
 
     page = client.get(earlier.split("#")[0]).text
     assert shown(page) == [0, 1, 2, 3, 4] and "An answer to the first" in page
     assert "Show earlier replies" not in page
     later = f"/threads/{thread.id}?start={tops[5].id}#replies-heading"
     assert f'<a href="{later}">Show later replies</a>' in page
-    assert 'hx-trigger="every 10s"' not in page  # an earlier page does not poll
+    assert 'hx-trigger="every 10s' not in page  # an earlier page does not poll
     # Replying from it answers what it shows, and stays on it.
     assert f'action="/threads/{thread.id}/replies?before={tops[5].id}"' in page
     assert f'<option value="{tops[0].id}">' in page
