@@ -110,16 +110,29 @@ def defer(func, *args, key, queue="default"):
         db.after_commit(functools.partial(_hand_over_new, pending))
 
 
-def _hand_over_new(job):
+def redis_resting():
+    """Whether Redis failed a moment ago: a write does not wait for it again so soon (jobs
+    wait in the outbox, live events are dropped)."""
     failed_at = _failed_at.get(current_app.config["REDIS_URL"])
-    recently = failed_at is not None and time.monotonic() - failed_at < QUIET_AFTER_FAILURE
-    if recently or not _enqueue([job]):
+    return failed_at is not None and time.monotonic() - failed_at < QUIET_AFTER_FAILURE
+
+
+def redis_answered(error=None):
+    """Note whether Redis answered (`error`: why not) for `redis_resting`."""
+    url = current_app.config["REDIS_URL"]
+    if error is None:
+        _failed_at.pop(url, None)
+    else:
+        _failed_at[url] = time.monotonic()
+
+
+def _hand_over_new(job):
+    if redis_resting() or not _enqueue([job]):
         PendingJob.update(handed_at=None).where(PendingJob.key == job.key).execute()
 
 
 def _enqueue(pending):
     """Put outbox rows on RQ; returns those that got there. Stops if Redis is down."""
-    url = current_app.config["REDIS_URL"]
     handed = []
     try:
         for job in pending:
@@ -129,9 +142,9 @@ def _enqueue(pending):
                     job.func, *json.loads(job.args), job_id=job.key, unique=True, retry=RETRY
                 )
             handed.append(job)
-        _failed_at.pop(url, None)
+        redis_answered()
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-        _failed_at[url] = time.monotonic()
+        redis_answered(error)
         log.warning("Redis unavailable; jobs stay in the outbox for the sweep: %s", error)
     return handed
 

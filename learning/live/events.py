@@ -7,22 +7,18 @@ the pages poll as they did before there were events."""
 
 import json
 import logging
-import time
 
 import redis
-from flask import current_app, g
+from flask import g
 
 from learning.db import db
-from learning.jobs.services import redis_connection
+from learning.jobs.services import redis_answered, redis_connection, redis_resting
 
 log = logging.getLogger(__name__)
 
 CAP = 1000
 # A stream nobody wrote to for this long goes; a browser asking for it is told to refresh.
 KEPT_SECONDS = 24 * 3600
-# After a failure, events are dropped for this long rather than each write waiting for Redis.
-QUIET_AFTER_FAILURE = 10
-_failed_at = {}
 
 # What a page listens for (`hx-trigger="… from:body"`).
 FEED_CHANGED = "feed-changed"
@@ -69,9 +65,7 @@ def _send():
     entries, g.live_waiting = g.get("live_waiting", []), []
     if not entries:
         return
-    url = current_app.config["REDIS_URL"]
-    failed_at = _failed_at.get(url)
-    if failed_at is not None and time.monotonic() - failed_at < QUIET_AFTER_FAILURE:
+    if redis_resting():
         return
     try:
         with redis_connection().pipeline(transaction=False) as pipe:
@@ -79,7 +73,7 @@ def _send():
                 pipe.xadd(key, {"event": event, "data": data}, maxlen=CAP, approximate=True)
                 pipe.expire(key, KEPT_SECONDS)
             pipe.execute()
-        _failed_at.pop(url, None)
+        redis_answered()
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-        _failed_at[url] = time.monotonic()
+        redis_answered(error)
         log.warning("Redis unavailable; pages will see this change when they next poll: %s", error)

@@ -293,6 +293,7 @@ class Hub:
     async def close(self):
         if self.reader is not None:
             self.reader.cancel()
+            await asyncio.gather(self.reader, return_exceptions=True)
         if self.client is not None:
             await self.client.aclose()
 

@@ -32,13 +32,17 @@ WIDER = """() => {
 }"""
 
 
+# Not pages: a file, the icon, a page's event stream.
+NOT_PAGES = ("static", "home.icon", "live.stream")
+
+
 def pages_for(who):
     """The GET pages the access tables say `who` may open."""
     key = {"manager": "ld_manager"}.get(who, who)
     return sorted(
         endpoint
         for (endpoint, method), answers in TABLES.items()
-        if method == "GET" and answers.get(key) == 200 and endpoint not in ("static", "home.icon")
+        if method == "GET" and answers.get(key) == 200 and endpoint not in NOT_PAGES
     )
 
 

@@ -49,11 +49,11 @@ def new_user(email, name, **extra):
 
 
 def test_scim2_tester_finds_the_service_compliant(live_server, token):
-    client = SyncSCIMClient(
-        Client(base_url=f"{live_server}/scim/v2", headers={"Authorization": f"Bearer {token}"})
-    )
-    client.discover()
-    results = check_server(client)
+    headers = {"Authorization": f"Bearer {token}"}
+    with Client(base_url=f"{live_server}/scim/v2", headers=headers) as http:
+        client = SyncSCIMClient(http)
+        client.discover()
+        results = check_server(client)
     passing = (Status.SUCCESS, Status.COMPLIANT, Status.ACCEPTABLE, Status.SKIPPED)
     failed = [r for r in results if r.status not in passing]
     assert len(results) > 20
