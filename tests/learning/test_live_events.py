@@ -221,3 +221,13 @@ def test_with_redis_down_the_stream_says_so_and_pages_still_work(
         assert page.ok and "Anyone around?" in page.text
     finally:
         server.stop()
+
+
+def test_without_the_events_service_the_app_says_live_events_are_off(
+    cohort, team, make_person, sign_in
+):
+    # Under gunicorn alone, `/events` answers at once: the page keeps polling.
+    answer = sign_in(team[1]).get(f"/events?cohort={cohort.id}")
+    assert answer.status_code == 200 and answer.mimetype == "text/event-stream"
+    assert "event: live-unavailable" in answer.text and "retry: 60000" in answer.text
+    assert sign_in(make_person()).get(f"/events?cohort={cohort.id}").status_code == 404
