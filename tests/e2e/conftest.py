@@ -36,6 +36,7 @@ def check_accessibility(axe):
     """Assert axe finds no serious or critical violation on the current page."""
 
     def check(page):
+        page.wait_for_load_state()  # a page that is still arriving has no document to check
         results = axe.run(page)
         serious = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"

@@ -31,11 +31,14 @@ def test_import_build_move_publish_and_a_member_meets_the_cohort(
     page = browser.new_page()
     sign_in(page, live_server, manager.email, "correct horse battery staple")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Programs")
     check_accessibility(page)
     page.get_by_role("link", name=program.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(program.name)
     check_accessibility(page)
 
     page.get_by_role("link", name="Import people").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Import")
     check_accessibility(page)
     broken = PEOPLE[:-1] + [("hal-at-example.com", "Hal Moss", "Sales", "Dublin", "Europe/Dublin")]
     page.get_by_label("CSV file").set_input_files(files=[csv_file(broken)])
