@@ -78,22 +78,24 @@ class Browsers:
             f"Cookie: {self.cookie}\r\n\r\n".encode()
         )
         await writer.drain()
-        event = ""
+        message = {}
         try:
             while line := await reader.readline():
                 line = line.decode().strip()
-                if line.startswith("event: "):
-                    event = line[7:]
-                    if event in ("live-refresh", "live-ready"):
-                        self.connected += 1
-                        if self.connected == self.count:
-                            self.ready.set()
-                elif line.startswith("id: ") and event == "reply-added":
-                    # Each stream's id is its place in each stream; the cohort's is last.
-                    milliseconds = int(line[4:].split("_")[-1].split("-")[0])
+                if line:
+                    field, _, value = line.partition(": ")
+                    message[field] = value
+                    continue
+                event = message.get("event")
+                if event in ("live-refresh", "live-ready"):
+                    self.connected += 1
+                    if self.connected == self.count:
+                        self.ready.set()
+                elif event == "reply-added":
+                    # The id is the stream's place in each of its streams; the cohort's last.
+                    milliseconds = int(message["id"].split("_")[-1].split("-")[0])
                     self.delays.append(time.time() - milliseconds / 1000)
-                elif not line:
-                    event = ""
+                message = {}
         finally:
             writer.close()
 

@@ -11,11 +11,6 @@ import re
 import shutil
 
 from flask import current_app
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
-from saml2.saml import NAMEID_FORMAT_PERSISTENT
 
 from learning.db import atomic, utcnow
 from learning.sso.models import SamlRequest
@@ -38,6 +33,10 @@ def entity_id():
 
 
 def _config():
+    from saml2 import BINDING_HTTP_POST
+    from saml2.config import SPConfig
+    from saml2.saml import NAMEID_FORMAT_PERSISTENT
+
     source = current_app.config["SAML_IDP_METADATA"]
     metadata = (
         {"remote": [{"url": source}]} if source.startswith(("http://", "https://"))
@@ -63,7 +62,10 @@ def _config():
 
 
 def client():
-    """This app's SAML client, made once (the provider's metadata read then)."""
+    """This app's SAML client, made once (the provider's metadata read then). pysaml2 is
+    imported only once SAML is used (views.init_app says why)."""
+    from saml2.client import Saml2Client
+
     found = current_app.extensions.get("saml")
     if found is None:
         found = current_app.extensions["saml"] = Saml2Client(config=_config())
@@ -73,11 +75,16 @@ def client():
 def metadata():
     """This service's metadata, for the provider's admins (from the client's configuration:
     the provider's metadata is read once, not at every request)."""
+    from saml2.metadata import create_metadata_string
+
     return create_metadata_string(None, config=client().config, valid=None)
 
 
 def start(next_page, trying_by=None):
     """The address that takes the browser to the provider, and the request kept for it."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.saml import NAMEID_FORMAT_PERSISTENT
+
     request_id, info = client().prepare_for_authenticate(
         binding=BINDING_HTTP_REDIRECT, nameid_format=NAMEID_FORMAT_PERSISTENT
     )
@@ -90,6 +97,8 @@ def start(next_page, trying_by=None):
 def answered(posted):
     """The provider's posted answer, checked: (the request it answers, claims as OpenID
     Connect names them). Raises ValueError (or pysaml2's errors) for anything untrusted."""
+    from saml2 import BINDING_HTTP_POST
+
     xml = base64.b64decode(posted)
     found = IN_RESPONSE_TO.search(xml)
     with atomic():

@@ -7,8 +7,6 @@ Authlib does the protocol: discovery from the issuer, the authorization code flo
 provider's published keys), issuer, audience, expiry and nonce checked before anything here
 reads a claim."""
 
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import (
     Blueprint,
     Response,
@@ -22,9 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from joserfc.errors import JoseError
 from requests import RequestException
-from saml2 import SAMLError
 
 from learning import htmx
 from learning.audit.services import log
@@ -64,6 +60,9 @@ def start():
 def done():
     """Back from the provider: a verified ID token signs its person in, or a page says why not
     (and the admins' "Try sign-in" shows what came, signing nobody in)."""
+    from authlib.integrations.base_client.errors import OAuthError
+    from joserfc.errors import JoseError
+
     provider = _provider()
     trying = session.pop(TRYING, False) and _is_admin()
     try:
@@ -100,6 +99,8 @@ def _saml():
 @bp.get("/sign-in/saml")
 def saml_start():
     """Off to the SAML provider with a request it must answer; back at `saml_done`."""
+    from saml2 import SAMLError  # only where SAML is used (init_app says why)
+
     _saml()
     trying = session.pop(TRYING, False) and _is_admin()
     try:
@@ -210,10 +211,14 @@ def confirm_link(identity_id):
 
 
 def init_app(app):
-    # Each app its own registry: Authlib keeps a client, and the provider's metadata, in it.
-    oauth = app.extensions["sso"] = OAuth(app)
     config = app.config
     if config["OIDC_ISSUER"]:
+        # Authlib (and pysaml2, in saml.py) are imported only where a provider is set up: a
+        # job worker, or a company without one, does not carry them (about 50 MB).
+        from authlib.integrations.flask_client import OAuth
+
+        # Each app its own registry: Authlib keeps a client, and the provider's metadata.
+        oauth = app.extensions["sso"] = OAuth(app)
         oauth.register(
             "company",
             client_id=config["OIDC_CLIENT_ID"],
