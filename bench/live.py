@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 from bench import load
 
@@ -35,15 +34,7 @@ class EventsService:
                    "--log-level", "warning", "--no-access-log",
                    "--timeout-graceful-shutdown", "2"]  # fmt: skip
         self.process = subprocess.Popen(command, env=env, cwd=load.ROOT)  # noqa: S603 (ours)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/healthz", timeout=2)  # noqa: S310 (loopback)
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("the events service did not answer within a minute")
+        load.wait_until_answering(self, "the events service")
 
     def cpu_seconds(self):
         """User and system CPU time the process has used so far."""

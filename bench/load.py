@@ -77,6 +77,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def wait_until_answering(server, name):
+    """Wait for `server` (with `base` and `stop()`) to answer its health check; stop it and
+    fail if it does not within a minute."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(server.base + "/healthz", timeout=2)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"{name} did not answer within a minute")
+
+
 class Server:
     """gunicorn with bench/wsgi.py, on its own port, for one database."""
 
@@ -132,15 +146,7 @@ class Server:
             "--quiet",
         ]
         self.worker = subprocess.Popen(worker, env=env, cwd=ROOT)  # noqa: S603 (ours)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/healthz", timeout=2)  # noqa: S310 (loopback)
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("gunicorn did not answer within a minute")
+        wait_until_answering(self, "gunicorn")
 
     def stop(self):
         for process in (self.process, self.worker):

@@ -31,6 +31,15 @@ NOTICES_CHANGED = "notices-changed"
 CLOSE = "close-stream"
 
 
+# How the app hands a stream over to the events service (live.front): response headers.
+STREAMS, UNTIL, SESSION = "X-Live-Streams", "X-Live-Until", "X-Live-Session"
+
+
+def unavailable(retry_ms):
+    """The message that says live events are off: the page polls, and asks again later."""
+    return f"retry: {retry_ms}\nevent: live-unavailable\ndata: {{}}\n\n"
+
+
 def place_key(place, place_id):
     return f"live:{place}:{place_id}"
 

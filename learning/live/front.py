@@ -24,13 +24,12 @@ from learning.live import events
 log = logging.getLogger(__name__)
 
 HEARTBEAT = 25  # seconds: proxies close connections that say nothing for longer
-HANDOVER = b"x-live-streams"
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 # What the page hears first: "live-refresh", fetch what changed since it was drawn (or since
 # the events it missed, no longer kept); or "live-ready", what it missed follows.
 FIRST = "id: {id}\nevent: {event}\ndata: {{}}\n\n"
-UNAVAILABLE = "retry: 30000\nevent: live-unavailable\ndata: {}\n\n"
+UNAVAILABLE = events.unavailable(30_000)
 
 
 def front(app, threads=16):
@@ -67,9 +66,9 @@ async def _events(scope, receive, send, pages, hub):
 
     async def send_unless_handed(message):
         if message["type"] == "http.response.start":
-            headers = dict(message["headers"])
-            if message["status"] == 200 and HANDOVER in headers:
-                handed.update({k.decode(): v.decode() for k, v in headers.items()})
+            headers = {k.decode().lower(): v.decode() for k, v in message["headers"]}
+            if message["status"] == 200 and events.STREAMS.lower() in headers:
+                handed.update(headers)
         if not handed:
             await send(message)
 
@@ -77,9 +76,9 @@ async def _events(scope, receive, send, pages, hub):
     if not handed:
         return
     listener = Listener(
-        handed["x-live-streams"].split(),
-        handed.get("x-live-session", ""),
-        float(handed.get("x-live-until", 0)),
+        handed[events.STREAMS.lower()].split(),
+        handed.get(events.SESSION.lower(), ""),
+        float(handed.get(events.UNTIL.lower(), 0)),
     )
     last_event_id = dict(scope["headers"]).get(b"last-event-id", b"").decode()
     try:

@@ -36,12 +36,12 @@ def handover(streams):
     the session ends. Reached without that service, it says live events are off, and the
     page polls."""
     return Response(
-        "retry: 60000\nevent: live-unavailable\ndata: {}\n\n",
+        events.unavailable(60_000),
         mimetype="text/event-stream",
         headers={
-            "X-Live-Streams": " ".join(streams),
-            "X-Live-Until": str(sessions.ends_at()),
-            "X-Live-Session": sessions.digest(),
+            events.STREAMS: " ".join(streams),
+            events.UNTIL: str(sessions.ends_at()),
+            events.SESSION: sessions.digest(),
             "Cache-Control": "no-store",
         },
     )

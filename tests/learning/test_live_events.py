@@ -128,9 +128,10 @@ def test_a_person_hears_their_own_notices_and_nobody_elses(
     assert "notices-changed" not in {m["event"] for m in other.heard(seconds=0.5)}
 
 
-def test_a_dropped_connection_resumes_and_hears_what_it_missed_once(
-    app, served, cohort, team, sign_in, streams
-):
+@pytest.fixture
+def heard_one(app, served, cohort, team, sign_in, streams):
+    """team[1] listens to the cohort and hears team[0] start a thread: (the session cookie,
+    the stream's path, the stream, the thread, the event heard)."""
     cookie = cookie_of(sign_in(team[1]))
     path = f"/events?cohort={cohort.id}"
     stream = streams(served.url, cookie, path)
@@ -138,6 +139,13 @@ def test_a_dropped_connection_resumes_and_hears_what_it_missed_once(
     with app.app_context(), connection():
         thread = feedback.start_thread(cohort, team[0], "question", "First", "Body")
     [before] = stream.heard()
+    return cookie, path, stream, thread, before
+
+
+def test_a_dropped_connection_resumes_and_hears_what_it_missed_once(
+    app, served, team, streams, heard_one
+):
+    cookie, path, stream, thread, before = heard_one
     assert before["event"] == "feed-changed"
     # The server restarts; meanwhile someone replies.
     served.stop()
@@ -159,15 +167,9 @@ def test_a_dropped_connection_resumes_and_hears_what_it_missed_once(
 
 
 def test_a_browser_away_longer_than_what_is_kept_is_told_to_refresh(
-    app, served, cohort, team, sign_in, streams
+    app, served, cohort, team, streams, heard_one
 ):
-    cookie = cookie_of(sign_in(team[1]))
-    path = f"/events?cohort={cohort.id}"
-    stream = streams(served.url, cookie, path)
-    stream.next()
-    with app.app_context(), connection():
-        feedback.start_thread(cohort, team[0], "question", "First", "Body")
-    [before] = stream.heard()
+    cookie, path, stream, _, before = heard_one
     stream.close()
     with app.app_context(), connection():
         feedback.start_thread(cohort, team[0], "question", "Second", "Body")
