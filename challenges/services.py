@@ -338,6 +338,8 @@ def _record_reached(challenge, cohort_id, current, person, now):
             return
         current.reached_at = now
         ledger.record(person, "goal_reached", cohort_id=cohort_id, obj=challenge, at=now)
+        # Pages that heard of the last check-in may have read the progress before this commit.
+        live.publish(live.PROGRESS_CHANGED, cohort_id=cohort_id, challenge=challenge.id)
         cohort = Cohort.get_by_id(cohort_id)
         milestones.award(
             "goal_reached",

@@ -8,7 +8,9 @@ import pytest
 from challenges import services
 from challenges.models import CheckIn, GoalReached, Step
 from learning.db import utcnow
+from learning.jobs.services import redis_connection
 from learning.ledger import Activity
+from learning.live import events
 from learning.recognition.models import Milestone
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -257,3 +259,20 @@ def test_a_checklist_step_sent_twice_is_one_check_in_not_an_error(
         assert answer.status_code == 200, answer.text
         assert "already done" not in answer.text
     assert CheckIn.select().count() == 1
+
+
+def test_pages_that_heard_the_last_check_in_hear_again_once_the_goal_is_recorded(
+    app, cohort, team, set_challenge, check_in
+):
+    """The goal is recorded after the check-in commits. A page may fetch the progress
+    between the two, so recording the goal tells the cohort's pages once more."""
+    challenge = set_challenge(target=2)
+    check_in(team[0], challenge, cohort)
+    with app.app_context():
+        stream = redis_connection()
+        before = stream.xrange(events.cohort_key(cohort.id))
+        check_in(team[1], challenge, cohort)
+        after = stream.xrange(events.cohort_key(cohort.id))[len(before) :]
+    heard = [(fields[b"event"].decode(), fields[b"data"].decode()) for _, fields in after]
+    changed = (events.PROGRESS_CHANGED, f'{{"challenge": {challenge.id}}}')
+    assert heard.count(changed) == 2 and GoalReached.select().count() == 1
