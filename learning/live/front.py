@@ -96,13 +96,18 @@ async def _events(scope, receive, send, pages, hub):
     # Until the browser leaves: a stream would otherwise learn it only when it next writes.
     streaming = asyncio.create_task(response(scope, receive, send))
     leaving = asyncio.create_task(_left(receive))
+    stopping = False
     try:
         await asyncio.wait({streaming, leaving}, return_when=asyncio.FIRST_COMPLETED)
-    finally:  # also when the server stops: the browser connects again later
+    except asyncio.CancelledError:
+        stopping = True  # the server stops and its graceful timeout ran out
+    finally:
         for task in (streaming, leaving):
             task.cancel()
         await asyncio.gather(streaming, leaving, return_exceptions=True)
         hub.unsubscribe(listener)
+    if stopping:  # end the response as a finished one: the browser connects again, elsewhere
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _left(receive):
