@@ -75,6 +75,8 @@ class Cohort(BaseModel):
     position = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     published_at = DateTimeField(null=True)
+    # Its facilitator chose that only facilitators start polls here (feedback.polls).
+    polls_by_facilitators = BooleanField(default=False)
 
 
 class Membership(BaseModel):

@@ -26,6 +26,10 @@ from learning.speed import (
 )
 
 MEMBER_ORDER = (Membership.role.desc(), Person.display_name)
+# Ledger entries the cohort's feed and "new since your last visit" leave out: a goal reached
+# (its celebration announces it) and answers to polls (so an anonymous one is not shown
+# beside the poll's results moving).
+UNSHOWN = ("goal_reached", "voted")
 
 
 def published_cohort(cohort_id, viewer):
@@ -209,8 +213,7 @@ def _entries(cohort_id, before, after, limit, locale):
         .join(receiver, JOIN.LEFT_OUTER, on=(Kudos.receiver == receiver.id))
         .switch(Kudos)
         .join(CompanyValue, JOIN.LEFT_OUTER, on=(Kudos.value == CompanyValue.id))
-        # A goal reached is in the ledger for the reports; its celebration announces it.
-        .where(Activity.cohort_id == cohort_id, Activity.kind != "goal_reached")
+        .where(Activity.cohort_id == cohort_id, Activity.kind.not_in(UNSHOWN))
         .order_by(Activity.created_at.desc(), Activity.id.desc())
     )
     if before:

@@ -98,7 +98,9 @@ def my_cohorts(person):
     )
     if not rows:
         return []
-    new = Activity.select(Activity.cohort_id, fn.COUNT(Activity.id)).where(Activity.actor != person)
+    new = Activity.select(Activity.cohort_id, fn.COUNT(Activity.id)).where(
+        Activity.actor != person, Activity.kind.not_in(queries.UNSHOWN)
+    )
     conditions = None
     for cohort in rows:
         clause = Activity.cohort_id == cohort.id

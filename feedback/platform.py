@@ -1,7 +1,8 @@
 """What feedback gives the platform: links to replies, the digest's parts about
 conversations, when each thread got its first answer (L&D's analytics), a person's words
 (privacy: erasing keeps them, anonymous), the reaction kinds, search in the navigation and
-the threads' section of the cohort space; registered by `register(app)`."""
+the threads' section of the cohort space, and what polls give (feedback.polls.platform);
+registered by `register(app)`."""
 
 import datetime
 
@@ -11,6 +12,7 @@ from peewee import JOIN, fn
 from cohorts import space
 from feedback import access, conversation, queries
 from feedback.models import REACTIONS, FeedbackRequest, Mention, Reply, Thread
+from feedback.polls import platform as polls
 from feedback.services import thread_path
 from learning.digest import sections
 from learning.i18n import said, said_n
@@ -22,6 +24,7 @@ from learning.views import add_nav
 
 
 def register(app):
+    polls.register(app)
     places.register_link(app, "reply", reply_path)
     # What the feed's entries about threads and replies are about: their thread.
     places.register_subject(app, "thread", queries.thread_title, lambda thread_id: thread_id,

@@ -8,6 +8,7 @@ from cohorts import access as cohorts
 from feedback import access, conversation, search, services
 from feedback import moderation as moderating
 from feedback.forms import EditReplyForm, PostForm, ReplyForm, ReportForm, ThreadForm
+from feedback.polls import views as polls
 from learning import htmx
 from learning.inputs import number
 from learning.people.sessions import passive
@@ -358,3 +359,4 @@ def find():
 
 def init_app(app):
     app.register_blueprint(bp)
+    app.register_blueprint(polls.bp)

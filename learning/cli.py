@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from challenges import demo as challenges_demo
 from cohorts import demo as cohorts_demo
 from feedback import demo as feedback_demo
+from feedback.polls import demo as polls_demo
 from learning import demo
 from learning.db import connection, db
 from learning.errors import Refused
@@ -22,7 +23,7 @@ from learning.scim import services as scim
 
 PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
 # Each domain adds its part of the demo, in dependency order.
-DOMAIN_DEMOS = [cohorts_demo.load, feedback_demo.load, challenges_demo.load]
+DOMAIN_DEMOS = [cohorts_demo.load, feedback_demo.load, polls_demo.load, challenges_demo.load]
 
 
 def load_demo():

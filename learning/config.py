@@ -41,6 +41,10 @@ ENVIRONMENT = {
         "5",
         "Reports show no numbers for a group with fewer people than this.",
     ),
+    "POLL_MIN_VOTERS": (
+        "3",
+        "An anonymous poll shows its results once at least this many people have answered.",
+    ),
     "EXPORT_DAYS": ("7", "Days an export's download link works."),
     "RETENTION_MONTHS": (
         "24",
@@ -101,6 +105,7 @@ def load(overrides=None):
         "RESET_MAX_AGE": int(env["RESET_MINUTES"]) * 60,
         "MAIL_RETRY_DELAYS": [int(s) for s in env["MAIL_RETRY_DELAYS"].split(",") if s.strip()],
         "REPORT_MIN_GROUP": int(env["REPORT_MIN_GROUP"]),
+        "POLL_MIN_VOTERS": int(env["POLL_MIN_VOTERS"]),
         "EXPORT_DAYS": int(env["EXPORT_DAYS"]),
         "RETENTION_MONTHS": int(env["RETENTION_MONTHS"]),
         "INSIGHTS_CACHE_SECONDS": int(env["INSIGHTS_CACHE_SECONDS"]),

@@ -398,6 +398,7 @@ def demo(app):
     from challenges.models import Challenge, CheckIn
     from cohorts.models import Cohort
     from feedback.models import Reply, Thread
+    from feedback.polls.models import Poll
     from learning.recognition.models import Milestone
 
     assert "Demo data loaded." in app.test_cli_runner().invoke(args=["demo"]).output
@@ -413,4 +414,5 @@ def demo(app):
             challenge=Challenge.select().where(Challenge.program == cohort.program).first(),
             check_in=CheckIn.select().where(CheckIn.cohort == cohort).first(),
             milestone=Milestone.select().where(Milestone.cohort_id == cohort.id).first(),
+            poll=Poll.select().where(Poll.cohort == cohort).first(),
         )

@@ -9,6 +9,7 @@ import pytest
 from challenges import access as challenges
 from cohorts import access as cohorts
 from feedback import access as feedback
+from feedback.polls import access as polls
 from learning.insights import access as reports
 from learning.people import access as platform
 from tests.conftest import CSRF_META
@@ -93,6 +94,11 @@ RULES = {
         feedback.access_thread,
     ),
     "feedback.remove_reply": feedback.access_reply,
+    "polls.index": cohorts.access_own_cohort,
+    "polls.start": polls.can_start,
+    "polls.who_starts": polls.can_choose_who_starts,
+    **dict.fromkeys(["polls.show", "polls.results", "polls.vote"], polls.access_poll),
+    "polls.close": polls.can_close,
     **dict.fromkeys(
         ["admin.index", "audit.index", "people.index", "people.set_roles", "deliveries.failed",
          "deliveries.retry", "digest.admin", "outbox.index", "outbox.show", "privacy.person",
@@ -124,6 +130,7 @@ def test_every_route_is_open_for_its_own_things_or_names_its_rule(app):
 ALLOWED = {
     "challenges": ("cohorts.access",),
     "feedback": ("cohorts.access",),
+    "feedback.polls": ("cohorts.access",),
     **dict.fromkeys(
         ["learning.audit", "learning.mail", "learning.digest", "learning.privacy",
          "learning.recognition", "learning.people", "learning.sso", "learning.scim"],

@@ -33,6 +33,8 @@ WRITTEN = {
     "report": ["reason"],
     "check_in": ["note"],
     "thread": ["title", "body"],
+    "poll": ["question"],
+    "poll_option": ["label"],
     "reply": ["body", "worked", "try_next", "question"],
     "kudos": ["message"],
     "company_value": ["name", "description"],

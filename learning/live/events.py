@@ -25,6 +25,7 @@ FEED_CHANGED = "feed-changed"
 REPLY_ADDED = "reply-added"
 PROGRESS_CHANGED = "progress-changed"
 NOTICES_CHANGED = "notices-changed"
+POLL_CHANGED = "poll-changed"
 # Not for pages: the events service closes the person's streams, those of one session
 # (`session`: its digest) or all ("*"). A browser that was only moved reconnects, and is
 # asked again what it may hear.

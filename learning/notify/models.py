@@ -11,6 +11,7 @@ KINDS = {
     "mention": _l("Mentions"),
     "feedback_request": _l("Requests for feedback"),
     "kudos": _l("Kudos"),
+    "poll": _l("New polls in your cohorts"),
     "milestone": _l("Milestones"),
     "digest": _l("Your digest"),
 }

@@ -33,12 +33,21 @@ TABLE = {
     ("feedback.pin", "POST"): {**OUTSIDERS, "member": 404},
     ("feedback.preview", "POST"): {"anonymous": 302, "member": 200},
     ("feedback.find", "GET"): {"anonymous": 302, "member": 200, "hr": 200},
+    ("polls.index", "GET"): {**OUTSIDERS, "member": 200, "facilitator": 200},
+    ("polls.who_starts", "POST"): {**OUTSIDERS, "member": 403},
+    ("polls.start", "GET"): {**OUTSIDERS, "member": 200},
+    ("polls.start", "POST"): OUTSIDERS,
+    ("polls.show", "GET"): {**OUTSIDERS, "member": 200, "facilitator": 200},
+    ("polls.results", "GET"): {**OUTSIDERS, "member": 200},
+    ("polls.vote", "POST"): OUTSIDERS,
+    ("polls.close", "POST"): {**OUTSIDERS, "member": 403},
 }
 
 
 @pytest.fixture
 def world(app, cohort, team, sign_in, make_person, form_cohorts, manager):
     from feedback import moderation, services
+    from feedback.polls import services as polls
     from learning.db import connection
 
     facilitator = Membership.get(
@@ -51,6 +60,7 @@ def world(app, cohort, team, sign_in, make_person, form_cohorts, manager):
         thread = services.start_thread(cohort, author, "share_work", "Deck", "Look")
         item = services.reply(thread, author, worked="Self review")
         moderation.report(member, thread, "test")
+        poll = polls.start_poll(cohort, author, "Which day?", ["Monday", "Friday"])
     clients = {
         "anonymous": app.test_client(),
         "member": sign_in(member),
@@ -61,12 +71,12 @@ def world(app, cohort, team, sign_in, make_person, form_cohorts, manager):
         "admin": sign_in(make_person(roles=(Role.MEMBER, Role.ADMIN))),
     }
     ids = {"cohort_id": cohort.id, "thread_id": thread.id, "reply_id": item.id,
-           "report_id": Report.get().id, "action": "hide"}  # fmt: skip
+           "report_id": Report.get().id, "action": "hide", "poll_id": poll.id}  # fmt: skip
     return clients, ids, thread
 
 
 def test_the_table_names_every_feedback_route(app):
-    assert routes(app, "feedback") == set(TABLE)
+    assert routes(app, "feedback") | routes(app, "polls") == set(TABLE)
 
 
 def test_every_feedback_route_answers_every_visitor_as_the_table_says(app, world):

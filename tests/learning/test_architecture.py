@@ -36,6 +36,7 @@ from feedback.models import (
     Thread,
     ThreadRead,
 )
+from feedback.polls.models import Poll, PollOption, Vote, Voter
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.digest.models import Digest
@@ -122,6 +123,10 @@ MODELS = [
     ProgramGroup,
     Provisioning,
     SamlRequest,
+    Poll,
+    PollOption,
+    Voter,
+    Vote,
 ]
 
 

@@ -1,0 +1,1 @@
+"""Polls and pulse checks in the cohort space: quick questions, with honest anonymity."""

@@ -1,0 +1,91 @@
+"""Forms for polls: starting one, answering, and who may start them. The rules (how many
+options, a closing time in the future...) are the service's; these read what was typed."""
+
+import datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateTimeLocalField, RadioField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import Optional
+
+from feedback.polls.models import CLOSED, VOTED
+from learning.forms import Form
+from learning.inputs import number
+from learning.notify.preferences import zone
+from learning.once import token_field
+from learning.people.forms import MultiCheckboxField, stripped
+from learning.text import one_line
+
+KINDS = {
+    "options": _l("Options to choose from"),
+    "scale": _l("A scale from 1 to 5 (a pulse check)"),
+}
+RESULTS = {VOTED: _l("To each person once they answer"), CLOSED: _l("To everyone when it closes")}
+
+
+class PollForm(Form):
+    token = token_field()
+    question = StringField(_l("Question"), filters=[one_line])
+    kind = RadioField(
+        _l("How people answer"),
+        choices=[SelectChoice(value, label) for value, label in KINDS.items()],
+        default="options",
+    )
+    options = TextAreaField(
+        _l("Options, one per line"),
+        filters=[stripped],
+        description=_l("Two to ten. Not needed for a scale."),
+    )
+    multiple = BooleanField(_l("People may choose more than one option"))
+    anonymous = BooleanField(
+        _l("Anonymous"),
+        description=_l(
+            "Nobody can tell who chose what, not even you. The results show once a few people "
+            "have answered, and an answer cannot be changed."
+        ),
+    )
+    results = RadioField(
+        _l("Show the results"),
+        choices=[SelectChoice(value, label) for value, label in RESULTS.items()],
+        default=VOTED,
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at (optional)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("In your time zone. Without it the poll stays open until you close it."),
+    )
+
+    def for_service(self, author):
+        """What `services.start_poll` takes; the closing time from the author's clock to UTC."""
+        closes_at = self.closes_at.data
+        if closes_at is not None:
+            local = closes_at.replace(tzinfo=zone(author.time_zone))
+            closes_at = local.astimezone(datetime.UTC).replace(tzinfo=None)
+        return {
+            "question": self.question.data or "",
+            "options": (self.options.data or "").splitlines(),
+            "scale": self.kind.data == "scale",
+            "multiple": self.multiple.data,
+            "anonymous": self.anonymous.data,
+            "results": self.results.data,
+            "closes_at": closes_at,
+            "token": self.token.data,
+        }
+
+
+class VoteForm(Form):
+    """One poll's answer: a radio button or checkboxes, named after the poll, so a page holds
+    many of these forms."""
+
+    token = token_field()
+    choice = MultiCheckboxField(_l("Your answer"), coerce=number, choices=[], validate_choice=False)
+
+    def offer(self, shown):
+        self.choice.choices = [SelectChoice(o.id, o.label) for o in shown.options]
+        if not self.choice.data:
+            self.choice.data = sorted(shown.chosen)
+
+
+class WhoStartsForm(Form):
+    facilitators_only = BooleanField(_l("Only facilitators start polls in this cohort"))

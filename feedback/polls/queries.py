@@ -1,0 +1,94 @@
+"""What the polls' pages read, each in one query: the polls of a cohort (or one) with their
+options and the viewer's part, and who chose what in a named poll."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from feedback.polls.models import Poll, PollOption, Vote, Voter
+from learning.people.models import Person
+
+RECENTLY_CLOSED = datetime.timedelta(days=7)  # closed polls stay in the space so long
+SHOWN_IN_SPACE = 3
+
+
+@dataclass
+class Shown:
+    """A poll with its options (in order) and the viewer's part."""
+
+    poll: Poll
+    options: list = field(default_factory=list)
+    voted: bool = False
+    chosen: set = field(default_factory=set)  # option ids the viewer chose (named polls)
+
+
+def _with_options(where, viewer, cohort):
+    """`cohort`'s polls matching `where`, newest first, each with its options and the
+    viewer's part."""
+    voted = Voter.select(Voter.id).where(Voter.poll == Poll.id, Voter.person == viewer.id)
+    chosen = Vote.select(Vote.id).where(Vote.option == PollOption.id, Vote.person == viewer.id)
+    rows = (
+        PollOption.select(
+            PollOption, Poll, fn.EXISTS(voted).alias("voted"), fn.EXISTS(chosen).alias("mine")
+        )
+        .join(Poll)
+        .where(where)
+        .order_by(Poll.created_at.desc(), Poll.id.desc(), PollOption.position)
+    )
+    shown = {}
+    for option in rows:
+        if option.poll.id not in shown:
+            option.poll.cohort = cohort
+            shown[option.poll.id] = Shown(option.poll, voted=bool(option.voted))
+        entry = shown[option.poll.id]
+        entry.options.append(option)
+        if option.mine:
+            entry.chosen.add(option.id)
+    return list(shown.values())
+
+
+def cohort_polls(cohort, viewer, now, limit=None):
+    """The cohort's open polls and those closed lately (all of them without `limit`)."""
+    where = Poll.cohort == cohort.id
+    if limit is not None:
+        latest = (
+            Poll.select(Poll.id)
+            .where(
+                Poll.cohort == cohort.id,
+                Poll.closed_at.is_null() | (Poll.closed_at > now - RECENTLY_CLOSED),
+                Poll.closes_at.is_null() | (Poll.closes_at > now - RECENTLY_CLOSED),
+            )
+            .order_by(Poll.created_at.desc(), Poll.id.desc())
+            .limit(limit)
+        )
+        where = Poll.id.in_(latest)
+    return _with_options(where, viewer, cohort)
+
+
+def one_poll(poll, viewer):
+    """The poll (its cohort read already) with its options and the viewer's part."""
+    return _with_options(Poll.id == poll.id, viewer, poll.cohort)[0]
+
+
+def names_by_option(polls):
+    """Named polls' answers: option id -> the names of those who chose it."""
+    names = {}
+    named = [shown.poll.id for shown in polls if not shown.poll.anonymous]
+    if not named:
+        return names
+    rows = (
+        Vote.select(Vote.option, Person.display_name)
+        .join(Person)
+        .where(Vote.poll.in_(named))
+        .order_by(Person.display_name)
+        .tuples()
+    )
+    for option_id, name in rows:
+        names.setdefault(option_id, []).append(name)
+    return names
+
+
+def poll_question(poll_id):
+    """For the feed: the question of the poll an entry is about (a subquery)."""
+    return Poll.select(Poll.question).where(Poll.id == poll_id)
