@@ -4,12 +4,33 @@ which cohorts need help (from learning's analytics of the ledger)."""
 from dataclasses import asdict
 from typing import NamedTuple
 
+from flask import current_app
+
 from cohorts import services
 from cohorts.models import Program
 from learning.db import utcnow
 from learning.insights import analytics, kept
 
-COMPUTATION = "program-analytics-4"
+COMPUTATION = "program-analytics-5"  # 5: polls counted
+
+
+SECTIONS = "cohorts.health_sections"
+
+
+def add_section(app, template, context):
+    """A section of a cohort's health page from another domain: `context(cohort)` returns the
+    template's variables (`section`), or None to leave it out."""
+    app.extensions.setdefault(SECTIONS, []).append((template, context))
+
+
+def sections(cohort):
+    """[(template, its variables)] of the other domains' sections of the cohort's health."""
+    shown = []
+    for template, context in current_app.extensions.get(SECTIONS, []):
+        values = context(cohort)
+        if values is not None:
+            shown.append((template, values))
+    return shown
 
 
 def judged(program, now):

@@ -540,6 +540,7 @@ def health(cohort_id):
         conversation=conversation,
         health=checkup,
         progress=progress,
+        sections=cohort_health.sections(cohort),
     )
 
 

@@ -99,6 +99,7 @@ RULES = {
     "polls.who_starts": polls.can_choose_who_starts,
     **dict.fromkeys(["polls.show", "polls.results", "polls.vote"], polls.access_poll),
     "polls.close": polls.can_close,
+    "polls.stop": polls.can_repeat,
     **dict.fromkeys(
         ["admin.index", "audit.index", "people.index", "people.set_roles", "deliveries.failed",
          "deliveries.retry", "digest.admin", "outbox.index", "outbox.show", "privacy.person",

@@ -28,3 +28,8 @@ def can_choose_who_starts(person, cohort):
 def can_close(person, poll):
     """Its author closes a poll early, and so does the cohort's facilitator."""
     return poll.author_id == person.id or is_facilitator(person, poll.cohort)
+
+
+def can_repeat(person, cohort):
+    """A facilitator asks a pulse again every week, and stops it."""
+    return is_facilitator(person, cohort)

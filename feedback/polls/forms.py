@@ -56,6 +56,14 @@ class PollForm(Form):
         description=_l("In your time zone. Without it the poll stays open until you close it."),
     )
 
+    weekly = BooleanField(
+        _l("Ask it again every week"),
+        description=_l(
+            "A scale only. Each week's answers show as a trend on the cohort's health "
+            "page; each asking is open for a week."
+        ),  # fmt: skip
+    )
+
     def for_service(self, author):
         """What `services.start_poll` takes; the closing time from the author's clock to UTC."""
         closes_at = self.closes_at.data
@@ -70,6 +78,7 @@ class PollForm(Form):
             "anonymous": self.anonymous.data,
             "results": self.results.data,
             "closes_at": closes_at,
+            "weekly": self.weekly.data,
             "token": self.token.data,
         }
 

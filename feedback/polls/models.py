@@ -26,9 +26,17 @@ class Poll(BaseModel):
     closed_at = DateTimeField(null=True)  # closed early by its author
     voters = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
+    # A pulse asked again every week: the first asking (`series`, itself included), which
+    # asking this is (`round`), and whether it is to be asked again a week after it opened.
+    series = ForeignKeyField("self", null=True, backref="+", on_delete="CASCADE")
+    round = IntegerField(default=0)
+    repeats = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("cohort", "created_at"), False),)
+        indexes = (
+            (("cohort", "created_at"), False),
+            (("series", "round"), True),  # each week's asking once
+        )
 
     def is_closed(self, now):
         return self.closed_at is not None or (self.closes_at is not None and self.closes_at <= now)

@@ -92,3 +92,61 @@ def names_by_option(polls):
 def poll_question(poll_id):
     """For the feed: the question of the poll an entry is about (a subquery)."""
     return Poll.select(Poll.question).where(Poll.id == poll_id)
+
+
+def closing_between(cohort_ids, start, end):
+    """Open polls of the cohorts whose closing time falls between `start` and `end`."""
+    return list(
+        Poll.select(Poll.id, Poll.cohort, Poll.author, Poll.question, Poll.closes_at).where(
+            Poll.cohort.in_(cohort_ids),
+            Poll.closed_at.is_null(),
+            Poll.closes_at > start,
+            Poll.closes_at <= end,
+        )
+    )
+
+
+def answered(poll_ids, person_ids):
+    """{(poll id, person id)} of those of the people who answered those polls."""
+    return set(
+        Voter.select(Voter.poll, Voter.person)
+        .where(Voter.poll.in_(poll_ids), Voter.person.in_(person_ids))
+        .tuples()
+    )
+
+
+def asked_by(person):
+    return list(
+        Poll.select(Poll.created_at, Poll.question, Poll.anonymous)
+        .where(Poll.author == person)
+        .order_by(Poll.created_at)
+        .dicts()
+    )
+
+
+def answers_of(person):
+    """The person's answers to named polls."""
+    return list(
+        Vote.select(Poll.question, PollOption.label.alias("answer"))
+        .join(PollOption)
+        .switch(Vote)
+        .join(Poll)
+        .where(Vote.person == person)
+        .order_by(Poll.created_at, PollOption.position)
+        .dicts()
+    )
+
+
+def pulses(cohort):
+    """The cohort's weekly pulses, every asking of each with its answers counted per value:
+    [PollOption with its poll], by pulse, asking and value."""
+    repeated = Poll.select(Poll.series).where(
+        Poll.cohort == cohort.id,
+        (Poll.repeats == True) | (Poll.round > 0),  # noqa: E712
+    )
+    return list(
+        PollOption.select(PollOption, Poll)
+        .join(Poll)
+        .where(Poll.cohort == cohort.id, Poll.series.in_(repeated))
+        .order_by(Poll.series, Poll.round, PollOption.position)
+    )

@@ -5,6 +5,8 @@ An anonymous answer is counted on its options and the answerer marked as having 
 in one transaction, with nothing that ties the two; it cannot be changed afterwards, since
 nothing says which answer was theirs."""
 
+import datetime
+import math
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -15,7 +17,7 @@ from flask_babel import ngettext
 from cohorts.access import is_member
 from cohorts.models import Cohort
 from cohorts.queries import members
-from feedback.polls.access import can_choose_who_starts, can_close, can_start
+from feedback.polls.access import can_choose_who_starts, can_close, can_repeat, can_start
 from feedback.polls.models import CLOSED, SCALE, VOTED, Poll, PollOption, Vote, Voter
 from learning import ledger, once
 from learning.db import atomic, insert, utcnow
@@ -25,6 +27,7 @@ from learning.notify.services import notify, path_for
 
 QUESTION_MAX, OPTION_MAX = 200, 100
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
+WEEK = datetime.timedelta(days=7)
 
 
 def _options(question, options, scale):
@@ -54,8 +57,10 @@ def _options(question, options, scale):
 
 
 def start_poll(cohort, author, question, options=(), *, scale=False, multiple=False,
-               anonymous=False, results=VOTED, closes_at=None, token=None, now=None):  # fmt: skip
-    """A new poll in the cohort, told to its other members. The same form sent twice
+               anonymous=False, results=VOTED, closes_at=None, weekly=False, token=None,
+               now=None):  # fmt: skip
+    """A new poll in the cohort, told to its other members. `weekly`: a pulse (a scale) its
+    facilitator asks again every week, each asking open for a week. The same form sent twice
     (`token`) starts one poll: the second gets it, `repeated`."""
     if not is_member(author, cohort):
         raise NotFound
@@ -63,6 +68,11 @@ def start_poll(cohort, author, question, options=(), *, scale=False, multiple=Fa
         raise NotAllowed
     now = now or utcnow()
     labels = _options(question, options, scale)
+    if weekly and not (scale and can_repeat(author, cohort)):
+        raise Refused(_("Only a facilitator's scale question is asked again every week."),
+                      "weekly")  # fmt: skip
+    if weekly and closes_at is None:
+        closes_at = now + WEEK
     if closes_at is not None and closes_at <= now:
         raise Refused(_("Choose a closing time in the future."), "closes_at")
     if results not in (VOTED, CLOSED):
@@ -76,22 +86,55 @@ def start_poll(cohort, author, question, options=(), *, scale=False, multiple=Fa
             return once.again(first, Poll)
         poll = Poll(cohort=cohort, author=author, question=question.strip(), scale=scale,
                     multiple=multiple and not scale, anonymous=anonymous, results=results,
-                    closes_at=closes_at, created_at=now)  # fmt: skip
-        insert(poll)
+                    closes_at=closes_at, created_at=now, repeats=weekly)  # fmt: skip
+        _open(poll, labels, cohort, author)
         once.made(token, poll)
-        PollOption.insert_many(
-            [{"poll": poll, "position": n, "label": label} for n, label in enumerate(labels)]
-        ).execute()
-        ledger.record(author, "poll_started", cohort_id=cohort.id, obj=poll, at=now)
-        link = path_for("polls.show", poll_id=poll.id)
-        for member in members(cohort):
-            if member.person_id != author.id:
-                notify(member.person, "poll", f"poll:{poll.id}:person:{member.person_id}",
-                       _l("%(name)s asks the cohort: “%(question)s”",
-                          name=author.display_name, question=poll.question),
-                       link, cohort_id=cohort.id, place=cohort.name)  # fmt: skip
-        live.publish(live.POLL_CHANGED, cohort_id=cohort.id, poll=poll.id)
     return poll
+
+
+def _open(poll, labels, cohort, author, series=None):
+    """Write the poll (a new round of `series`, if given) and its options, and tell the
+    cohort. None if that round was asked already."""
+    if insert(poll, new_only=series is not None) is None:
+        return None
+    Poll.update(series=series or poll.id).where(Poll.id == poll.id).execute()
+    PollOption.insert_many(
+        [{"poll": poll, "position": n, "label": label} for n, label in enumerate(labels)]
+    ).execute()
+    ledger.record(author, "poll_started", cohort_id=cohort.id, obj=poll, at=poll.created_at)
+    link = path_for("polls.show", poll_id=poll.id)
+    for member in members(cohort):
+        if member.person_id != author.id:
+            notify(member.person, "poll", f"poll:{poll.id}:person:{member.person_id}",
+                   _l("%(name)s asks the cohort: “%(question)s”",
+                      name=author.display_name, question=poll.question),
+                   link, cohort_id=cohort.id, place=cohort.name)  # fmt: skip
+    live.publish(live.POLL_CHANGED, cohort_id=cohort.id, poll=poll.id)
+    return poll
+
+
+def ask_again(poll, now=None):
+    """The pulse's next asking, a week after `poll` opened (idempotent: each round once);
+    None when it was asked already or the pulse stopped."""
+    now = now or utcnow()
+    labels = [str(n) for n in SCALE]
+    with atomic():
+        following = Poll(cohort=poll.cohort_id, author=poll.author_id, question=poll.question,
+                         scale=True, anonymous=poll.anonymous, results=poll.results,
+                         closes_at=now + WEEK, created_at=now, series=poll.series_id,
+                         round=poll.round + 1, repeats=True)  # fmt: skip
+        if _open(following, labels, poll.cohort, poll.author, poll.series_id) is None:
+            return None
+        Poll.update(repeats=False).where(Poll.id == poll.id).execute()
+    return following
+
+
+def stop_repeating(person, poll):
+    """The facilitator stops asking the pulse every week; what was asked stays."""
+    if not can_repeat(person, poll.cohort):
+        raise NotAllowed
+    Poll.update(repeats=False).where(Poll.series == poll.series_id).execute()
+    poll.repeats = False
 
 
 def _chosen(poll, option_ids):
@@ -228,4 +271,40 @@ def results(poll, options, viewer, voted, now, chosen=(), names=None):
                     waiting=waiting)  # fmt: skip
     if found.shown and not poll.anonymous:
         found.names = {o.id: names[o.id] for o in options if o.id in (names or {})}
+    return found
+
+
+@dataclass
+class Week:
+    """One asking of a weekly pulse: when, how many answered, the average and the spread
+    (population standard deviation) of the answers; none of them for an anonymous pulse
+    fewer people answered than `min_voters()`."""
+
+    opened: datetime.datetime
+    voters: int
+    mean: float | None = None
+    spread: float | None = None
+
+
+def trends(options):
+    """[(question, [Week])] of each weekly pulse, from `queries.pulses` rows: computed from
+    the counts per value, so no single answer is read, anonymous or not."""
+    pulses = {}
+    for option in options:
+        asked = pulses.setdefault(option.poll.series_id, {}).setdefault(option.poll.id, [])
+        asked.append(option)
+    found = []
+    for askings in pulses.values():
+        weeks = []
+        for counted in askings.values():
+            poll = counted[0].poll
+            week = Week(poll.created_at, poll.voters)
+            total = sum(o.votes for o in counted)
+            if total and not (poll.anonymous and poll.voters < min_voters()):
+                week.mean = sum(int(o.label) * o.votes for o in counted) / total
+                week.spread = math.sqrt(
+                    sum(o.votes * (int(o.label) - week.mean) ** 2 for o in counted) / total
+                )
+            weeks.append(week)
+        found.append((counted[0].poll.question, weeks))
     return found

@@ -24,6 +24,7 @@ def card(shown, viewer, form=None, now=None, names=None):
         # Why an answer was refused when the form is no longer shown (the poll closed).
         "refused": form.choice.errors if form is not None and not answering else [],
         "can_close": not found.closed and access.can_close(viewer, shown.poll),
+        "can_stop": shown.poll.repeats and access.can_repeat(viewer, shown.poll.cohort),
     }
 
 

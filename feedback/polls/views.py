@@ -56,7 +56,8 @@ def start(cohort_id):
             return htmx.redirect(url_for("polls.show", poll_id=poll.id))
     return htmx.render("feedback/polls/new.html", "feedback/polls/_poll_form.html",
                        submitted_status(form), cohort=cohort, form=form,
-                       can_start=access.can_start(current_user, cohort))  # fmt: skip
+                       can_start=access.can_start(current_user, cohort),
+                       can_repeat=access.can_repeat(current_user, cohort))  # fmt: skip
 
 
 def _card(poll):
@@ -108,4 +109,14 @@ def close(poll_id):
     poll = access.access_poll(current_user, poll_id)
     services.close(current_user, poll)
     flash(_("The poll is closed; its results are final."), "success")
+    return htmx.redirect(url_for("polls.show", poll_id=poll.id))
+
+
+@bp.post("/polls/<int:poll_id>/stop")
+@login_required
+def stop(poll_id):
+    """The facilitator stops asking a pulse every week."""
+    poll = access.access_poll(current_user, poll_id)
+    services.stop_repeating(current_user, poll)
+    flash(_("This pulse is no longer asked every week."), "success")
     return htmx.redirect(url_for("polls.show", poll_id=poll.id))

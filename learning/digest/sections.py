@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 # The order of a digest: what needs the reader first.
 SECTIONS = {
     "needs_you": _l("Needs you"),
+    "polls": _l("Polls closing soon you have not answered"),
     "replies": _l("Replies to you"),
     "kudos": _l("Kudos you received"),
     "progress": _l("Your cohorts' challenges"),

@@ -19,6 +19,9 @@ from learning.ledger import Activity
 RESPONSES = ("replied", "feedback_given")
 # What a member says, for the share of voice.
 SAYING = ("thread_started", "replied", "feedback_given")
+# Ledger kinds counted as they are, and where.
+COUNTED = {"checked_in": "check_ins", "goal_reached": "goals", "poll_started": "polls",
+           "voted": "poll_answers"}  # fmt: skip
 QUIET_DAYS = 14
 UNANSWERED_AFTER = dt.timedelta(hours=48)
 
@@ -65,6 +68,13 @@ class Conversation:
     top_voice: float | None = None  # the most active member's share of what is said
     check_ins: int = 0
     goals: int = 0
+    polls: int = 0
+    poll_answers: int = 0
+    poll_seats: int = 0  # answers there could have been: each poll's cohort's members
+
+    @property
+    def poll_response_rate(self):
+        return self.poll_answers / self.poll_seats if self.poll_seats else None
 
     @property
     def reciprocity(self):
@@ -199,16 +209,17 @@ def conversations(members, start, end, now):
         total = sum(said[key].values())
         conversation.top_voice = max(said[key].values()) / total if total else None
 
-    # Check-ins and goals.
+    # Check-ins, goals, polls and their answers.
     for cohort_id, kind, count in (
         Activity.select(Activity.cohort_id, Activity.kind, fn.COUNT(Activity.id))
-        .where(scope, Activity.kind.in_(["checked_in", "goal_reached"]))
+        .where(scope, Activity.kind.in_(list(COUNTED)))
         .group_by(Activity.cohort_id, Activity.kind)
         .tuples()
     ):
-        attribute = "check_ins" if kind == "checked_in" else "goals"
-        setattr(result[cohort_id], attribute, getattr(result[cohort_id], attribute) + count)
-        setattr(program, attribute, getattr(program, attribute) + count)
+        for conversation in (result[cohort_id], program):
+            setattr(conversation, COUNTED[kind], getattr(conversation, COUNTED[kind]) + count)
+            if kind == "poll_started":
+                conversation.poll_seats += count * result[cohort_id].members
 
     # Threads: time to first reply, and what nobody answered.
     waits = defaultdict(list)

@@ -1,5 +1,6 @@
 """Polls in the cohort space: questions, their options, who answered and (named polls only)
-who chose what; and whether only a cohort's facilitators start them.
+who chose what; pulses asked again every week; and whether only a cohort's facilitators
+start polls.
 
 Models here are frozen copies: later changes to the app's models need a new migration."""
 
@@ -26,9 +27,15 @@ def up(migrator, db):
         closed_at = DateTimeField(null=True)
         voters = IntegerField(default=0)
         created_at = DateTimeField(default=utcnow)
+        series = ForeignKeyField("self", null=True, on_delete="CASCADE")
+        round = IntegerField(default=0)
+        repeats = BooleanField(default=False)
 
         class Meta:
-            indexes = ((("cohort", "created_at"), False),)
+            indexes = (
+                (("cohort", "created_at"), False),
+                (("series", "round"), True),
+            )
 
     class PollOption(Base):
         poll = ForeignKeyField(Poll, on_delete="CASCADE")

@@ -41,6 +41,7 @@ TABLE = {
     ("polls.results", "GET"): {**OUTSIDERS, "member": 200},
     ("polls.vote", "POST"): OUTSIDERS,
     ("polls.close", "POST"): {**OUTSIDERS, "member": 403},
+    ("polls.stop", "POST"): {**OUTSIDERS, "member": 403},
 }
 
 

@@ -2,12 +2,13 @@
 show to whom, anonymity that holds in the database, bad input, closing, who may start them."""
 
 import datetime
+import re
 
 import pytest
 
 from feedback.polls import services
 from feedback.polls.models import Poll, PollOption, Vote, Voter
-from learning.db import connection, db
+from learning.db import connection, db, utcnow
 from learning.ledger import Activity
 from learning.notify.models import Notification
 
@@ -19,6 +20,11 @@ def ask(client, cohort, **data):
     fields = {"question": "Which day suits the next session?", "kind": "options",
               "options": "\n".join(DAYS), "results": "voted"}  # fmt: skip
     return client.post(f"/cohorts/{cohort.id}/polls/new", data={**fields, **data})
+
+
+def option(poll, label):
+    """The id of the poll's option with this label."""
+    return PollOption.get(PollOption.poll == poll, PollOption.label == label).id
 
 
 def answer(client, poll, *labels, headers=None, **data):
@@ -153,8 +159,8 @@ def test_answers_that_are_not_the_polls_or_not_one_are_refused(cohort, members):
     ask(asks, cohort)
     ask(asks, cohort, question="And which time?", options="Morning\nAfternoon")
     first, second = Poll.select().order_by(Poll.id)
-    other = PollOption.get(PollOption.poll == second, PollOption.label == "Morning")
-    refused = a.post(f"/polls/{first.id}/votes", data={"choice": [other.id]}, headers=HTMX)
+    refused = a.post(f"/polls/{first.id}/votes", data={"choice": [option(second, "Morning")]},
+                     headers=HTMX)  # fmt: skip
     assert refused.status_code == 422 and "belongs to another poll" in refused.text
     nothing = a.post(f"/polls/{first.id}/votes", data={}, headers=HTMX)
     assert nothing.status_code == 422 and "Choose an answer." in nothing.text
@@ -244,3 +250,94 @@ def test_the_cohort_space_reads_polls_in_the_same_number_of_queries_however_many
     page = reader.get(f"/cohorts/{cohort.id}").text
     assert "Which time?" in page and "Ready?" in page
     assert count_queries(lambda: reader.get(f"/cohorts/{cohort.id}")) == few
+
+
+def test_the_digest_lists_polls_closing_soon_the_reader_has_not_answered(
+    app, cohort, team, sign_in
+):
+    soon = utcnow() + datetime.timedelta(hours=20)
+    with app.app_context(), connection():
+        poll = services.start_poll(cohort, team[0], "Lunch together?", ["Yes", "No"],
+                                   closes_at=soon)  # fmt: skip
+        services.start_poll(cohort, team[0], "Later?", ["Yes", "No"],
+                            closes_at=soon + datetime.timedelta(days=5))  # fmt: skip
+        services.vote(team[1], poll, [PollOption.get(PollOption.label == "Yes").id])
+    waiting = sign_in(team[2]).get("/digest").text
+    assert "Polls closing soon you have not answered" in waiting
+    assert "Answer “Lunch together?”" in waiting and "It closes in 20 hours." in waiting
+    assert "Later?" not in waiting  # not closing soon
+    assert "Lunch together?" not in sign_in(team[1]).get("/digest").text  # answered
+    assert "Lunch together?" not in sign_in(team[0]).get("/digest").text  # asked it
+
+
+def test_the_cohorts_health_counts_polls_and_how_many_answered(
+    app, cohort, team, facilitator, sign_in
+):
+    with app.app_context(), connection():
+        poll = services.start_poll(cohort, team[0], "Lunch?", ["Yes", "No"])
+        services.start_poll(cohort, team[0], "Coffee?", ["Yes", "No"])
+        yes = option(poll, "Yes")
+        for person in team[1:4]:
+            services.vote(person, poll, [yes])
+    page = sign_in(facilitator).get(f"/cohorts/{cohort.id}/health").text
+    # Three answers of twelve possible (two polls, six members).
+    assert "<dt>Polls</dt><dd>2, 25% of members answered</dd>" in page
+
+
+def test_a_persons_data_has_their_polls_and_named_answers_and_erasure_unnames_them(
+    app, cohort, team, admin_client
+):
+    with app.app_context(), connection():
+        named = services.start_poll(cohort, team[0], "Lunch?", ["Yes", "No"])
+        secret = services.start_poll(cohort, team[0], "Happy?", ["Yes", "No"], anonymous=True)
+        for poll in (named, secret):
+            services.vote(team[1], poll, [option(poll, "No")])
+    data = admin_client.post(f"/people/{team[1].id}/data").json
+    assert data["poll_answers"] == [{"question": "Lunch?", "answer": "No"}]
+    asked = admin_client.post(f"/people/{team[0].id}/data").json["polls_asked"]
+    assert [p["question"] for p in asked] == ["Lunch?", "Happy?"]
+    erased = admin_client.post(f"/people/{team[1].id}/erase", data={"confirm": team[1].email})
+    assert erased.status_code == 303
+    assert Vote.select().count() == 0
+    assert PollOption.get(PollOption.poll == named, PollOption.label == "No").votes == 1
+
+
+def test_a_weekly_pulse_is_asked_again_once_a_week_and_its_trend_shows_on_the_health_page(
+    app, cohort, team, facilitator, sign_in
+):
+    from feedback.polls.tasks import ask_pulses_again
+
+    member = next(p for p in team if p.id != facilitator.id)
+    lead = sign_in(facilitator)
+    # A member cannot make a pulse weekly; the form does not offer it, the service refuses.
+    assert (
+        "Ask it again every week" not in sign_in(member).get(f"/cohorts/{cohort.id}/polls/new").text
+    )
+    refused = ask(sign_in(member), cohort, kind="scale", options="", weekly="y")
+    assert refused.status_code == 422 and "asked again every week" in refused.text
+    assert "Ask it again every week" in lead.get(f"/cohorts/{cohort.id}/polls/new").text
+    ask(lead, cohort, question="How is your week?", kind="scale", options="", anonymous="y",
+        weekly="y")  # fmt: skip
+    first = Poll.get()
+    assert first.closes_at - first.created_at == datetime.timedelta(days=7)
+    others = [p for p in team if p.id != facilitator.id]
+    with app.app_context(), connection():
+        for person, value in zip(others[:4], "2455", strict=False):
+            services.vote(person, first, [option(first, value)])
+        week_later = first.created_at + datetime.timedelta(days=7, minutes=1)
+        assert ask_pulses_again(first.created_at + datetime.timedelta(days=6)) == 0
+        assert ask_pulses_again(week_later) == 1
+        assert ask_pulses_again(week_later) == 0  # each week's asking once
+        second = Poll.get(Poll.round == 1)
+        assert (second.series_id, second.question, second.anonymous) == (first.id, first.question,
+                                                                          True)  # fmt: skip
+        services.vote(others[0], second, [option(second, "2")])
+    page = lead.get(f"/cohorts/{cohort.id}/health").text
+    trend = re.sub(r">\s+<", "><", page.split("Weekly pulses")[1])
+    # Week one: 2, 4, 5, 5 (average 4, spread 1.2); week two: too few answers to show.
+    assert "<td>4</td><td>4</td><td>1.2</td>" in trend
+    assert '<td>1</td><td colspan="2">Too few answers to show</td>' in trend
+    # The facilitator stops it: no more askings.
+    assert lead.post(f"/polls/{second.id}/stop").status_code == 303
+    with app.app_context(), connection():
+        assert ask_pulses_again(week_later + datetime.timedelta(days=8)) == 0
