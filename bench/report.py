@@ -89,13 +89,20 @@ def checks(database):
     return found
 
 
+def _without(pages, page):
+    """A page's p95 without streams: the mean of the runs before they opened and after they
+    closed (older runs measured before only)."""
+    runs = [pages[when][page] for when in ("without", "after") if when in pages]
+    return sum(runs) / len(runs)
+
+
 def _live_checks(live):
     if not live:  # runs before live events were measured
         return []
     found = []
     pages = live["pages_p95_ms"]
-    for page, without in pages["without"].items():
-        change = pages["with"][page] / without - 1
+    for page in pages["without"]:
+        change = pages["with"][page] / _without(pages, page) - 1
         found.append((f"{page} with {live['streams']:,} open streams: p95 within "
                       f"{LIVE_PAGES:.0%} of without", f"{change:+.0%}",
                       change <= LIVE_PAGES))  # fmt: skip
@@ -114,20 +121,42 @@ def _live(database):
     if not live:
         return []
     pages = live["pages_p95_ms"]
+    runs = [when for when in ("without", "after") if when in pages]
     compared = "; ".join(
-        f"{page} {without:.0f} ms without, {pages['with'][page]:.0f} ms with"
-        for page, without in pages["without"].items()
+        f"{page} {' and '.join(f'{pages[when][page]:.0f}' for when in runs)} ms without, "
+        f"{pages['with'][page]:.0f} ms with"
+        for page in pages["without"]
     )
-    return [
-        f"- **Live events**: {live['streams']:,} browsers held the member's cohort's stream "
-        f"open (all connected in {live['opened_seconds']:.1f} s); the events service used "
+    who = (
+        f"half of them the member's on their cohort, half {live['people'] - 1:,} other people's "
+        f"on {live['cohorts'] - 1:,} other cohorts"
+        if "people" in live
+        else "all of them the member's on their cohort"
+    )
+    lines = [
+        f"- **Live events**: {live['streams']:,} browsers held a stream open ({who}; all "
+        f"connected in {live['opened_seconds']:.1f} s); the events service used "
         f"{live['idle_cpu_share']:.1%} of a core while they were idle. Pages' p95 at "
-        f"{TARGET_CONNECTIONS} connections: {compared}. A reply's event reached each of them "
+        f"{TARGET_CONNECTIONS} connections, before the streams opened and after they closed, "
+        f"then with them: {compared}. A reply's event reached each browser on its cohort "
         f"{live['delay_p50_ms']:,.0f} ms (median) and {live['delay_p95_ms']:,.0f} ms (p95) "
-        f"after its commit. Polling instead, as many open cohort spaces would ask "
-        f"{live['polls_per_second']:,.0f} requests/s (the bell every 15 s, the feed every "
-        "10 s) for nothing, most of the time."
+        "after its commit."
     ]
+    polling = live.get("polling")
+    if polling:
+        asked = ", ".join(f"every {p['every_seconds']} s" for p in polling["polls"])
+        lines.append(
+            f"- **Polling instead** (measured, the streams closed): {polling['pages']:,} open "
+            f"cohort spaces polling as they did before ({len(polling['polls'])} polls a page: "
+            f"{asked}) made {polling['requests_per_second']:,.0f} requests/s, which took "
+            f"{polling['cpu_share']:.0%} of a core in gunicorn; p95 "
+            f"{polling['p95_ms']:,.0f} ms, {polling['unanswered']:,} not answered with 2xx."
+        )
+    else:
+        lines.append(
+            f"- **Polling instead** (computed): {live['polls_per_second']:,.0f} requests/s."
+        )
+    return lines
 
 
 def misses(run):
