@@ -341,3 +341,15 @@ def test_a_weekly_pulse_is_asked_again_once_a_week_and_its_trend_shows_on_the_he
     assert lead.post(f"/polls/{second.id}/stop").status_code == 303
     with app.app_context(), connection():
         assert ask_pulses_again(week_later + datetime.timedelta(days=8)) == 0
+
+
+def test_someone_who_turned_poll_notices_off_is_not_told(app, cohort, team):
+    from learning.notify.models import CHANNELS, KINDS
+    from learning.people import services as people
+
+    everything_but_polls = [(k, c) for k in KINDS for c in CHANNELS if k != "poll"]
+    with app.app_context(), connection():
+        people.save_preferences(team[2], channels=everything_but_polls)
+        services.start_poll(cohort, team[0], "Lunch?", ["Yes", "No"])
+    told = {n.person_id for n in Notification.select().where(Notification.kind == "poll")}
+    assert team[2].id not in told and team[1].id in told
