@@ -10,6 +10,7 @@ from peewee import JOIN
 from feedback import queries
 from feedback.models import Reaction, Reply, Revision
 from feedback.queries import PAGE
+from learning.db import utcnow
 from learning.people.models import Person
 
 
@@ -166,17 +167,19 @@ class Waiting:
 def needs_reply(cohort, person):
     """What waits for `person` in this cohort: feedback requests to them (newest first),
     mentions they have not answered (newest first), and other people's questions nobody has
-    answered (oldest first); a thread once, as a request before a mention before a question.
-    One query."""
-    waiting = {"requests": [], "mentions": [], "questions": []}
+    answered (oldest first); a thread once, as a request before a mention before a question;
+    and the open polls they have not answered (newest first). One query."""
+    waiting = {"requests": [], "mentions": [], "questions": [], "polls": []}
     rows = {why: [] for why in waiting}
-    for why, *row in queries.waiting_rows(cohort, person):
+    for why, *row in queries.waiting_rows(cohort, person, utcnow()):
         rows[why].append(Waiting(*row))
     listed = set()
-    for why, found in rows.items():
-        waiting[why] = [w for w in found if w.id not in listed]
-        listed.update(w.id for w in found)
-    for why, newest_first in (("requests", True), ("mentions", True), ("questions", False)):
+    for why in ("requests", "mentions", "questions"):  # a thread once
+        waiting[why] = [w for w in rows[why] if w.id not in listed]
+        listed.update(w.id for w in rows[why])
+    waiting["polls"] = rows["polls"]
+    for why, newest_first in (("requests", True), ("mentions", True), ("questions", False),
+                              ("polls", True)):  # fmt: skip
         waiting[why].sort(key=lambda w: (w.at, w.id), reverse=newest_first)
     return waiting
 

@@ -12,6 +12,7 @@ from peewee import JOIN, fn
 from cohorts import space
 from feedback import access, conversation, queries
 from feedback.models import REACTIONS, FeedbackRequest, Mention, Reply, Thread
+from feedback.polls import access as polls_access
 from feedback.polls import platform as polls
 from feedback.services import thread_path
 from learning.digest import sections
@@ -59,6 +60,7 @@ def threads_section(cohort, person):
         "threads": threads,
         "more": more,
         "facilitates": access.can_moderate(person, cohort),
+        "can_ask": polls_access.can_start(person, cohort),
     }
 
 

@@ -9,6 +9,7 @@ from peewee import JOIN, Value, fn
 
 from cohorts.models import Cohort
 from feedback.models import KINDS, FeedbackRequest, Mention, Reply, Thread, ThreadRead
+from feedback.polls.models import Poll, Voter
 from learning.people.models import Person
 from learning.people.queries import Someone
 from learning.speed import built_once, moment
@@ -241,7 +242,9 @@ def _page_of_tops(columns, thread_id, start, before):
 
 
 @built_once
-def waiting_rows(cohort_id, person_id):
+def waiting_rows(cohort_id, person_id, now):
+    """What waits for the person in the cohort, in one query: (why, id, title, whose, when)
+    rows of threads and of open polls they have not answered."""
     by = Person.alias()
 
     def part(why, name):
@@ -279,7 +282,20 @@ def waiting_rows(cohort_id, person_id):
             Thread.removed_at.is_null(),
         )
     )
-    return (requests + mentions + questions).tuples()
+    polls = (
+        Poll.select(Value("polls"), Poll.id, Poll.question, Person.display_name, Poll.created_at)
+        .join(Person, on=(Poll.author == Person.id))
+        .where(
+            Poll.cohort == cohort_id,
+            Poll.author != person_id,
+            Poll.closed_at.is_null(),
+            Poll.closes_at.is_null() | (Poll.closes_at > now),
+            ~fn.EXISTS(
+                Voter.select(Voter.id).where(Voter.poll == Poll.id, Voter.person == person_id)
+            ),
+        )
+    )
+    return (requests + mentions + questions + polls).tuples()
 
 
 # What the cohort's feed says an entry about a thread or a reply is about: its thread, while

@@ -1,16 +1,15 @@
-"""What polls give the platform: the cohort space's section, what the feed says polls are
-about, the digest's polls closing soon, and a person's polls and named answers (privacy);
-registered by `register(app)`."""
+"""What polls give the platform: what the feed says polls are about, the digest's polls
+closing soon, a person's polls and named answers (privacy), and the weekly pulses' trends on
+a cohort's health page; registered by `register(app)`. (The cohort space lists the polls
+waiting for the viewer among what needs them: feedback.queries.waiting_rows.)"""
 
 import datetime
 import math
 
 from cohorts import access as cohort_access
-from cohorts import health, space
-from feedback.polls import access, queries, services
+from cohorts import health
+from feedback.polls import queries, services
 from feedback.polls.models import Vote
-from feedback.polls.space import cards
-from learning.db import utcnow
 from learning.digest import sections
 from learning.i18n import said, said_n
 from learning.notify.services import path_for
@@ -21,7 +20,6 @@ from learning.recognition import places
 def register(app):
     places.register_subject(app, "poll", queries.poll_question, lambda poll_id: poll_id,
                             poll_path, cohort_access.is_member)  # fmt: skip
-    space.add_section(app, "feedback/polls/_cohort_polls.html", polls_section, space.TOGETHER)
     sections.register(app, "polls", digest_polls)
     privacy.register(app, personal_data, erase_personal)
     health.add_section(app, "feedback/polls/_pulse_trends.html", pulse_trends)
@@ -35,17 +33,6 @@ def pulse_trends(cohort):
 
 def poll_path(poll_id, _poll_id=None, _cohort_id=None):
     return path_for("polls.show", poll_id=poll_id)
-
-
-def polls_section(cohort, person):
-    """The cohort space's polls: the open ones and those closed lately, newest first."""
-    if not cohort_access.is_member(person, cohort):
-        return None
-    shown = queries.cohort_polls(cohort, person, utcnow(), limit=queries.SHOWN_IN_SPACE)
-    can_start = access.can_start(person, cohort)
-    if not shown and not can_start:
-        return None
-    return {"cohort": cohort, "cards": cards(shown, person), "can_start": can_start}
 
 
 CLOSING_SOON = datetime.timedelta(days=3)

@@ -1,16 +1,15 @@
 """What the polls' pages read, each in one query: the polls of a cohort (or one) with their
 options and the viewer's part, and who chose what in a named poll."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from peewee import fn
 
 from feedback.polls.models import Poll, PollOption, Vote, Voter
 from learning.people.models import Person
+from learning.speed import Inline, built_once, inline
 
-RECENTLY_CLOSED = datetime.timedelta(days=7)  # closed polls stay in the space so long
-SHOWN_IN_SPACE = 3
+LISTED = 50  # the cohort's polls page shows its latest polls
 
 
 @dataclass
@@ -23,12 +22,12 @@ class Shown:
     chosen: set = field(default_factory=set)  # option ids the viewer chose (named polls)
 
 
-def _with_options(where, viewer, cohort):
-    """`cohort`'s polls matching `where`, newest first, each with its options and the
-    viewer's part."""
-    voted = Voter.select(Voter.id).where(Voter.poll == Poll.id, Voter.person == viewer.id)
-    chosen = Vote.select(Vote.id).where(Vote.option == PollOption.id, Vote.person == viewer.id)
-    rows = (
+def _options_of(where, viewer_id):
+    """Options of the polls matching `where`, newest poll first, each with its poll and the
+    viewer's part (`voted`, `mine`)."""
+    voted = Voter.select(Voter.id).where(Voter.poll == Poll.id, Voter.person == viewer_id)
+    chosen = Vote.select(Vote.id).where(Vote.option == PollOption.id, Vote.person == viewer_id)
+    return (
         PollOption.select(
             PollOption, Poll, fn.EXISTS(voted).alias("voted"), fn.EXISTS(chosen).alias("mine")
         )
@@ -36,6 +35,25 @@ def _with_options(where, viewer, cohort):
         .where(where)
         .order_by(Poll.created_at.desc(), Poll.id.desc(), PollOption.position)
     )
+
+
+@built_once
+def _cohort_rows(cohort_id, viewer_id, limit):
+    latest = (
+        Poll.select(Poll.id)
+        .where(Poll.cohort == cohort_id)
+        .order_by(Poll.created_at.desc(), Poll.id.desc())
+        .limit(inline(limit))
+    )
+    return _options_of(Poll.id.in_(latest), viewer_id)
+
+
+@built_once
+def _poll_rows(poll_id, viewer_id):
+    return _options_of(Poll.id == poll_id, viewer_id)
+
+
+def _grouped(rows, cohort):
     shown = {}
     for option in rows:
         if option.poll.id not in shown:
@@ -48,45 +66,34 @@ def _with_options(where, viewer, cohort):
     return list(shown.values())
 
 
-def cohort_polls(cohort, viewer, now, limit=None):
-    """The cohort's open polls and those closed lately (all of them without `limit`)."""
-    where = Poll.cohort == cohort.id
-    if limit is not None:
-        latest = (
-            Poll.select(Poll.id)
-            .where(
-                Poll.cohort == cohort.id,
-                Poll.closed_at.is_null() | (Poll.closed_at > now - RECENTLY_CLOSED),
-                Poll.closes_at.is_null() | (Poll.closes_at > now - RECENTLY_CLOSED),
-            )
-            .order_by(Poll.created_at.desc(), Poll.id.desc())
-            .limit(limit)
-        )
-        where = Poll.id.in_(latest)
-    return _with_options(where, viewer, cohort)
+def cohort_polls(cohort, viewer):
+    """The cohort's latest polls, newest first, with their options and the viewer's part."""
+    return _grouped(_cohort_rows(cohort, viewer, Inline(LISTED)), cohort)
 
 
 def one_poll(poll, viewer):
     """The poll (its cohort read already) with its options and the viewer's part."""
-    return _with_options(Poll.id == poll.id, viewer, poll.cohort)[0]
+    return _grouped(_poll_rows(poll, viewer), poll.cohort)[0]
 
 
 def names_by_option(polls):
     """Named polls' answers: option id -> the names of those who chose it."""
     names = {}
     named = [shown.poll.id for shown in polls if not shown.poll.anonymous]
-    if not named:
-        return names
-    rows = (
+    for option_id, name in _names_rows(named) if named else ():
+        names.setdefault(option_id, []).append(name)
+    return names
+
+
+@built_once
+def _names_rows(poll_ids):
+    return (
         Vote.select(Vote.option, Person.display_name)
         .join(Person)
-        .where(Vote.poll.in_(named))
+        .where(Vote.poll.in_(poll_ids))
         .order_by(Person.display_name)
         .tuples()
     )
-    for option_id, name in rows:
-        names.setdefault(option_id, []).append(name)
-    return names
 
 
 def poll_question(poll_id):

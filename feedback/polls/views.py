@@ -9,7 +9,6 @@ from cohorts import access as cohorts
 from feedback.polls import access, queries, services, space
 from feedback.polls.forms import PollForm, VoteForm, WhoStartsForm
 from learning import htmx
-from learning.db import utcnow
 from learning.errors import Refused
 from learning.people.sessions import passive
 from learning.web import show_refused, submitted_status
@@ -21,7 +20,7 @@ bp = Blueprint("polls", __name__)
 @login_required
 def index(cohort_id):
     cohort = cohorts.access_own_cohort(current_user, cohort_id)
-    polls = queries.cohort_polls(cohort, current_user, utcnow())
+    polls = queries.cohort_polls(cohort, current_user)
     return render_template(
         "feedback/polls/index.html", cohort=cohort, cards=space.cards(polls, current_user),
         can_start=access.can_start(current_user, cohort),

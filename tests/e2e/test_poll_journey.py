@@ -28,6 +28,7 @@ def test_a_cohort_asks_itself_a_question_and_sees_the_answer(
     question = "Which day suits the next session?"
     lead = open_space(browser, live_server, facilitator, cohort)
     lead.get_by_role("link", name="Ask the cohort").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Ask the cohort")
     check_accessibility(lead)
     lead.get_by_label("Question").fill(question)
     lead.get_by_label("Options, one per line").fill("Monday\nMonday")
@@ -40,6 +41,12 @@ def test_a_cohort_asks_itself_a_question_and_sees_the_answer(
 
     a_person, b_person, c_person = [p for p in team if p.id != facilitator.id][:3]
     a, b = (open_space(browser, live_server, p, cohort) for p in (a_person, b_person))
+    # The question waits for each of them at the top of their cohort's space.
+    for page in (a, b):
+        page.get_by_role("region", name="Needs your reply").get_by_role(
+            "link", name=question
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(question)
     a_poll = a.get_by_role("article", name=question)
     b_poll = b.get_by_role("article", name=question)
     expect(b_poll).to_contain_text("Answer to see the results.")
