@@ -116,11 +116,14 @@ def generate(size, seed=1, today=None):
                     "location": f"Site {n % 12}",
                 }
             )
+        # Everyone has onboarded; those without a password sign in with the company's
+        # provider (which confirmed their profile).
         for row in people:
             row.update(
                 time_zone=rng.choice(ZONES),
                 guidelines_accepted_at=start,
                 onboarded_at=start,
+                profile_confirmed_at=start,
                 created_at=start,
             )
         ids = write(Person, people)

@@ -137,10 +137,18 @@ class Browsers:
             writer.close()
 
     def close(self):
-        for task in self.tasks:
-            task.cancel()
+        """Every stream closed as a browser leaving closes it, then the loop."""
+
+        async def leave():
+            listening = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in listening:
+                task.cancel()
+            await asyncio.gather(*listening, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(leave(), self.loop).result(30)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
+        self.loop.close()
 
 
 class _Polls(html.parser.HTMLParser):
