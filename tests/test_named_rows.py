@@ -3,11 +3,13 @@ tuples, not models: every value is the model's, of the same type, on either data
 
 import dataclasses
 import datetime
+from types import SimpleNamespace
 
 from challenges.models import CheckIn
 from cohorts import queries as cohort_queries
 from feedback import queries as feedback_queries
 from feedback.models import Reply, Thread
+from feedback.polls.models import Poll
 from learning.db import connection
 from learning.ledger import Activity
 from learning.people.models import Person
@@ -63,6 +65,8 @@ ABOUT = {
     "thread": Thread.get_by_id,
     "reply": lambda reply_id: Reply.get_by_id(reply_id).thread,
     "checkin": lambda check_in_id: CheckIn.get_by_id(check_in_id).challenge,
+    # A poll is named by its question.
+    "poll": lambda poll_id: SimpleNamespace(title=Poll.get_by_id(poll_id).question, id=poll_id),
 }
 
 

@@ -40,18 +40,16 @@ CLOSING_SOON = datetime.timedelta(days=3)
 
 def digest_polls(readers, until):
     """Each reader's open polls closing within three days that they have not answered (nor
-    asked); two queries for the whole batch."""
-    closing = queries.closing_between(sections.cohort_ids(readers), until, until + CLOSING_SOON)
-    if not closing:
-        return {}
-    done = queries.answered([p.id for p in closing], [r.person_id for r in readers])
+    asked); one query for the whole batch."""
+    closing = queries.closing_between(sections.cohort_ids(readers), until, until + CLOSING_SOON,
+                                      [r.person_id for r in readers])  # fmt: skip
     result = {}
     for reader in readers:
         for poll in closing:
             if (
                 poll.cohort_id not in reader.cohorts
                 or poll.author_id == reader.person_id
-                or (poll.id, reader.person_id) in done
+                or reader.person_id in poll.answered
             ):
                 continue
             hours = math.ceil((poll.closes_at - until).total_seconds() / 3600)
@@ -60,9 +58,11 @@ def digest_polls(readers, until):
                     said("Answer “%(question)s”", question=poll.question),
                     poll_path(poll.id),
                     poll.closes_at,
+                    # News once: in the first digest after it began closing soon.
+                    new=poll.closes_at - CLOSING_SOON > reader.since,
                     detail=said_n(
                         "It closes in %(num)d hour.", "It closes in %(num)d hours.", hours
-                    ),  # fmt: skip
+                    ),
                     place=reader.cohorts[poll.cohort_id][0],
                 )
             )

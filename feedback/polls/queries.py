@@ -1,9 +1,10 @@
 """What the polls' pages read, each in one query: the polls of a cohort (or one) with their
 options and the viewer's part, and who chose what in a named poll."""
 
+import datetime
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from feedback.polls.models import Poll, PollOption, Vote, Voter
 from learning.people.models import Person
@@ -101,25 +102,43 @@ def poll_question(poll_id):
     return Poll.select(Poll.question).where(Poll.id == poll_id)
 
 
-def closing_between(cohort_ids, start, end):
-    """Open polls of the cohorts whose closing time falls between `start` and `end`."""
-    return list(
-        Poll.select(Poll.id, Poll.cohort, Poll.author, Poll.question, Poll.closes_at).where(
+@dataclass
+class Closing:
+    """An open poll closing soon, and those of the readers who answered it."""
+
+    id: int
+    cohort_id: int
+    author_id: int
+    question: str
+    closes_at: datetime.datetime
+    answered: set = field(default_factory=set)
+
+
+def closing_between(cohort_ids, start, end, person_ids):
+    """Open polls of the cohorts whose closing time falls between `start` and `end`, with
+    those of the people who answered each (`Closing`). One query."""
+    rows = (
+        Poll.select(
+            Poll.id, Poll.cohort, Poll.author, Poll.question, Poll.closes_at, Voter.person
+        )  # fmt: skip
+        .join(
+            Voter, JOIN.LEFT_OUTER, on=(Voter.poll == Poll.id) & Voter.person.in_(person_ids)
+        )  # fmt: skip
+        .where(
             Poll.cohort.in_(cohort_ids),
             Poll.closed_at.is_null(),
             Poll.closes_at > start,
             Poll.closes_at <= end,
         )
-    )
-
-
-def answered(poll_ids, person_ids):
-    """{(poll id, person id)} of those of the people who answered those polls."""
-    return set(
-        Voter.select(Voter.poll, Voter.person)
-        .where(Voter.poll.in_(poll_ids), Voter.person.in_(person_ids))
+        .order_by(Poll.closes_at, Poll.id)
         .tuples()
     )
+    polls = {}
+    for *poll, voter in rows:
+        found = polls.setdefault(poll[0], Closing(*poll))
+        if voter is not None:
+            found.answered.add(voter)
+    return list(polls.values())
 
 
 def asked_by(person):

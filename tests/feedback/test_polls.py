@@ -3,8 +3,10 @@ show to whom, anonymity that holds in the database, bad input, closing, who may 
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from flask import template_rendered
 
 from feedback.polls import services
 from feedback.polls.models import Poll, PollOption, Vote, Voter
@@ -12,14 +14,16 @@ from learning.db import connection, db, utcnow
 from learning.ledger import Activity
 from learning.notify.models import Notification
 
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "feedback" / "polls"
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 DAYS = ["Monday", "Wednesday", "Friday"]
 
 
-def ask(client, cohort, **data):
+def ask(client, cohort, headers=None, **data):
     fields = {"question": "Which day suits the next session?", "kind": "options",
               "options": "\n".join(DAYS), "results": "voted"}  # fmt: skip
-    return client.post(f"/cohorts/{cohort.id}/polls/new", data={**fields, **data})
+    return client.post(f"/cohorts/{cohort.id}/polls/new", data={**fields, **data},
+                       headers=headers)  # fmt: skip
 
 
 def option(poll, label):
@@ -353,3 +357,29 @@ def test_someone_who_turned_poll_notices_off_is_not_told(app, cohort, team):
         services.start_poll(cohort, team[0], "Lunch?", ["Yes", "No"])
     told = {n.person_id for n in Notification.select().where(Notification.kind == "poll")}
     assert team[2].id not in told and team[1].id in told
+
+
+def test_every_polls_template_renders(app, cohort, team, facilitator, sign_in):
+    rendered = set()
+
+    def remember(sender, template, context, **extra):
+        rendered.add(template.name)
+
+    template_rendered.connect(remember, app)
+    try:
+        lead = sign_in(facilitator)
+        lead.get(f"/cohorts/{cohort.id}/polls/new")
+        ask(lead, cohort, question="", headers=HTMX)
+        ask(lead, cohort, question="Week?", kind="scale", options="", weekly="y")
+        poll = Poll.get()
+        lead.get(f"/cohorts/{cohort.id}/polls")
+        lead.get(f"/polls/{poll.id}")
+        answer(lead, poll, "4", headers=HTMX)
+        lead.get(f"/polls/{poll.id}/results", headers=HTMX)
+        health = lead.get(f"/cohorts/{cohort.id}/health").text
+    finally:
+        template_rendered.disconnect(remember, app)
+    # The pulses' trends are only ever included, by the cohort's health page.
+    assert "Weekly pulses" in health
+    every = {f"feedback/polls/{p.name}" for p in TEMPLATES.iterdir()}
+    assert every - rendered == {"feedback/polls/_pulse_trends.html"}

@@ -11,6 +11,7 @@ from challenges import services as challenges
 from cohorts import kudos as cohort_kudos
 from cohorts import services as cohorts
 from feedback import services as feedback
+from feedback.polls import services as polls
 from learning.db import connection, utcnow
 from learning.digest import periods, sections, services
 from learning.digest.models import Digest
@@ -267,6 +268,8 @@ def busy(app, world, manager, program):
         cohort_kudos.give_kudos(cai, cohort, me.id, value.id, "Lovely deck", "k" * 32)
         challenges.check_in(ana, challenge, cohort, "done")
         challenges.check_in(ben, challenge, cohort, "done")
+        polls.start_poll(cohort, ana, "Demo day on Friday?", ["Yes", "No"],
+                         closes_at=utcnow() + dt.timedelta(hours=30))  # fmt: skip
         newcomer = Person.create(email="late@example.com", display_name="Lou Late")
         Preferences.create(person=newcomer)
         cohorts.add_member(manager, cohort, newcomer, notify=False)
@@ -299,6 +302,7 @@ def test_a_digest_puts_what_needs_you_first_then_replies_kudos_progress_celebrat
         f"{cai} mentioned you in “Notes”",
         f"{ben} asked “Where is the style guide?”: nobody has answered yet",
     ])  # fmt: skip
+    assert texts["polls"] == ["Answer “Demo day on Friday?”"]
     assert texts["replies"] == [f"{ana} and 1 other replied to “My deck”"]
     assert texts["kudos"] == [f"{cai} thanked you for Craft"]
     assert texts["progress"] == ["Ship demos: 2 of 10 check-ins together (20%)"]
@@ -332,8 +336,9 @@ def test_nothing_new_sends_nothing_even_with_an_old_question_still_open(app, bus
         feedback.start_thread(busy["cohort"], busy["ben"], "question", "Lunch?", "Anyone?")
     assert send_now(app, me, "d2026-11-26") == {"sent": 1, "skipped": 0}
     [_, _, _, last] = digests_of(me)
-    # Still open: the request, the mention, the two questions; and the running challenge.
-    assert last.items == 5
+    # Still open: the request, the mention, the two questions, the poll closing soon; and the
+    # running challenge.
+    assert last.items == 6
 
 
 def test_someone_without_cohorts_gets_no_email(app, world, make_person):
