@@ -88,7 +88,7 @@ def test_feed_entries_read_as_the_models_do_kudos_included(app, demo):
                 thing = about(activity.object_id)
                 assert (entry.subject.title, entry.subject.about_id) == (thing.title, thing.id)
                 assert type(entry.subject.about_id) is int
-                assert entry.subject.path.startswith(("/threads/", "/cohorts/"))
+                assert entry.subject.path.startswith(("/threads/", "/cohorts/", "/polls/"))
             if activity.object_type != "kudos":
                 assert entry.kudos is None
                 continue
