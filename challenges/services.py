@@ -300,8 +300,10 @@ def check_in(person, challenge, cohort, status, *, amount=None, step_id=None, no
             entry.progress = None
             return entry
         ledger.record(person, "checked_in", cohort_id=cohort.id, obj=entry, at=now)
-        live.publish(live.PROGRESS_CHANGED, cohort_id=cohort.id, challenge=challenge.id)
     entry.progress = _reach(challenge, cohort, person, now)
+    # Once, after the goal is recorded too: a page that heard of the check-in before then
+    # would read the progress without it, and its next request could be lost to the swap.
+    live.publish(live.PROGRESS_CHANGED, cohort_id=cohort.id, challenge=challenge.id)
     _celebrate_streak(person, cohort, now)
     return entry
 
@@ -338,8 +340,6 @@ def _record_reached(challenge, cohort_id, current, person, now):
             return
         current.reached_at = now
         ledger.record(person, "goal_reached", cohort_id=cohort_id, obj=challenge, at=now)
-        # Pages that heard of the last check-in may have read the progress before this commit.
-        live.publish(live.PROGRESS_CHANGED, cohort_id=cohort_id, challenge=challenge.id)
         cohort = Cohort.get_by_id(cohort_id)
         milestones.award(
             "goal_reached",

@@ -261,11 +261,12 @@ def test_a_checklist_step_sent_twice_is_one_check_in_not_an_error(
     assert CheckIn.select().count() == 1
 
 
-def test_pages_that_heard_the_last_check_in_hear_again_once_the_goal_is_recorded(
+def test_pages_hear_of_the_check_in_that_reaches_the_goal_once_the_goal_is_recorded(
     app, cohort, team, set_challenge, check_in
 ):
-    """The goal is recorded after the check-in commits. A page may fetch the progress
-    between the two, so recording the goal tells the cohort's pages once more."""
+    """The goal is recorded after the check-in commits. A page told of the check-in before
+    then would read the progress without the goal (and a second event's request can be lost
+    while the first swaps the part), so the cohort's pages are told once, after both."""
     challenge = set_challenge(target=2)
     check_in(team[0], challenge, cohort)
     with app.app_context():
@@ -273,6 +274,9 @@ def test_pages_that_heard_the_last_check_in_hear_again_once_the_goal_is_recorded
         before = stream.xrange(events.cohort_key(cohort.id))
         check_in(team[1], challenge, cohort)
         after = stream.xrange(events.cohort_key(cohort.id))[len(before) :]
-    heard = [(fields[b"event"].decode(), fields[b"data"].decode()) for _, fields in after]
     changed = (events.PROGRESS_CHANGED, f'{{"challenge": {challenge.id}}}')
-    assert heard.count(changed) == 2 and GoalReached.select().count() == 1
+    told = [int(entry_id.decode().split("-")[0]) for entry_id, fields in after
+            if (fields[b"event"].decode(), fields[b"data"].decode()) == changed]  # fmt: skip
+    reached = GoalReached.get()
+    assert len(told) == 1
+    assert told[0] >= int(reached.reached_at.replace(tzinfo=datetime.UTC).timestamp() * 1000)
