@@ -20,7 +20,7 @@ from learning.insights import analytics
 from learning.notify.services import path_for
 from learning.privacy import services as privacy
 from learning.recognition import places
-from learning.views import add_nav
+from learning.views import add_nav, add_section
 
 
 def register(app):
@@ -45,9 +45,8 @@ def register(app):
         contribution_text=progress.contribution_text,
     )
     add_nav(app, _l("My check-ins"), "challenges.mine")
-    cohort_space.add_section(
-        app, "challenges/_cohort_challenges.html", challenges_section, cohort_space.TOGETHER
-    )
+    add_section(app, cohort_space.SPACE, "challenges/_cohort_challenges.html",
+                challenges_section, cohort_space.TOGETHER)  # fmt: skip
 
 
 def challenges_section(cohort, person):

@@ -4,8 +4,6 @@ which cohorts need help (from learning's analytics of the ledger)."""
 from dataclasses import asdict
 from typing import NamedTuple
 
-from flask import current_app
-
 from cohorts import services
 from cohorts.models import Program
 from learning.db import utcnow
@@ -14,23 +12,7 @@ from learning.insights import analytics, kept
 COMPUTATION = "program-analytics-5"  # 5: polls counted
 
 
-SECTIONS = "cohorts.health_sections"
-
-
-def add_section(app, template, context):
-    """A section of a cohort's health page from another domain: `context(cohort)` returns the
-    template's variables (`section`), or None to leave it out."""
-    app.extensions.setdefault(SECTIONS, []).append((template, context))
-
-
-def sections(cohort):
-    """[(template, its variables)] of the other domains' sections of the cohort's health."""
-    shown = []
-    for template, context in current_app.extensions.get(SECTIONS, []):
-        values = context(cohort)
-        if values is not None:
-            shown.append((template, values))
-    return shown
+HEALTH = "cohort health"  # its sections (learning.views.add_section): `context(cohort)`
 
 
 def judged(program, now):

@@ -31,7 +31,7 @@ from learning.people.models import Person
 from learning.privacy import services as privacy
 from learning.recognition import places
 from learning.scim import groups as directory_groups
-from learning.views import add_home_section, add_nav
+from learning.views import HOME, add_nav, add_section
 
 
 def register(app):
@@ -47,9 +47,8 @@ def register(app):
     people.on_leaving(app, services.leave_the_company)
     directory_groups.register_programs(app, ProgramsForTheDirectory)
     add_nav(app, _l("Programs"), "programs.index", access.runs_programs)
-    add_home_section(
-        app, "cohorts/_home.html", lambda person: {"my_cohorts": space.my_cohorts(person)}
-    )
+    add_section(app, HOME, "cohorts/_home.html",
+                lambda person: {"my_cohorts": space.my_cohorts(person)})  # fmt: skip
 
 
 class ProgramsForTheDirectory:

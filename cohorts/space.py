@@ -4,7 +4,6 @@ the sections other domains add to the space."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from peewee import JOIN, fn
 
 from cohorts import queries
@@ -19,30 +18,12 @@ SMALL = frozenset(
     {"checked_in", "thread_started", "replied", "feedback_given", "reacted", "answer_accepted",
      "marked_helpful"}
 )  # fmt: skip
-SECTIONS = "cohorts.space_sections"
+SPACE = "cohort space"  # its sections (learning.views.add_section): `context(cohort, person)`
 
 
 # Where a section goes in the space, first to last: what waits for the person, what the
 # cohort does together (its challenges and their check-ins), its conversations.
 NEEDS_YOU, TOGETHER, CONVERSATIONS = 0, 1, 2
-
-
-def add_section(app, template, context, order):
-    """A section of the cohort space from another domain: `context(cohort, person)` returns
-    the template's variables, or None to leave the section out; `order` places it."""
-    shown = app.extensions.setdefault(SECTIONS, [])
-    shown.append((order, template, context))
-    shown.sort(key=lambda section: section[0])
-
-
-def sections(cohort, person):
-    """[(template, its variables)] of the sections `person` sees in the cohort's space."""
-    shown = []
-    for _, template, context in current_app.extensions.get(SECTIONS, []):
-        values = context(cohort, person)
-        if values is not None:
-            shown.append((template, values))
-    return shown
 
 
 def local_time(person, now=None):

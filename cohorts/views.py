@@ -35,6 +35,7 @@ from learning.inputs import number
 from learning.insights import kept
 from learning.people.sessions import passive
 from learning.recognition import services as recognition
+from learning.views import sections
 from learning.web import show_refused, submitted_status
 
 programs = Blueprint("programs", __name__, url_prefix="/programs")
@@ -326,7 +327,7 @@ def show(cohort_id):
         local_time=space.local_time,
         is_member=access.is_member(current_user, cohort),
         can_remove=lambda member_id: access.can_remove_member(current_user, cohort, member_id),
-        sections=space.sections(cohort, current_user),
+        sections=sections(space.SPACE, cohort, current_user),
         **_managing(cohort),
     )
 
@@ -540,7 +541,7 @@ def health(cohort_id):
         conversation=conversation,
         health=checkup,
         progress=progress,
-        sections=cohort_health.sections(cohort),
+        sections=sections(cohort_health.HEALTH, cohort),
     )
 
 

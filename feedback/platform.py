@@ -21,7 +21,7 @@ from learning.insights import analytics
 from learning.people.models import Person
 from learning.privacy import services as privacy
 from learning.recognition import places
-from learning.views import add_nav
+from learning.views import add_nav, add_section
 
 
 def register(app):
@@ -38,8 +38,9 @@ def register(app):
     privacy.register(app, personal_data)
     app.jinja_env.globals["reaction_kinds"] = REACTIONS
     add_nav(app, _l("Search"), "feedback.find")
-    space.add_section(app, "feedback/_cohort_needs.html", needs_section, space.NEEDS_YOU)
-    space.add_section(app, "feedback/_cohort_threads.html", threads_section, space.CONVERSATIONS)
+    add_section(app, space.SPACE, "feedback/_cohort_needs.html", needs_section, space.NEEDS_YOU)
+    add_section(app, space.SPACE, "feedback/_cohort_threads.html", threads_section,
+                space.CONVERSATIONS)  # fmt: skip
 
 
 def needs_section(cohort, person):

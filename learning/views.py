@@ -21,9 +21,26 @@ def add_nav(app, label, endpoint, may_see=None, pages=()):
     app.extensions.setdefault("nav", []).append((label, endpoint, may_see, {endpoint, *pages}))
 
 
-def add_home_section(app, template, context):
-    """A section of the home page: `context(person)` returns the template's variables."""
-    app.extensions.setdefault("home_sections", []).append((template, context))
+HOME = "home"  # the home page's sections: `context(person)`
+
+
+def add_section(app, page, template, context, order=0):
+    """A section another package adds to a page (`page`: HOME, or a name a package gives
+    its own page): `context(*what the page passes)` returns the template's variables, or
+    None to leave the section out; `order` places it, first to last."""
+    shown = app.extensions.setdefault("sections", {}).setdefault(page, [])
+    shown.append((order, template, context))
+    shown.sort(key=lambda section: section[0])
+
+
+def sections(page, *args):
+    """[(template, its variables)] of the sections `page` shows for `args`."""
+    shown = []
+    for _, template, context in current_app.extensions.get("sections", {}).get(page, []):
+        values = context(*args)
+        if values is not None:
+            shown.append((template, values))
+    return shown
 
 
 def nav_items():
@@ -40,15 +57,11 @@ def nav_items():
 @home.get("/")
 @login_required
 def index():
-    sections = [
-        (template, context(current_user))
-        for template, context in current_app.extensions.get("home_sections", [])
-    ]
     return htmx.render(
         "learning/home.html",
         "learning/home.html",
         can_invite=can_invite(current_user),
-        sections=sections,
+        sections=sections(HOME, current_user),
         Role=Role,
     )
 

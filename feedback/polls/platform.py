@@ -15,6 +15,7 @@ from learning.i18n import said, said_n
 from learning.notify.services import path_for
 from learning.privacy import services as privacy
 from learning.recognition import places
+from learning.views import add_section
 
 
 def register(app):
@@ -22,7 +23,7 @@ def register(app):
                             poll_path, cohort_access.is_member)  # fmt: skip
     sections.register(app, "polls", digest_polls)
     privacy.register(app, personal_data, erase_personal)
-    health.add_section(app, "feedback/polls/_pulse_trends.html", pulse_trends)
+    add_section(app, health.HEALTH, "feedback/polls/_pulse_trends.html", pulse_trends)
 
 
 def pulse_trends(cohort):

@@ -250,10 +250,10 @@ class Results:
         return sum(int(o.label) * o.votes for o in self.options) / self.counted
 
 
-def results(poll, options, viewer, voted, now, chosen=(), names=None):
+def results(poll, options, viewer, voted, now, chosen=()):
     """What the viewer may see of the poll's results: hidden until they answered (or until
     it closes, as its author chose), and an anonymous poll's until enough people answered.
-    `names`: who chose each option of named polls (queries.names_by_option)."""
+    Who chose what (`names`, named polls) is the caller's to add."""
     closed = poll.is_closed(now)
     waiting = ""
     if poll.results == CLOSED and not closed:
@@ -267,11 +267,8 @@ def results(poll, options, viewer, voted, now, chosen=(), names=None):
             "told apart.",
             min_voters(),
         )
-    found = Results(poll, options, voted=voted, chosen=set(chosen), closed=closed,
-                    waiting=waiting)  # fmt: skip
-    if found.shown and not poll.anonymous:
-        found.names = {o.id: names[o.id] for o in options if o.id in (names or {})}
-    return found
+    return Results(poll, options, voted=voted, chosen=set(chosen), closed=closed,
+                   waiting=waiting)  # fmt: skip
 
 
 @dataclass

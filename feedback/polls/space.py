@@ -7,12 +7,19 @@ from feedback.polls.forms import VoteForm
 from learning.db import utcnow
 
 
-def card(shown, viewer, form=None, now=None, names=None):
-    """`names`: who chose what in named polls, if they were read already for several."""
-    if names is None:
-        names = queries.names_by_option([shown])
-    found = services.results(shown.poll, shown.options, viewer, shown.voted, now or utcnow(),
-                             shown.chosen, names)  # fmt: skip
+def _results(polls, viewer, now):
+    """Each poll's results as the viewer may see them; who chose what is read (one query)
+    only for the named polls whose results show."""
+    found = [services.results(s.poll, s.options, viewer, s.voted, now, s.chosen) for s in polls]
+    names = queries.names_by_option([s for s, r in zip(polls, found, strict=True) if r.shown])
+    for results in found:
+        results.names = {o.id: names[o.id] for o in results.options if o.id in names}
+    return found
+
+
+def card(shown, viewer, form=None, now=None, results=None):
+    """`results`: the poll's, if they were read already with others'."""
+    found = results or _results([shown], viewer, now or utcnow())[0]
     answering = not found.closed and not (shown.voted and shown.poll.anonymous)
     if answering and form is None:
         form = VoteForm(formdata=None)
@@ -30,5 +37,6 @@ def card(shown, viewer, form=None, now=None, names=None):
 
 def cards(polls, viewer):
     """Each poll's card, in a fixed number of queries whatever the number of polls."""
-    now, names = utcnow(), queries.names_by_option(polls)
-    return [card(shown, viewer, now=now, names=names) for shown in polls]
+    now = utcnow()
+    found = _results(polls, viewer, now)
+    return [card(s, viewer, now=now, results=r) for s, r in zip(polls, found, strict=True)]

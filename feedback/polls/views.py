@@ -105,17 +105,20 @@ def vote(poll_id):
 @bp.post("/polls/<int:poll_id>/close")
 @login_required
 def close(poll_id):
-    poll = access.access_poll(current_user, poll_id)
-    services.close(current_user, poll)
-    flash(_("The poll is closed; its results are final."), "success")
-    return htmx.redirect(url_for("polls.show", poll_id=poll.id))
+    return _changed(poll_id, services.close, _("The poll is closed; its results are final."))
 
 
 @bp.post("/polls/<int:poll_id>/stop")
 @login_required
 def stop(poll_id):
     """The facilitator stops asking a pulse every week."""
+    return _changed(poll_id, services.stop_repeating,
+                    _("This pulse is no longer asked every week."))  # fmt: skip
+
+
+def _changed(poll_id, change, done):
+    """`change(person, poll)`, then the poll's page saying it is `done`."""
     poll = access.access_poll(current_user, poll_id)
-    services.stop_repeating(current_user, poll)
-    flash(_("This pulse is no longer asked every week."), "success")
+    change(current_user, poll)
+    flash(done, "success")
     return htmx.redirect(url_for("polls.show", poll_id=poll.id))
