@@ -60,6 +60,9 @@ def test_share_work_ask_for_feedback_and_mark_it_helpful(
 
     # A still has the thread open: the poll brings the feedback within about ten seconds.
     expect(a.locator("#replies")).to_contain_text("Split week two", timeout=15_000)
+    # And B's answer to it, so no refresh of the replies is on its way when A acts: one
+    # arriving after A's click would draw the replies as they were before it.
+    expect(a.locator("#replies")).to_contain_text("Especially the map", timeout=15_000)
     a.get_by_role("button", name=f"Say the feedback of {reviewer.display_name} helped you").click()
     expect(a.locator("#replies")).to_contain_text("Helped you")
     check_accessibility(a)
