@@ -39,6 +39,12 @@ class Program(BaseModel):
     show_other_cohorts = BooleanField(default=True)
     created_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
+    # When it was last saved: the API's `updated_since` reads it.
+    changed_at = DateTimeField(default=utcnow, null=True)
+
+    def save(self, *args, **kwargs):
+        self.changed_at = utcnow()
+        return super().save(*args, **kwargs)
 
 
 class ProgramVersion(BaseModel):
@@ -77,6 +83,12 @@ class Cohort(BaseModel):
     published_at = DateTimeField(null=True)
     # Its facilitator chose that only facilitators start polls here (feedback.polls).
     polls_by_facilitators = BooleanField(default=False)
+    # When it was last saved (named, locked, published): the API's `updated_since` reads it.
+    changed_at = DateTimeField(default=utcnow, null=True)
+
+    def save(self, *args, **kwargs):
+        self.changed_at = utcnow()
+        return super().save(*args, **kwargs)
 
 
 class Membership(BaseModel):

@@ -59,6 +59,7 @@ ENVIRONMENT = {
     "SIGNIN_LIMIT": ("10 per minute", "Sign-in attempts per address and per account."),
     "RESET_LIMIT": ("5 per hour", "Password-reset requests per address and per account."),
     "INVITE_LIMIT": ("30 per hour", "Invitation requests (each a list of people) per inviter."),
+    "API_RATE_LIMIT": ("600 per minute", "Requests per API token."),
     "OIDC_ISSUER": (
         "",
         "The company's OpenID Connect provider (its issuer URL); set, people may sign in with it.",
@@ -113,6 +114,7 @@ def load(overrides=None):
         "SIGNIN_LIMIT": env["SIGNIN_LIMIT"],
         "RESET_LIMIT": env["RESET_LIMIT"],
         "INVITE_LIMIT": env["INVITE_LIMIT"],
+        "API_RATE_LIMIT": env["API_RATE_LIMIT"],
         "OIDC_ISSUER": env["OIDC_ISSUER"].rstrip("/"),
         "OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"],
         "OIDC_CLIENT_SECRET": env["OIDC_CLIENT_SECRET"],

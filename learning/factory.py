@@ -4,14 +4,18 @@ from flask import Flask
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from challenges import api as challenges_api
 from challenges import platform as challenges_platform
 from challenges import views as challenges
+from cohorts import api as cohorts_api
 from cohorts import platform as cohorts_platform
 from cohorts import views as cohorts
 from feedback import platform as feedback_platform
 from feedback import views as feedback
 from learning import cli, config, db, i18n, security, text
 from learning import views as home
+from learning.api import resources as platform_api
+from learning.api import views as api
 from learning.audit.views import bp as audit_bp
 from learning.digest import views as digest
 from learning.insights import services as reports
@@ -53,6 +57,7 @@ def create_app(test_config=None):
     people.init_app(app)
     sso.init_app(app)
     scim.init_app(app)
+    api.init_app(app)
     notify.init_app(app)
     live.init_app(app)
     recognition.init_app(app)
@@ -68,6 +73,9 @@ def create_app(test_config=None):
     feedback_platform.register(app)
     challenges_platform.register(app)
     people.init_nav(app)
+    # The public API, each package's resources.
+    for blueprint in (platform_api.bp, cohorts_api.bp, challenges_api.bp):
+        app.register_blueprint(blueprint)
     for blueprint in (audit_bp, mail.outbox, mail.deliveries):
         app.register_blueprint(blueprint)
     worker.init_app(app)

@@ -60,6 +60,14 @@ MESSAGES = {
         _l("It has been logged. Please try again in a moment."),
     ),
 }
+# The API's words for the errors every route may meet.
+API_DETAILS = {
+    403: _l("This token may not do that."),
+    404: _l("There is nothing here that this token may see."),
+    405: _l("This method is not allowed here: the reference lists each route's methods."),
+    413: _l("The request body is too large."),
+    429: _l("Too many requests with this token: wait as long as Retry-After says."),
+}
 CSRF_MESSAGE = (
     "This form has expired",
     "The page was open too long or was sent from somewhere else. Reload the page and try again; "
@@ -68,7 +76,12 @@ CSRF_MESSAGE = (
 
 
 def error_response(status, title, detail):
-    """An error as a full page, or as an alert swapped into the page's message area."""
+    """An error as a full page, or as an alert swapped into the page's message area; for the
+    API, as problem details."""
+    from learning.api import http
+
+    if http.is_api_request():
+        return http.problem(status, API_DETAILS.get(status, detail))
     if htmx.is_htmx():
         response = htmx.render(
             "learning/error.html", "learning/_error.html", status, title=title, detail=detail

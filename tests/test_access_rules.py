@@ -10,6 +10,7 @@ from challenges import access as challenges
 from cohorts import access as cohorts
 from feedback import access as feedback
 from feedback.polls import access as polls
+from learning.api import access as api_access
 from learning.insights import access as reports
 from learning.people import access as platform
 from tests.conftest import CSRF_META
@@ -32,6 +33,8 @@ OPEN = {
     "sso.saml_start": "leaving for the company's SAML identity provider to sign in",
     "sso.saml_done": "its answer, valid by its signature and the request it answers",
     "sso.saml_metadata": "this service's SAML metadata, for the provider's admins",
+    "api.openapi": "the API's OpenAPI document",
+    "api.reference": "the API's reference, for integrators",
 }
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
 OWN = {
@@ -44,6 +47,8 @@ OWN = {
     # A page's live events: the person's own, and a place's only by the place's own rule
     # (registered by its domain: cohorts.access.access_cohort).
     "live.stream",
+    # One's own API tokens (a service token's revocation asks learning.api.access).
+    "api.tokens", "api.revoke",
 }  # fmt: skip
 # Every other route: the access rule it asks (in the view, or in the service it calls).
 RULES = {
@@ -109,6 +114,7 @@ RULES = {
          "scim.choose_groups"],
         platform.require_admin,
     ),
+    "api.service_tokens": api_access.require_token_admin,
     "people.invite": platform.require_inviter,
     "reports.participation": reports.require_reader,
     "reports.individual": reports.require_reader,
@@ -118,9 +124,17 @@ RULES = {
 }  # fmt: skip
 
 
+def api_routes(app):
+    """The public API's routes: each needs a token with its scope, then asks the rule of the
+    page that shows the same (tests/api/test_access_table.py asks each as each kind of token)."""
+    return {e for e in app.view_functions if e.split(".")[0].endswith("_api")}
+
+
 def test_every_route_is_open_for_its_own_things_or_names_its_rule(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints == set(OPEN) | OWN | set(RULES)
+    api = api_routes(app)
+    assert all(app.view_functions[e].scope in api_access.SCOPES for e in api)
+    assert endpoints == set(OPEN) | OWN | set(RULES) | api
     assert not set(OPEN) & OWN and not (set(OPEN) | OWN) & set(RULES)
     for endpoint, rule in RULES.items():
         # The view's own package's rules, or those of a package it builds on.

@@ -144,6 +144,10 @@ def test_no_page_leaves_a_text_untranslated_for_anyone(app, demo):
     for endpoint, _, response in pages_everyone_reads(app, demo, {"Accept-Language": PSEUDO}):
         if "<html" in response.text:
             assert f'<html lang="{PSEUDO}">' in response.text, endpoint
+        # The API reference shows the OpenAPI document, whose descriptions come from the
+        # code in English, the language integrators' tools read (its own words are translated).
+        if endpoint == "api.reference":
+            continue
         if left := untranslated(response.text):
             found.setdefault(endpoint, set()).update(left)
     assert found == {}, {page: sorted(words) for page, words in found.items()}

@@ -7,6 +7,7 @@ import re
 from learning import demo as demo_data
 from learning.db import connection
 from learning.recognition.models import CompanyValue
+from tests.api.test_access_table import TABLE as API
 from tests.challenges.test_access import TABLE as CHALLENGES
 from tests.cohorts.test_access import TABLE as COHORTS
 from tests.feedback.test_access import TABLE as FEEDBACK
@@ -15,6 +16,8 @@ from tests.learning.test_access import TABLE as PLATFORM_PAGES
 from tests.routes import urls
 
 TABLES = CHALLENGES | COHORTS | FEEDBACK | PLATFORM_PAGES | PLATFORM
+# The API's routes, asked with tokens, not as visitors (tests/api/test_access_table.py).
+EVERY_ROUTE = TABLES | API
 VISITORS = ("anonymous", "admin", "manager", "hr", "member", "facilitator")
 
 

@@ -442,6 +442,8 @@ ADMINISTRATION = [
      "provider: which claims fill a profile, who may arrive, accounts to confirm.")),
     (_l("Provisioning"), "scim.tokens", _l("The tokens the company's directory creates, "
      "updates and deactivates people with (SCIM).")),
+    (_l("Service tokens"), "api.service_tokens", _l("Tokens of integrations (HR systems, BI "
+     "tools) for the platform's API.")),
     (_l("Recognition"), "recognition.values", _l("The company values kudos are given for, "
      "and the words of celebrations.")),
     (_l("Failed emails"), "deliveries.failed", _l("Emails that could not be sent, to send "

@@ -137,12 +137,20 @@ PLATFORM = {
     # A page's live events: a person's own; a cohort's only for those who see it
     # (tests/learning/test_live_events.py).
     ("live.stream", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
+    # The API's document and reference are for anyone; tokens are one's own, or the admins'.
+    ("api.openapi", "GET"): {"anonymous": 200, "member": 200},
+    ("api.reference", "GET"): {"anonymous": 200, "member": 200},
+    ("api.tokens", "GET"): {**SIGNED_IN, "member": 200, "hr": 200},
+    ("api.tokens", "POST"): {**SIGNED_IN, "member": 422},  # nothing chosen: said so
+    ("api.revoke", "POST"): {**SIGNED_IN, "member": 404, "admin": 404},
+    ("api.service_tokens", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("api.service_tokens", "POST"): {**ADMIN_ONLY, "admin": 422},
 }
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
     blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding",
-                  "admin", "sso", "scim", "live")  # fmt: skip
+                  "admin", "sso", "scim", "live", "api")  # fmt: skip
     assert routes(app, *blueprints) == set(PLATFORM)
 
 

@@ -37,6 +37,7 @@ from feedback.models import (
     ThreadRead,
 )
 from feedback.polls.models import Poll, PollOption, Vote, Voter
+from learning.api.models import ApiToken
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.digest.models import Digest
@@ -119,6 +120,7 @@ MODELS = [
     ExternalIdentity,
     SignInSettings,
     ScimToken,
+    ApiToken,
     Department,
     ProgramGroup,
     Provisioning,

@@ -73,8 +73,9 @@ def test_the_catalogues_compile_without_warnings(tmp_path):
 # not as a bare string or an f-string.
 # {callable: the position of its text}
 SHOWN = {"flash": 0, "Refused": 0, "ValidationError": 0, "FileProblem": 0, "SelectChoice": 1}
-# Protocol documents a program reads (SCIM's discovery), in English as the standards' own.
-PROTOCOL = {"AuthenticationScheme"}
+# Protocol documents a program reads (SCIM's discovery, the API's OpenAPI document), in
+# English as the standards' own and as integrators' tools read them.
+PROTOCOL = {"AuthenticationScheme", "Field", "SpecTree"}
 
 
 def test_texts_shown_to_people_are_marked_for_translation():

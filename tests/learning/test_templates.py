@@ -14,6 +14,8 @@ from learning.people.models import Person, Preferences, Role
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 INCLUDED_ONLY = {
+    "learning/api/_made.html",
+    "learning/api/_token_list.html",
     "base.html",
     "_messages.html",
     "macros/forms.html",
@@ -119,6 +121,11 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         )
         anonymous.get(unsubscribe.group(1))
         anonymous.post(unsubscribe.group(1))
+
+        # API tokens: one's own made and shown once, the admins' refused; the reference.
+        admin_client.post("/account/api-tokens", data={"name": "Script", "scopes": ["read:audit"]})
+        admin_client.post("/admin/api-tokens", data={"name": ""}, headers=HTMX)
+        anonymous.get("/api/v1/reference")
 
         # A person's data: the page, and an unconfirmed erasure shown again as a swap.
         admin_client.get("/people/1/privacy")
