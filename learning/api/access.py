@@ -3,7 +3,6 @@ than its person (or, for a service token, its roles) may do on the pages."""
 
 from flask_babel import lazy_gettext as _l
 
-from learning.errors import NotAllowed
 from learning.people.access import require_admin
 from learning.people.models import Role
 
@@ -43,13 +42,6 @@ def service_scopes(roles):
         for s, (_, needs) in SCOPES.items()
         if s not in PERSONAL_ONLY and (needs is None or set(needs) & set(roles))
     ]
-
-
-def require_scope(token, scope):
-    """The token, if it holds `scope`; otherwise NotAllowed (403)."""
-    if token is None or scope not in token.scope_list:
-        raise NotAllowed
-    return token
 
 
 def require_token_admin(person):

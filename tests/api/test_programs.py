@@ -39,3 +39,32 @@ def test_the_document_and_its_reference_describe_every_route(client):
     page = client.get("/api/v1/reference")
     assert page.status_code == 200
     assert "POST /api/v1/programs/{program_id}/participants" in page.text
+
+
+def test_a_member_gives_kudos_once_per_idempotency_key_and_the_receiver_is_told(
+    app, api, cohort, team, make_token
+):
+    from learning.notify.models import Notification
+    from learning.recognition.models import Kudos
+
+    token = make_token(team[0], "write:kudos")
+    values = api("GET", "/values", token)[1]["data"]
+    body = {"receiver_id": team[1].id, "value_id": values[0]["id"], "message": "Thanks!"}
+    again = {"Idempotency-Key": "kudos-1"}
+    first = api("POST", f"/cohorts/{cohort.id}/kudos", token, body, headers=dict(again))
+    second = api("POST", f"/cohorts/{cohort.id}/kudos", token, body, headers=dict(again))
+    assert (first[0], second[0]) == (201, 200)
+    assert first[1]["id"] == second[1]["id"]
+    with app.app_context(), connection():
+        assert Kudos.select().count() == 1
+        assert Notification.select().where(Notification.person == team[1].id).count() == 1
+
+
+def test_a_token_stops_working_when_its_person_leaves(app, api, member, make_token):
+    from learning.people.models import Person
+
+    token = make_token(member, "read:programs")
+    assert api("GET", "/programs", token)[0] == 200
+    with app.app_context(), connection():
+        Person.update(is_active=False).where(Person.id == member.id).execute()
+    assert api("GET", "/programs", token)[0] == 401
