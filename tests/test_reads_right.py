@@ -21,7 +21,14 @@ SLIPS = {
 
 # Where a slip's pattern is the page's own subject: the editor of celebration wordings shows
 # their placeholders, which it explains.
-ABOUT_IT = {("recognition.messages", "an unfilled placeholder")}
+# The API reference shows field names, path templates and headers ("person_id",
+# "{person_id}", "If-None-Match").
+ABOUT_IT = {
+    ("recognition.messages", "an unfilled placeholder"),
+    ("api.reference", "a raw key"),
+    ("api.reference", "an unfilled placeholder"),
+    ("api.reference", "a Python value"),
+}
 
 
 @pytest.mark.timeout(300)
