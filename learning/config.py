@@ -60,6 +60,18 @@ ENVIRONMENT = {
     "RESET_LIMIT": ("5 per hour", "Password-reset requests per address and per account."),
     "INVITE_LIMIT": ("30 per hour", "Invitation requests (each a list of people) per inviter."),
     "API_RATE_LIMIT": ("600 per minute", "Requests per API token."),
+    "WEBHOOK_PRIVATE_ADDRESSES": (
+        "0",
+        "1 lets webhooks go to loopback, link-local and private addresses (and plain http).",
+    ),
+    "WEBHOOK_RETRY_DELAYS": (
+        "60,300,1800,7200,21600,43200",
+        "Seconds to wait before each new try of a webhook delivery that failed.",
+    ),
+    "WEBHOOK_DISABLE_AFTER": (
+        "5",
+        "Deliveries failing in a row, every try spent, after which a subscription is turned off.",
+    ),
     "OIDC_ISSUER": (
         "",
         "The company's OpenID Connect provider (its issuer URL); set, people may sign in with it.",
@@ -115,6 +127,11 @@ def load(overrides=None):
         "RESET_LIMIT": env["RESET_LIMIT"],
         "INVITE_LIMIT": env["INVITE_LIMIT"],
         "API_RATE_LIMIT": env["API_RATE_LIMIT"],
+        "WEBHOOK_PRIVATE_ADDRESSES": _flag(env["WEBHOOK_PRIVATE_ADDRESSES"]),
+        "WEBHOOK_RETRY_DELAYS": [
+            int(s) for s in env["WEBHOOK_RETRY_DELAYS"].split(",") if s.strip()
+        ],
+        "WEBHOOK_DISABLE_AFTER": int(env["WEBHOOK_DISABLE_AFTER"]),
         "OIDC_ISSUER": env["OIDC_ISSUER"].rstrip("/"),
         "OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"],
         "OIDC_CLIENT_SECRET": env["OIDC_CLIENT_SECRET"],
@@ -145,7 +162,7 @@ def load(overrides=None):
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_KEY_PREFIX": "learning",
-        "QUEUES": ("notices", "mail", "digests", "exports", "default"),
+        "QUEUES": ("notices", "mail", "digests", "exports", "webhooks", "default"),
     }
     config.update(overrides or {})
     if not config["SECRET_KEY"]:

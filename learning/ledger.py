@@ -46,6 +46,7 @@ Activity.add_index(
 def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
     """Record one contribution; `obj` is the model instance it created, if any; `at` when it
     happened, if not now. Milestone rules look at every entry, in the same transaction."""
+    from learning.api import webhooks
     from learning.recognition import milestones
 
     entry = Activity(
@@ -57,8 +58,9 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
         object_id=obj.id if obj is not None else None,
         target=target,
     )
-    insert(entry)
+    entry.id = insert(entry)
     milestones.on_activity(entry)
+    webhooks.on_activity(entry)
     if cohort_id is not None:
         live.publish(live.FEED_CHANGED, cohort_id=cohort_id)
     return entry

@@ -114,7 +114,11 @@ RULES = {
          "scim.choose_groups"],
         platform.require_admin,
     ),
-    "api.service_tokens": api_access.require_token_admin,
+    **dict.fromkeys(
+        ["api.service_tokens", "api.webhooks_page", "api.webhook", "api.switch_webhook",
+         "api.remove_webhook", "api.send_again"],
+        api_access.require_token_admin,
+    ),
     "people.invite": platform.require_inviter,
     "reports.participation": reports.require_reader,
     "reports.individual": reports.require_reader,

@@ -20,14 +20,18 @@ from cohorts.queries import members
 from feedback.polls.access import can_choose_who_starts, can_close, can_repeat, can_start
 from feedback.polls.models import CLOSED, SCALE, VOTED, Poll, PollOption, Vote, Voter
 from learning import ledger, once
+from learning.api import webhooks
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotAllowed, NotFound, Refused
 from learning.live import events as live
+from learning.mail.services import absolute_url
 from learning.notify.services import notify, path_for
 
 QUESTION_MAX, OPTION_MAX = 200, 100
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
 WEEK = datetime.timedelta(days=7)
+# How far back the closing job looks for polls that reached their time.
+TOLD_WITHIN = datetime.timedelta(hours=2)
 
 
 def _options(question, options, scale):
@@ -200,9 +204,17 @@ def close(person, poll, now=None):
         return poll
     with atomic():
         Poll.update(closed_at=now).where(Poll.id == poll.id, Poll.closed_at.is_null()).execute()
+        tell_closed(poll)
         live.publish(live.POLL_CHANGED, cohort_id=poll.cohort_id, poll=poll.id)
     poll.closed_at = now
     return poll
+
+
+def tell_closed(poll):
+    """The `poll.closed` webhook, once per poll, whether it closed early or at its time."""
+    webhooks.emit("poll.closed", f"poll-{poll.id}",
+                  {"poll_id": poll.id, "url": absolute_url("polls.show", poll_id=poll.id)},
+                  cohort_id=poll.cohort_id)  # fmt: skip
 
 
 def choose_who_starts(person, cohort, only):

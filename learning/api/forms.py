@@ -34,3 +34,24 @@ class ServiceTokenForm(TokenForm):
         choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in access.SERVICE_ROLES],
         description=_l("A service token belongs to no cohort and speaks for nobody."),
     )
+
+
+class WebhookForm(Form):
+    url = StringField(
+        _l("Address"),
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Give the address that receives the events.")),
+            Length(max=2000),
+        ],  # fmt: skip
+        description=_l("The https:// address of the receiving service."),
+    )
+    description = StringField(
+        _l("Description"), filters=[stripped], validators=[Length(max=200)],
+        description=_l("What receives them, for the admins who come after you."),
+    )  # fmt: skip
+    events = MultiCheckboxField(_l("Events"), choices=[])
+
+    def offer(self, events):
+        self.events.choices = [SelectChoice(e, f"{words}") for e, words in events.items()]
+        return self

@@ -1,13 +1,13 @@
 """The API's pages for people: personal tokens, service tokens, the OpenAPI document and its
 reference page. The API's resources are served by each package's `api.py`."""
 
-from flask import Blueprint, flash, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learning import htmx
-from learning.api import access, http, services
-from learning.api.forms import ServiceTokenForm, TokenForm
+from learning.api import access, http, services, webhooks
+from learning.api.forms import ServiceTokenForm, TokenForm, WebhookForm
 from learning.errors import Refused
 from learning.web import show_refused, submitted_status
 
@@ -26,7 +26,8 @@ def openapi():
 def reference():
     """The reference, readable without any tool: every route, its scope and its fields."""
     return htmx.render("learning/api/reference.html", "learning/api/reference.html",
-                       doc=http.document(), scopes=access.SCOPES)  # fmt: skip
+                       doc=http.document(), scopes=access.SCOPES,
+                       events=webhooks.EVENTS)  # fmt: skip
 
 
 @bp.route("/account/api-tokens", methods=["GET", "POST"])
@@ -81,6 +82,61 @@ def revoke(token_id):
     flash(_("The token “%(name)s” is revoked.", name=row.name), "success")
     where = "api.service_tokens" if row.kind == "service" else "api.tokens"
     return htmx.redirect(url_for(where))
+
+
+# Webhooks
+
+
+@bp.route("/admin/webhooks", methods=["GET", "POST"])
+@login_required
+def webhooks_page():
+    access.require_token_admin(current_user)
+    form = WebhookForm().offer(webhooks.EVENTS)
+    if form.validate_on_submit():
+        try:
+            made = webhooks.subscribe(current_user, form.url.data, form.events.data,
+                                      form.description.data)  # fmt: skip
+        except Refused as refused:
+            show_refused(form, refused)
+        else:
+            flash(_("Subscribed. Check signatures with the secret below."), "success")
+            return htmx.redirect(url_for("api.webhook", subscription_id=made.id))
+    return htmx.render("learning/api/webhooks.html", "learning/api/webhooks.html",
+                       submitted_status(form), form=form, events=webhooks.EVENTS,
+                       subscriptions=webhooks.subscriptions(current_user))  # fmt: skip
+
+
+@bp.get("/admin/webhooks/<int:subscription_id>")
+@login_required
+def webhook(subscription_id):
+    """A subscription: its secret, its events and what became of its latest deliveries."""
+    made = webhooks.subscription(current_user, subscription_id)
+    return htmx.render("learning/api/webhook.html", "learning/api/webhook.html", made=made,
+                       events=webhooks.EVENTS, deliveries=webhooks.deliveries(made))  # fmt: skip
+
+
+@bp.post("/admin/webhooks/<int:subscription_id>/switch")
+@login_required
+def switch_webhook(subscription_id):
+    made = webhooks.switch(current_user, subscription_id, request.form.get("active") == "1")
+    flash(_("Turned on.") if made.active else _("Turned off: no events go to it."), "success")
+    return htmx.redirect(url_for("api.webhook", subscription_id=made.id))
+
+
+@bp.post("/admin/webhooks/<int:subscription_id>/remove")
+@login_required
+def remove_webhook(subscription_id):
+    made = webhooks.remove(current_user, subscription_id)
+    flash(_("No more events go to %(url)s.", url=made.url), "success")
+    return htmx.redirect(url_for("api.webhooks_page"))
+
+
+@bp.post("/admin/webhooks/<int:subscription_id>/deliveries/<int:delivery_id>/again")
+@login_required
+def send_again(subscription_id, delivery_id):
+    webhooks.send_again(current_user, subscription_id, delivery_id)
+    flash(_("Sent again, with the same webhook-id."), "success")
+    return htmx.redirect(url_for("api.webhook", subscription_id=subscription_id))
 
 
 def init_app(app):

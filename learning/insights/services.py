@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from learning import once
+from learning.api import webhooks
 from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused
@@ -19,6 +20,7 @@ from learning.insights import exports, kept, participation, sources
 from learning.insights.access import require_reader
 from learning.insights.models import GROUPINGS, Export
 from learning.jobs.services import defer
+from learning.mail.services import absolute_url
 from learning.people.services import confirm_password
 from learning.text import one_line
 
@@ -320,6 +322,10 @@ def _write_export(export):
         log(export.requested_by, "export_ready", f"{export.report} report ({export.format})",
             export=export.id, rows=written, filters=json.loads(export.filters),
             purpose=export.purpose)  # fmt: skip
+        webhooks.emit("export.ready", f"export-{export.id}", {
+            "export_id": export.id, "person_id": export.requested_by_id,
+            "url": absolute_url("reports.export_status", export_id=export.id),
+        })  # fmt: skip
     return f"{written} rows"
 
 

@@ -444,6 +444,8 @@ ADMINISTRATION = [
      "updates and deactivates people with (SCIM).")),
     (_l("Service tokens"), "api.service_tokens", _l("Tokens of integrations (HR systems, BI "
      "tools) for the platform's API.")),
+    (_l("Webhooks"), "api.webhooks_page", _l("Addresses told of events as they happen, "
+     "signed; what became of each delivery.")),
     (_l("Recognition"), "recognition.values", _l("The company values kudos are given for, "
      "and the words of celebrations.")),
     (_l("Failed emails"), "deliveries.failed", _l("Emails that could not be sent, to send "

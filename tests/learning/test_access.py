@@ -145,6 +145,12 @@ PLATFORM = {
     ("api.revoke", "POST"): {**SIGNED_IN, "member": 404, "admin": 404},
     ("api.service_tokens", "GET"): {**ADMIN_ONLY, "admin": 200},
     ("api.service_tokens", "POST"): {**ADMIN_ONLY, "admin": 422},
+    ("api.webhooks_page", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("api.webhooks_page", "POST"): {**ADMIN_ONLY, "admin": 422},
+    ("api.webhook", "GET"): {**ADMIN_ONLY, "admin": 404},
+    ("api.switch_webhook", "POST"): {**ADMIN_ONLY, "admin": 404},
+    ("api.remove_webhook", "POST"): {**ADMIN_ONLY, "admin": 404},
+    ("api.send_again", "POST"): {**ADMIN_ONLY, "admin": 404},
 }
 
 
@@ -161,7 +167,7 @@ def test_every_platform_route_answers_every_visitor_as_the_table_says(app, make_
     member = make_person(email="kept@example.com")
     ids = {"person_id": member.id, "token": "made-up", "name": "none.eml",
            "filename": "css/app.css", "identity_id": 999, "token_id": 999,
-           "rest": "Users"}  # fmt: skip
+           "rest": "Users", "subscription_id": 999, "delivery_id": 999}  # fmt: skip
     check_table(app, PLATFORM, role_clients, ids)
     # The refused role change changed nothing.
     assert [r.role for r in PersonRole.select().where(PersonRole.person == member.id)] == ["member"]

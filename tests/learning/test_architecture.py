@@ -37,7 +37,7 @@ from feedback.models import (
     ThreadRead,
 )
 from feedback.polls.models import Poll, PollOption, Vote, Voter
-from learning.api.models import ApiToken
+from learning.api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from learning.audit.models import AuditEntry
 from learning.db import BaseModel, db
 from learning.digest.models import Digest
@@ -121,6 +121,8 @@ MODELS = [
     SignInSettings,
     ScimToken,
     ApiToken,
+    WebhookSubscription,
+    WebhookDelivery,
     Department,
     ProgramGroup,
     Provisioning,

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from flask import template_rendered
 
-from learning.db import connection, utcnow
+from learning.api import webhooks
+from learning.db import atomic, connection, utcnow
 from learning.digest import sections
 from learning.digest import services as digests
 from learning.notify.services import notify
@@ -126,6 +127,19 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         admin_client.post("/account/api-tokens", data={"name": "Script", "scopes": ["read:audit"]})
         admin_client.post("/admin/api-tokens", data={"name": ""}, headers=HTMX)
         anonymous.get("/api/v1/reference")
+        # Webhooks: a refused address shown again, a subscription and its deliveries, and
+        # (nothing listens on port 9) turned off after its one try, with the admins told.
+        admin_client.post("/admin/webhooks", data={"url": "http://10.0.0.1/"}, headers=HTMX)
+        app.config.update(WEBHOOK_PRIVATE_ADDRESSES=True, WEBHOOK_RETRY_DELAYS=[],
+                          WEBHOOK_DISABLE_AFTER=1)  # fmt: skip
+        with app.app_context(), connection():
+            made = webhooks.subscribe(Person.get(Person.email == "admin@example.com"),
+                                      "http://127.0.0.1:9/hook", ["export.ready"])  # fmt: skip
+            with atomic():
+                webhooks.emit("export.ready", "tour", {"export_id": 1})
+        run_jobs()
+        admin_client.get("/admin/webhooks")
+        admin_client.get(f"/admin/webhooks/{made.id}")
 
         # A person's data: the page, and an unconfirmed erasure shown again as a swap.
         admin_client.get("/people/1/privacy")
