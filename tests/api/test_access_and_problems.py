@@ -188,3 +188,23 @@ def test_hr_reads_participation_with_small_groups_hidden(app, api, make_person, 
     assert body["min_group"] == 50
     assert body["rows"] and all(r["suppressed"] for r in body["rows"])
     assert all(v is None for r in body["rows"] for v in r["values"].values())
+
+
+def test_lists_cost_the_same_few_queries_whatever_their_size(
+    app, api, manager, make_person, make_token, count_queries
+):
+    token = make_token(manager, "read:programs", "write:programs", "read:people")
+    new = {"starts_on": "2027-01-01", "ends_on": "2027-02-01"}
+
+    def cost():
+        return {path: count_queries(lambda path=path: api("GET", path, token))
+                for path in ("/programs", "/people", "/cohorts")}  # fmt: skip
+
+    api("POST", "/programs", token, {"name": "First", **new})
+    few = cost()
+    for n in range(15):
+        api("POST", "/programs", token, {"name": f"P{n}", **new})
+        make_person()
+    many = cost()
+    assert few == many
+    assert max(many.values()) <= 10, many
