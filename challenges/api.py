@@ -35,10 +35,7 @@ class ProgressOut(BaseModel):
     reached_at: http.Moment | None
 
 
-class Challenges(BaseModel):
-    data: list[ChallengeOut]
-    next_cursor: str | None
-    has_more: bool
+Challenges = http.listing_of(ChallengeOut)
 
 
 def _challenge(c):

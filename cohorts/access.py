@@ -2,7 +2,7 @@
 pages ask these; `access_*` returns the thing or raises NotFound, `can_*` answers yes or no."""
 
 from cohorts import queries
-from cohorts.models import MembershipRequest, PeopleImport, Program
+from cohorts.models import Cohort, Membership, MembershipRequest, PeopleImport, Program
 from learning.errors import NotFound, found
 from learning.people.access import require_role
 from learning.people.models import Role
@@ -24,6 +24,23 @@ def access_program(person, program_id):
     """The program, for those who run programs; NotFound when it does not exist."""
     require_manager(person)
     return found(Program.get_or_none(Program.id == program_id))
+
+
+def visible_cohorts(person):
+    """The cohorts `person` sees, as a query: every one for those who run programs (drafts
+    too), else the published ones they belong to."""
+    if runs_programs(person):
+        return Cohort.select()
+    own = Membership.select(Membership.cohort).where(Membership.person == person.id)
+    return Cohort.select().where(Cohort.status == "published", Cohort.id.in_(own))
+
+
+def visible_programs(person):
+    """The programs `person` sees: every one for those who run programs, else those of their
+    cohorts."""
+    if runs_programs(person):
+        return Program.select()
+    return Program.select().where(Program.id.in_(visible_cohorts(person).select(Cohort.program)))
 
 
 def access_import(person, program_id, import_id):

@@ -29,10 +29,7 @@ class ProgramOut(BaseModel):
     url: str = Field(description="This program in the API.")
 
 
-class Programs(BaseModel):
-    data: list[ProgramOut]
-    next_cursor: str | None
-    has_more: bool
+Programs = http.listing_of(ProgramOut)
 
 
 class NewProgram(http.Body):
@@ -53,10 +50,7 @@ class CohortOut(BaseModel):
     url: str
 
 
-class Cohorts(BaseModel):
-    data: list[CohortOut]
-    next_cursor: str | None
-    has_more: bool
+Cohorts = http.listing_of(CohortOut)
 
 
 class CohortFilter(http.Paging):
@@ -70,10 +64,7 @@ class MembershipOut(BaseModel):
     joined_at: http.Moment
 
 
-class Memberships(BaseModel):
-    data: list[MembershipOut]
-    next_cursor: str | None
-    has_more: bool
+Memberships = http.listing_of(MembershipOut)
 
 
 class NewMembership(http.Body):
@@ -126,29 +117,13 @@ def _membership(membership):
     }
 
 
-def _own_cohorts(person):
-    return Membership.select(Membership.cohort).where(Membership.person == person.id)
-
-
-def _visible_cohorts(person):
-    """The cohorts the person sees: every one for those who run programs (drafts too), else
-    the published ones they belong to."""
-    if access.runs_programs(person):
-        return Cohort.select()
-    return Cohort.select().where(Cohort.status == "published", Cohort.id.in_(_own_cohorts(person)))
-
-
-def _visible_programs(person):
-    if access.runs_programs(person):
-        return Program.select()
-    return Program.select().where(Program.id.in_(_visible_cohorts(person).select(Cohort.program)))
-
-
 @bp.get("/programs")
 @http.validate("read:programs", resp=http.responses(Programs), tags=TAGS)
 def programs(query: http.Paging):
     """Programs the token may see: every one for L&D, else those of the person's cohorts."""
-    rows, more = http.page(_visible_programs(http.actor()), Program.id, query, Program.changed_at)
+    rows, more = http.page(
+        access.visible_programs(http.actor()), Program.id, query, Program.changed_at
+    )
     return http.listing([_program(p) for p in rows], more)
 
 
@@ -156,7 +131,7 @@ def programs(query: http.Paging):
 @http.validate("read:programs", resp=http.responses(ProgramOut), tags=TAGS)
 def program(program_id):
     """One program."""
-    visible = _visible_programs(http.actor()).where(Program.id == program_id)
+    visible = access.visible_programs(http.actor()).where(Program.id == program_id)
     return _program(found(visible.first()))
 
 
@@ -203,7 +178,7 @@ def enrol(program_id, json: Enrolment):
 @http.validate("read:programs", resp=http.responses(Cohorts), tags=TAGS)
 def cohorts(query: CohortFilter):
     """Cohorts the token may see: every one for L&D (drafts too), else the person's own."""
-    visible = _visible_cohorts(http.actor())
+    visible = access.visible_cohorts(http.actor())
     if query.program_id:
         visible = visible.where(Cohort.program == query.program_id)
     rows, more = http.page(visible, Cohort.id, query, Cohort.changed_at)
@@ -214,14 +189,16 @@ def cohorts(query: CohortFilter):
 @http.validate("read:programs", resp=http.responses(CohortOut), tags=TAGS)
 def cohort(cohort_id):
     """One cohort."""
-    return _cohort(found(_visible_cohorts(http.actor()).where(Cohort.id == cohort_id).first()))
+    return _cohort(
+        found(access.visible_cohorts(http.actor()).where(Cohort.id == cohort_id).first())
+    )
 
 
 @bp.get("/cohorts/<int:cohort_id>/memberships")
 @http.validate("read:programs", resp=http.responses(Memberships), tags=TAGS)
 def memberships(cohort_id, query: http.Paging):
     """Who is in a cohort; `updated_since` reads when they joined."""
-    visible = found(_visible_cohorts(http.actor()).where(Cohort.id == cohort_id).first())
+    visible = found(access.visible_cohorts(http.actor()).where(Cohort.id == cohort_id).first())
     rows, more = http.page(
         Membership.select().where(Membership.cohort == visible), Membership.id, query,
         Membership.joined_at,

@@ -1,5 +1,7 @@
 """CSRF, security headers, rate limits and error pages that are right as pages and as swaps."""
 
+import hashlib
+
 import peewee
 from flask import abort, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -91,6 +93,11 @@ def error_response(status, title, detail):
             htmx.retarget(response, "#messages", "innerHTML")
         return response
     return render_template("learning/error.html", title=title, detail=detail), status
+
+
+def token_digest(token):
+    """What is kept of a bearer token (the directory's, the API's): its SHA-256, in hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _csrf_token():

@@ -133,6 +133,23 @@ def _children(pid):
     return found
 
 
+def start_worker(env, *arguments):
+    """A real `flask worker --burst` process, in a session of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst", *arguments],
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def kill_worker(worker):
+    """Kill the worker and the work horse RQ forked for its job, as a crash of the machine
+    or the OOM killer would."""
+    for pid in (*_children(worker.pid), worker.pid):
+        os.kill(pid, signal.SIGKILL)
+    worker.wait(10)
+
+
 def test_a_worker_killed_mid_send_is_finished_by_another_and_the_email_goes_once(
     app, database_url, redis_url, inbox, run_jobs
 ):
@@ -151,18 +168,10 @@ def test_a_worker_killed_mid_send_is_finished_by_another_and_the_email_goes_once
         "SECRET_KEY": "test-secret",
         "SMTP_URL": f"smtp://127.0.0.1:{stalled_smtp.port}",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"],
-        cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    worker = start_worker(env)
     try:
         assert stalling.reached.wait(60), "the worker never reached the SMTP server"
-        # The job runs in a work horse RQ forked into a session of its own: kill both, as a
-        # crash of the machine or the OOM killer would.
-        for pid in (*_children(worker.pid), worker.pid):
-            os.kill(pid, signal.SIGKILL)
-        worker.wait(10)
+        kill_worker(worker)
     finally:
         stalled_smtp.stop()
     with app.app_context(), connection():

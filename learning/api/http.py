@@ -7,20 +7,20 @@ request also describe it, and pydantic writes JSON Schema 2020-12, the dialect o
 
 import copy
 import datetime as dt
-import hashlib
 import secrets
 from functools import wraps
 from http import HTTPStatus
 from typing import Annotated
 
 from flask import Blueprint, current_app, g, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 
 from learning.api import access, services
 from learning.db import atomic
-from learning.security import csrf, limiter
+from learning.security import csrf, limiter, token_digest
 
 PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -190,6 +190,16 @@ def page(query, id_field, paging, changed=None):
     return rows, str(rows[-1].id) if more else None
 
 
+def listing_of(model):
+    """The model of a page of `model`s: what `listing` answers."""
+    return create_model(
+        f"{model.__name__.removesuffix('Out')}Page",
+        data=(list[model], ...),
+        next_cursor=(str | None, Field(description="The cursor of the next page; null: last.")),
+        has_more=(bool, ...),
+    )
+
+
 def listing(items, next_cursor):
     """A page of items as the API answers it, with a Link header to the next one."""
     body = {"data": items, "next_cursor": next_cursor, "has_more": next_cursor is not None}
@@ -227,7 +237,7 @@ def _token_key():
     token = _bearer()
     if not token:
         return f"api-address:{request.remote_addr}"
-    return "api-token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    return "api-token:" + token_digest(token)[:32]
 
 
 def _authenticate():
@@ -275,10 +285,18 @@ def _conditional(response):
 
 
 def document():
-    """The OpenAPI 3.1 document: SpecTree's, with our errors described as they are sent."""
+    """The OpenAPI 3.1 document, made once per app and language, served from this address."""
+    made = current_app.extensions.setdefault("api_documents", {})
+    language = str(get_locale())
+    if language not in made:
+        made[language] = _made_document()
+    return {**made[language], "servers": [{"url": request.url_root.rstrip("/")}]}
+
+
+def _made_document():
+    """SpecTree's document, with our errors described as they are sent."""
     made = copy.deepcopy(spec.spec)
     made["info"]["summary"] = "The public API of the learning community"
-    made["servers"] = [{"url": request.url_root.rstrip("/")}]
     made["components"]["schemas"]["Problem"] = Problem.model_json_schema()
     schemas = made["components"]["schemas"]
     for name in [n for n in schemas if n.startswith("ValidationError")]:
@@ -335,4 +353,4 @@ def once_key():
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
     if not key:
         return secrets.token_urlsafe(16)
-    return f"api:{g.api_token.id}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+    return f"api:{g.api_token.id}:{token_digest(key)[:40]}"

@@ -30,10 +30,7 @@ class PersonOut(BaseModel):
     updated_at: http.Moment | None
 
 
-class People(BaseModel):
-    data: list[PersonOut]
-    next_cursor: str | None
-    has_more: bool
+People = http.listing_of(PersonOut)
 
 
 class ValueOut(BaseModel):
@@ -83,10 +80,7 @@ class AuditOut(BaseModel):
     created_at: http.Moment
 
 
-class Audit(BaseModel):
-    data: list[AuditOut]
-    next_cursor: str | None
-    has_more: bool
+Audit = http.listing_of(AuditOut)
 
 
 def _visible_people(viewer):

@@ -2,7 +2,6 @@
 SHA-256 digest, revoked in one click; each use noted. Every write through the API is audited
 with the token's name."""
 
-import hashlib
 import secrets
 
 from flask import g
@@ -15,14 +14,11 @@ from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import NotFound, Refused, found
 from learning.people.models import Person, Role
+from learning.security import token_digest
 
 PREFIXES = {"personal": "lcp_", "service": "lcs_"}
 # A token's last use is written at most this often (seconds): not once per request.
 USE_NOTED_EVERY = 60
-
-
-def _digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _name(name):
@@ -75,7 +71,7 @@ def _make(actor, name, scopes, **fields):
         row = ApiToken.create(
             name=name,
             scopes=" ".join(scopes),
-            digest=_digest(token),
+            digest=token_digest(token),
             ending=token[-4:],
             created_by=actor,
             **fields,
@@ -127,7 +123,7 @@ def token_in_use(token):
     row = (
         ApiToken.select(ApiToken, Person)
         .join(Person, on=ApiToken.person, join_type=JOIN.LEFT_OUTER)
-        .where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_null())
+        .where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_null())
         .first()
     )
     if row is None:

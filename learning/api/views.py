@@ -41,9 +41,7 @@ def tokens():
             show_refused(form, refused)
         else:
             form = _made(row, TokenForm(formdata=None).offer(access.grantable(current_user)))
-    return htmx.render("learning/api/tokens.html", "learning/api/tokens.html",
-                       submitted_status(form), form=form, made=made,
-                       tokens=services.personal_tokens(current_user))  # fmt: skip
+    return _tokens_page(form, made, services.personal_tokens(current_user), service=False)
 
 
 @bp.route("/admin/api-tokens", methods=["GET", "POST"])
@@ -60,9 +58,13 @@ def service_tokens():
             show_refused(form, refused)
         else:
             form = _made(row, _service_form(formdata=None))
-    return htmx.render("learning/api/service_tokens.html", "learning/api/service_tokens.html",
-                       submitted_status(form), form=form, made=made,
-                       tokens=services.service_tokens(current_user))  # fmt: skip
+    return _tokens_page(form, made, services.service_tokens(current_user), service=True)
+
+
+def _tokens_page(form, made, tokens, service):
+    return htmx.render("learning/api/tokens.html", "learning/api/tokens.html",
+                       submitted_status(form), form=form, made=made, tokens=tokens,
+                       service=service)  # fmt: skip
 
 
 def _service_form(**kwargs):

@@ -1,7 +1,6 @@
 """The directory's bearer tokens: made by an admin (or `flask scim-token NAME`), shown once,
 kept as a SHA-256 digest, revoked in one click; every use noted."""
 
-import hashlib
 import secrets
 
 from flask_babel import gettext as _
@@ -12,12 +11,9 @@ from learning.errors import Refused, found
 from learning.people.access import require_admin
 from learning.scim import groups
 from learning.scim.models import ScimToken
+from learning.security import token_digest
 
 PREFIX = "scim_"
-
-
-def _digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def make_token(actor, name):
@@ -29,7 +25,7 @@ def make_token(actor, name):
         raise Refused(_("There is already a token called “%(name)s”.", name=name), "name")
     token = PREFIX + secrets.token_urlsafe(32)
     with atomic():
-        row = ScimToken.create(name=name, digest=_digest(token), created_by=actor)
+        row = ScimToken.create(name=name, digest=token_digest(token), created_by=actor)
         log(actor, "scim_token_made", name)
     return row, token
 
@@ -53,7 +49,9 @@ def token_in_use(token):
     """The live token a request brings, noted as used; None for a wrong or revoked one."""
     if not token or not token.startswith(PREFIX):
         return None
-    row = ScimToken.get_or_none(ScimToken.digest == _digest(token), ScimToken.revoked_at.is_null())
+    row = ScimToken.get_or_none(
+        ScimToken.digest == token_digest(token), ScimToken.revoked_at.is_null()
+    )
     if row is not None:
         ScimToken.update(last_used_at=utcnow()).where(ScimToken.id == row.id).execute()
     return row

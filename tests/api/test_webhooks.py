@@ -5,9 +5,6 @@ failure, sending again, and no addresses inside the network."""
 import datetime as dt
 import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -20,7 +17,7 @@ from learning.api.models import WebhookDelivery, WebhookSubscription
 from learning.audit.models import AuditEntry
 from learning.db import atomic, connection, utcnow
 from learning.errors import Refused
-from tests.test_faults import ROOT, _children
+from tests.test_faults import kill_worker, start_worker
 
 
 @pytest.fixture
@@ -145,16 +142,10 @@ def test_a_worker_killed_mid_delivery_neither_loses_nor_repeats_it(
     emit(app)
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "SECRET_KEY": "test-secret", "WEBHOOK_PRIVATE_ADDRESSES": "1"}  # fmt: skip
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst", "--queue",
-         "webhooks"], cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    worker = start_worker(env, "--queue", "webhooks")
     try:
         assert receiving.reached.wait(60), "the worker never reached the receiver"
-        for pid in (*_children(worker.pid), worker.pid):
-            os.kill(pid, signal.SIGKILL)
-        worker.wait(10)
+        kill_worker(worker)
     finally:
         receiving.release.set()
     cut_short = delivery(app)

@@ -15,8 +15,6 @@ from learning.people.models import Person, Preferences, Role
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 INCLUDED_ONLY = {
-    "learning/api/_made.html",
-    "learning/api/_token_list.html",
     "base.html",
     "_messages.html",
     "macros/forms.html",
