@@ -324,7 +324,8 @@ def _problems(operation, method, scope):
             del described[code]
     errors = {"401": _("No live token."), "404": _("Nothing this token may see."),
               "429": _("Too many requests: wait as long as Retry-After says."),
-              "422": _("Invalid input.")}  # fmt: skip
+              "422": _("Invalid input."),
+              "400": _("A request that cannot be read (a NUL character, say).")}  # fmt: skip
     if scope:
         errors["403"] = _("The token lacks the scope.")
     if method in ("post", "put", "patch"):

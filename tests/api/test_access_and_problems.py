@@ -208,3 +208,11 @@ def test_lists_cost_the_same_few_queries_whatever_their_size(
     many = cost()
     assert few == many
     assert max(many.values()) <= 10, many
+
+
+def test_a_request_the_server_cannot_read_is_a_documented_problem(client, api, manager,
+                                                                   make_token):  # fmt: skip
+    token = make_token(manager, "read:programs")
+    problem_of(api("GET", "/programs?cursor=%00", token)[2], 400)
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "400" in doc["paths"]["/api/v1/programs"]["get"]["responses"]
