@@ -5,6 +5,7 @@ space; registered by `register(app)`."""
 
 import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from challenges import access, progress, queries, space, streaks
@@ -12,8 +13,10 @@ from challenges.forms import check_in_form
 from challenges.models import AwayWeek, Challenge, CheckIn, HiddenNumbers
 from cohorts import queries as cohort_queries
 from cohorts import space as cohort_space
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Membership
 from learning import text
+from learning.calendar import services as calendar
+from learning.calendar.ics import Event
 from learning.digest import sections
 from learning.i18n import said, said_n
 from learning.insights import analytics
@@ -34,6 +37,7 @@ def register(app):
         access.can_see_challenges,
     )
     sections.register(app, "progress", digest_progress)
+    calendar.register_source(app, calendar_events)
     analytics.register_progress(app, analytics_progress)
     privacy.register(app, personal_data, erase_personal)
     app.jinja_env.globals.update(
@@ -70,6 +74,30 @@ def challenges_section(cohort, person):
         "board": any(c.challenge.cohort_id is None for c in cards)
         and not cards[0].challenge.board_hidden,
     }
+
+
+def calendar_events(person):
+    """The challenges of the person's cohorts, first day to last, for their calendar feed
+    (one query)."""
+    rows = (
+        Challenge.select(Challenge, Cohort.id.alias("in_cohort"))
+        .join(Cohort, on=(Cohort.program == Challenge.program)
+              & (Challenge.cohort.is_null() | (Challenge.cohort == Cohort.id)))
+        .join(Membership, on=(Membership.cohort == Cohort.id))
+        .where(Membership.person == person, Cohort.status == "published")
+        .objects()
+    )  # fmt: skip
+    return [
+        Event(
+            uid=f"challenge-{row.id}-{row.in_cohort}",
+            summary=_("Challenge: %(title)s", title=row.title),
+            start=row.starts_on,
+            end=row.ends_on + datetime.timedelta(days=1),
+            description=row.description,
+            link=path_for("challenges.show", cohort_id=row.in_cohort, challenge_id=row.id),
+        )
+        for row in rows
+    ]
 
 
 def check_in_subject_path(check_in_id, challenge_id, cohort_id):
@@ -120,7 +148,7 @@ def digest_progress(readers, until):
         recent.setdefault((challenge_id, cohort_id), []).append((person_id, at))
     result = {}
     for reader in readers:
-        for cohort_id, (place, _) in reader.cohorts.items():
+        for cohort_id, (place, _kind) in reader.cohorts.items():
             for challenge in running:
                 if challenge.program_id != programs[cohort_id] or challenge.cohort_id not in (
                     None,

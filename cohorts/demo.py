@@ -6,6 +6,7 @@ from flask_babel import gettext
 
 from cohorts import forming
 from cohorts import services as cohorts
+from cohorts.meetings.models import Meeting
 from cohorts.models import DEFAULT_GUIDELINES, Cohort, Membership
 from learning.i18n import default_locale, in_each_language
 from learning.people.models import Person
@@ -52,11 +53,26 @@ def load(today=None):
         if number == 0:
             _together(manager, program, member, facilitator)
         forming.publish(manager, program, notify=False)
+        if number == 0:
+            _sessions(member, facilitator, today)
         published = datetime.datetime.combine(program.starts_on, datetime.time(8))
         Cohort.update(published_at=published).where(
             Cohort.program == program, Cohort.published_at > published
         ).execute()
     return True
+
+
+def _sessions(member, facilitator, today):
+    """The demo cohort's weekly call: one held last week, the next in two days."""
+    cohort = Membership.select(Membership.cohort).where(Membership.person == member).get().cohort
+    for days in (-5, 2):
+        Meeting.create(
+            cohort=cohort, title="Weekly circle", minutes=45, scheduled_by=facilitator,
+            starts_at=datetime.datetime.combine(today + datetime.timedelta(days=days),
+                                                datetime.time(14)),
+            place="https://meet.example.com/weekly-circle",
+            agenda="What did you try this week?\nWhat will you try next?",
+        )  # fmt: skip
 
 
 def _together(manager, program, member, facilitator):

@@ -8,6 +8,7 @@ from peewee import JOIN, fn
 
 from cohorts import access, queries
 from cohorts.access import require_manager
+from cohorts.meetings import services as meetings
 from cohorts.models import (
     Cohort,
     CohortVisit,
@@ -20,6 +21,7 @@ from cohorts.models import (
 )
 from learning import ledger, once
 from learning.audit.services import log
+from learning.calendar import services as calendar
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotAllowed, NotFound, Refused, found
 from learning.i18n import keep_versions, versions_of
@@ -69,6 +71,7 @@ def save_program(actor, program=None, token=None, versions=None, **fields):
             for name, value in fields.items():
                 setattr(program, name, value)
             program.save()
+            meetings.program_changed(program)
             log(actor, "program_changed", program.name)
         keep_versions(ProgramVersion.program, program, versions or {})
     return program
@@ -133,6 +136,7 @@ def add_member(actor, cohort, person, role="member", notify=True):
         log(actor, "member_added", person.email, cohort=cohort.name)
         if notify:
             tell_joined(membership, cohort, person, actor)
+        meetings.joined(person, cohort)
     return membership
 
 
@@ -142,8 +146,10 @@ def tell_joined(membership, cohort, person, actor, members=None):
     (`members`: the cohort's memberships, when the caller has them)."""
     # Worded when the email is written, in the language of the person it is for.
     about = LazyString(what_they_joined, cohort, person, members)
+    # The program's dates, for their calendar.
+    invite = calendar.invitation(person, meetings.cohort_event(cohort))
     if not person.has_account:
-        send_invitation(person, invited_by=actor, about=about)
+        send_invitation(person, invited_by=actor, about=about, calendar=invite)
         return
     send_mail(
         f"joined-{membership.id}",
@@ -151,6 +157,7 @@ def tell_joined(membership, cohort, person, actor, members=None):
         _l("You have joined %(cohort)s", cohort=cohort.name),
         "cohorts/mail/joined",
         reader=person,
+        calendar=invite,
         person=person,
         about=about,
         link=absolute_url("cohorts.show", cohort_id=cohort.id),
@@ -203,6 +210,7 @@ def _take_out(actor, cohort, person, action=None):
         queries.members_changed(cohort)
         if deleted:
             ledger.record(person, "left", cohort_id=cohort.id)
+            meetings.left(person, cohort)
             live.close_streams(person.id)  # they may no longer hear the cohort
             action = action or ("left_cohort" if actor.id == person.id else "member_removed")
             log(actor, action, person.email, cohort=cohort.name)
@@ -301,6 +309,7 @@ def move_member(actor, cohort, person, target_id):
         ledger.record(person, "left", cohort_id=cohort.id)
         Membership.create(cohort=target, person=person)
         ledger.record(person, "joined", cohort_id=target.id)
+        meetings.moved(person, cohort, target)
         MembershipRequest.update(status="moved", resolved_by=actor, resolved_at=utcnow()).where(
             MembershipRequest.cohort == cohort,
             MembershipRequest.person == person,

@@ -27,6 +27,7 @@ from cohorts.forms import (
     ProgramForm,
     UploadForm,
 )
+from cohorts.meetings import views as meetings
 from cohorts.models import PeopleImport
 from learning import htmx
 from learning.errors import Refused
@@ -546,5 +547,6 @@ def health(cohort_id):
 
 
 def init_app(app):
+    app.register_blueprint(meetings.bp)
     app.register_blueprint(programs)
     app.register_blueprint(cohorts)

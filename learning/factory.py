@@ -17,6 +17,7 @@ from learning import views as home
 from learning.api import resources as platform_api
 from learning.api import views as api
 from learning.audit.views import bp as audit_bp
+from learning.calendar import views as calendar
 from learning.digest import views as digest
 from learning.insights import services as reports
 from learning.insights import views as insights
@@ -59,6 +60,7 @@ def create_app(test_config=None):
     scim.init_app(app)
     api.init_app(app)
     notify.init_app(app)
+    calendar.init_app(app)
     live.init_app(app)
     recognition.init_app(app)
     digest.init_app(app)

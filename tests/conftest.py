@@ -396,6 +396,7 @@ def demo(app):
     from types import SimpleNamespace
 
     from challenges.models import Challenge, CheckIn
+    from cohorts.meetings.models import Meeting
     from cohorts.models import Cohort
     from feedback.models import Reply, Thread
     from feedback.polls.models import Poll
@@ -415,4 +416,5 @@ def demo(app):
             check_in=CheckIn.select().where(CheckIn.cohort == cohort).first(),
             milestone=Milestone.select().where(Milestone.cohort_id == cohort.id).first(),
             poll=Poll.select().where(Poll.cohort == cohort).first(),
+            meeting=Meeting.select().where(Meeting.cohort == cohort).first(),
         )

@@ -8,6 +8,7 @@ import pytest
 
 from challenges import access as challenges
 from cohorts import access as cohorts
+from cohorts.meetings import access as meetings
 from feedback import access as feedback
 from feedback.polls import access as polls
 from learning.api import access as api_access
@@ -34,6 +35,7 @@ OPEN = {
     "sso.saml_done": "its answer, valid by its signature and the request it answers",
     "sso.saml_metadata": "this service's SAML metadata, for the provider's admins",
     "api.openapi": "the API's OpenAPI document",
+    "calendar.feed": "a person's calendar feed, valid by its secret address",
     "api.reference": "the API's reference, for integrators",
 }
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
@@ -49,6 +51,8 @@ OWN = {
     "live.stream",
     # One's own API tokens (a service token's revocation asks learning.api.access).
     "api.tokens", "api.revoke",
+    # One's own calendar address.
+    "calendar.page", "calendar.new_address",
 }  # fmt: skip
 # Every other route: the access rule it asks (in the view, or in the service it calls).
 RULES = {
@@ -74,6 +78,10 @@ RULES = {
     "cohorts.move_member": cohorts.access_open_request,
     "cohorts.decline": cohorts.access_open_request,
     "cohorts.health": cohorts.access_cohort_health,
+    "meetings.index": cohorts.access_cohort,
+    "meetings.download": meetings.access_meeting,
+    "meetings.edit": meetings.access_meeting_to_change,
+    "meetings.cancel": meetings.can_schedule,
     "challenges.new_for_cohort": challenges.access_cohort_to_set,
     "challenges.edit": challenges.access_challenge_to_change,
     "challenges.show": challenges.access_challenge,
@@ -150,6 +158,7 @@ ALLOWED = {
     "challenges": ("cohorts.access",),
     "feedback": ("cohorts.access",),
     "feedback.polls": ("cohorts.access",),
+    "cohorts.meetings": ("cohorts.access",),
     **dict.fromkeys(
         ["learning.audit", "learning.mail", "learning.digest", "learning.privacy",
          "learning.recognition", "learning.people", "learning.sso", "learning.scim"],

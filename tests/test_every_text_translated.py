@@ -35,6 +35,7 @@ WRITTEN = {
     "thread": ["title", "body"],
     "poll": ["question"],
     "poll_option": ["label"],
+    "meeting": ["title", "place", "agenda"],
     "reply": ["body", "worked", "try_next", "question"],
     "kudos": ["message"],
     "company_value": ["name", "description"],

@@ -22,6 +22,8 @@ class Delivery(BaseModel):
     sent_at = DateTimeField(null=True)
     # For List-Unsubscribe: the signed one-click link of the message's kind, if it has one.
     unsubscribe_url = CharField(default="")
+    # An iCalendar invite, sent as the message's text/calendar part and as invite.ics.
+    calendar = TextField(default="")
 
     class Meta:
         indexes = ((("status", "due_at"), False), (("status", "created_at"), False))

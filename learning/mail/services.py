@@ -26,7 +26,7 @@ def absolute_url(endpoint, **values):
 
 
 def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", batch=None,
-              reader=None, **context):  # fmt: skip
+              reader=None, calendar="", **context):  # fmt: skip
     """Compose a message from the templates <template>.txt and <template>.html, and queue it,
     or keep it until `due_at` (naive UTC). Call inside the write's transaction. Asking twice
     with the same key sends one email. The subject is put on one line, safe for a header.
@@ -34,14 +34,16 @@ def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="
     (whoever caused it): pass the subject as a lazy string (`lazy_gettext`).
     Returns the new delivery's id (None if it existed).
     With a `batch` list, a message to send now is added to it instead of queued alone: the
-    caller hands the whole list to one job (`hand_batch`)."""
+    caller hands the whole list to one job (`hand_batch`).
+    `calendar`: an iCalendar invite (learning.calendar) the message carries."""
     now = utcnow()
     waits = due_at is not None and due_at > now
     with as_reader(reader) if reader is not None else nullcontext():
         # User text (names, titles, values) reaches the Subject: a line break there would end
         # the header, and the message could not be built.
         subject = one_line(str(subject), SUBJECT_MAX)
-        context = {"subject": subject, "unsubscribe_url": unsubscribe_url, **context}
+        context = {"subject": subject, "unsubscribe_url": unsubscribe_url,
+                   "has_invite": bool(calendar), **context}  # fmt: skip
         text_body = render_template(f"{template}.txt", **context)
         html_body = render_template(f"{template}.html", **context)
     delivery_id = insert(
@@ -54,6 +56,7 @@ def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="
             status="waiting" if waits else "pending",
             due_at=due_at if waits else now,
             unsubscribe_url=unsubscribe_url,
+            calendar=calendar,
         ),
         new_only=True,
     )

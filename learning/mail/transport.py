@@ -1,6 +1,7 @@
 """Turning a delivery into a message and sending it: SMTP, or .eml files in development."""
 
 import contextlib
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -25,7 +26,20 @@ def build_message(delivery):
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(delivery.text_body)
     message.add_alternative(delivery.html_body, subtype="html")
+    if delivery.calendar:
+        _add_invite(message, delivery.calendar)
     return message
+
+
+def _add_invite(message, calendar):
+    """An invite as mail clients expect it: a text/calendar alternative with the method, which
+    Outlook and Gmail show as an event, and the same as an invite.ics attachment for the rest."""
+    method = re.search(r"^METHOD:(\w+)", calendar, re.MULTILINE)
+    params = {"method": method.group(1) if method else "PUBLISH"}
+    message.add_alternative(calendar, subtype="calendar", params=params)
+    message.make_mixed()
+    message.add_attachment(calendar.encode(), maintype="application", subtype="ics",
+                           filename="invite.ics")  # fmt: skip
 
 
 class Sender:

@@ -392,9 +392,10 @@ def invite(actor, entries, token=None):
     return result
 
 
-def send_invitation(person, invited_by=None, about=""):
+def send_invitation(person, invited_by=None, about="", calendar=""):
     """Email `person` a new onboarding link; call inside the write's transaction. `about`:
-    what they are invited to, when a domain knows ("Cohort 6 of Onboarding, starting …")."""
+    what they are invited to, when a domain knows ("Cohort 6 of Onboarding, starting …"),
+    and `calendar` its invite (learning.calendar)."""
     invitation = Invitation.create(person=person, invited_by=invited_by)
     inviter = invited_by.display_name if invited_by else "The learning team"
     send_mail(
@@ -403,6 +404,7 @@ def send_invitation(person, invited_by=None, about=""):
         _l("%(inviter)s invited you to learn together", inviter=inviter),
         "learning/mail/invitation",
         reader=person,
+        calendar=calendar,
         person=person,
         inviter=inviter,
         about=about,

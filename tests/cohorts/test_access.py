@@ -1,8 +1,11 @@
 """Every program and cohort route, for every kind of visitor: the table must name them all."""
 
+import datetime
+
 import pytest
 
 from cohorts import services as cohorts
+from cohorts.meetings.models import Meeting
 from cohorts.models import Membership, MembershipRequest, PeopleImport
 from learning.db import connection
 from learning.people.models import Role
@@ -53,6 +56,14 @@ TABLE = {
     # Its own facilitator and L&D only: members do not learn it exists.
     ("cohorts.health", "GET"): {**HIDDEN, "member": 404, "facilitator": 200, "ld_manager": 200,
                                 "admin": 200},
+    # Sessions: every member sees them; the facilitator and L&D schedule them.
+    ("meetings.index", "GET"): SEES,
+    ("meetings.index", "POST"): {**HIDDEN, "member": 404, "facilitator": 422},
+    ("meetings.download", "GET"): SEES,
+    ("meetings.edit", "GET"): {**HIDDEN, "member": 404, "facilitator": 200, "ld_manager": 200,
+                               "admin": 200},
+    ("meetings.edit", "POST"): {**HIDDEN, "member": 404, "facilitator": 422},
+    ("meetings.cancel", "POST"): {**HIDDEN, "member": 404},
 }  # fmt: skip
 
 
@@ -67,6 +78,7 @@ def visitors(app, make_person, sign_in, cohort, team, form_cohorts, manager, pro
     with app.app_context(), connection():
         ask = cohorts.ask_to_move(member, cohort, "Nights")
     upload = PeopleImport.create(program=program, uploaded_by=manager)
+    meeting = Meeting.create(cohort=cohort, title="Call", starts_at=datetime.datetime(2030, 1, 1))
     clients = {
         "anonymous": app.test_client(),
         "member": sign_in(member),
@@ -79,12 +91,13 @@ def visitors(app, make_person, sign_in, cohort, team, form_cohorts, manager, pro
     ids = {
         "program_id": program.id, "cohort_id": cohort.id, "import_id": upload.id,
         "request_id": ask.id, "person_id": member.id, "milestone_id": 1,
+        "meeting_id": meeting.id,
     }  # fmt: skip
     return clients, ids, member, ask
 
 
 def test_the_table_names_every_program_and_cohort_route(app):
-    assert routes(app, "programs", "cohorts") == set(TABLE)
+    assert routes(app, "programs", "cohorts", "meetings") == set(TABLE)
 
 
 def test_every_route_answers_every_visitor_as_the_table_says(app, visitors):
@@ -100,3 +113,4 @@ def test_every_route_answers_every_visitor_as_the_table_says(app, visitors):
     # None of the refused actions changed anything.
     assert Membership.select().where(Membership.person == member).count() == 1
     assert MembershipRequest.get_by_id(ask.id).status == "open"
+    assert Meeting.get().cancelled_at is None

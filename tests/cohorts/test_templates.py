@@ -77,6 +77,13 @@ def test_every_cohorts_template_renders(
         manager_client.get(f"/programs/{program.id}/late-joiner")
         manager_client.get(f"/programs/{program.id}/analytics")
         manager_client.get(f"/cohorts/{cohort.id}/health")
+        # Sessions: the page, a refused one shown again, one scheduled (invites), its form.
+        sessions = f"/cohorts/{cohort.id}/sessions"
+        manager_client.post(sessions, data={"title": ""}, headers=HTMX)
+        manager_client.post(sessions, data={"title": "Call", "starts_at": "2030-01-01T10:00",
+                                            "minutes": "30"})  # fmt: skip
+        manager_client.get(sessions)
+        manager_client.get(f"{sessions}/1/edit")
         manager_client.post(
             f"/programs/{program.id}/late-joiner", data={"email": "x@example.com"}, headers=HTMX
         )

@@ -151,12 +151,16 @@ PLATFORM = {
     ("api.switch_webhook", "POST"): {**ADMIN_ONLY, "admin": 404},
     ("api.remove_webhook", "POST"): {**ADMIN_ONLY, "admin": 404},
     ("api.send_again", "POST"): {**ADMIN_ONLY, "admin": 404},
+    ("calendar.page", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
+    ("calendar.new_address", "POST"): {**SIGNED_IN, "member": 303},
+    # The address is the authority; a made-up one is not found, signed in or not.
+    ("calendar.feed", "GET"): {"anonymous": 404, "member": 404},
 }
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
     blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding",
-                  "admin", "sso", "scim", "live", "api")  # fmt: skip
+                  "admin", "sso", "scim", "live", "api", "calendar")  # fmt: skip
     assert routes(app, *blueprints) == set(PLATFORM)
 
 

@@ -15,6 +15,7 @@ from challenges.models import (
     HiddenNumbers,
     Step,
 )
+from cohorts.meetings.models import Meeting
 from cohorts.models import (
     Cohort,
     CohortVisit,
@@ -39,6 +40,7 @@ from feedback.models import (
 from feedback.polls.models import Poll, PollOption, Vote, Voter
 from learning.api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from learning.audit.models import AuditEntry
+from learning.calendar.models import CalendarEntry, CalendarFeed, CalendarInvite
 from learning.db import BaseModel, db
 from learning.digest.models import Digest
 from learning.insights.models import Export, KeptFigures
@@ -90,6 +92,10 @@ MODELS = [
     MembershipRequest,
     CohortVisit,
     PeopleImport,
+    Meeting,
+    CalendarEntry,
+    CalendarInvite,
+    CalendarFeed,
     Thread,
     Reply,
     Reaction,

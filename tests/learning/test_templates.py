@@ -1,11 +1,15 @@
 """Every template renders, as a page or a fragment, in a real request."""
 
+import dataclasses
+import datetime
 import re
 from pathlib import Path
 
 from flask import template_rendered
 
 from learning.api import webhooks
+from learning.calendar import services as calendar
+from learning.calendar.ics import Event
 from learning.db import atomic, connection, utcnow
 from learning.digest import sections
 from learning.digest import services as digests
@@ -138,6 +142,23 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
         run_jobs()
         admin_client.get("/admin/webhooks")
         admin_client.get(f"/admin/webhooks/{made.id}")
+
+        # Calendars: one's address, and an event sent, changed, then cancelled.
+        admin_client.get("/account/calendar")
+        admin_client.post("/account/calendar/new-address")
+        admin_client.get("/account/calendar")
+        with app.app_context(), connection():
+            admin = Person.get(Person.email == "admin@example.com")
+            day = datetime.date(2030, 1, 1)
+            tour = Event("tour", "Tour", day, day + datetime.timedelta(days=1))
+            with atomic():
+                calendar.invitation(admin, tour)
+            with atomic():
+                calendar.changed([dataclasses.replace(tour, end=day + datetime.timedelta(days=2))])
+            run_jobs()
+            with atomic():
+                calendar.cancel("tour")
+        run_jobs()
 
         # A person's data: the page, and an unconfirmed erasure shown again as a swap.
         admin_client.get("/people/1/privacy")
