@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from challenges import access, progress, queries, space, streaks
+from challenges.chat import CheckInsFromChat
 from challenges.forms import check_in_form
 from challenges.models import AwayWeek, Challenge, CheckIn, HiddenNumbers
 from cohorts import queries as cohort_queries
@@ -17,6 +18,7 @@ from cohorts.models import Cohort, Membership
 from learning import text
 from learning.calendar import services as calendar
 from learning.calendar.ics import Event
+from learning.chat import services as chat
 from learning.digest import sections
 from learning.i18n import said, said_n
 from learning.insights import analytics
@@ -38,6 +40,7 @@ def register(app):
     )
     sections.register(app, "progress", digest_progress)
     calendar.register_source(app, calendar_events)
+    chat.register(app, "check_in", CheckInsFromChat)
     analytics.register_progress(app, analytics_progress)
     privacy.register(app, personal_data, erase_personal)
     app.jinja_env.globals.update(

@@ -176,3 +176,23 @@ class KudosForm(Form):
             *(SelectChoice(m.person_id, m.person.display_name) for m in peers),
         ]
         self.value.choices = [SelectChoice(v.id, v.name) for v in values]
+
+
+class ChannelsForm(Form):
+    """Where the cohort's news is posted: a Slack channel, a Teams channel's workflow."""
+
+    slack_channel = SelectField(_l("Slack channel"), choices=[], validate_choice=False)
+    teams_address = StringField(
+        _l("Teams channel: the workflow's address (optional)"),
+        filters=[stripped],
+        description=_l("In the Teams channel: Workflows → “Post to a channel when a webhook "
+                       "request is received” → copy the address."),
+    )  # fmt: skip
+    teams_off = BooleanField(_l("Stop posting to Teams"))
+
+    def offer(self, channels):
+        self.slack_channel.choices = [
+            SelectChoice("", _l("None")),
+            *(SelectChoice(channel_id, f"#{name}") for channel_id, name in channels),
+        ]
+        return self

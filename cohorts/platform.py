@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import SQL, Value, fn
 
 from cohorts import access, health, services, space
+from cohorts.chat import KudosFromChat
 from cohorts.meetings import services as meetings
 from cohorts.models import (
     Cohort,
@@ -19,6 +20,7 @@ from cohorts.models import (
     Program,
 )
 from learning.calendar import services as calendar
+from learning.chat import services as chat
 from learning.db import stream
 from learning.digest import sections
 from learning.errors import NotFound
@@ -39,6 +41,7 @@ from learning.views import HOME, add_nav, add_section
 def register(app):
     places.register_cohorts(app, describe)
     calendar.register_source(app, meetings.events_of)
+    chat.register(app, "kudos", KudosFromChat)
     live.register_place(app, "cohort", may_listen)
     sections.register_memberships(app, digest_cohorts)
     sections.register(app, "new_members", digest_new_members)

@@ -1,6 +1,8 @@
 """Programs and membership changes: the writes of the cohorts domain, with their rules,
 ledger entries and audit, and the lists L&D works from."""
 
+from typing import NamedTuple
+
 from flask_babel import LazyString, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +24,8 @@ from cohorts.models import (
 from learning import ledger, once
 from learning.audit.services import log
 from learning.calendar import services as calendar
+from learning.chat import mirror, slack, teams
+from learning.chat import services as chat
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotAllowed, NotFound, Refused, found
 from learning.i18n import keep_versions, versions_of
@@ -328,3 +332,42 @@ def decline_request(actor, request):
         request.resolved_at = utcnow()
         request.save()
         log(actor, "move_declined", request.person.email, cohort=request.cohort.name)
+
+
+# The cohort's news in chat channels
+
+
+class Channels(NamedTuple):
+    offered: list  # the Slack channels one may choose: [(id, name)]
+    mirrors: dict  # {service: ChannelMirror}
+    slack: bool  # the company connected Slack
+    unavailable: str  # why Slack's channels cannot be listed now, if they cannot
+
+
+def channels(actor, cohort):
+    """Where the cohort's news may go and goes, for its facilitator and L&D."""
+    if not access.can_manage_members(actor, cohort):
+        raise NotFound
+    workspace, offered, unavailable = chat.workspace(), [], ""
+    if workspace is not None:
+        try:
+            offered = slack.channels(workspace)
+        except Refused as refused:
+            unavailable = str(refused)
+    return Channels(offered, mirror.mirrors(cohort.id), workspace is not None, unavailable)
+
+
+def choose_channels(actor, cohort, slack_channel, teams_address, offered, teams_off=False):
+    """Post the cohort's news to a Slack channel (its id, among `offered`; "" for none) and to
+    a Teams workflow (a new address replaces the one kept; `teams_off` stops it); audited."""
+    if not access.can_manage_members(actor, cohort):
+        raise NotFound
+    chosen = next(((i, n) for i, n in offered if i == slack_channel), None)
+    if slack_channel and chosen is None:
+        raise Refused(_("Choose one of the channels listed."), "slack_channel")
+    if teams_address:
+        teams_address = teams.checked_address(teams_address, "teams_address")
+    with atomic():
+        mirror.choose(actor, cohort.id, chosen, teams_address, teams_off)
+        log(actor, "cohort_channels_chosen", cohort.name,
+            slack=chosen[1] if chosen else "", teams=bool(teams_address))  # fmt: skip

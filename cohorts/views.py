@@ -20,6 +20,7 @@ from cohorts import access, forming, imports, kudos, queries, services, space
 from cohorts import health as cohort_health
 from cohorts.forms import (
     BuilderForm,
+    ChannelsForm,
     EmailForm,
     KudosForm,
     MoveRequestForm,
@@ -527,6 +528,28 @@ def analytics(program_id):
         figures=figures,
         body=None if figures.preparing else kept.rendered(figures, body),
     )
+
+
+@cohorts.route("/<int:cohort_id>/channels", methods=["GET", "POST"])
+@login_required
+def channels(cohort_id):
+    """Where the cohort's news is posted in Slack or Teams: its facilitator's and L&D's."""
+    cohort = access.access_cohort_health(current_user, cohort_id)
+    known = services.channels(current_user, cohort)
+    chosen = known.mirrors.get("slack")
+    form = ChannelsForm(data={"slack_channel": chosen.channel if chosen else ""})
+    if form.offer(known.offered).validate_on_submit():
+        try:
+            services.choose_channels(current_user, cohort, form.slack_channel.data,
+                                     form.teams_address.data, known.offered,
+                                     form.teams_off.data)  # fmt: skip
+        except Refused as refused:
+            show_refused(form, refused)
+        else:
+            flash(_("Saved: the cohort's news goes where you chose."), "success")
+            return htmx.redirect(url_for("cohorts.channels", cohort_id=cohort.id))
+    page = render_template("cohorts/channels.html", cohort=cohort, form=form, known=known)
+    return page, submitted_status(form)
 
 
 @cohorts.get("/<int:cohort_id>/health")

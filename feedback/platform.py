@@ -11,10 +11,12 @@ from peewee import JOIN, fn
 
 from cohorts import space
 from feedback import access, conversation, queries
+from feedback.chat import RepliesFromChat
 from feedback.models import REACTIONS, FeedbackRequest, Mention, Reply, Thread
 from feedback.polls import access as polls_access
 from feedback.polls import platform as polls
 from feedback.services import thread_path
+from learning.chat import services as chat
 from learning.digest import sections
 from learning.i18n import said, said_n
 from learning.insights import analytics
@@ -26,6 +28,7 @@ from learning.views import add_nav, add_section
 
 def register(app):
     polls.register(app)
+    chat.register(app, "reply", RepliesFromChat)
     places.register_link(app, "reply", reply_path)
     # What the feed's entries about threads and replies are about: their thread.
     places.register_subject(app, "thread", queries.thread_title, lambda thread_id: thread_id,

@@ -81,8 +81,14 @@ def thread_path(thread_id, reply_id=None):
                     start=reply_id)  # fmt: skip
 
 
+def answer_to(thread, reply=None):
+    """What a notice about `thread` (or one of its replies) lets its reader answer from chat
+    (feedback.chat reads it)."""
+    return f"thread:{thread.id}:reply:{reply.id}" if reply else f"thread:{thread.id}"
+
+
 def _notify(person, kind, key, thread, reply, text):
-    """An in-app notice about a thread (or one of its replies) for `person`."""
+    """A notice about a thread (or one of its replies) for `person`, answerable from chat."""
     notify(
         person,
         kind,
@@ -91,6 +97,7 @@ def _notify(person, kind, key, thread, reply, text):
         thread_path(thread.id, reply and reply.id),
         cohort_id=thread.cohort_id,
         place=thread.cohort.name,
+        answer=answer_to(thread, reply),
     )
 
 

@@ -13,6 +13,8 @@ from cohorts import demo as cohorts_demo
 from feedback import demo as feedback_demo
 from feedback.polls import demo as polls_demo
 from learning import demo
+from learning.chat import services as chat
+from learning.chat import slack
 from learning.db import connection, db
 from learning.errors import Refused
 from learning.migrate import migrate
@@ -124,7 +126,21 @@ def scim_token_command(name):
     click.echo(token)
 
 
+@click.command("slack-socket")
+@with_appcontext
+def slack_socket_command():
+    """Talk to Slack over Socket Mode (no public address needed): run one such process."""
+    with connection():
+        workspace = chat.workspace()
+        app_token = workspace and chat.secrets(workspace)[2]
+    if not app_token:
+        raise click.ClickException(
+            "Connect Slack with an app-level token first (Administration → Slack)."
+        )
+    slack.socket_mode(workspace, app_token)
+
+
 def init_app(app):
     for command in (migrate_command, create_admin_command, demo_command, dev_command,
-                    scim_token_command):  # fmt: skip
+                    scim_token_command, slack_socket_command):  # fmt: skip
         app.cli.add_command(command)

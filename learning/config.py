@@ -72,6 +72,14 @@ ENVIRONMENT = {
         "5",
         "Deliveries failing in a row, every try spent, after which a subscription is turned off.",
     ),
+    "SLACK_API_URL": (
+        "https://slack.com/api/",
+        "Slack's Web API (tests point it at a local recorder).",
+    ),
+    "CHAT_RETRY_DELAYS": (
+        "30,120,600,1800,7200",
+        "Seconds to wait before each new try of a Slack or Teams message that failed.",
+    ),
     "OIDC_ISSUER": (
         "",
         "The company's OpenID Connect provider (its issuer URL); set, people may sign in with it.",
@@ -132,6 +140,8 @@ def load(overrides=None):
             int(s) for s in env["WEBHOOK_RETRY_DELAYS"].split(",") if s.strip()
         ],
         "WEBHOOK_DISABLE_AFTER": int(env["WEBHOOK_DISABLE_AFTER"]),
+        "SLACK_API_URL": env["SLACK_API_URL"],
+        "CHAT_RETRY_DELAYS": [int(s) for s in env["CHAT_RETRY_DELAYS"].split(",") if s.strip()],
         "OIDC_ISSUER": env["OIDC_ISSUER"].rstrip("/"),
         "OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"],
         "OIDC_CLIENT_SECRET": env["OIDC_CLIENT_SECRET"],

@@ -18,6 +18,7 @@ from learning.api import resources as platform_api
 from learning.api import views as api
 from learning.audit.views import bp as audit_bp
 from learning.calendar import views as calendar
+from learning.chat import views as chat
 from learning.digest import views as digest
 from learning.insights import services as reports
 from learning.insights import views as insights
@@ -61,6 +62,7 @@ def create_app(test_config=None):
     api.init_app(app)
     notify.init_app(app)
     calendar.init_app(app)
+    chat.init_app(app)
     live.init_app(app)
     recognition.init_app(app)
     digest.init_app(app)

@@ -47,6 +47,7 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
     """Record one contribution; `obj` is the model instance it created, if any; `at` when it
     happened, if not now. Milestone rules look at every entry, in the same transaction."""
     from learning.api import webhooks
+    from learning.chat import mirror
     from learning.recognition import milestones
 
     entry = Activity(
@@ -61,6 +62,7 @@ def record(actor, kind, *, cohort_id=None, obj=None, target=None, at=None):
     entry.id = insert(entry)
     milestones.on_activity(entry)
     webhooks.on_activity(entry)
+    mirror.on_activity(entry)
     if cohort_id is not None:
         live.publish(live.FEED_CHANGED, cohort_id=cohort_id)
     return entry

@@ -1,9 +1,11 @@
 """CSRF, security headers, rate limits and error pages that are right as pages and as swaps."""
 
+import base64
 import hashlib
 
 import peewee
-from flask import abort, g, make_response, render_template, request
+from cryptography.fernet import Fernet, InvalidToken
+from flask import abort, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -100,6 +102,30 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _fernet():
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    key = hashlib.sha256(b"stored-secrets:" + secret).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(secret):
+    """A secret kept in the database (a chat app's token), encrypted with a key derived from
+    SECRET_KEY: a copy of the database alone does not give it away."""
+    return _fernet().encrypt(secret.encode()).decode() if secret else ""
+
+
+def unseal(sealed):
+    """The secret `seal` kept; "" when there is none, or SECRET_KEY changed since (the admin
+    enters it again)."""
+    if not sealed:
+        return ""
+    try:
+        return _fernet().decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        return ""
+
+
 def _csrf_token():
     """The request's CSRF token, for templates: Flask-WTF's `generate_csrf` reads its
     configuration before finding the token it made, and a conversation's page asks once per
@@ -120,7 +146,10 @@ def init_app(app):
     @app.before_request
     def _no_nul():
         # Nobody types a NUL character, and PostgreSQL cannot store one in text: refused here,
-        # once, rather than as a database error wherever a value is saved.
+        # once, rather than as a database error wherever a value is saved. A body that is not
+        # an upload is kept as it came before its form is read: Slack signs the raw body.
+        if request.mimetype != "multipart/form-data":
+            request.get_data(cache=True)
         values = (v for _, vs in request.values.lists() for v in vs)
         if "\x00" in request.path or any("\x00" in v for v in values):
             abort(400)

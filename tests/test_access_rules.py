@@ -36,6 +36,7 @@ OPEN = {
     "sso.saml_metadata": "this service's SAML metadata, for the provider's admins",
     "api.openapi": "the API's OpenAPI document",
     "calendar.feed": "a person's calendar feed, valid by its secret address",
+    "chat.events": "Slack's requests to the app, valid by the app's signature",
     "api.reference": "the API's reference, for integrators",
 }
 # Routes for everyone signed in, about their own things only (flask-login's login_required).
@@ -51,8 +52,9 @@ OWN = {
     "live.stream",
     # One's own API tokens (a service token's revocation asks learning.api.access).
     "api.tokens", "api.revoke",
-    # One's own calendar address.
-    "calendar.page", "calendar.new_address",
+    # One's own calendar address; one's own Slack and Teams accounts.
+    "calendar.page", "calendar.new_address", "chat.account", "chat.find_slack",
+    "chat.link_slack", "chat.connect_teams", "chat.unlink",
 }  # fmt: skip
 # Every other route: the access rule it asks (in the view, or in the service it calls).
 RULES = {
@@ -78,6 +80,7 @@ RULES = {
     "cohorts.move_member": cohorts.access_open_request,
     "cohorts.decline": cohorts.access_open_request,
     "cohorts.health": cohorts.access_cohort_health,
+    "cohorts.channels": cohorts.access_cohort_health,
     "meetings.index": cohorts.access_cohort,
     "meetings.download": meetings.access_meeting,
     "meetings.edit": meetings.access_meeting_to_change,
@@ -119,7 +122,7 @@ RULES = {
          "privacy.erase", "privacy.download", "recognition.values", "recognition.add_value",
          "recognition.edit_value", "recognition.archive_value", "recognition.messages",
          "sso.admin", "sso.try_sign_in", "sso.confirm_link", "scim.tokens", "scim.revoke",
-         "scim.choose_groups"],
+         "scim.choose_groups", "chat.admin", "chat.manifest", "chat.remove_slack"],
         platform.require_admin,
     ),
     **dict.fromkeys(
@@ -161,7 +164,8 @@ ALLOWED = {
     "cohorts.meetings": ("cohorts.access",),
     **dict.fromkeys(
         ["learning.audit", "learning.mail", "learning.digest", "learning.privacy",
-         "learning.recognition", "learning.people", "learning.sso", "learning.scim"],
+         "learning.recognition", "learning.people", "learning.sso", "learning.scim",
+         "learning.chat"],
         ("learning.people.access",),
     ),
 }  # fmt: skip

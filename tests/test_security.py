@@ -21,9 +21,11 @@ READ_MARKERS = {"cohort_visit", "thread_read"}
 # Posted by others than our pages, each checked otherwise: one-click unsubscribe (its signed
 # token), the SAML provider's answer (its signature and the request it answers), the
 # directory's SCIM requests (a bearer token, no cookie).
-CSRF_EXEMPT = {("notify.unsubscribe", "POST"), ("sso.saml_done", "POST")} | {
-    ("scim.serve", method) for method in ("POST", "PUT", "PATCH", "DELETE")
-}
+CSRF_EXEMPT = {
+    ("notify.unsubscribe", "POST"),
+    ("sso.saml_done", "POST"),
+    ("chat.events", "POST"),
+} | {("scim.serve", method) for method in ("POST", "PUT", "PATCH", "DELETE")}
 
 
 def test_every_route_of_the_app_is_in_an_access_table(app):

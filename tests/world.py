@@ -47,6 +47,7 @@ def world_urls(app, demo):
         "challenge_id": demo.challenge.id, "check_in_id": demo.check_in.id, "name": "none",
         "delivery_id": 1, "identity_id": 1, "token_id": 1, "rest": "Users",
         "poll_id": demo.poll.id, "subscription_id": 1, "meeting_id": demo.meeting.id,
+        "service": "teams",
     }  # fmt: skip
     return urls(app, {endpoint for endpoint, _ in TABLES}, ids)
 

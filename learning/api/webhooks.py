@@ -23,7 +23,7 @@ from learning.audit.services import log
 from learning.db import atomic, insert, utcnow
 from learning.errors import Refused, found
 from learning.jobs.services import defer
-from learning.people.models import Person, PersonRole, Role
+from learning.people.services import admins
 
 # event: what it means (the admins' page and the reference list them)
 EVENTS = {
@@ -277,12 +277,7 @@ def _failed_for_good(subscription, now):
     from learning.mail.services import absolute_url, send_mail
 
     link = absolute_url("api.webhook", subscription_id=subscription.id)
-    admins = (
-        Person.select()
-        .join(PersonRole)
-        .where(PersonRole.role == Role.ADMIN.value, Person.is_active, Person.left_at.is_null())
-    )
-    for admin in admins:
+    for admin in admins():
         send_mail(f"webhook-off-{subscription.id}-{now:%Y%m%d%H%M%S}-{admin.id}", admin.email,
                   _l("A webhook was turned off: its deliveries kept failing"),
                   "learning/api/webhook_disabled", reader=admin, person=admin,

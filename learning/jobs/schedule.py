@@ -8,6 +8,7 @@ from rq import cron
 from cohorts.tasks import celebrate_dates
 from feedback.polls.tasks import ask_pulses_again, tell_closed_polls
 from learning.api.tasks import sweep_webhooks
+from learning.chat.tasks import release_due as release_chat
 from learning.digest.tasks import dispatch as dispatch_digests
 from learning.insights.tasks import forget_unused_figures
 from learning.jobs.tasks import sweep_outbox
@@ -17,6 +18,7 @@ from learning.privacy.tasks import purge_old_data
 cron.register(sweep_outbox, "default", interval=60)
 cron.register(release_due, "mail", interval=60)
 cron.register(sweep_webhooks, "webhooks", interval=60)
+cron.register(release_chat, "notices", interval=60)
 cron.register(tell_closed_polls, "default", interval=600)
 cron.register(celebrate_dates, "default", interval=3600)
 cron.register(ask_pulses_again, "default", interval=3600)

@@ -15,9 +15,11 @@ KINDS = {
     "milestone": _l("Milestones"),
     "digest": _l("Your digest"),
 }
-CHANNELS = {"in_app": _l("In the app"), "email": _l("By email")}
-# The digest is an email; it has no in-app channel.
+CHANNELS = {"in_app": _l("In the app"), "email": _l("By email"), "chat": _l("In Slack or Teams")}
+# The digest is an email; it has no other channel.
 EMAIL_ONLY = {"digest"}
+# Said by the query of a person's muted channels when they have a chat account.
+CONNECTED = "connected"
 
 
 class Notification(BaseModel):
@@ -34,6 +36,9 @@ class Notification(BaseModel):
     read_at = DateTimeField(null=True)
     # False when the person turned this kind off in the app (the email may still go).
     shown = BooleanField(default=True)
+    # What an answer from chat replies to, in the terms of the domain that wrote the notice
+    # ("thread:12:reply:5"); empty when it cannot be answered there.
+    answer = CharField(default="")
 
     class Meta:
         indexes = ((("person", "read_at"), False), (("person", "created_at"), False))

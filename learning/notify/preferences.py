@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from learning.db import atomic
 from learning.errors import NotFound
 from learning.notify import queries
-from learning.notify.models import CHANNELS, EMAIL_ONLY, KINDS, MutedChannel
+from learning.notify.models import CHANNELS, CONNECTED, EMAIL_ONLY, KINDS, MutedChannel
 from learning.people.models import Person
 
 UTC = dt.UTC
@@ -36,7 +36,13 @@ def muted(person):
 
 def muted_channels(person, kind):
     """The channels on which the person turned `kind` off (read inside writes that notify)."""
-    return {channel for (channel,) in queries.muted_channels(person, kind)}
+    return reach(person, kind)[0]
+
+
+def reach(person, kind):
+    """(the channels on which the person turned `kind` off, whether they have a chat account)."""
+    found = {channel for (channel,) in queries.muted_channels(person, kind)}
+    return found - {CONNECTED}, CONNECTED in found
 
 
 def save_channels(person, wanted):

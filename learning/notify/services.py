@@ -11,7 +11,7 @@ from learning.jobs.services import defer
 from learning.live import events as live
 from learning.notify import preferences
 from learning.notify.models import KINDS, Notification
-from learning.notify.tasks import email_notice
+from learning.notify.tasks import chat_notice, email_notice
 
 SHOWN = 100
 
@@ -22,15 +22,17 @@ def path_for(endpoint, anchor=None, **values):
     return f"{path}#{anchor}" if anchor else path
 
 
-def notify(person, kind, key, text, link, cohort_id=None, place=""):
-    """Tell `person` something, in the app and by email as they chose. Call inside the write's
-    transaction: the email goes by a job once it commits. The same `key` notifies once;
-    nobody is told about their own doing (callers skip the actor). `text` is in the person's
-    own language: pass it as a lazy string (`lazy_gettext`)."""
+def notify(person, kind, key, text, link, cohort_id=None, place="", answer=""):
+    """Tell `person` something, in the app, by email and in Slack or Teams as they chose.
+    Call inside the write's transaction: email and chat go by jobs once it commits. The same
+    `key` notifies once; nobody is told about their own doing (callers skip the actor).
+    `text` is in the person's own language: pass it as a lazy string (`lazy_gettext`).
+    `answer`: what a reply from chat answers (learning.chat), if it can be answered there."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of notice: {kind}")
-    off = preferences.muted_channels(person, kind)
-    if {"in_app", "email"} <= off:
+    off, connected = preferences.reach(person, kind)
+    chat = connected and "chat" not in off
+    if {"in_app", "email"} <= off and not chat:
         return None
     notice_id = insert(
         Notification(
@@ -42,6 +44,7 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
             text=_said_to(person, text)[:250],
             link=link,
             shown="in_app" not in off,
+            answer=answer,
         ),
         new_only=True,
     )
@@ -49,6 +52,8 @@ def notify(person, kind, key, text, link, cohort_id=None, place=""):
         live.publish(live.NOTICES_CHANGED, person_id=person.id)
     if notice_id and "email" not in off:
         defer(email_notice, notice_id, key=f"notice-{notice_id}", queue="notices")
+    if notice_id and chat:
+        defer(chat_notice, notice_id, key=f"chat-notice-{notice_id}", queue="notices")
     return notice_id
 
 

@@ -3,6 +3,7 @@
 from flask import current_app
 
 from learning.db import atomic, utcnow
+from learning.i18n import as_reader
 from learning.jobs.services import task
 from learning.mail.services import absolute_url, send_mail
 from learning.notify import preferences
@@ -42,3 +43,24 @@ def email_notice(notification_id):
             reader=person,
         )
     return "queued" if due <= utcnow() else f"waits until {due:%Y-%m-%d %H:%M} UTC"
+
+
+@task
+def chat_notice(notification_id):
+    """Send one notice to the person's Slack or Teams, at once or when their quiet hours end;
+    running twice sends it once (each message's key is the notice's)."""
+    from learning.chat import services as chat
+
+    notice = Notification.get_or_none(Notification.id == notification_id)
+    if notice is None:
+        return "gone"
+    person = notice.person
+    if not person.is_active or "chat" in preferences.muted_channels(person, notice.kind):
+        return "not wanted"
+    chosen = Preferences.get(Preferences.person == person)
+    due = preferences.next_send_time(
+        utcnow(), person.time_zone, chosen.quiet_from, chosen.quiet_until, chosen.working_days
+    )
+    with atomic(), as_reader(person):
+        queued = chat.send_notice(person, notice, KINDS[notice.kind], due_at=due)
+    return f"{queued} queued" if due <= utcnow() else f"{queued} wait until {due:%H:%M} UTC"

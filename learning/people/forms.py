@@ -213,9 +213,8 @@ class PreferencesForm(DigestForm):
 
 
 def _switch_label(kind, channel):
-    return gettext(
-        "%(kind)s: %(channel)s", kind=KINDS[kind], channel=str(CHANNELS[channel]).lower()
-    )
+    words = str(CHANNELS[channel])  # "In Slack or Teams" reads "in Slack or Teams" here
+    return gettext("%(kind)s: %(channel)s", kind=KINDS[kind], channel=words[:1].lower() + words[1:])
 
 
 for _kind, _channel in preferences.choices():

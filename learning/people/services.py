@@ -392,6 +392,15 @@ def invite(actor, entries, token=None):
     return result
 
 
+def admins():
+    """The active admins: who is told when an integration stops working."""
+    return list(
+        Person.select()
+        .join(PersonRole)
+        .where(PersonRole.role == Role.ADMIN.value, Person.is_active, Person.left_at.is_null())
+    )
+
+
 def send_invitation(person, invited_by=None, about="", calendar=""):
     """Email `person` a new onboarding link; call inside the write's transaction. `about`:
     what they are invited to, when a domain knows ("Cohort 6 of Onboarding, starting …"),

@@ -446,6 +446,8 @@ ADMINISTRATION = [
      "tools) for the platform's API.")),
     (_l("Webhooks"), "api.webhooks_page", _l("Addresses told of events as they happen, "
      "signed; what became of each delivery.")),
+    (_l("Slack"), "chat.admin", _l("The company's Slack app: kudos, check-ins and notices "
+     "where people already talk.")),
     (_l("Recognition"), "recognition.values", _l("The company values kudos are given for, "
      "and the words of celebrations.")),
     (_l("Failed emails"), "deliveries.failed", _l("Emails that could not be sent, to send "

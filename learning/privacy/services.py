@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from peewee import fn
 
 from learning.audit.services import log
+from learning.calendar.models import CalendarFeed, CalendarInvite
+from learning.chat.models import ChatAccount, ChatMessage
 from learning.db import atomic, utcnow
 from learning.digest.models import Digest
 from learning.errors import Refused, found
@@ -93,6 +95,16 @@ def _platform_part(person):
             .where(Notification.person == person)
             .dicts()
         ),
+        "chat_accounts": list(
+            ChatAccount.select(
+                ChatAccount.service,
+                ChatAccount.team_id,
+                ChatAccount.external_id,
+                ChatAccount.linked_at,
+            )
+            .where(ChatAccount.person == person)
+            .dicts()
+        ),
     }
 
 
@@ -130,7 +142,8 @@ def erase(actor, person):
             erased_at=utcnow(),
         ).where(Person.id == person.id).execute()
         Person.update(manager=None).where(Person.manager == person).execute()
-        for model in (Invitation, PasswordReset, MutedChannel, Notification, Digest, Cheer):
+        for model in (Invitation, PasswordReset, MutedChannel, Notification, Digest, Cheer,
+                      ChatAccount, ChatMessage, CalendarFeed, CalendarInvite):  # fmt: skip
             model.delete().where(model.person == person).execute()
         PersonRole.delete().where(PersonRole.person == person).execute()
         # Celebrations are written with their name in them.

@@ -56,6 +56,9 @@ TABLE = {
     # Its own facilitator and L&D only: members do not learn it exists.
     ("cohorts.health", "GET"): {**HIDDEN, "member": 404, "facilitator": 200, "ld_manager": 200,
                                 "admin": 200},
+    ("cohorts.channels", "GET"): {**HIDDEN, "member": 404, "facilitator": 200,
+                                  "ld_manager": 200, "admin": 200},
+    ("cohorts.channels", "POST"): {**HIDDEN, "member": 404},
     # Sessions: every member sees them; the facilitator and L&D schedule them.
     ("meetings.index", "GET"): SEES,
     ("meetings.index", "POST"): {**HIDDEN, "member": 404, "facilitator": 422},

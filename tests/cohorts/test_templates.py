@@ -77,6 +77,7 @@ def test_every_cohorts_template_renders(
         manager_client.get(f"/programs/{program.id}/late-joiner")
         manager_client.get(f"/programs/{program.id}/analytics")
         manager_client.get(f"/cohorts/{cohort.id}/health")
+        manager_client.get(f"/cohorts/{cohort.id}/channels")
         # Sessions: the page, a refused one shown again, one scheduled (invites), its form.
         sessions = f"/cohorts/{cohort.id}/sessions"
         manager_client.post(sessions, data={"title": ""}, headers=HTMX)

@@ -32,8 +32,8 @@ WIDER = """() => {
 }"""
 
 
-# Not pages: a file, the icon, a page's event stream, a session's calendar file.
-NOT_PAGES = ("static", "home.icon", "live.stream", "meetings.download")
+# Not pages: a file, the icon, a page's event stream, files to download.
+NOT_PAGES = ("static", "home.icon", "live.stream", "meetings.download", "chat.manifest")
 
 
 def pages_for(who):

@@ -155,12 +155,24 @@ PLATFORM = {
     ("calendar.new_address", "POST"): {**SIGNED_IN, "member": 303},
     # The address is the authority; a made-up one is not found, signed in or not.
     ("calendar.feed", "GET"): {"anonymous": 404, "member": 404},
+    # Slack and Teams: with no Slack app connected, Slack's address and its links find nothing.
+    ("chat.admin", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("chat.admin", "POST"): {**ADMIN_ONLY, "admin": 422},
+    ("chat.manifest", "GET"): {**ADMIN_ONLY, "admin": 200},
+    ("chat.remove_slack", "POST"): {**ADMIN_ONLY, "admin": 303},
+    ("chat.events", "POST"): {"anonymous": 404, "member": 404},
+    ("chat.account", "GET"): {**SIGNED_IN, "member": 200, "admin": 200},
+    ("chat.find_slack", "POST"): {**SIGNED_IN, "member": 404},
+    ("chat.link_slack", "GET"): {**SIGNED_IN, "member": 404},
+    ("chat.link_slack", "POST"): {**SIGNED_IN, "member": 404},
+    ("chat.connect_teams", "POST"): {**SIGNED_IN, "member": 422},
+    ("chat.unlink", "POST"): {**SIGNED_IN, "member": 303},
 }
 
 
 def test_the_platform_table_names_every_route_of_its_pages(app):
     blueprints = ("home", "static", "audit", "people", "privacy", "outbox", "auth", "onboarding",
-                  "admin", "sso", "scim", "live", "api", "calendar")  # fmt: skip
+                  "admin", "sso", "scim", "live", "api", "calendar", "chat")  # fmt: skip
     assert routes(app, *blueprints) == set(PLATFORM)
 
 
@@ -171,7 +183,8 @@ def test_every_platform_route_answers_every_visitor_as_the_table_says(app, make_
     member = make_person(email="kept@example.com")
     ids = {"person_id": member.id, "token": "made-up", "name": "none.eml",
            "filename": "css/app.css", "identity_id": 999, "token_id": 999,
-           "rest": "Users", "subscription_id": 999, "delivery_id": 999}  # fmt: skip
+           "rest": "Users", "subscription_id": 999, "delivery_id": 999,
+           "service": "teams"}  # fmt: skip
     check_table(app, PLATFORM, role_clients, ids)
     # The refused role change changed nothing.
     assert [r.role for r in PersonRole.select().where(PersonRole.person == member.id)] == ["member"]

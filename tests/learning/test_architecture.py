@@ -41,6 +41,7 @@ from feedback.polls.models import Poll, PollOption, Vote, Voter
 from learning.api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from learning.audit.models import AuditEntry
 from learning.calendar.models import CalendarEntry, CalendarFeed, CalendarInvite
+from learning.chat.models import ChannelMirror, ChatAccount, ChatMessage, SlackWorkspace
 from learning.db import BaseModel, db
 from learning.digest.models import Digest
 from learning.insights.models import Export, KeptFigures
@@ -96,6 +97,10 @@ MODELS = [
     CalendarEntry,
     CalendarInvite,
     CalendarFeed,
+    SlackWorkspace,
+    ChatAccount,
+    ChannelMirror,
+    ChatMessage,
     Thread,
     Reply,
     Reaction,

@@ -151,6 +151,7 @@ def test_the_schedule_sweeps_and_mails_every_minute_digests_every_five_dates_hou
         ("feedback.polls.tasks.ask_pulses_again", 3600),
         ("feedback.polls.tasks.tell_closed_polls", 600),
         ("learning.api.tasks.sweep_webhooks", 60),
+        ("learning.chat.tasks.release_due", 60),
         ("learning.digest.tasks.dispatch", 300),
         ("learning.privacy.tasks.purge_old_data", "30 3 * * *"),
         ("learning.insights.tasks.forget_unused_figures", "45 3 * * *"),

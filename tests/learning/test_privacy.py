@@ -8,6 +8,8 @@ import pytest
 
 from feedback import services as feedback
 from learning.audit.models import AuditEntry
+from learning.calendar.models import CalendarFeed
+from learning.chat.models import ChatAccount
 from learning.db import connection, utcnow
 from learning.insights.models import Export
 from learning.jobs.services import queue
@@ -44,6 +46,7 @@ def leaver(app, cohort, team, sign_in):
 
 def test_an_admin_downloads_a_persons_data_for_them_and_it_is_audited(admin_client, leaver):
     person, thread = leaver
+    ChatAccount.create(person=person, service="slack", team_id="T1", external_id="U1")
     response = admin_client.post(f"/people/{person.id}/data")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -56,6 +59,7 @@ def test_an_admin_downloads_a_persons_data_for_them_and_it_is_audited(admin_clie
     assert [k["message"] for k in data["kudos_received"]] == ["Thanks!"]
     assert data["cohorts"][0]["role"] in ("member", "facilitator")
     assert "check_ins" in data and "notifications" in data
+    assert [(a["service"], a["external_id"]) for a in data["chat_accounts"]] == [("slack", "U1")]
     entry = AuditEntry.get(AuditEntry.action == "personal_data_exported")
     assert entry.subject == f"person {person.id}"
 
@@ -64,6 +68,8 @@ def test_erasing_keeps_contributions_under_former_member(
     app, admin_client, leaver, cohort, team, sign_in
 ):
     person, thread = leaver
+    ChatAccount.create(person=person, service="slack", team_id="T1", external_id="U1")
+    CalendarFeed.create(person=person, token="secret-address")
     page = admin_client.get(f"/people/{person.id}/privacy")
     assert "Erase their data" in page.text
     response = admin_client.post(f"/people/{person.id}/erase", data={"confirm": person.email})
@@ -81,6 +87,8 @@ def test_erasing_keeps_contributions_under_former_member(
     assert person.display_name not in page
     assert Kudos.select().count() == 2
     assert not Notification.select().where(Notification.person == person.id).exists()
+    # Their Slack account and calendar address are forgotten: nothing reaches them any more.
+    assert not ChatAccount.select().exists() and not CalendarFeed.select().exists()
     # The colleague's notice of the kudos no longer names them.
     [notice] = Notification.select().where(Notification.person == team[1].id,
                                            Notification.kind == "kudos")  # fmt: skip

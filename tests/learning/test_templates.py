@@ -10,6 +10,7 @@ from flask import template_rendered
 from learning.api import webhooks
 from learning.calendar import services as calendar
 from learning.calendar.ics import Event
+from learning.chat import services as chat
 from learning.db import atomic, connection, utcnow
 from learning.digest import sections
 from learning.digest import services as digests
@@ -158,6 +159,23 @@ def test_every_template_renders(app, admin_client, inbox, run_jobs, tmp_path, ma
             run_jobs()
             with atomic():
                 calendar.cancel("tour")
+        run_jobs()
+
+        # Slack and Teams: the admins' page and a refused app, one's accounts, a refused
+        # workflow address, the bot's link, and the admins told when Slack revokes the app.
+        admin_client.get("/admin/slack")
+        admin_client.get("/admin/slack/manifest.json")
+        admin_client.post("/admin/slack", data={"bot_token": "nope"}, headers=HTMX)
+        admin_client.get("/account/chat")
+        admin_client.post("/account/chat/teams", data={"address": "nope"})
+        with app.app_context(), connection():
+            admin = Person.get(Person.email == "admin@example.com")
+            chat.install(admin, "T1", "Acme", "U0", "xoxb-1", "0" * 32)
+            token = chat.link_token("T1", "U1")
+        admin_client.get("/admin/slack")
+        admin_client.get(f"/chat/slack/link/{token}")
+        with app.app_context(), connection():
+            chat.revoked("token_revoked")
         run_jobs()
 
         # A person's data: the page, and an unconfirmed erasure shown again as a swap.
