@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 
 from learning.forms import Form
 from learning.inputs import WholeNumberField
-from learning.notify.preferences import zone
+from learning.notify.preferences import utc_from_local, zone
 from learning.once import token_field
 from learning.people.forms import stripped
 from learning.text import one_line
@@ -38,10 +38,7 @@ class MeetingForm(Form):
 
     def for_service(self, scheduler):
         """What `services.schedule` takes; the time from the scheduler's clock to UTC."""
-        starts_at = self.starts_at.data
-        if starts_at is not None:
-            local = starts_at.replace(tzinfo=zone(scheduler.time_zone))
-            starts_at = local.astimezone(datetime.UTC).replace(tzinfo=None)
+        starts_at = utc_from_local(self.starts_at.data, scheduler.time_zone)
         return {
             "title": self.title.data or "",
             "starts_at": starts_at,

@@ -1,8 +1,6 @@
 """Forms for polls: starting one, answering, and who may start them. The rules (how many
 options, a closing time in the future...) are the service's; these read what was typed."""
 
-import datetime
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
@@ -11,7 +9,7 @@ from wtforms.validators import Optional
 from feedback.polls.models import CLOSED, VOTED
 from learning.forms import Form
 from learning.inputs import number
-from learning.notify.preferences import zone
+from learning.notify.preferences import utc_from_local
 from learning.once import token_field
 from learning.people.forms import MultiCheckboxField, stripped
 from learning.text import one_line
@@ -66,10 +64,7 @@ class PollForm(Form):
 
     def for_service(self, author):
         """What `services.start_poll` takes; the closing time from the author's clock to UTC."""
-        closes_at = self.closes_at.data
-        if closes_at is not None:
-            local = closes_at.replace(tzinfo=zone(author.time_zone))
-            closes_at = local.astimezone(datetime.UTC).replace(tzinfo=None)
+        closes_at = utc_from_local(self.closes_at.data, author.time_zone)
         return {
             "question": self.question.data or "",
             "options": (self.options.data or "").splitlines(),

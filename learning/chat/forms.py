@@ -8,43 +8,38 @@ from wtforms.widgets import PasswordInput
 from learning.forms import Form
 from learning.people.forms import stripped
 
-# Kept when the form comes back with a problem, so the admin fixes one field, not three.
-KEPT = PasswordInput(hide_value=False)
+
+def secret(label, pattern, wrong, where, missing=None):
+    """A field for a secret Slack gives (`pattern`), kept when the form comes back with a
+    problem, so the admin fixes one field, not three. Required when `missing` says why."""
+    return PasswordField(
+        label,
+        widget=PasswordInput(hide_value=False),
+        filters=[stripped],
+        validators=[DataRequired(missing) if missing else Optional(),
+                    Regexp(pattern, message=wrong)],
+        description=where,
+    )  # fmt: skip
 
 
 class SlackForm(Form):
-    bot_token = PasswordField(
-        _l("Bot token"),
-        widget=KEPT,
-        filters=[stripped],
-        validators=[
-            DataRequired(_l("Paste the app's bot token.")),
-            Regexp(r"^xoxb-[\w-]+$", message=_l("A bot token starts with xoxb-: find it under "
-                                                "OAuth & Permissions.")),
-        ],
-        description=_l("OAuth & Permissions → Bot User OAuth Token, after installing the app."),
+    bot_token = secret(
+        _l("Bot token"), r"^xoxb-[\w-]+$",
+        _l("A bot token starts with xoxb-: find it under OAuth & Permissions."),
+        _l("OAuth & Permissions → Bot User OAuth Token, after installing the app."),
+        missing=_l("Paste the app's bot token."),
     )  # fmt: skip
-    signing_secret = PasswordField(
-        _l("Signing secret"),
-        widget=KEPT,
-        filters=[stripped],
-        validators=[
-            DataRequired(_l("Paste the app's signing secret.")),
-            Regexp(r"^[0-9a-f]{32}$", message=_l("A signing secret is 32 letters and digits: "
-                                                 "find it under Basic Information.")),
-        ],
-        description=_l("Basic Information → App Credentials → Signing Secret."),
+    signing_secret = secret(
+        _l("Signing secret"), r"^[0-9a-f]{32}$",
+        _l("A signing secret is 32 letters and digits: find it under Basic Information."),
+        _l("Basic Information → App Credentials → Signing Secret."),
+        missing=_l("Paste the app's signing secret."),
     )  # fmt: skip
-    app_token = PasswordField(
-        _l("App-level token (for Socket Mode)"),
-        widget=KEPT,
-        filters=[stripped],
-        validators=[
-            Optional(),
-            Regexp(r"^xapp-[\w-]+$", message=_l("An app-level token starts with xapp-.")),
-        ],
-        description=_l("Only for Socket Mode, which needs no public address: Basic Information → "
-                       "App-Level Tokens, with the connections:write scope."),
+    app_token = secret(
+        _l("App-level token (for Socket Mode)"), r"^xapp-[\w-]+$",
+        _l("An app-level token starts with xapp-."),
+        _l("Only for Socket Mode, which needs no public address: Basic Information → "
+           "App-Level Tokens, with the connections:write scope."),
     )  # fmt: skip
 
 

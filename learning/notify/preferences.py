@@ -107,6 +107,13 @@ def zone(name):
         return UTC
 
 
+def utc_from_local(moment, time_zone):
+    """A naive time as read on a clock in `time_zone` (a form's), as naive UTC; None stays."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=zone(time_zone)).astimezone(UTC).replace(tzinfo=None)
+
+
 def is_quiet(hour, quiet_from, quiet_until):
     """Whether a local hour falls in quiet hours; they may span midnight (20 to 8)."""
     if quiet_from == quiet_until:

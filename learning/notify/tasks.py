@@ -1,4 +1,4 @@
-"""The email that follows an in-app notice, when the person wants one."""
+"""The email and the chat message that follow an in-app notice, when the person wants them."""
 
 from flask import current_app
 
@@ -11,20 +11,30 @@ from learning.notify.models import KINDS, Notification
 from learning.people.models import Preferences
 
 
-@task
-def email_notice(notification_id):
-    """Email one notice, at once or when the person's quiet hours end. Running twice sends
-    one email: the delivery's key is the notice's."""
+def _wanted(notification_id, channel):
+    """(the notice, when it may reach its person on `channel`: at once or when their quiet
+    hours end), or (why not, None)."""
     notice = Notification.get_or_none(Notification.id == notification_id)
     if notice is None:
-        return "gone"
+        return "gone", None
     person = notice.person
-    if not person.is_active or "email" in preferences.muted_channels(person, notice.kind):
-        return "not wanted"
+    if not person.is_active or channel in preferences.muted_channels(person, notice.kind):
+        return "not wanted", None
     chosen = Preferences.get(Preferences.person == person)
     due = preferences.next_send_time(
         utcnow(), person.time_zone, chosen.quiet_from, chosen.quiet_until, chosen.working_days
     )
+    return notice, due
+
+
+@task
+def email_notice(notification_id):
+    """Email one notice, at once or when the person's quiet hours end. Running twice sends
+    one email: the delivery's key is the notice's."""
+    notice, due = _wanted(notification_id, "email")
+    if due is None:
+        return notice
+    person = notice.person
     token = preferences.unsubscribe_token(person.id, notice.kind)
     subject = notice.text if len(notice.text) <= 90 else notice.text[:89] + "…"
     with atomic():  # the delivery and its job, together
@@ -51,16 +61,10 @@ def chat_notice(notification_id):
     running twice sends it once (each message's key is the notice's)."""
     from learning.chat import services as chat
 
-    notice = Notification.get_or_none(Notification.id == notification_id)
-    if notice is None:
-        return "gone"
+    notice, due = _wanted(notification_id, "chat")
+    if due is None:
+        return notice
     person = notice.person
-    if not person.is_active or "chat" in preferences.muted_channels(person, notice.kind):
-        return "not wanted"
-    chosen = Preferences.get(Preferences.person == person)
-    due = preferences.next_send_time(
-        utcnow(), person.time_zone, chosen.quiet_from, chosen.quiet_until, chosen.working_days
-    )
     with atomic(), as_reader(person):
         queued = chat.send_notice(person, notice, KINDS[notice.kind], due_at=due)
     return f"{queued} queued" if due <= utcnow() else f"{queued} wait until {due:%H:%M} UTC"
