@@ -197,7 +197,10 @@ def kudos_command(ack, command, client):
         value_id, message = _value_in(kudos.values(), rest)
         if mention and value_id:
             token = services.once_key("kudos-command", command.get("trigger_id", ""))
-            answer = _give(kudos, person, team, mention.group(1), value_id, message, token)
+            try:
+                answer = _give(kudos, person, team, mention.group(1), value_id, message, token)
+            except Refused as refused:
+                answer = str(refused)
             return ack(response_type="ephemeral", text=answer)
         ack()
         client.views_open(trigger_id=command["trigger_id"], view=kudos_modal(
@@ -230,8 +233,7 @@ def kudos_submitted(ack, body, view, client):
         kudos = services.handler("kudos")
         token = services.once_key("kudos-view", view["id"], view.get("hash", ""))
         try:
-            answer = _give(kudos, person, team, receiver, chosen and int(chosen), message, token,
-                           refuse=True)  # fmt: skip
+            answer = _give(kudos, person, team, receiver, chosen and int(chosen), message, token)
         except Refused as refused:
             field = refused.field if refused.field in ("receiver", "value") else "message"
             return ack(response_action="errors", errors={field: str(refused)})
@@ -239,18 +241,16 @@ def kudos_submitted(ack, body, view, client):
         client.chat_postMessage(channel=user, text=answer)
 
 
-def _give(kudos, giver, team, user_id, value_id, message, token, refuse=False):
+def _give(kudos, giver, team, user_id, value_id, message, token):
+    """What was given, in words; Refused, naming its field, when it cannot be."""
     receiver = services.slack_person(team, user_id) if user_id else None
+    if receiver is None:
+        raise Refused(_("They have not connected their Slack account yet: give kudos on the "
+                        "web, or ask them to connect."), "receiver")  # fmt: skip
     try:
-        if receiver is None:
-            raise Refused(_("They have not connected their Slack account yet: give kudos on "
-                            "the web, or ask them to connect."), "receiver")  # fmt: skip
         return kudos.give(giver, receiver, value_id, message, token)
-    except (Refused, NotFound) as refused:
-        if refuse:
-            raise Refused(str(refused) or _("That cannot be done."),
-                          getattr(refused, "field", None)) from None  # fmt: skip
-        return str(refused) or _("That cannot be done.")
+    except NotFound:
+        raise Refused(_("That cannot be done.")) from None
 
 
 def _value_in(values, text):
