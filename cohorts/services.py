@@ -311,9 +311,11 @@ def move_member(actor, cohort, person, target_id):
         queries.members_changed(cohort)
         queries.members_changed(target)
         ledger.record(person, "left", cohort_id=cohort.id)
-        Membership.create(cohort=target, person=person)
+        membership = Membership.create(cohort=target, person=person)
         ledger.record(person, "joined", cohort_id=target.id)
-        meetings.moved(person, cohort, target)
+        meetings.left(person, cohort)
+        meetings.joined(person, target)
+        tell_joined(membership, target, person, actor)  # with the new cohort's dates
         MembershipRequest.update(status="moved", resolved_by=actor, resolved_at=utcnow()).where(
             MembershipRequest.cohort == cohort,
             MembershipRequest.person == person,

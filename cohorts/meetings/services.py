@@ -118,20 +118,9 @@ def joined(person, cohort):
 
 
 def left(person, cohort):
-    """Someone who left the cohort: its dates leave their calendar."""
-    calendar.withdraw(person, [cohort_uid(cohort.id)] + _meeting_uids(cohort))
-
-
-def moved(person, cohort, target):
-    """Someone moved to another cohort of the program: the program's dates stay in their
-    calendar, the sessions are the new cohort's."""
-    calendar.withdraw(person, _meeting_uids(cohort))
-    joined(person, target)
-
-
-def _meeting_uids(cohort):
+    """Someone who left the cohort (or moved to another): its dates leave their calendar."""
     ids = Meeting.select(Meeting.id).where(Meeting.cohort == cohort).tuples()
-    return [meeting_uid(meeting_id) for (meeting_id,) in ids]
+    calendar.withdraw(person, [cohort_uid(cohort.id)] + [meeting_uid(i) for (i,) in ids])
 
 
 # Events

@@ -289,3 +289,31 @@ def test_a_session_scheduled_twice_by_a_double_click_is_one(
     assert Meeting.select().count() == 1
     assert Meeting.get().starts_at == datetime.datetime(2030, 3, 4, 9, 0)
     assert utcnow() < Meeting.get().starts_at
+
+
+def test_someone_moved_to_another_cohort_has_its_dates_instead(
+    app, cohort, team, facilitator, sign_in, make_person, form_cohorts, inbox, run_jobs
+):
+    from cohorts import services as cohorts
+    from cohorts.models import MembershipRequest
+
+    [other] = form_cohorts([make_person(time_zone="Europe/Paris") for _ in range(5)])
+    client = sign_in_facilitator(sign_in, facilitator, app)
+    client.post(f"/cohorts/{cohort.id}/sessions", data=schedule_form())
+    run_jobs()
+    inbox.messages.clear()
+    mover = next(p for p in team if p.id != facilitator.id)
+    with app.app_context(), connection():
+        cohorts.ask_to_move(mover, cohort, "I work nights")
+    ask = MembershipRequest.get(MembershipRequest.person == mover)
+    moved = client.post(f"/cohorts/{cohort.id}/requests/{ask.id}/move",
+                        data={"target_id": other.id})  # fmt: skip
+    assert moved.status_code == 303
+    run_jobs()
+    mine = {m["Subject"]: m for m in inbox.to(mover.email)}
+    assert set(mine) == {f"Cancelled: Kick-off call · {cohort.name}",
+                         f"Cancelled: Leading with curiosity · {cohort.name}",
+                         f"You have joined {other.name}"}  # fmt: skip
+    joined = only_event(invite_of(mine[f"You have joined {other.name}"]))
+    assert str(joined["UID"]) == f"cohort-{other.id}@localhost"
+    assert len(inbox.messages) == 3  # nobody else hears of it
