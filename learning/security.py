@@ -102,6 +102,15 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _holds_nul(value):
+    """Whether a JSON value holds a NUL character in any of its strings or keys."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return isinstance(value, list) and any(_holds_nul(v) for v in value)
+
+
 def _fernet():
     secret = current_app.secret_key
     secret = secret.encode() if isinstance(secret, str) else secret
@@ -146,12 +155,14 @@ def init_app(app):
     @app.before_request
     def _no_nul():
         # Nobody types a NUL character, and PostgreSQL cannot store one in text: refused here,
-        # once, rather than as a database error wherever a value is saved. A body that is not
-        # an upload is kept as it came before its form is read: Slack signs the raw body.
-        if request.mimetype != "multipart/form-data":
-            request.get_data(cache=True)
+        # once, rather than as a database error wherever a value is saved: in the address, a
+        # form, or a JSON body (where it is written \u0000). A body that is not an upload is
+        # kept as it came before its form is read: Slack signs the raw body.
+        body = b"" if request.mimetype == "multipart/form-data" else request.get_data(cache=True)
         values = (v for _, vs in request.values.lists() for v in vs)
         if "\x00" in request.path or any("\x00" in v for v in values):
+            abort(400)
+        if b"\\u0000" in body and request.is_json and _holds_nul(request.get_json(silent=True)):
             abort(400)
 
     @app.after_request

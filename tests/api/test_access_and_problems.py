@@ -212,7 +212,11 @@ def test_lists_cost_the_same_few_queries_whatever_their_size(
 
 def test_a_request_the_server_cannot_read_is_a_documented_problem(client, api, manager,
                                                                    make_token):  # fmt: skip
-    token = make_token(manager, "read:programs")
+    token = make_token(manager, "read:programs", "write:programs")
     problem_of(api("GET", "/programs?cursor=%00", token)[2], 400)
+    # A NUL written in JSON (\u0000), which PostgreSQL cannot store: refused, nothing made.
+    new = {"name": "Night\u0000shift", "starts_on": "2027-01-04", "ends_on": "2027-02-26"}
+    problem_of(api("POST", "/programs", token, new)[2], 400)
+    assert Program.select().count() == 0
     doc = client.get("/api/v1/openapi.json").get_json()
     assert "400" in doc["paths"]["/api/v1/programs"]["get"]["responses"]
