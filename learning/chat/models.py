@@ -37,10 +37,14 @@ class ChatAccount(BaseModel):
     linked_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = (
-            (("person", "service"), True),
-            (("service", "team_id", "external_id"), False),
-        )
+        indexes = ((("person", "service"), True),)
+
+
+# A Slack user is one person's: two people linking the same account at once, one wins.
+ChatAccount.add_index(
+    ChatAccount.index(ChatAccount.service, ChatAccount.team_id, ChatAccount.external_id,
+                      unique=True, where=(ChatAccount.service == SLACK))
+)  # fmt: skip
 
 
 class ChannelMirror(BaseModel):

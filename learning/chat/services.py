@@ -132,7 +132,10 @@ def link_slack(person, team_id, user_id):
         ChatAccount.delete().where(
             ChatAccount.person == person, ChatAccount.service == SLACK
         ).execute()
-        insert(ChatAccount(person=person, service=SLACK, team_id=team_id, external_id=user_id))
+        made = insert(ChatAccount(person=person, service=SLACK, team_id=team_id,
+                                  external_id=user_id), new_only=True)  # fmt: skip
+        if made is None:  # someone else linked it at the same moment
+            raise Refused(_("That Slack account is connected to someone else."))
         log(person, "slack_linked", person.email)
 
 

@@ -34,10 +34,12 @@ def up(migrator, db):
         linked_at = DateTimeField(default=utcnow)
 
         class Meta:
-            indexes = (
-                (("person", "service"), True),
-                (("service", "team_id", "external_id"), False),
-            )
+            indexes = ((("person", "service"), True),)
+
+    ChatAccount.add_index(
+        ChatAccount.index(ChatAccount.service, ChatAccount.team_id, ChatAccount.external_id,
+                          unique=True, where=(ChatAccount.service == "slack"))
+    )  # fmt: skip
 
     class ChannelMirror(Base):
         cohort_id = IntegerField()

@@ -435,3 +435,20 @@ def test_a_cohorts_news_goes_to_the_channel_its_facilitator_chose(
         )
     run_jobs()
     assert len([c for c in slack.made("chat.postMessage") if c["channel"] == "C42"]) == len(posted)
+
+
+def test_one_slack_account_is_one_persons_even_when_two_link_it_at_once(
+    app, workspace, make_person, at_once, member_client, member
+):
+    first, second = make_person(), make_person()
+    errors = at_once(lambda person: chat.link_slack(person, TEAM, "U5"), [first, second])
+    assert [type(e).__name__ for e in errors] == ["Refused"]
+    assert "connected to someone else" in str(errors[0])
+    assert ChatAccount.select().where(ChatAccount.external_id == "U5").count() == 1
+    # The same refusal on the page, for someone following the app's link later.
+    token = None
+    with app.app_context():
+        token = chat.link_token(TEAM, "U5")
+    member_client.post(f"/chat/slack/link/{token}")
+    assert "connected to someone else" in member_client.get("/account/chat").text
+    assert not ChatAccount.select().where(ChatAccount.person == member).exists()
