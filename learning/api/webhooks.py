@@ -192,7 +192,9 @@ def on_activity(entry):
 
 
 def _link(path):
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    from learning.mail.services import absolute_path
+
+    return absolute_path(path)
 
 
 def _hand(delivery, attempt):

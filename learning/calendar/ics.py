@@ -11,6 +11,7 @@ from flask import current_app
 from icalendar import Calendar, Timezone, vCalAddress
 from icalendar import Event as VEvent
 
+from learning.mail.services import absolute_path
 from learning.notify.preferences import zone
 
 PRODID = "-//Cohort learning platform//Calendar//EN"
@@ -83,7 +84,6 @@ def write(events, time_zone, method="PUBLISH", name=None, sequences=None, attend
             last_date=max(days) + dt.timedelta(days=366),
         )
     )  # fmt: skip
-    base = current_app.config["BASE_URL"].rstrip("/")
     for event in events:
         if event.timed:
             start = event.start.replace(tzinfo=dt.UTC).astimezone(tz)
@@ -96,9 +96,9 @@ def write(events, time_zone, method="PUBLISH", name=None, sequences=None, attend
             start=start,
             end=end,
             sequence=sequences.get(event.uid, 0),
-            description=_description(event, base) or None,
+            description=_description(event) or None,
             location=event.location or None,
-            url=base + event.link if event.link else None,
+            url=absolute_path(event.link) if event.link else None,
             status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
             transparency="TRANSPARENT" if not event.timed else "OPAQUE",
         )
@@ -109,8 +109,8 @@ def write(events, time_zone, method="PUBLISH", name=None, sequences=None, attend
     return calendar.to_ical().decode()
 
 
-def _description(event, base):
-    link = base + event.link if event.link else ""
+def _description(event):
+    link = absolute_path(event.link) if event.link else ""
     return "\n\n".join(part for part in (event.description, link) if part)
 
 

@@ -6,7 +6,7 @@ from learning.calendar import ics
 from learning.calendar.models import CalendarEntry, CalendarInvite
 from learning.db import atomic
 from learning.jobs.services import task
-from learning.mail.services import absolute_url, send_mail
+from learning.mail.services import absolute_path, send_mail
 from learning.mail.tasks import hand_batch
 from learning.people.models import Person
 
@@ -64,7 +64,7 @@ def _send(entry, event, invite, cancelled, batch):
         person=person,
         event=event,
         cancelled=cancelled,
-        link=absolute_url("home.index").rstrip("/") + event.link if event.link else "",
+        link=absolute_path(event.link) if event.link else "",
     )
     if cancelled:
         invite.delete_instance()

@@ -12,6 +12,7 @@ from learning.db import atomic, utcnow
 from learning.i18n import default_locale, worded
 from learning.jobs.services import defer, task
 from learning.ledger import Activity
+from learning.mail.services import absolute_path
 from learning.people.models import Person
 from learning.recognition import places
 from learning.recognition.models import Milestone
@@ -73,7 +74,7 @@ def post_entry(entry_id):
         place, _space = places.cohort(found.cohort_id)
         queued = 0
         for service, mirror in mirrors(found.cohort_id).items():
-            link = _absolute(path)
+            link = absolute_path(path or "/")
             if service == SLACK:
                 payload, target = slack.news_message(text, place, link), mirror.channel
             else:
@@ -101,9 +102,3 @@ def _words(entry):
 
 def worded_text(milestone):
     return worded(milestone.text) if not isinstance(milestone.text, str) else milestone.text
-
-
-def _absolute(path):
-    from flask import current_app
-
-    return current_app.config["BASE_URL"].rstrip("/") + (path or "/")

@@ -17,6 +17,7 @@ from learning.chat.models import SLACK, TEAMS, ChatAccount, ChatMessage, SlackWo
 from learning.db import atomic, insert, utcnow
 from learning.errors import NotFound, Refused
 from learning.jobs.services import defer
+from learning.mail.services import absolute_path
 from learning.people.models import Person
 from learning.security import seal, unseal
 
@@ -210,8 +211,8 @@ def send_notice(person, notice, kind_label, due_at=None):
                 continue
             payload, target = slack.notice_message(notice, kind_label), chat.external_id
         else:
-            link = current_app.config["BASE_URL"].rstrip("/") + notice.link
-            payload = teams.card(notice.text, "", link, f"{notice.place} · {kind_label}"
+            payload = teams.card(notice.text, "", absolute_path(notice.link),
+                                 f"{notice.place} · {kind_label}"
                                  if notice.place else str(kind_label))  # fmt: skip
             target = chat.address
         queued += bool(queue(f"notice-{notice.id}-{chat.service}", chat.service, target, payload,

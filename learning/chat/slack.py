@@ -39,7 +39,7 @@ from learning.chat import services
 from learning.db import connection
 from learning.errors import NotFound, Refused
 from learning.i18n import as_reader
-from learning.mail.services import absolute_url
+from learning.mail.services import absolute_path, absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,9 @@ def post(workspace, target, payload):
 def notice_message(notice, kind_label):
     """A notice as a Slack message: where, what, and buttons to open it (and to answer it,
     when it can be answered from Slack)."""
-    link = current_app.config["BASE_URL"].rstrip("/") + notice.link
-    buttons = [ButtonElement(text=_("Open"), url=link, action_id="open_notice")]
+    buttons = [
+        ButtonElement(text=_("Open"), url=absolute_path(notice.link), action_id="open_notice")
+    ]
     if notice.answer and services.handler("reply") is not None:
         buttons.append(ButtonElement(text=_("Reply"), action_id="reply_open",
                                      value=str(notice.id), style="primary"))  # fmt: skip
@@ -191,10 +192,11 @@ def kudos_command(ack, command, client):
         return ack(**not_linked(team, user))
     with as_reader(person):
         kudos = services.handler("kudos")
+        values = kudos.values()
         text = command.get("text", "")
         mention = MENTION.search(text)
         rest = MENTION.sub("", text).strip()
-        value_id, message = _value_in(kudos.values(), rest)
+        value_id, message = _value_in(values, rest)
         if mention and value_id:
             token = services.once_key("kudos-command", command.get("trigger_id", ""))
             try:
@@ -204,7 +206,7 @@ def kudos_command(ack, command, client):
             return ack(response_type="ephemeral", text=answer)
         ack()
         client.views_open(trigger_id=command["trigger_id"], view=kudos_modal(
-            kudos.values(), mention and mention.group(1), message or rest, value_id))  # fmt: skip
+            values, mention and mention.group(1), message or rest, value_id))  # fmt: skip
 
 
 def kudos_shortcut(ack, shortcut, client):

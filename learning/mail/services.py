@@ -25,6 +25,11 @@ def absolute_url(endpoint, **values):
     return adapter.build(endpoint, values, force_external=True)
 
 
+def absolute_path(path):
+    """A path in the app as a link that works outside it: BASE_URL plus the path."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def send_mail(key, to_address, subject, template, due_at=None, unsubscribe_url="", batch=None,
               reader=None, calendar="", **context):  # fmt: skip
     """Compose a message from the templates <template>.txt and <template>.html, and queue it,

@@ -1,11 +1,9 @@
 """The email and the chat message that follow an in-app notice, when the person wants them."""
 
-from flask import current_app
-
 from learning.db import atomic, utcnow
 from learning.i18n import as_reader
 from learning.jobs.services import task
-from learning.mail.services import absolute_url, send_mail
+from learning.mail.services import absolute_path, absolute_url, send_mail
 from learning.notify import preferences
 from learning.notify.models import KINDS, Notification
 from learning.people.models import Preferences
@@ -48,7 +46,7 @@ def email_notice(notification_id):
             notice=notice,
             person=person,
             kind_label=KINDS[notice.kind],
-            link=current_app.config["BASE_URL"].rstrip("/") + notice.link,
+            link=absolute_path(notice.link),
             preferences_link=absolute_url("auth.account"),
             reader=person,
         )
