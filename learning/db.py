@@ -10,6 +10,7 @@ from flask import current_app, has_app_context, request
 from peewee import DatabaseProxy, Model, SqliteDatabase
 from playhouse.db_url import connect, parse
 
+from learning.postgres import PooledPostgres
 from learning.sqlite import QueuedWritersSqlite
 
 db = DatabaseProxy()  # the database the models use, bound at start-up
@@ -39,13 +40,15 @@ POSTGRES = re.compile(r"^(postgres|postgresql)(\+pool)?://")
 def open_database(url):
     """Build a database from a peewee URL. SQLite gets WAL, foreign keys, queued writers
     and a pool of its connections; PostgreSQL gets peewee's extended class, the one with
-    server-side cursors (for streamed exports), pooled with `+pool`."""
+    server-side cursors (for streamed exports), pooled with `+pool` (learning/postgres.py)."""
     if url.startswith("sqlite"):
         return QueuedWritersSqlite(
             **{"max_connections": None, "check_same_thread": False, **parse(url)},
             pragmas=SQLITE_PRAGMAS,
         )
-    return connect(POSTGRES.sub(r"\1ext\2://", url))
+    if POSTGRES.match(url).group(2):
+        return PooledPostgres(**parse(url))
+    return connect(POSTGRES.sub(r"\1ext://", url))
 
 
 @contextmanager

@@ -28,15 +28,10 @@ from learning.live.front import front
 from learning.migrate import migrate
 from learning.people import services as people
 from learning.people.models import Person, Role
+from tests.servers import free_port
 
 PASSWORD = "correct horse battery staple"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

