@@ -91,7 +91,7 @@ SIZE ?= S
 wrk: ## Make sure wrk (the load generator) exists: Debian's package
 	@command -v wrk >/dev/null 2>&1 || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk))
 
-bench: $(VENV)/.installed-test wrk ## The benchmark at SIZE=S (default, minutes), M or L; writes bench/RESULTS.md
+bench: $(VENV)/.installed-test wrk pgbouncer ## The benchmark at SIZE=S (default, minutes), M or L; writes bench/RESULTS.md
 	$(BIN)/python bench/run.py --size $(SIZE)
 
 screenshots: $(VENV)/.installed-test browser ## README's screenshots of the demo, taken by a browser (docs/screenshots/)

@@ -65,7 +65,7 @@ def others(database_url, count):
     from learning.db import open_database
     from learning.people.models import Person
 
-    database = open_database(database_url.replace("+pool", ""))
+    database = open_database(database_url.replace("+pool", "").split("?")[0])
     with database.bind_ctx([Membership, Person]):
         rows = list(
             Membership.select(Membership.person, Person.session_version, Membership.cohort)

@@ -93,9 +93,10 @@ def wait_until_answering(server, name):
 
 
 class Server:
-    """gunicorn with bench/wsgi.py, on its own port, for one database."""
+    """gunicorn with bench/wsgi.py, on its own port, for one database, with a worker for the
+    figures' jobs (`jobs=False`: a second web node, whose jobs the first one's worker runs)."""
 
-    def __init__(self, database_url, redis_url):
+    def __init__(self, database_url, redis_url, workers=WORKERS, jobs=True):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -113,7 +114,7 @@ class Server:
             "--worker-class",
             "gthread",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--threads",
             str(THREADS),
             "--bind",
@@ -146,11 +147,13 @@ class Server:
             "exports",
             "--quiet",
         ]
-        self.worker = subprocess.Popen(worker, env=env, cwd=ROOT)  # noqa: S603 (ours)
+        self.processes = [self.process]
+        if jobs:
+            self.processes.append(subprocess.Popen(worker, env=env, cwd=ROOT))  # noqa: S603
         wait_until_answering(self, "gunicorn")
 
     def stop(self):
-        for process in (self.process, self.worker):
+        for process in self.processes:
             process.send_signal(signal.SIGTERM)
             process.wait(30)
 
@@ -236,8 +239,9 @@ PREPARING = 'id="figures-wait"'  # a page waiting for its figures (_figures_wait
 PREPARE_TIMEOUT = 900  # seconds: how long the figures' job may take, measured, not cut
 
 
-def load(base, scenario, visitor, body, connections, seconds):
-    """wrk at `connections` for `seconds`; its JSON summary."""
+def load(base, scenario, visitor, body, connections, seconds, nodes=()):
+    """wrk at `connections` for `seconds`, its threads taking `nodes` (host:port) in turn if
+    given; its JSON summary."""
     headers = [f"{name}: {value}" for name, value in visitor.headers(scenario).items()]
     command = [
         "wrk",
@@ -252,7 +256,8 @@ def load(base, scenario, visitor, body, connections, seconds):
         body,
         *headers,
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 (ours)
+    env = {**os.environ, "BENCH_NODES": ",".join(nodes)}
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)  # noqa: S603
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -297,6 +302,42 @@ def run(database_url, redis_url, connections=(8, 32), seconds=10, only=None, the
         return rows
     finally:
         server.stop()
+
+
+# Loaded again against two web nodes: the pages and writes people use all day.
+ON_TWO_NODES = ["home", "cohort space", "thread, 200 replies", "post a reply", "check-in",
+                "notification badge poll"]  # fmt: skip
+
+
+def two_nodes(database_url, redis_url, visitors, seconds, connections=8):
+    """Two gunicorn servers on two ports ("nodes"), each with half the workers of the one
+    measured before, sharing its database and Redis; wrk's threads take them in turn, with
+    the cookies the visitors got from the first server. A row per scenario."""
+    half = max(1, WORKERS // 2)
+    servers = [Server(database_url, redis_url, workers=half, jobs=False) for _ in range(2)]
+    try:
+        nodes = [f"127.0.0.1:{server.port}" for server in servers]
+        run_token = secrets.token_hex(10)
+        rows = []
+        for scenario in SCENARIOS:
+            if scenario.name not in ON_TWO_NODES:
+                continue
+            visitor = visitors[scenario.who]
+            body = scenario.body.replace("{token}", run_token)
+            result = load(servers[0].base, scenario, visitor, body, connections, seconds, nodes)
+            rows.append(result | {"scenario": scenario.name, "connections": connections,
+                                  "workers_per_node": half, "threads": THREADS})  # fmt: skip
+            time.sleep(2)
+            print_row("two nodes", scenario.name, result)
+        return rows
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def print_row(label, name, result):
+    print(f"  {label}: {name:28} {rate(result):8.0f} req/s  p95 {result['p95'] / 1000:7.1f} ms  "
+          f"{result['errors'] + result['status_errors']} errors", flush=True)  # fmt: skip
 
 
 def rate(result):

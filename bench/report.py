@@ -6,6 +6,9 @@ TARGET_CONNECTIONS = 8
 PAGE_P95, PAGE_P99, ANY_MAX, PARTIAL_P95 = 100, 250, 600, 50  # ms
 MAX_QUERIES = 10
 DIGEST_SECONDS, EXPORT_MB, EXPORT_GROWTH, BUILDER_SECONDS = 60, 100, 0.10, 2.0
+DIGEST_SCALING = 1.6  # two workers' rate over one's, on two cores
+NODES_P95 = 0.25  # two web nodes, PgBouncer: each page's p95 within this share of direct's
+BACK_WITHIN = 5  # seconds after the database starts again, pages answer again
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # Live events (bench/live.py): pages with the streams open within this share of without; the
 # events service's CPU with the streams idle; commit to arrival at every browser, p95.
@@ -62,6 +65,9 @@ def checks(database):
             digest["ok"],
         )
     )
+    found += _scaling_checks(digest)
+    found += _nodes_checks(database)
+    found += _postgres_checks(database)
     for export in database["exports"]:
         for fmt in ("csv", "xlsx"):
             peak = export[fmt]["peak_mb"]
@@ -86,6 +92,72 @@ def checks(database):
                     growth <= EXPORT_GROWTH,
                 )
             )
+    return found
+
+
+def _scaling_checks(digest):
+    """Two workers against one, and every count's digests sent once each."""
+    runs = {run["workers"]: run for run in digest.get("runs", [])}
+    found = []
+    # Each batch is one job: with fewer batches than twenty, more workers have little to share.
+    if 1 in runs and 2 in runs and runs[1]["due"] >= 20 * digest["batch"]:
+        speedup = runs[1]["seconds"] / runs[2]["seconds"]
+        found.append((f"digests with 2 workers: ≥ {DIGEST_SCALING}× one worker's rate",
+                      f"{speedup:.2f}×", speedup >= DIGEST_SCALING))  # fmt: skip
+    for count, run in runs.items():
+        if count > 1:
+            found.append((f"digests with {count} workers: none twice, none lost",
+                          f"{run['received']:,} received of {run['due'] - run['skipped']:,}, "
+                          f"{run['duplicates']} twice", run["ok"]))  # fmt: skip
+    return found
+
+
+def _one_node(database, scenario):
+    rows = [r for r in database["load"] if r["connections"] == TARGET_CONNECTIONS]
+    return next(r for r in rows if r["scenario"] == scenario)
+
+
+def _nodes_checks(database):
+    """Two web nodes: no errors, and each page as fast as on one."""
+    found = []
+    for row in database.get("two_nodes", []):
+        name, errors = row["scenario"], row["errors"] + row["status_errors"]
+        one, two = ms(_one_node(database, name)["p95"]), ms(row["p95"])
+        change = two / one - 1
+        found.append((f"{name} on two web nodes: p95 within {NODES_P95:.0%} of one node's, "
+                      "no errors", f"{two:.0f} ms ({change:+.0%}), {errors} errors",
+                      change <= NODES_P95 and errors == 0))  # fmt: skip
+    return found
+
+
+def _postgres_checks(database):
+    """Through PgBouncer: no errors, the same p95, statements prepared. Restarted under load:
+    no connection error, 503 while down, pages again soon after."""
+    found = []
+    bouncer = database.get("pgbouncer")
+    for row in bouncer["rows"] if bouncer else []:
+        name, errors = row["scenario"], row["errors"] + row["status_errors"]
+        one, two = ms(_one_node(database, name)["p95"]), ms(row["p95"])
+        change = two / one - 1
+        found.append((f"{name} through PgBouncer: p95 within {NODES_P95:.0%} of direct, "
+                      "no errors", f"{two:.0f} ms ({change:+.0%}), {errors} errors",
+                      change <= NODES_P95 and errors == 0))  # fmt: skip
+    if bouncer:
+        found.append(("PgBouncer keeps prepared statements: binds ≥ 10× client parses",
+                      f"{bouncer['binds']:,} binds, {bouncer['client_parses']:,} parses",
+                      bouncer["binds"] >= 10 * max(bouncer["client_parses"], 1)))  # fmt: skip
+    restart = database.get("restart")
+    if restart:
+        back = restart["back_after_start_s"]
+        found.append((f"restarted under load: no connection errors, only 503 while down, "
+                      f"pages again within {BACK_WITHIN} s of the start",
+                      f"{restart['connection_errors']} errors, "
+                      f"{'/'.join(map(str, restart['statuses_while_down']))} while down, "
+                      f"back in {back:.1f} s" if back is not None else "never back",
+                      restart["connection_errors"] == 0
+                      and restart["statuses_while_down"] == [503]
+                      and restart["statuses_after"] == [200]
+                      and back is not None and back <= BACK_WITHIN))  # fmt: skip
     return found
 
 
@@ -172,6 +244,8 @@ def headline(run):
     """One line of history per run: the numbers to compare before and after a change."""
     line = {"date": run["date"], "commit": run["machine"]["commit"], "size": run["size"]}
     for kind, database in run["databases"].items():
+        if database.get("date", run["date"]) != run["date"]:
+            continue  # carried over from an earlier run, which has its line already
         rows = [r for r in database["load"] if r["connections"] == TARGET_CONNECTIONS]
         line[kind] = {r["scenario"]: [round(ms(r["p95"]), 1), round(rate(r))] for r in rows}
         line[kind]["misses"] = sum(not met for _, _, met in checks(database))
@@ -210,6 +284,20 @@ def _jobs(run, database):
         f"{digest['seconds']:.1f} s with one worker; {digest['batch_queries']} queries to compose "
         f"a batch of {digest['batch']}."
     ]
+    more = [run for run in digest.get("runs", []) if run["workers"] > 1]
+    if more:
+        one = digest["seconds"]
+        lines.append(
+            "- **Digests with more workers** (`flask worker` processes on the digest and mail "
+            "queues): "
+            + "; ".join(
+                f"{run['workers']} workers {run['seconds']:.1f} s "
+                f"({one / run['seconds']:.2f}× one worker's rate, "
+                f"{run['received']:,} received, {run['duplicates']} twice)"
+                for run in more
+            )  # fmt: skip
+            + "."
+        )
     for export in database["exports"]:
         parts = [
             f"{f.upper()} {export[f]['seconds']:.1f} s, peak {export[f]['peak_mb']:.0f} MB"
@@ -218,6 +306,21 @@ def _jobs(run, database):
         lines.append(
             f"- **Export of {export['people']:,} rows** (worker process): " + "; ".join(parts) + "."
         )
+    nodes = database.get("two_nodes")
+    if nodes:
+        compared = "; ".join(
+            f"{row['scenario']} {ms(_one_node(database, row['scenario'])['p95']):.0f} and "
+            f"{ms(row['p95']):.0f} ms ({rate(row):,.0f} requests/s)"
+            for row in nodes
+        )
+        lines.append(
+            f"- **Two web nodes**: two gunicorn servers on two ports, "
+            f"{nodes[0]['workers_per_node']} worker(s) x {nodes[0]['threads']} threads each, "
+            "sharing the database and Redis, wrk's threads taking them in turn with the same "
+            f"cookies. p95 at {TARGET_CONNECTIONS} connections on one node, then on two: "
+            f"{compared}."
+        )
+    lines += _postgres_lines(database)
     prepared = [
         f"{row['scenario']} {row['ready_ms'] / 1000:,.1f} s"
         for row in database["load"]
@@ -229,6 +332,39 @@ def _jobs(run, database):
             "request, which shows that they are being prepared, to the page showing them: "
             + "; ".join(prepared)
             + "."
+        )
+    return lines
+
+
+def _postgres_lines(database):
+    lines = []
+    bouncer = database.get("pgbouncer")
+    if bouncer:
+        compared = "; ".join(
+            f"{row['scenario']} {ms(_one_node(database, row['scenario'])['p95']):.0f} and "
+            f"{ms(row['p95']):.0f} ms"
+            for row in bouncer["rows"]
+        )
+        lines.append(
+            f"- **Through PgBouncer** {bouncer['version']} (transaction mode, "
+            "`max_prepared_statements`), gunicorn connecting to it with the pool: p95 at "
+            f"{TARGET_CONNECTIONS} connections direct, then through it: {compared}. Its "
+            f"clients prepared {bouncer['client_parses']:,} statements, it prepared "
+            f"{bouncer['server_parses']:,} on the server and bound them {bouncer['binds']:,} "
+            f"times, for {bouncer['queries']:,} queries."
+        )
+    restart = database.get("restart")
+    if restart:
+        back = restart["back_after_start_s"]
+        lines.append(
+            f"- **Restarted under load** (a cluster of its own at size S, wrk on the cohort "
+            f"space for {restart['seconds']:.0f} s): PostgreSQL stopped "
+            f"{restart['stopped_at_s']:.0f} s in and started {restart['down_s']:.0f} s later. "
+            f"wrk had {restart['requests']:,} answers, {restart['not_2xx']:,} of them not 2xx "
+            f"and {restart['connection_errors']} connection errors; a visitor asking every "
+            f"50 ms was answered {'/'.join(map(str, restart['statuses_while_down']))} while it "
+            "was down, and the page again "
+            + (f"{back:.1f} s after the start." if back is not None else "never.")
         )
     return lines
 
@@ -253,9 +389,16 @@ def _run_section(run):
     ]
     for kind, database in run["databases"].items():
         generated = database["generate"]
+        earlier = (
+            [f"Measured in an earlier run, on {database['date']} at commit "
+             f"`{database['commit']}` (this run measured the other database only).", ""]
+            if database.get("date", run["date"]) != run["date"]
+            else []
+        )  # fmt: skip
         out += [
             f"### {NAMES[kind]}",
             "",
+            *earlier,
             f"Generated in {generated['seconds']:.0f} s "
             f"({sum(generated['rows'].values()):,} rows)"
             + (

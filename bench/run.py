@@ -24,17 +24,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import builder, digests, exports, generate, live, load, report  # noqa: E402
+from bench import builder, digests, exports, generate, live, load, postgres, report  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 PLANS = {
     # seconds per scenario and concurrency; people for digests; rows per export
     # streams: browsers holding a cohort's live events open (bench/live.py)
-    "S": {"seconds": 3, "digests": 200, "exports": [10_000], "builder": 10_000, "streams": 200},
+    # digest_workers: the digests are timed with each number of worker processes in turn
+    "S": {
+        "seconds": 3,
+        "digests": 200,
+        "digest_workers": [1, 2],
+        "exports": [10_000],
+        "builder": 10_000,
+        "streams": 200,
+    },  # fmt: skip
     "M": {
         "seconds": 15,
         "digests": 10_000,
+        "digest_workers": [1, 2],
         "exports": [100_000, 1_000_000],
         "builder": 10_000,
         "streams": 1000,
@@ -42,6 +51,7 @@ PLANS = {
     "L": {
         "seconds": 15,
         "digests": 50_000,
+        "digest_workers": [1, 2, 4],
         "exports": [100_000, 1_000_000],
         "builder": 10_000,
         "streams": 1000,
@@ -146,19 +156,42 @@ def bench_database(size, kind, url, plan):
     result["live"] = {}
 
     def live_events(server, visitors):
+        print(f"== {kind}: two web nodes", flush=True)
+        result["two_nodes"] = load.two_nodes(served, redis, visitors, plan["seconds"])
+        if kind == "postgresql":
+            print(f"== {kind}: through PgBouncer", flush=True)
+            result["pgbouncer"] = postgres.through_pgbouncer(url, redis, visitors, plan["seconds"])
         print(f"== {kind}: {plan['streams']} live event streams", flush=True)
         result["live"] = live.measure(server, visitors["member"], served, redis,
                                       plan["streams"], plan["seconds"])  # fmt: skip
 
     result["load"] = load.run(served, redis, seconds=plan["seconds"], then=live_events)
+    if kind == "postgresql":
+        print(f"== {kind}: restarted under load", flush=True)
+        result["restart"] = postgres.restart(redis)
     # The jobs build their own data on a fresh database (the same URL, emptied).
     print(f"== {kind}: digests for {plan['digests']} people", flush=True)
-    result["digests"] = digests.measure(plan["digests"], url if kind == "postgresql" else None)
+    result["digests"] = digests.measure(plan["digests"], url if kind == "postgresql" else None,
+                                        plan["digest_workers"])  # fmt: skip
     result["exports"] = []
     for count in plan["exports"]:
         print(f"== {kind}: export of {count} rows", flush=True)
         result["exports"].append(exports.measure(count, url if kind == "postgresql" else None))
     return result
+
+
+def _earlier_sqlite(size):
+    """SQLite's numbers from the last run at `size`, with that run's date and commit."""
+    path = RESULTS / f"{size}.json"
+    if not path.exists():
+        return {}
+    earlier = json.loads(path.read_text())
+    found = earlier["databases"].get("sqlite")
+    if found is None:
+        return {}
+    found.setdefault("date", earlier["date"])
+    found.setdefault("commit", earlier["machine"]["commit"])
+    return {"sqlite": found}
 
 
 WORKERS_LINE = f"gunicorn gthread, {load.WORKERS} workers x {load.THREADS} threads"
@@ -168,14 +201,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=generate.SIZES, default=os.environ.get("SIZE", "S"))
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true",
+                        help="measure PostgreSQL only; SQLite's numbers stay those of the "
+                        "last run at this size")  # fmt: skip
     arguments = parser.parse_args()
     size, plan = arguments.size, PLANS[arguments.size]
     os.environ["REDIS_URL"] = redis_url()
     folder = generate.scratch_folder()
-    urls = {"sqlite": f"sqlite:///{folder / 'bench.sqlite3'}"}
+    urls = {} if arguments.postgresql_only else {"sqlite": f"sqlite:///{folder / 'bench.sqlite3'}"}
     postgres = None if arguments.sqlite_only else postgres_url()
     if postgres:
         urls["postgresql"] = postgres
+    elif arguments.postgresql_only:
+        sys.exit("PostgreSQL is not reachable")
     else:
         print("PostgreSQL is not reachable (or --sqlite-only): SQLite only.")
     began = time.perf_counter()
@@ -192,7 +230,10 @@ def main():
     run["builder"] = builder.measure(plan["builder"])
     for kind, url in urls.items():
         run["databases"][kind] = bench_database(size, kind, url, plan)
+        run["databases"][kind] |= {"date": run["date"], "commit": run["machine"]["commit"]}
     run["minutes"] = (time.perf_counter() - began) / 60
+    if arguments.postgresql_only:
+        run["databases"] = _earlier_sqlite(size) | run["databases"]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{size}.json").write_text(json.dumps(run, indent=1) + "\n")
     with (RESULTS / "history.jsonl").open("a") as history:

@@ -1,10 +1,20 @@
 -- Drives one scenario for wrk: `wrk ... -s bench/wrk.lua URL -- METHOD BODY [HEADER...]`.
 -- "{n}" in BODY becomes a number unique to the request (tokens that must not repeat).
+-- With BENCH_NODES="127.0.0.1:8001,127.0.0.1:8002" in its environment, wrk's threads take
+-- the servers in turn (two web nodes behind one load generator).
 -- Prints one JSON line: requests, errors, bytes and latency percentiles in microseconds.
 local threads = {}
+local nodes = {}
+for node in (os.getenv("BENCH_NODES") or ""):gmatch("[^,]+") do
+  local host, port = node:match("^(.+):(%d+)$")
+  table.insert(nodes, wrk.lookup(host, port)[1])
+end
 
 function setup(thread)
   thread:set("id", #threads + 1)
+  if #nodes > 0 then
+    thread.addr = nodes[(#threads % #nodes) + 1]
+  end
   table.insert(threads, thread)
 end
 

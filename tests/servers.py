@@ -5,6 +5,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -161,7 +162,7 @@ class Bouncer:
             return c.execute(command, prepare=False).fetchall()
 
     def __exit__(self, *exc):
-        self.process.terminate()
+        os.killpg(self.process.pid, signal.SIGTERM)  # runuser and PgBouncer under it
         self.process.wait(10)
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import fn
-from zxcvbn import zxcvbn
 
 from learning import once
 from learning.audit.services import log
@@ -100,6 +99,10 @@ def password_problem(password, *personal):
         )
     if len(password) > PASSWORD_MAX:
         return _("Use at most %(num)d characters.", num=PASSWORD_MAX)
+    # Imported when a password is chosen: its word lists hold 12 MB that every other process
+    # (job workers, exports: bench/README.md) would carry for nothing.
+    from zxcvbn import zxcvbn
+
     # zxcvbn's cost grows with length; beyond 100 characters nobody guesses anything.
     words = [w for p in personal if p for w in re.split(r"[\s@._+-]+", p.lower()) if w]
     verdict = zxcvbn(password[:100], user_inputs=words)
