@@ -73,7 +73,7 @@ class NewMembership(http.Body):
 
 
 class Enrolment(http.Body):
-    person_ids: list[int] = Field(default_factory=list, max_length=500)
+    person_ids: list[http.Id] = Field(default_factory=list, max_length=500)
     emails: list[EmailStr] = Field(default_factory=list, max_length=500)
 
 

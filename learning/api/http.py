@@ -33,6 +33,9 @@ Moment = Annotated[
     dt.datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=dt.UTC))
 ]
 
+# A row's id in a request: a positive number the database's integer columns can hold.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
 
 class Problem(BaseModel):
     """RFC 9457 problem details: every error of this API."""

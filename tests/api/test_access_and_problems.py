@@ -144,6 +144,22 @@ def test_enrolling_someone_unknown_enrols_nobody(app, api, manager, program, mak
         assert Participant.select().where(Participant.program == program.id).count() == 0
 
 
+def test_enrolling_ids_no_database_can_hold_is_a_problem_not_an_error(
+    app, api, manager, program, make_person, make_token
+):
+    """Schemathesis found it: an id past 2^63 reached SQLite, which refused it with a 500."""
+    token = make_token(manager, "write:enrolments")
+    ada = make_person("ada@example.com")
+    for wrong in (2**70, 2**31, 0, -5):
+        body = problem_of(api("POST", f"/programs/{program.id}/participants", token,
+                              {"person_ids": [ada.id, wrong]})[2], 422)  # fmt: skip
+        assert body["errors"][0]["loc"][:2] == ["person_ids", 1], body
+    from cohorts.models import Participant
+
+    with app.app_context(), connection():
+        assert Participant.select().where(Participant.program == program.id).count() == 0
+
+
 def test_rate_limits_count_per_token_with_retry_after(app, api, manager, make_token):
     app.config["API_RATE_LIMIT"] = "3 per minute"
     first, second = (
