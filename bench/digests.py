@@ -29,8 +29,8 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from peewee import fn  # noqa: E402
 from rq import Worker  # noqa: E402
 
+from bench import load  # noqa: E402
 from bench.generate import fresh_database, scratch_folder, settle  # noqa: E402
-from bench.load import free_port  # noqa: E402
 from challenges.models import Challenge, CheckIn  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from feedback.models import FeedbackRequest, Reply, Thread  # noqa: E402
@@ -252,7 +252,7 @@ def measure(size, database_url=None, workers=(1,)):
     url = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     fresh_database(url)
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=load.free_port())
     controller.start()
     app = create_app(
         {
@@ -305,25 +305,13 @@ def _with_workers(count, environment, sink, built, folder):
     sink.ids.clear()
     log = (folder / f"workers-{count}.log").open("wb")
     processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "flask",
-                "--app",
-                "app",
-                "worker",
-                "--queue",
-                "digests",
-                "--queue",
-                "mail",
-                "--quiet",
-            ],
+        subprocess.Popen(  # noqa: S603 (ours)
+            load.worker_command("digests", "mail"),
             cwd=ROOT,
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )
         for _ in range(count)
     ]
     try:

@@ -78,6 +78,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def worker_command(*queues):
+    """`flask worker` on `queues`, logging warnings only, as a production worker runs."""
+    named = [part for queue in queues for part in ("--queue", queue)]
+    return [sys.executable, "-m", "flask", "--app", "app", "worker", *named, "--quiet"]
+
+
 def wait_until_answering(server, name):
     """Wait for `server` (with `base` and `stop()`) to answer its health check; stop it and
     fail if it does not within a minute."""
@@ -136,17 +142,7 @@ class Server:
         # The worker that computes the report's and analytics' figures, as in production; the
         # jobs that replies and check-ins leave on the other queues wait (as before workers
         # were started here), so the pages' numbers stay comparable.
-        worker = [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "app",
-            "worker",
-            "--queue",
-            "exports",
-            "--quiet",
-        ]
+        worker = worker_command("exports")
         self.processes = [self.process]
         if jobs:
             self.processes.append(subprocess.Popen(worker, env=env, cwd=ROOT))  # noqa: S603

@@ -119,13 +119,19 @@ def _one_node(database, scenario):
 
 def _nodes_checks(database):
     """Two web nodes: no errors, and each page as fast as on one."""
+    return _as_fast(database, database.get("two_nodes", []), "on two web nodes", "one node's")
+
+
+def _as_fast(database, rows, how, than):
+    """[(target, measured, met)]: each of `rows` without errors, and its p95 within
+    NODES_P95 of the same page's on one node, directly connected."""
     found = []
-    for row in database.get("two_nodes", []):
+    for row in rows:
         name, errors = row["scenario"], row["errors"] + row["status_errors"]
         one, two = ms(_one_node(database, name)["p95"]), ms(row["p95"])
         change = two / one - 1
-        found.append((f"{name} on two web nodes: p95 within {NODES_P95:.0%} of one node's, "
-                      "no errors", f"{two:.0f} ms ({change:+.0%}), {errors} errors",
+        found.append((f"{name} {how}: p95 within {NODES_P95:.0%} of {than}, no errors",
+                      f"{two:.0f} ms ({change:+.0%}), {errors} errors",
                       change <= NODES_P95 and errors == 0))  # fmt: skip
     return found
 
@@ -133,15 +139,8 @@ def _nodes_checks(database):
 def _postgres_checks(database):
     """Through PgBouncer: no errors, the same p95, statements prepared. Restarted under load:
     no connection error, 503 while down, pages again soon after."""
-    found = []
     bouncer = database.get("pgbouncer")
-    for row in bouncer["rows"] if bouncer else []:
-        name, errors = row["scenario"], row["errors"] + row["status_errors"]
-        one, two = ms(_one_node(database, name)["p95"]), ms(row["p95"])
-        change = two / one - 1
-        found.append((f"{name} through PgBouncer: p95 within {NODES_P95:.0%} of direct, "
-                      "no errors", f"{two:.0f} ms ({change:+.0%}), {errors} errors",
-                      change <= NODES_P95 and errors == 0))  # fmt: skip
+    found = _as_fast(database, bouncer["rows"] if bouncer else [], "through PgBouncer", "direct")
     if bouncer:
         found.append(("PgBouncer keeps prepared statements: binds ≥ 10× client parses",
                       f"{bouncer['binds']:,} binds, {bouncer['client_parses']:,} parses",

@@ -319,13 +319,7 @@ def test_postgresql_going_away_fails_requests_cleanly_and_the_app_recovers_alone
     cable.plug()
     through = POSTGRES.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{cable.port}")
     app = make_app(through, redis_url, smtp_server, tmp_path)
-    with app.app_context(), connection():
-        from learning.people import services as people
-
-        person = people.create_person("pg@example.com", "Pat Gres")
-        people.set_password(person, PASSWORD)
-        people.accept_guidelines(person)
-        people.save_preferences(person)
+    _someone(app, "pg@example.com", "Pat Gres")
     client = app.test_client()
     assert client.post("/sign-in", data={"email": "pg@example.com", "password": PASSWORD}
                        ).status_code == 303  # fmt: skip
@@ -363,13 +357,8 @@ def test_postgresql_restarted_under_load_503_then_recovery_and_the_running_job_i
         url = cluster.url.replace("postgresql://", "postgresql+pool://") + "?max_connections=8"
         redis.Redis.from_url(redis_url).flushdb()  # no jobs of earlier tests, with these keys
         app = make_app(url, redis_url, smtp_server, tmp_path)
+        person = _someone(app, "restart@example.com", "Rhea Start")
         with app.app_context(), connection():
-            from learning.people import services as people
-
-            person = people.create_person("restart@example.com", "Rhea Start")
-            people.set_password(person, PASSWORD)
-            people.accept_guidelines(person)
-            people.save_preferences(person)
             Preferences.update(quiet_from=0, quiet_until=0, working_days="0123456").execute()
         db.obj.close_all()
         log = (tmp_path / "processes.log").open("w+b")
@@ -449,6 +438,18 @@ def test_postgresql_restarted_under_load_503_then_recovery_and_the_running_job_i
             if not db.is_closed():
                 db.close()
             db.obj.close_all()
+
+
+def _someone(app, email, name):
+    """A person who can sign in with PASSWORD."""
+    from learning.people import services as people
+
+    with app.app_context(), connection():
+        person = people.create_person(email, name)
+        people.set_password(person, PASSWORD)
+        people.accept_guidelines(person)
+        people.save_preferences(person)
+        return person
 
 
 def _answers(url):
