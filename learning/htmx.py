@@ -1,5 +1,7 @@
 """The one place that reads htmx request headers and writes htmx response headers."""
 
+from urllib.parse import urlsplit
+
 from flask import make_response, render_template, request
 from flask import redirect as flask_redirect
 
@@ -18,6 +20,17 @@ def wants_fragment():
         and request.headers.get("HX-Request-Type") == "partial"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
+
+
+def page_path():
+    """The path (and query) of the page the person is looking at: for a partial htmx request
+    the page that sent it (`HX-Current-URL`), not the fragment it asks for; None if unknown."""
+    if not wants_fragment():
+        return request.full_path.rstrip("?")
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if not current.path:
+        return None
+    return current.path + (f"?{current.query}" if current.query else "")
 
 
 def render(page, fragment, status=200, /, **context):

@@ -493,7 +493,8 @@ def init_app(app):
     @login_manager.unauthorized_handler
     def _unauthorized():
         flash(login_manager.login_message, "info")
-        target = url_for("auth.sign_in", next=request.full_path.rstrip("?"))
+        # After signing in, back to the page, never to a fragment of it (the bell, a stream).
+        target = url_for("auth.sign_in", next=htmx.page_path())
         if htmx.is_htmx():
             return htmx.redirect(target)
         return redirect(target)

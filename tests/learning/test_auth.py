@@ -71,8 +71,24 @@ def test_next_never_leaves_the_site(client, member):
 def test_pages_need_sign_in_and_htmx_gets_a_redirect_header(client):
     page = client.get("/account")
     assert page.status_code == 302 and page.headers["Location"].startswith("/sign-in?next=")
-    fragment = client.get("/account", headers=HTMX)
-    assert fragment.headers["HX-Redirect"].startswith("/sign-in?next=")
+    boosted = client.get("/account", headers={**HTMX, "HX-Request-Type": "full"})
+    assert boosted.headers["HX-Redirect"] == "/sign-in?next=/account"
+
+
+def test_a_fragment_asked_for_after_signing_out_leads_back_to_its_page(client, member):
+    """The bell asks again when a signed-out page's stream closes: signing in again leads to
+    the page it was on, never to the bell's fragment (a blank answer)."""
+    bell = client.get(
+        "/notifications/bell?shown=0",
+        headers={**HTMX, "HX-Current-URL": "http://localhost/kudos?page=2"},
+    )
+    assert bell.headers["HX-Redirect"] == "/sign-in?next=/kudos?page%3D2"
+    unknown = client.get("/notifications/bell?shown=0", headers=HTMX)
+    assert unknown.headers["HX-Redirect"] == "/sign-in"
+    signed_in = client.post(
+        bell.headers["HX-Redirect"], data={"email": member.email, "password": PASSWORD}
+    )
+    assert signed_in.headers["Location"] == "/kudos?page=2"
 
 
 def test_rate_limit_answers_429_with_a_readable_page(app, client, member):
