@@ -28,6 +28,7 @@ from learning.live.front import front
 from learning.migrate import migrate
 from learning.people import services as people
 from learning.people.models import Person, Role
+from tests.blank import BlankPostgres
 from tests.servers import free_port
 
 PASSWORD = "correct horse battery staple"
@@ -84,19 +85,20 @@ def inbox(smtp_server):
     return smtp_server.handler
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    """A fresh database per test: a SQLite file, or an emptied PostgreSQL schema."""
+@pytest.fixture(scope="session")
+def blank_postgres():
+    """TEST_DATABASE_URL's database, made blank for each test that asks (tests/blank.py)."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    from learning.db import open_database
+    return BlankPostgres(url) if url else None
 
-    database = open_database(url)
-    database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
-    database.execute_sql("CREATE SCHEMA public")
-    database.close()
-    return url
+
+@pytest.fixture
+def database_url(tmp_path, blank_postgres):
+    """A blank database per test: a SQLite file, or TEST_DATABASE_URL's PostgreSQL database."""
+    if blank_postgres is None:
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    blank_postgres.reset()
+    return blank_postgres.url
 
 
 class Client(FlaskClient):

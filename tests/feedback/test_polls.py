@@ -265,7 +265,7 @@ def test_the_digest_lists_polls_closing_soon_the_reader_has_not_answered(
                                    closes_at=soon)  # fmt: skip
         services.start_poll(cohort, team[0], "Later?", ["Yes", "No"],
                             closes_at=soon + datetime.timedelta(days=5))  # fmt: skip
-        services.vote(team[1], poll, [PollOption.get(PollOption.label == "Yes").id])
+        services.vote(team[1], poll, [option(poll, "Yes")])
     waiting = sign_in(team[2]).get("/digest").text
     assert "Polls closing soon you have not answered" in waiting
     assert "Answer “Lunch together?”" in waiting and "It closes in 20 hours." in waiting
