@@ -30,7 +30,7 @@ from peewee import fn  # noqa: E402
 from rq import Worker  # noqa: E402
 
 from bench import load  # noqa: E402
-from bench.generate import fresh_database, scratch_folder, settle  # noqa: E402
+from bench.generate import Writer, fresh_database, scratch_folder, settle  # noqa: E402
 from challenges.models import Challenge, CheckIn  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from feedback.models import FeedbackRequest, Reply, Thread  # noqa: E402
@@ -60,16 +60,6 @@ NOW = dt.datetime(2026, 11, 23, 23, 30)  # a Monday, after everyone's 9:00
 WEEK_AGO = NOW - dt.timedelta(days=7)
 
 
-def chunks(rows, size=500):
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def insert(model, rows):
-    for chunk in chunks(rows):
-        model.insert_many(chunk).execute()
-
-
 def build(size, seed=1):
     """A company of `size` people in cohorts of eight, with a week of conversations."""
     rng = random.Random(seed)
@@ -77,8 +67,9 @@ def build(size, seed=1):
     def moment():
         return WEEK_AGO + dt.timedelta(minutes=rng.randint(1, 7 * 24 * 60 - 1))
 
+    write = Writer()
     with atomic():
-        insert(
+        people = write(
             Person,
             [
                 {
@@ -90,10 +81,9 @@ def build(size, seed=1):
                 for n in range(size)
             ],
         )
-        people = [p for (p,) in Person.select(Person.id).order_by(Person.id).tuples()]
         # No quiet hours and every day a working day: each email leaves at once, whatever
         # the hour and day the benchmark runs.
-        insert(
+        write(
             Preferences,
             [
                 {
@@ -118,18 +108,17 @@ def build(size, seed=1):
             ends_on=program.ends_on,
         )
         groups = [people[i : i + COHORT_SIZE] for i in range(0, size, COHORT_SIZE)]
-        insert(
+        cohort_ids = write(
             Cohort,
             [
-                {"program": program, "name": f"Cohort {n}", "status": "published"}
+                {"program": program.id, "name": f"Cohort {n}", "status": "published"}
                 for n in range(len(groups))
             ],
         )
-        cohort_ids = [c for (c,) in Cohort.select(Cohort.id).order_by(Cohort.id).tuples()]
         members = dict(zip(cohort_ids, groups, strict=True))
-        insert(Membership, [{"cohort": c, "person": p} for c, g in members.items() for p in g])
+        write(Membership, [{"cohort": c, "person": p} for c, g in members.items() for p in g])
         # The last of each cohort joined this week.
-        insert(
+        write(
             Activity,
             [
                 {"actor": g[-1], "kind": "joined", "cohort_id": c, "created_at": moment()}
@@ -149,8 +138,8 @@ def build(size, seed=1):
                         "created_at": moment(),
                     }
                 )
-        insert(Thread, threads)
-        rows = list(Thread.select(Thread.id, Thread.cohort, Thread.author, Thread.kind).tuples())
+        rows = [(thread_id, t["cohort"], t["author"], t["kind"])
+                for thread_id, t in zip(write(Thread, threads), threads, strict=True)]  # fmt: skip
         replies, asks, kudos, check_ins = [], [], [], []
         value = CompanyValue.get().id
         for thread_id, cohort_id, author, kind in rows:
@@ -191,7 +180,7 @@ def build(size, seed=1):
                 at = moment()
                 check_ins.append(
                     {
-                        "challenge": challenge,
+                        "challenge": challenge.id,
                         "cohort": cohort_id,
                         "person": rng.choice(group),
                         "status": "done",
@@ -200,11 +189,11 @@ def build(size, seed=1):
                         "created_at": at,
                     }
                 )
-        insert(Reply, replies)
-        insert(FeedbackRequest, asks)
-        insert(Kudos, kudos)
-        insert(CheckIn, check_ins)
-        insert(
+        write(Reply, replies)
+        write(FeedbackRequest, asks)
+        write(Kudos, kudos)
+        write(CheckIn, check_ins)
+        write(
             Digest,
             [
                 {
@@ -218,6 +207,7 @@ def build(size, seed=1):
                 for p in people
             ],
         )
+        write.finish()
     return len(rows) + len(replies) + len(kudos) + len(check_ins)
 
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rq import Queue  # noqa: E402
 
-from bench.generate import fresh_database, scratch_folder, settle  # noqa: E402
+from bench.generate import Writer, fresh_database, scratch_folder, settle  # noqa: E402
 from cohorts.models import Cohort, Membership, Program  # noqa: E402
 from learning.db import atomic, connection  # noqa: E402
 from learning.factory import create_app  # noqa: E402
@@ -35,28 +35,23 @@ COHORT_SIZE = 8
 DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Operations", "Finance", "People", "Legal"]
 
 
-def insert(model, rows, size=2000):
-    for start in range(0, len(rows), size):
-        model.insert_many(rows[start : start + size]).execute()
-
-
 def build(size):
+    write = Writer()
     with atomic():
-        insert(Person, [{"email": f"p{n}@bench.test", "display_name": f"Person {n}",
-                         "department": DEPARTMENTS[n % 7], "location": f"Site {n % 12}"}
-                        for n in range(size)])  # fmt: skip
-        people = [p for (p,) in Person.select(Person.id).order_by(Person.id).tuples()]
+        people = write(Person, ({"email": f"p{n}@bench.test", "display_name": f"Person {n}",
+                                 "department": DEPARTMENTS[n % 7], "location": f"Site {n % 12}"}
+                                for n in range(size)))  # fmt: skip
         program = Program.create(name="Bench", starts_on=dt.date(2026, 9, 1),
                                  ends_on=dt.date(2026, 12, 1))  # fmt: skip
         count = (size + COHORT_SIZE - 1) // COHORT_SIZE
-        insert(Cohort, [{"program": program, "name": f"Cohort {n}", "status": "published"}
-                        for n in range(count)])  # fmt: skip
-        cohorts = [c for (c,) in Cohort.select(Cohort.id).order_by(Cohort.id).tuples()]
-        insert(Membership, [{"cohort": cohorts[i // COHORT_SIZE], "person": p}
-                            for i, p in enumerate(people)])  # fmt: skip
-        insert(Activity, [{"actor": p, "kind": "replied", "cohort_id": cohorts[i // COHORT_SIZE],
-                           "created_at": dt.datetime(2026, 10, 1 + i % 28)}
-                          for i, p in enumerate(people)])  # fmt: skip
+        cohorts = write(Cohort, ({"program": program.id, "name": f"Cohort {n}",
+                                  "status": "published"} for n in range(count)))  # fmt: skip
+        write(Membership, ({"cohort": cohorts[i // COHORT_SIZE], "person": p}
+                           for i, p in enumerate(people)))  # fmt: skip
+        write(Activity, ({"actor": p, "kind": "replied", "cohort_id": cohorts[i // COHORT_SIZE],
+                          "created_at": dt.datetime(2026, 10, 1 + i % 28)}
+                         for i, p in enumerate(people)))  # fmt: skip
+        write.finish()
     return people[0]
 
 

@@ -94,6 +94,17 @@ class Writer:
         self.counts[model] = start + len(rows)
         return [row["id"] for row in rows]
 
+    def finish(self):
+        """PostgreSQL hands out ids from sequences, which the explicit ids did not move."""
+        if is_sqlite():
+            return
+        for model in self.counts:
+            table = model._meta.table_name
+            db.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (our names)
+                f'(SELECT MAX(id) FROM "{table}"))'
+            )
+
 
 def generate(size, seed=1, today=None):
     """Fill an empty, migrated database at `size` (a name in SIZES, or a Size); returns
@@ -462,20 +473,8 @@ def generate(size, seed=1, today=None):
             for n in range(60)
         ]  # fmt: skip
         write(Notification, notices)
-    _reset_sequences(write.counts)
+    write.finish()
     return {model._meta.table_name: count for model, count in write.counts.items()}
-
-
-def _reset_sequences(counts):
-    """PostgreSQL hands out ids from sequences, which the explicit ids above did not move."""
-    if is_sqlite():
-        return
-    for model in counts:
-        table = model._meta.table_name
-        db.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (our names)
-            f'(SELECT MAX(id) FROM "{table}"))'
-        )
 
 
 def fresh_database(url):
