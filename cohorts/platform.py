@@ -34,7 +34,7 @@ from learning.people import services as people
 from learning.people.models import Person
 from learning.privacy import services as privacy
 from learning.recognition import places
-from learning.scim import groups as directory_groups
+from learning.scim import services as directory
 from learning.views import HOME, add_nav, add_section
 
 
@@ -51,7 +51,7 @@ def register(app):
     privacy.register(app, personal_data, erase_personal)
     kept.register(app, health.COMPUTATION, health.compute_program_analytics)
     people.on_leaving(app, services.leave_the_company)
-    directory_groups.register_programs(app, ProgramsForTheDirectory)
+    directory.register_programs(app, ProgramsForTheDirectory)
     add_nav(app, _l("Programs"), "programs.index", access.runs_programs)
     add_section(app, HOME, "cohorts/_home.html",
                 lambda person: {"my_cohorts": space.my_cohorts(person)})  # fmt: skip

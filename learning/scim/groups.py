@@ -1,6 +1,5 @@
-"""What the directory's groups are, as the admin chose: departments (their members are the
-people in them) or program enrolments (their members are a program's participants; cohorts
-says who those are, registered with `register_programs`)."""
+"""The directory's groups as SCIM reads and writes them: departments, or program enrolments
+(the admin's choice, `services.chosen_groups`)."""
 
 from collections import namedtuple
 
@@ -10,34 +9,16 @@ from scim2_models import InvalidValueException, NotFoundException, UniquenessExc
 from learning.db import utcnow
 from learning.inputs import number_or_none
 from learning.people.models import Person
-from learning.scim.models import Department, ProgramGroup, Provisioning
+from learning.scim import services
+from learning.scim.models import Department, ProgramGroup
 
 Grouped = namedtuple("Grouped", "id name external_id members created_at")
-PROGRAMS = "learning.scim_programs"
-KINDS = ("departments", "programs")
-
-
-def register_programs(app, programs):
-    """`programs`: named(name) → id or None; names(ids) → {id: name}; participants(ids) →
-    {id: [person ids]}; enrol_exactly(id, person ids)."""
-    app.extensions[PROGRAMS] = programs
-
-
-def chosen():
-    row = Provisioning.get_or_none()
-    return row.groups if row else "departments"
-
-
-def choose(kind):
-    row = Provisioning.get_or_none() or Provisioning()
-    row.groups = kind if kind in KINDS else "departments"
-    row.save()
 
 
 def kind():
     """The groups of the admin's choice."""
-    if chosen() == "programs" and PROGRAMS in current_app.extensions:
-        return Programs(current_app.extensions[PROGRAMS])
+    if services.chosen_groups() == "programs" and services.PROGRAMS in current_app.extensions:
+        return Programs(current_app.extensions[services.PROGRAMS])
     return Departments()
 
 

@@ -1,5 +1,7 @@
 """The directory's bearer tokens: made by an admin (or `flask scim-token NAME`), shown once,
-kept as a SHA-256 digest, revoked in one click; every use noted."""
+kept as a SHA-256 digest, revoked in one click; every use noted. And what the directory's
+groups are, as the admin chose: departments (their members are the people in them) or
+program enrolments (cohorts says who those are, registered with `register_programs`)."""
 
 import secrets
 
@@ -9,11 +11,12 @@ from learning.audit.services import log
 from learning.db import atomic, utcnow
 from learning.errors import Refused, found
 from learning.people.access import require_admin
-from learning.scim import groups
-from learning.scim.models import ScimToken
+from learning.scim.models import Provisioning, ScimToken
 from learning.security import token_digest
 
 PREFIX = "scim_"
+PROGRAMS = "learning.scim_programs"
+GROUP_KINDS = ("departments", "programs")
 
 
 def make_token(actor, name):
@@ -57,11 +60,24 @@ def token_in_use(token):
     return row
 
 
+def register_programs(app, programs):
+    """`programs`: named(name) → id or None; names(ids) → {id: name}; participants(ids) →
+    {id: [person ids]}; enrol_exactly(id, person ids)."""
+    app.extensions[PROGRAMS] = programs
+
+
+def chosen_groups():
+    row = Provisioning.get_or_none()
+    return row.groups if row else "departments"
+
+
 def choose_groups(actor, kind):
     """What the directory's groups are from now on: "departments" or "programs"."""
     require_admin(actor)
-    if kind not in groups.KINDS:
+    if kind not in GROUP_KINDS:
         raise Refused(_("Choose departments or programs."), "groups")
     with atomic():
-        groups.choose(kind)
+        row = Provisioning.get_or_none() or Provisioning()
+        row.groups = kind
+        row.save()
         log(actor, "directory_groups_chosen", kind)
