@@ -4,7 +4,6 @@ import base64
 import hashlib
 
 import peewee
-from cryptography.fernet import Fernet, InvalidToken
 from flask import abort, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
@@ -112,6 +111,8 @@ def _holds_nul(value):
 
 
 def _fernet():
+    from cryptography.fernet import Fernet  # 7 MB, for the few that keep a sealed secret
+
     secret = current_app.secret_key
     secret = secret.encode() if isinstance(secret, str) else secret
     key = hashlib.sha256(b"stored-secrets:" + secret).digest()
@@ -129,6 +130,8 @@ def unseal(sealed):
     enters it again)."""
     if not sealed:
         return ""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet().decrypt(sealed.encode()).decode()
     except InvalidToken:

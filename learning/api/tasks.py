@@ -1,7 +1,5 @@
 """The webhook jobs: one try of a delivery, and the sweep that finds the tries due."""
 
-import requests
-
 from learning.api import webhooks
 from learning.jobs.services import task
 
@@ -10,6 +8,8 @@ from learning.jobs.services import task
 def deliver(delivery_id):
     """Send one delivery, once: a claim in the database stops a second worker (or a
     repeated job) from sending it while a try is under way."""
+    import requests  # 8 MB with its own, for the worker that sends webhooks only
+
     taken = webhooks.take(delivery_id)
     if taken is None:
         return "not due"

@@ -8,8 +8,6 @@ import json
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Calendar, Timezone, vCalAddress
-from icalendar import Event as VEvent
 
 from learning.mail.services import absolute_path
 from learning.notify.preferences import zone
@@ -72,6 +70,10 @@ def write(events, time_zone, method="PUBLISH", name=None, sequences=None, attend
     there: Outlook shifts times it cannot place). For an invite (`method` REQUEST or CANCEL)
     the organiser is the platform's sender and `attendee` the person it is for, who is not
     asked to reply."""
+    # icalendar (3 MB) loads with the first calendar written, not in every process.
+    from icalendar import Calendar, Timezone
+    from icalendar import Event as VEvent
+
     sequences = sequences or {}
     tz = zone(time_zone)
     tzid = getattr(tz, "key", "UTC")
@@ -115,6 +117,8 @@ def _description(event):
 
 
 def _organizer():
+    from icalendar import vCalAddress
+
     sender = current_app.config["MAIL_FROM"]
     name, _, address = sender.rpartition("<")
     organizer = vCalAddress(f"mailto:{address.rstrip('>').strip() or sender}")
@@ -123,6 +127,8 @@ def _organizer():
 
 
 def _attendee(person):
+    from icalendar import vCalAddress
+
     attendee = vCalAddress(f"mailto:{person.email}")
     attendee.params.update(
         {

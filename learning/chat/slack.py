@@ -18,7 +18,6 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
@@ -133,6 +132,8 @@ def bolt_app(workspace):
 
 
 def _build(flask_app, workspace):
+    from slack_bolt import App  # 4 MB, for the processes that hear Slack only
+
     bot_token, signing_secret, _app_token = services.secrets(workspace)
     bolt = App(
         token=bot_token,

@@ -1,7 +1,6 @@
 """Microsoft Teams through Workflows: a notice or a cohort's news as an Adaptive Card, posted
 to the webhook a person (their chat) or a facilitator (a channel) made in Teams."""
 
-import requests
 from flask_babel import gettext as _
 
 from learning.api.webhooks import checked_url
@@ -41,6 +40,8 @@ def card(title, text, link, place=""):
 
 
 def post(sealed_address, payload):
+    import requests  # 8 MB with its own, for the chat worker only
+
     from learning.chat.tasks import Permanent
 
     address = unseal(sealed_address)

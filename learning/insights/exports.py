@@ -2,8 +2,6 @@
 
 import csv
 
-import xlsxwriter
-
 HEADER_ROW = 2  # under the title and an empty row
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +38,8 @@ def write_csv(path, title, header, rows, progress, every):
 
 
 def write_xlsx(path, title, header, rows, progress, every):
+    import xlsxwriter  # loaded by the first XLSX export, not in every process
+
     # constant_memory: each row goes to disk as it is written, so memory does not grow.
     workbook = xlsxwriter.Workbook(
         str(path),

@@ -20,7 +20,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from requests import RequestException
 
 from learning import htmx
 from learning.audit.services import log
@@ -48,6 +47,8 @@ def _provider():
 @bp.get("/sign-in/company")
 def start():
     """Off to the provider; back at `done`."""
+    from requests import RequestException  # with Authlib, only where a provider is set up
+
     provider = _provider()
     session[NEXT] = safe_next(request.args.get("next"))
     try:
@@ -62,6 +63,7 @@ def done():
     (and the admins' "Try sign-in" shows what came, signing nobody in)."""
     from authlib.integrations.base_client.errors import OAuthError
     from joserfc.errors import JoseError
+    from requests import RequestException
 
     provider = _provider()
     trying = session.pop(TRYING, False) and _is_admin()

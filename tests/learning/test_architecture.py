@@ -1,5 +1,6 @@
 """The shape of the code: import direction, lint, and migrations that match the models."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -160,6 +161,32 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout
     formatted = run(str(BIN / "ruff"), "format", "--check", ".")
     assert formatted.returncode == 0, formatted.stdout
+
+
+# Libraries only some processes need, and what they weigh in every process otherwise: each
+# loads where it is used (an export worker's whole budget is 100 MB, bench/exports.py).
+LOADED_WHERE_USED = {
+    "scim2_models": "the first SCIM request (learning/scim/protocol.py), 10 MB",
+    "slack_bolt": "a process that hears Slack, 4 MB",
+    "requests": "a provider's sign-in, a webhook or a Teams message, 8 MB with its own",
+    "icalendar": "the first calendar written, 3 MB",
+    "xlsxwriter": "the first XLSX export, 2 MB",
+    "cryptography.fernet": "a sealed secret read or written, 7 MB",
+    "zxcvbn": "a password chosen, 12 MB",
+}
+
+
+def test_an_app_process_starts_without_the_libraries_few_requests_need(tmp_path):
+    probe = (
+        "import json, sys; from learning.factory import create_app; "
+        f"create_app({{'DATABASE_URL': 'sqlite:///{tmp_path}/probe.sqlite3', "
+        "'REDIS_URL': 'redis://127.0.0.1:1/0', 'SECRET_KEY': 'probe'}); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    result = run(sys.executable, "-c", probe)
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    assert {name: why for name, why in LOADED_WHERE_USED.items() if name in loaded} == {}
 
 
 def test_every_model_is_registered_for_this_test():
