@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from peewee import JOIN
+from peewee import JOIN, SQL, Select, fn
 
 from cohorts.models import Cohort, CohortVisit, Membership, Program, ProgramVersion
 from learning.i18n import in_language, other_language
@@ -30,6 +30,36 @@ MEMBER_ORDER = (Membership.role.desc(), Person.display_name)
 # (its celebration announces it) and answers to polls (so an anonymous one is not shown
 # beside the poll's results moving).
 UNSHOWN = ("goal_reached", "voted")
+# Home counts at most this many new entries a cohort ("more than 99"): the count reads as
+# many rows, not a cohort's whole ledger when someone has not visited for months.
+NEW_COUNTED = 100
+NEVER = datetime.datetime(1970, 1, 1)
+
+
+def new_counts(person_id, since, now):
+    """{cohort id: entries by others since then and up to `now`, at most NEW_COUNTED} for
+    `since`, {cohort id: the person's last visit, or None}: one query, one plan per number of
+    cohorts. Its range has both ends so that PostgreSQL keeps one plan: with only a lower
+    end it estimated a third of the cohort's entries for the plan it would keep, and planned
+    the query again on every run."""
+    cohort_ids = list(since)
+    counted = _new_counts(person_id, cohort_ids, [since[c] or NEVER for c in cohort_ids], now)
+    return dict(zip(cohort_ids, counted, strict=True))
+
+
+@built_once(rows=lambda found: found[0])
+def _new_counts(person_id, cohort_ids, since, now):
+    def counted(cohort_id, after):
+        newer = (
+            Activity.select(SQL("1"))
+            .where(Activity.cohort_id == cohort_id, Activity.created_at > after,
+                   Activity.created_at <= now, Activity.actor != person_id,
+                   Activity.kind.not_in(UNSHOWN))
+            .limit(inline(NEW_COUNTED))
+        )  # fmt: skip
+        return Select([newer.alias("newer")], [fn.COUNT(SQL("*"))])
+
+    return Select(columns=[counted(c, after) for c, after in zip(cohort_ids, since, strict=True)])
 
 
 def published_cohort(cohort_id, viewer):

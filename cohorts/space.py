@@ -4,11 +4,11 @@ the sections other domains add to the space."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from cohorts import queries
 from cohorts.models import Cohort, CohortVisit, Membership, Program
-from learning.ledger import Activity
+from learning.db import utcnow
 from learning.recognition import places
 from learning.recognition import services as recognition
 
@@ -61,7 +61,8 @@ def feed(cohort, viewer, before=None, after=None, limit=FEED_PAGE):
 
 def my_cohorts(person):
     """The person's published cohorts with their program and how many things happened since
-    their last visit; two queries whatever the number of cohorts or entries."""
+    their last visit (up to queries.NEW_COUNTED); two queries whatever the number of cohorts or
+    entries."""
     rows = list(
         Cohort.select(Cohort, Program, CohortVisit.seen_at.alias("seen_at"))
         .join(Program)
@@ -79,16 +80,8 @@ def my_cohorts(person):
     )
     if not rows:
         return []
-    new = Activity.select(Activity.cohort_id, fn.COUNT(Activity.id)).where(
-        Activity.actor != person, Activity.kind.not_in(queries.UNSHOWN)
-    )
-    conditions = None
+    counts = queries.new_counts(person.id, {cohort.id: cohort.seen_at for cohort in rows}, utcnow())
     for cohort in rows:
-        clause = Activity.cohort_id == cohort.id
-        if cohort.seen_at:
-            clause &= Activity.created_at > cohort.seen_at
-        conditions = clause if conditions is None else conditions | clause
-    counts = dict(new.where(conditions).group_by(Activity.cohort_id).tuples())
-    for cohort in rows:
-        cohort.new_count = counts.get(cohort.id, 0)
+        cohort.new_count = counts[cohort.id]
+        cohort.new_beyond = counts[cohort.id] - 1 if counts[cohort.id] >= queries.NEW_COUNTED else 0
     return rows

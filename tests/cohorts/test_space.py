@@ -102,6 +102,11 @@ def test_home_lists_my_cohorts_with_what_is_new_since_my_last_visit(app, people,
         ledger.record(team[5], "left", cohort_id=cohort.id)
     home = client.get("/").text
     assert cohort.name in home and "2 new since your last visit" in home
+    # A busy cohort: counted up to a hundred, not through its whole ledger.
+    _flood(app, cohort, team[4], 120)
+    assert "More than 99 new since your last visit" in client.get("/").text
+    client.get(f"/cohorts/{cohort.id}")
+    assert "Nothing new since your last visit" in client.get("/").text
 
 
 def test_home_does_a_constant_number_of_queries(app, people, cohort, team, count_queries):
