@@ -2,6 +2,8 @@
 
 import base64
 import hashlib
+import threading
+import time
 
 import peewee
 from flask import abort, current_app, g, make_response, render_template, request
@@ -138,6 +140,29 @@ def unseal(sealed):
         return ""
 
 
+class Outage:
+    """The log of a database that does not answer: a warning for the first 503 page, then at
+    most one every `every` seconds saying how many were answered since, not a line for each
+    request of a busy server."""
+
+    def __init__(self, logger, every=10):
+        self.logger, self.every = logger, every
+        self.lock = threading.Lock()
+        self.logged_at, self.unlogged = None, 0
+
+    def answered(self, error):
+        now = time.monotonic()
+        with self.lock:
+            self.unlogged += 1
+            if self.logged_at is not None and now - self.logged_at < self.every:
+                return
+            count, self.unlogged, self.logged_at = self.unlogged, 0, now
+        self.logger.warning(
+            "Database unavailable (%d request(s) answered 503 since the last such line): %s",
+            count, error,
+        )  # fmt: skip
+
+
 def _csrf_token():
     """The request's CSRF token, for templates: Flask-WTF's `generate_csrf` reads its
     configuration before finding the token it made, and a conversation's page asks once per
@@ -202,11 +227,13 @@ def init_app(app):
     def _refused(error):
         return error_response(error.status, MESSAGES[400][0], str(error))
 
+    outage = Outage(app.logger)
+
     @app.errorhandler(peewee.OperationalError)
     @app.errorhandler(peewee.InterfaceError)
     def _database_down(error):
         # The connection is dropped; the next request opens a new one.
-        app.logger.warning("Database unavailable: %s", error)
+        outage.answered(error)
         # The page cannot look the visitor up: it is drawn as for someone signed out.
         g._login_user = AnonymousUserMixin()
         response = make_response(error_response(503, *MESSAGES[503]))
