@@ -227,7 +227,7 @@ def test_the_hr_reports_job_reads_the_ledger_through_indexes_alone(
     assert all(reads.values()) and slow == {}
 
 
-HOT = ["/", "/cohorts/1", "/cohorts/1/feed?after=1", "/threads/1", "/notifications/bell",
+ASKED_ALL_DAY = ["/", "/cohorts/1", "/cohorts/1/feed?after=1", "/threads/1", "/notifications/bell",
        "/check-ins"]  # fmt: skip
 
 
@@ -244,7 +244,7 @@ def test_the_hot_pages_keep_one_plan_for_each_query(database_url, smtp_server, r
     client = signed_in(app, "member")
     with statements() as seen:
         for _ in range(12):
-            for path in HOT:
+            for path in ASKED_ALL_DAY:
                 assert client.get(path).status_code == 200, path
     feeds = {sql for sql, _ in seen if 'FROM "activity"' in sql and "LIMIT" in sql}
     assert feeds and all(re.search(r"LIMIT \d+(\)|$)", sql) for sql in feeds)
