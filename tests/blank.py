@@ -9,6 +9,7 @@ import re
 import psycopg
 from psycopg import sql
 
+from bench.generate import fresh_database
 from learning.db import db, open_database
 from learning.migrate import migrate
 
@@ -35,10 +36,7 @@ class BlankPostgres:
         self.rebuild()
 
     def rebuild(self):
-        with psycopg.connect(self.plain_url, autocommit=True) as connection:
-            connection.execute(
-                f"DROP SCHEMA IF EXISTS public, {SEEDS} CASCADE; CREATE SCHEMA public"
-            )
+        fresh_database(self.plain_url)
         db.initialize(open_database(self.plain_url))
         migrate()
         db.close()
@@ -65,7 +63,8 @@ def _script(connection):
     seeds = {t: sql.Identifier(SEEDS, t) for t in order}
     exists = sql.SQL("SELECT EXISTS (SELECT FROM {})")
     seeded = [t for t in order if connection.execute(exists.format(public[t])).fetchone()[0]]
-    connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(SEEDS)))
+    connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}").format(
+        sql.Identifier(SEEDS)))  # fmt: skip
     for t in seeded:
         connection.execute(sql.SQL("CREATE TABLE {} AS TABLE {}").format(seeds[t], public[t]))
     rewind = [

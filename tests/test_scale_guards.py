@@ -9,8 +9,8 @@ import pytest
 import redis
 from rq import SimpleWorker
 
-from bench.generate import Size, generate
-from learning.db import connection, db, is_sqlite, open_database, statements
+from bench.generate import Size, fresh_database, generate
+from learning.db import connection, db, is_sqlite, statements
 from learning.demo import PASSWORD
 from learning.jobs.services import worker_connection
 from tests.conftest import make_app
@@ -35,11 +35,7 @@ BUDGET = dict.fromkeys(["/", "/cohorts/1", "/threads/1", "/notifications/bell",
 
 def company(size, database_url, smtp_server, redis_url, tmp_path):
     """An app on a fresh database holding the generated company."""
-    if not database_url.startswith("sqlite"):
-        database = open_database(database_url.replace("+pool", ""))
-        database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        database.execute_sql("CREATE SCHEMA public")
-        database.close()
+    fresh_database(database_url.replace("+pool", ""))
     # No earlier sign-ins, and no jobs of an earlier company (they would share their keys).
     redis.Redis.from_url(redis_url).flushdb()
     app = make_app(database_url, redis_url, smtp_server, tmp_path, INSIGHTS_CACHE_SECONDS=300)
@@ -227,8 +223,8 @@ def test_the_hr_reports_job_reads_the_ledger_through_indexes_alone(
     assert all(reads.values()) and slow == {}
 
 
-ASKED_ALL_DAY = ["/", "/cohorts/1", "/cohorts/1/feed?after=1", "/threads/1", "/notifications/bell",
-       "/check-ins"]  # fmt: skip
+ASKED_ALL_DAY = ["/", "/cohorts/1", "/cohorts/1/feed?after=1", "/threads/1",
+                 "/notifications/bell", "/check-ins"]  # fmt: skip
 
 
 def test_the_hot_pages_keep_one_plan_for_each_query(database_url, smtp_server, redis_url, tmp_path):
