@@ -167,7 +167,6 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
             return once.again(first, Reply)
         insert(created)
         once.made(token, created)
-        _replied(thread, author, now)
         _mention(thread, author, "\n".join((body, worked, try_next, question)), created)
         words = {"name": author.display_name, "title": thread.title}
         text = (
@@ -186,6 +185,9 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
             obj=created,
             target=answered,
         )
+        # Last: the thread's row stays locked from its update to the commit, and replies to a
+        # busy thread wait for that lock in turn (bench/README.md).
+        _replied(thread, author, now)
         live.publish(live.REPLY_ADDED, cohort_id=thread.cohort_id, thread=thread.id)
     return created
 
