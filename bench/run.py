@@ -10,6 +10,7 @@ bench/results/history.jsonl, and bench/RESULTS.md is written from those files al
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import builder, digests, exports, generate, live, load, postgres, report  # noqa: E402
+from tests.servers import PostgresCluster, postgres_binaries  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -57,31 +59,44 @@ PLANS = {
         "streams": 1000,
     },
 }
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench")
+# The settings that tell how the PostgreSQL measured compares with a company's.
+POSTGRES_SETTINGS = ("autovacuum", "fsync", "synchronous_commit", "shared_buffers")
 
 
-def postgres_url():
-    """The benchmark's own PostgreSQL database (created if missing), or None if unreachable."""
+def postgres_url(stack):
+    """The benchmark's PostgreSQL database (created if missing), or None without PostgreSQL.
+
+    `BENCH_POSTGRES_URL`'s server, when given; otherwise a cluster of the benchmark's own
+    (`stack` stops it), with PostgreSQL's settings as installed. Not the machine's server
+    by default: a CI machine's turns autovacuum off, which no company does, and the
+    benchmark's writes to one thread then leave its row thousands of dead versions to step
+    over (bench/README.md)."""
     import psycopg
 
     from learning.db import open_database
 
-    host = POSTGRES.split("@")[-1].split("/")[0]
+    url = os.environ.get("BENCH_POSTGRES_URL")
+    if url is None:
+        if postgres_binaries() is None:
+            return None
+        cluster = stack.enter_context(PostgresCluster(durable=True))
+        url = cluster.url.rsplit("/", 1)[0] + "/bench"
+    host = url.split("@")[-1].split("/")[0]
     name, port = host.rsplit(":", 1) if ":" in host else (host, "5432")
     try:
         socket.create_connection((name, int(port)), 2).close()
     except OSError:
         return None
-    server = POSTGRES.rsplit("/", 1)[0] + "/postgres"
-    database = POSTGRES.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    database = url.rsplit("/", 1)[1]
     with psycopg.connect(server, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
         ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{database}"')
-    open_database(POSTGRES).close()
-    return POSTGRES
+    open_database(url).close()
+    return url
 
 
 def redis_url():
@@ -121,6 +136,11 @@ def machine(database_urls):
 
         database = open_database(database_urls["postgresql"])
         versions["PostgreSQL"] = database.execute_sql("SHOW server_version").fetchone()[0]
+        settings = ", ".join(
+            f"{name} {database.execute_sql(f'SHOW {name}').fetchone()[0]}"
+            for name in POSTGRES_SETTINGS
+        )
+        versions["PostgreSQL"] += f" ({settings})"
         database.close()
     import redis
 
@@ -207,9 +227,14 @@ def main():
     arguments = parser.parse_args()
     size, plan = arguments.size, PLANS[arguments.size]
     os.environ["REDIS_URL"] = redis_url()
+    with contextlib.ExitStack() as stack:  # the benchmark's own PostgreSQL, if started
+        return _run(arguments, size, plan, stack)
+
+
+def _run(arguments, size, plan, stack):
     folder = generate.scratch_folder()
     urls = {} if arguments.postgresql_only else {"sqlite": f"sqlite:///{folder / 'bench.sqlite3'}"}
-    postgres = None if arguments.sqlite_only else postgres_url()
+    postgres = None if arguments.sqlite_only else postgres_url(stack)
     if postgres:
         urls["postgresql"] = postgres
     elif arguments.postgresql_only:

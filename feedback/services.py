@@ -194,9 +194,9 @@ def reply(thread, author, body="", parent_id=None, worked="", try_next="", quest
 
 def _replied(thread, author, now):
     """A reply counts in its thread, and answers what was asked of its author there."""
-    queries.count_reply(thread, now)
     queries.answer_request(thread, author, now)
     queries.answer_mention(thread, author, now)
+    queries.count_reply(thread, now)  # last: see reply()
 
 
 def react(person, thread, kind, reply=None):

@@ -64,11 +64,12 @@ def postgres_binaries():
 
 class PostgresCluster:
     """A PostgreSQL cluster of its own in a temporary folder, on a free loopback port, with
-    fsync off (it is thrown away). `stop()` is a fast shutdown, as a restart begins:
-    sessions are ended and new connections refused; `start()` brings it back on the
-    same port."""
+    fsync off (it is thrown away) unless `durable`: then with PostgreSQL's own settings, as
+    installed. `stop()` is a fast shutdown, as a restart begins: sessions are ended and new
+    connections refused; `start()` brings it back on the same port."""
 
-    def __init__(self):
+    def __init__(self, durable=False):
+        self.durable = durable
         self.bin = postgres_binaries()
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="postgres-"))
@@ -93,7 +94,9 @@ class PostgresCluster:
         return self
 
     def start(self):
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        if not self.durable:
+            options += " -c fsync=off"
         self._ctl("-o", options, "start")
 
     def stop(self):
