@@ -305,30 +305,43 @@ ON_TWO_NODES = ["home", "cohort space", "thread, 200 replies", "post a reply", "
                 "notification badge poll"]  # fmt: skip
 
 
-def two_nodes(database_url, redis_url, visitors, seconds, connections=8):
-    """Two gunicorn servers on two ports ("nodes"), each with half the workers of the one
-    measured before, sharing its database and Redis; wrk's threads take them in turn, with
-    the cookies the visitors got from the first server. A row per scenario."""
+def two_nodes(one, database_url, redis_url, visitors, seconds, connections=8):
+    """Two gunicorn servers on two ports ("nodes"), each with half the workers of `one`, the
+    server measured before, sharing its database and Redis; wrk's threads take them in turn,
+    with the cookies the visitors got from the first server. A row per scenario."""
     half = max(1, WORKERS // 2)
     servers = [Server(database_url, redis_url, workers=half, jobs=False) for _ in range(2)]
     try:
         nodes = [f"127.0.0.1:{server.port}" for server in servers]
-        run_token = secrets.token_hex(10)
-        rows = []
-        for scenario in SCENARIOS:
-            if scenario.name not in ON_TWO_NODES:
-                continue
-            visitor = visitors[scenario.who]
-            body = scenario.body.replace("{token}", run_token)
-            result = load(servers[0].base, scenario, visitor, body, connections, seconds, nodes)
-            rows.append(result | {"scenario": scenario.name, "connections": connections,
-                                  "workers_per_node": half, "threads": THREADS})  # fmt: skip
-            time.sleep(2)
-            print_row("two nodes", scenario.name, result)
+        rows = paired(one, servers[0].base, visitors, seconds, connections, nodes)
+        for row in rows:
+            row |= {"workers_per_node": half, "threads": THREADS}
+            print_row("two nodes", row["scenario"], row)
         return rows
     finally:
         for server in servers:
             server.stop()
+
+
+def paired(one, other, visitors, seconds, connections=8, nodes=()):
+    """The pages of ON_TWO_NODES loaded on `other` (a base URL; `nodes` for wrk to take in
+    turn), each right after the same page on `one`, the server of the main run: the writes
+    of a run make its data grow (a check-in's counts grow with the member's check-ins), so
+    each is compared with the page as `one` served it a moment before (`direct`)."""
+    run_token = secrets.token_hex(10)
+    rows = []
+    for scenario in SCENARIOS:
+        if scenario.name not in ON_TWO_NODES:
+            continue
+        visitor = visitors[scenario.who]
+        body = scenario.body.replace("{token}", run_token)
+        direct = load(one.base, scenario, visitor, body, connections, seconds)
+        time.sleep(2)
+        result = load(other, scenario, visitor, body, connections, seconds, nodes)
+        time.sleep(2)
+        rows.append(result | {"scenario": scenario.name, "connections": connections,
+                              "direct": direct})  # fmt: skip
+    return rows
 
 
 def print_row(label, name, result):

@@ -11,7 +11,6 @@ and the database restarted under load.
   for the page every 50 ms meanwhile, to tell what each moment was answered.
 """
 
-import secrets
 import subprocess
 import threading
 import time
@@ -22,9 +21,10 @@ from tests.servers import Bouncer, PostgresCluster, pgbouncer
 POOL = "?max_connections=16&stale_timeout=300"
 
 
-def through_pgbouncer(database_url, redis_url, visitors, seconds, connections=8):
-    """The scenarios of `load.ON_TWO_NODES` through PgBouncer; a dict of rows and counts, or
-    None when no PgBouncer 1.21+ is installed."""
+def through_pgbouncer(direct, database_url, redis_url, visitors, seconds, connections=8):
+    """The scenarios of `load.ON_TWO_NODES` through PgBouncer, each right after the same on
+    `direct` (the main run's server); a dict of rows and counts, or None when no PgBouncer
+    1.21+ is installed."""
     if not pgbouncer():
         print("  PgBouncer 1.21+ not found (make pgbouncer): not measured")
         return None
@@ -33,19 +33,12 @@ def through_pgbouncer(database_url, redis_url, visitors, seconds, connections=8)
         server = load.Server(bouncer.url(name, "postgresql+pool") + POOL, redis_url, jobs=False)
         try:
             before = _stats(bouncer, name)
-            rows = []
-            for scenario in load.SCENARIOS:
-                if scenario.name not in load.ON_TWO_NODES:
-                    continue
-                body = scenario.body.replace("{token}", secrets.token_hex(10))
-                visitor = visitors[scenario.who]
-                result = load.load(server.base, scenario, visitor, body, connections, seconds)
-                rows.append(result | {"scenario": scenario.name, "connections": connections})
-                time.sleep(2)
-                load.print_row("through PgBouncer", scenario.name, result)
+            rows = load.paired(direct, server.base, visitors, seconds, connections)
             after = _stats(bouncer, name)
         finally:
             server.stop()
+    for row in rows:
+        load.print_row("through PgBouncer", row["scenario"], row)
     counted = {key: int(after[key] - before[key]) for key in before if key.startswith("total_")}
     return {"rows": rows, "client_parses": counted["total_client_parse_count"],
             "server_parses": counted["total_server_parse_count"],

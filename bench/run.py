@@ -177,10 +177,11 @@ def bench_database(size, kind, url, plan):
 
     def live_events(server, visitors):
         print(f"== {kind}: two web nodes", flush=True)
-        result["two_nodes"] = load.two_nodes(served, redis, visitors, plan["seconds"])
+        result["two_nodes"] = load.two_nodes(server, served, redis, visitors, plan["seconds"])
         if kind == "postgresql":
             print(f"== {kind}: through PgBouncer", flush=True)
-            result["pgbouncer"] = postgres.through_pgbouncer(url, redis, visitors, plan["seconds"])
+            result["pgbouncer"] = postgres.through_pgbouncer(server, url, redis, visitors,
+                                                             plan["seconds"])  # fmt: skip
         print(f"== {kind}: {plan['streams']} live event streams", flush=True)
         result["live"] = live.measure(server, visitors["member"], served, redis,
                                       plan["streams"], plan["seconds"])  # fmt: skip
