@@ -81,13 +81,13 @@ def save_settings(actor, claims, arrival_domains):
 
 @dataclass
 class Mapped:
-    """What one claim gives a profile: the claim's name, what it said, what it becomes (None:
-    nothing, with `problem` saying why)."""
+    """What one claim gives a profile: the claim's name, the value the provider sent, what it
+    becomes (None: nothing, with `problem` saying why)."""
 
     attribute: str
     label: str
     claim: str
-    said: object
+    sent: object
     value: object = None
     problem: str = ""
 
@@ -97,20 +97,20 @@ def mapped(claims):
     the admins' "Try sign-in" page."""
     rows = []
     for attribute, claim in claim_names().items():
-        said = claims.get(claim) if claim else None
-        row = Mapped(attribute, PROFILE[attribute][0], claim, said)
-        if said in (None, "", []):
+        sent = claims.get(claim) if claim else None
+        row = Mapped(attribute, PROFILE[attribute][0], claim, sent)
+        if sent in (None, "", []):
             row.problem = _("Not in the claims.") if claim else _("No claim chosen.")
         else:
-            row.value, row.problem = _value(attribute, said)
+            row.value, row.problem = _value(attribute, sent)
         rows.append(row)
     return rows
 
 
-def _value(attribute, said):
+def _value(attribute, sent):
     """(what the claim becomes, or None; why not). Bad values are left out: the profile keeps
     what it has, and the sign-in goes on."""
-    text = str(said).strip()
+    text = str(sent).strip()
     if attribute in ("display_name", "department", "location"):
         return text[:TEXT_MAX], ""
     if attribute == "time_zone":
@@ -183,8 +183,8 @@ def vouched_for(claims):
     """Whether the provider vouches for the address: `email_verified`; where a provider never
     sends it (Microsoft Entra ID, for work accounts), `xms_edov`, an optional claim saying
     the address's domain belongs to the tenant that signed the token."""
-    said = claims.get("email_verified", claims.get("xms_edov"))
-    return said in (True, "true", "True", 1, "1")
+    sent = claims.get("email_verified", claims.get("xms_edov"))
+    return sent in (True, "true", "True", 1, "1")
 
 
 def _identity(issuer, subject, email, verified, claims):
