@@ -313,7 +313,7 @@ def two_nodes(one, database_url, redis_url, visitors, seconds, connections=8):
     servers = [Server(database_url, redis_url, workers=half, jobs=False) for _ in range(2)]
     try:
         nodes = [f"127.0.0.1:{server.port}" for server in servers]
-        rows = paired(one, servers[0].base, visitors, seconds, connections, nodes)
+        rows = paired(one.base, servers[0].base, visitors, seconds, connections, nodes)
         for row in rows:
             row |= {"workers_per_node": half, "threads": THREADS}
             print_row("two nodes", row["scenario"], row)
@@ -323,11 +323,11 @@ def two_nodes(one, database_url, redis_url, visitors, seconds, connections=8):
             server.stop()
 
 
-def paired(one, other, visitors, seconds, connections=8, nodes=()):
+def paired(direct, other, visitors, seconds, connections=8, nodes=()):
     """The pages of ON_TWO_NODES loaded on `other` (a base URL; `nodes` for wrk to take in
-    turn), each right after the same page on `one`, the server of the main run: the writes
-    of a run make its data grow (a check-in's counts grow with the member's check-ins), so
-    each is compared with the page as `one` served it a moment before (`direct`)."""
+    turn), each right after the same page on `direct`, the base URL of the main run's
+    server: the writes of a run make its data grow (a check-in's counts grow with the
+    member's check-ins), so each is compared with the page as served a moment before."""
     run_token = secrets.token_hex(10)
     rows = []
     for scenario in SCENARIOS:
@@ -335,12 +335,12 @@ def paired(one, other, visitors, seconds, connections=8, nodes=()):
             continue
         visitor = visitors[scenario.who]
         body = scenario.body.replace("{token}", run_token)
-        direct = load(one.base, scenario, visitor, body, connections, seconds)
+        before = load(direct, scenario, visitor, body, connections, seconds)
         time.sleep(2)
         result = load(other, scenario, visitor, body, connections, seconds, nodes)
         time.sleep(2)
         rows.append(result | {"scenario": scenario.name, "connections": connections,
-                              "direct": direct})  # fmt: skip
+                              "direct": before})  # fmt: skip
     return rows
 
 

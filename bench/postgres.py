@@ -33,7 +33,7 @@ def through_pgbouncer(direct, database_url, redis_url, visitors, seconds, connec
         server = load.Server(bouncer.url(name, "postgresql+pool") + POOL, redis_url, jobs=False)
         try:
             before = _stats(bouncer, name)
-            rows = load.paired(direct, server.base, visitors, seconds, connections)
+            rows = load.paired(direct.base, server.base, visitors, seconds, connections)
             after = _stats(bouncer, name)
         finally:
             server.stop()

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import platform
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import builder, digests, exports, generate, live, load, postgres, report  # noqa: E402
-from tests.servers import PostgresCluster, postgres_binaries  # noqa: E402
+from tests.servers import PostgresCluster, postgres_binaries, reachable  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -81,11 +80,7 @@ def postgres_url(stack):
             return None
         cluster = stack.enter_context(PostgresCluster(durable=True))
         url = cluster.url.rsplit("/", 1)[0] + "/bench"
-    host = url.split("@")[-1].split("/")[0]
-    name, port = host.rsplit(":", 1) if ":" in host else (host, "5432")
-    try:
-        socket.create_connection((name, int(port)), 2).close()
-    except OSError:
+    if not reachable(url):
         return None
     server = url.rsplit("/", 1)[0] + "/postgres"
     database = url.rsplit("/", 1)[1]

@@ -26,7 +26,8 @@ def free_port():
 def reachable(url):
     """Whether something listens where `url` (a database URL) points."""
     parts = urlsplit(url)
-    with contextlib.suppress(OSError), socket.create_connection((parts.hostname, parts.port), 2):
+    address = (parts.hostname, parts.port or 5432)  # PostgreSQL's port when none is given
+    with contextlib.suppress(OSError), socket.create_connection(address, 2):
         return True
     return False
 
